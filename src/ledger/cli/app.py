@@ -1,0 +1,58 @@
+"""The root ``ledger`` command: item verbs at the top level, one sub-app per noun."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from ledger import __version__
+from ledger.cli import admin, demo, items, meetings, output, places, units
+from ledger.cli.errors import usage_message
+
+app = typer.Typer(
+    name="ledger",
+    help="问题台账：每周夜话、拉呱说事中居民诉求的登记、交办、督办、答复与评价（说、议、办、回、评）。",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+for group in (items.commands, admin.commands, demo.commands):
+    app.registered_commands.extend(group.registered_commands)
+app.add_typer(places.app, name="area")
+app.add_typer(units.app, name="unit")
+app.add_typer(meetings.app, name="meeting")
+app.add_typer(admin.category_app, name="category")
+app.add_typer(admin.config_app, name="config")
+
+
+def _version(value: bool) -> None:
+    if value:
+        output.say(f"ledger {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="显示版本"
+    ),
+) -> None:
+    """问题台账 ledger."""
+
+
+def main() -> None:
+    """Entry point: runs the app; usage errors are shown in Chinese with exit code 1."""
+    try:
+        result = app(standalone_mode=False)
+    except typer.Abort:
+        output.error("已取消")
+        sys.exit(1)
+    except Exception as error:  # Click's usage errors carry format_message and exit_code
+        format_message = getattr(error, "format_message", None)
+        if format_message is None or not hasattr(error, "exit_code"):
+            raise
+        output.error(usage_message(format_message()) + "（用 --help 查看用法）")
+        sys.exit(1)
+    sys.exit(result if isinstance(result, int) else 0)

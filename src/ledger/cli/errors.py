@@ -1,0 +1,83 @@
+"""The one place that turns failures into ``错误: …`` on stderr and exit code 1."""
+
+from __future__ import annotations
+
+import functools
+import re
+import sqlite3
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+
+from ledger.cli import output
+from ledger.errors import LedgerError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def message_for(error: BaseException) -> str | None:
+    """The clerk's message for an expected failure, or None for a real bug."""
+    if isinstance(error, LedgerError):
+        return str(error)
+    if isinstance(error, sqlite3.OperationalError):
+        text = str(error)
+        if "locked" in text or "busy" in text:
+            return "台账文件正被其他程序长时间占用，请稍后再试"
+        if "readonly" in text or "read-only" in text:
+            return "台账文件是只读的，无法写入"
+        if "disk" in text or "full" in text:
+            return "磁盘已满或无法写入，本次操作未保存"
+        return None
+    if isinstance(error, sqlite3.DatabaseError):
+        return "台账文件已损坏或不是台账文件"
+    if isinstance(error, PermissionError):
+        return f"没有权限访问“{error.filename}”"
+    if isinstance(error, IsADirectoryError):
+        return f"“{error.filename}”是文件夹"
+    if isinstance(error, FileNotFoundError):
+        return f"找不到文件或目录“{error.filename}”"
+    if isinstance(error, OSError):
+        return f"文件操作失败：{error.strerror or error}"
+    return None
+
+
+def guarded(function: F) -> F:
+    """Run a command; expected failures become one Chinese line and exit code 1."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as error:
+            message = message_for(error)
+            if message is None:
+                raise
+            output.error(message)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+# Click's own usage messages, in Chinese.
+_USAGE_MESSAGES: list[tuple[str, str]] = [
+    (r"Missing argument '(.+?)'\.?", r"缺少参数 \1"),
+    (r"Missing option '(.+?)'\.?", r"缺少选项 \1"),
+    (r"No such option: (\S+?)\.?( Did you mean (.+)\?)?$", r"没有选项 \1"),
+    (r"No such command '(.+?)'\.?", r"没有命令“\1”"),
+    (r"Got unexpected extra arguments? \((.+)\)", r"多余的参数：\1"),
+    (r"Option '(.+?)' requires an argument\.?", r"选项 \1 需要一个值"),
+    (r"Invalid value for '(.+?)': '(.+?)' is not a valid integer\.?", r"\1 的值“\2”不是整数"),
+    (r"Invalid value for '(.+?)': (.+)", r"\1 的值无效：\2"),
+]
+
+
+def usage_message(text: str) -> str:
+    """Translate a Click usage error for the clerk; unknown ones pass through."""
+    for pattern, replacement in _USAGE_MESSAGES:
+        translated, count = re.subn(pattern, replacement, text.strip())
+        if count:
+            return translated
+    return text.strip()

@@ -1,0 +1,304 @@
+"""The everyday verbs on items, at the top level: add, list, show, assign, … close, edit."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ledger import categories, items, queries
+from ledger.cli import output
+from ledger.dates import parse_date
+from ledger.cli.context import day, moment, open_for, today
+from ledger.cli.errors import guarded
+from ledger.cli.options import (
+    AtOption,
+    CommunityOption,
+    DbOption,
+    ItemNumber,
+    JsonOption,
+    NoteOption,
+    SubdistrictOption,
+)
+from ledger.labels import ACTION, CHANNEL, RATING, SCALE, SOURCE, STATUS
+from ledger.lifecycle import rule_help
+
+commands = typer.Typer()
+
+
+def _done(outcome: items.Outcome) -> None:
+    """What every action prints: the item, what happened, where it stands now."""
+    item = outcome.item
+    action = outcome.event["action"]
+    parts = [f"问题 {item['number']}：{ACTION[action]}已记录，当前状态：{STATUS.label(item['status'])}"]
+    if action in ("assign", "escalate", "reopen") and item["unit"]:
+        parts.append(f"承办单位：{item['unit']}")
+    if action in ("add", "assign", "extend", "escalate", "reopen") and item["due_on"]:
+        parts.append(f"办理时限：{item['due_on']}")
+    if action == "progress" and item["percent"] is not None:
+        parts.append(f"进度：{output.progress_bar(item['percent'])}")
+    output.say("，".join(parts), "green")
+    for notice in outcome.notices:
+        output.notice(notice)
+
+
+def _help(action: str, text: str) -> str:
+    return f"{text}\n\n{rule_help(action)}"
+
+
+@commands.command("add", help=_help("add", "登记居民反映的问题（说），打印新问题的编号。"))
+@guarded
+def add_command(
+    title: Annotated[str, typer.Argument(help="问题描述", show_default=False)],
+    community: CommunityOption = None,
+    compound: Annotated[str | None, typer.Option("--compound", help="小区")] = None,
+    building: Annotated[str | None, typer.Option("--building", help="楼栋（需同时给出小区）")] = None,
+    meeting: Annotated[int | None, typer.Option("--meeting", help="会议编号（来源、社区、日期随会议）")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help=f"来源：{SOURCE.describe()}（默认随会议，否则走访）")
+    ] = None,
+    category: Annotated[str, typer.Option("--category", help="问题类别（见 ledger category list）")] = "其他",
+    scale: Annotated[str, typer.Option("--scale", help=f"规模：{SCALE.describe()}")] = "small",
+    by: Annotated[str | None, typer.Option("--by", help="反映人")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="反映人电话")] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="反映日期（默认：会议日期，否则今天）")
+    ] = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    outcome = items.add(
+        ledger,
+        title,
+        community=community,
+        compound=compound,
+        building=building,
+        meeting=meeting,
+        source=source,
+        category=category,
+        scale=scale,
+        reporter=by,
+        phone=phone,
+        raised_on=day(date),
+        note=note,
+    )
+    item = outcome.item
+    output.say(
+        f"已登记问题 {item['number']}：{item['community']} · {SCALE.label(item['scale'])} · "
+        f"办理时限 {item['due_on']}",
+        "green",
+    )
+    for notice in outcome.notices:
+        output.notice(notice)
+
+
+@commands.command("list", help="列出问题：默认为未归档的问题，最紧急的在前。")
+@guarded
+def list_command(
+    status: Annotated[
+        list[str] | None, typer.Option("--status", help=f"状态（可多次）：{STATUS.describe()}")
+    ] = None,
+    community: CommunityOption = None,
+    subdistrict: SubdistrictOption = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="承办单位")] = None,
+    source: Annotated[str | None, typer.Option("--source", help=f"来源：{SOURCE.describe()}")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="问题类别")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="只看超期未办结的")] = False,
+    since: Annotated[str | None, typer.Option("--since", help="反映日期不早于")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="反映日期不晚于")] = None,
+    all_items: Annotated[bool, typer.Option("--all", help="包括已归档的")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="最多显示几条")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    wanted = queries.ItemFilter(
+        statuses=status or [],
+        community=community,
+        subdistrict=subdistrict,
+        unit=unit,
+        source=source,
+        category=category,
+        overdue=overdue,
+        since=day(since),
+        until=day(until),
+        include_closed=all_items,
+        limit=limit,
+    )
+    rows, total = queries.list_items(ledger, wanted, today())
+    if as_json:
+        output.emit_json({"total": total, "items": [output.item_json(row) for row in rows]})
+        return
+    if total == 0 and ledger.conn.execute("SELECT count(*) FROM items").fetchone()[0] == 0:
+        output.say('台账里还没有问题。登记第一件：ledger add "问题描述" --community 社区名')
+        return
+    output.items_table(rows, total, categories.labels(ledger))
+
+
+@commands.command("show", help="查看一个问题及其全部办理过程。")
+@guarded
+def show_command(number: ItemNumber, as_json: JsonOption = False, db: DbOption = None) -> None:
+    ledger = open_for(db)
+    item = items.describe(ledger, number, today())
+    if as_json:
+        output.emit_json(output.item_json(item))
+        return
+    output.item_detail(item, categories.labels(ledger))
+
+
+@commands.command("assign", help=_help("assign", "交办给承办单位（已在办理中时为转办）（议→办）。"))
+@guarded
+def assign_command(
+    number: ItemNumber,
+    unit: Annotated[str, typer.Argument(help="承办单位", show_default=False)],
+    due: Annotated[str | None, typer.Option("--due", help="新的办理时限（日期）")] = None,
+    days: Annotated[int | None, typer.Option("--days", help="自交办日起几个工作日")] = None,
+    note: NoteOption = None,
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    _done(items.assign(ledger, number, unit, due=day(due), days=days, note=note, at=moment(at)))
+
+
+@commands.command("progress", help=_help("progress", "记录办理进展（大事可加进度百分比）。"))
+@guarded
+def progress_command(
+    number: ItemNumber,
+    note: Annotated[str, typer.Argument(help="进展说明", show_default=False)],
+    percent: Annotated[int | None, typer.Option("--percent", help="进度 0–100")] = None,
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    _done(items.progress(ledger, number, note, percent=percent, at=moment(at)))
+
+
+@commands.command("extend", help=_help("extend", "延期：新的办理时限和理由。"))
+@guarded
+def extend_command(
+    number: ItemNumber,
+    to: Annotated[str, typer.Option("--to", help="新的办理时限", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", help="延期理由", show_default=False)],
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    _done(items.extend(ledger, number, parse_date(to, today()), reason, at=moment(at)))
+
+
+@commands.command("escalate", help=_help("escalate", "大事按程序办：升级为大事，交上级单位。"))
+@guarded
+def escalate_command(
+    number: ItemNumber,
+    unit: Annotated[str, typer.Argument(help="上级承办单位", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", help="升级理由", show_default=False)],
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    _done(items.escalate(ledger, number, unit, reason, at=moment(at)))
+
+
+@commands.command("resolve", help=_help("resolve", "办结，记录办理结果（从待分办直接办结即当场解决）。"))
+@guarded
+def resolve_command(
+    number: ItemNumber,
+    result: Annotated[str, typer.Argument(help="办理结果", show_default=False)],
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    _done(items.resolve(ledger, number, result, at=moment(at)))
+
+
+@commands.command("decline", help=_help("decline", "不予办理，记录理由（仍须答复居民）。"))
+@guarded
+def decline_command(
+    number: ItemNumber,
+    reason: Annotated[str, typer.Argument(help="不予办理的理由", show_default=False)],
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    _done(items.decline(ledger, number, reason, at=moment(at)))
+
+
+@commands.command("reply", help=_help("reply", "答复居民（说事必回）。"))
+@guarded
+def reply_command(
+    number: ItemNumber,
+    text: Annotated[str, typer.Argument(help="答复内容", show_default=False)],
+    channel: Annotated[str, typer.Option("--channel", help=f"答复方式：{CHANNEL.describe()}")] = "电话",
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    _done(items.reply(ledger, number, text, channel=channel, at=moment(at)))
+
+
+@commands.command(
+    "rate",
+    help=_help("rate", f"居民评价：{RATING.describe()}。不满意则退回原单位重办，除非加 --close。")
+    + f"\n\n不满意重办：{rule_help('reopen')}",
+)
+@guarded
+def rate_command(
+    number: ItemNumber,
+    rating: Annotated[str, typer.Argument(help="满意 / 基本满意 / 不满意", show_default=False)],
+    close: Annotated[bool, typer.Option("--close", help="不满意也直接归档，不再重办")] = False,
+    note: NoteOption = None,
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    _done(items.rate(ledger, number, rating, close=close, note=note, at=moment(at)))
+
+
+@commands.command("close", help=_help("close", "无法评价时归档（如居民已搬离），写明理由。"))
+@guarded
+def close_command(
+    number: ItemNumber,
+    reason: Annotated[str, typer.Option("--reason", help="归档理由", show_default=False)],
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    _done(items.close(ledger, number, reason, at=moment(at)))
+
+
+@commands.command("edit", help=_help("edit", "更正登记内容；更正也记入办理过程，原值可查。"))
+@guarded
+def edit_command(
+    number: ItemNumber,
+    title: Annotated[str | None, typer.Option("--title", help="问题描述")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="反映人")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="联系电话（空字符串清除）")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="问题类别")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="来源")] = None,
+    scale: Annotated[str | None, typer.Option("--scale", help="规模")] = None,
+    community: CommunityOption = None,
+    compound: Annotated[str | None, typer.Option("--compound", help="小区")] = None,
+    building: Annotated[str | None, typer.Option("--building", help="楼栋")] = None,
+    note: NoteOption = None,
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    outcome = items.edit(
+        ledger,
+        number,
+        title=title,
+        reporter=by,
+        phone=phone,
+        category=category,
+        source=source,
+        scale=scale,
+        community=community,
+        compound=compound,
+        building=building,
+        note=note,
+        at=moment(at),
+    )
+    _done(outcome)

@@ -1,0 +1,92 @@
+"""``ledger meeting``: 每周夜话 and 拉呱说事 sessions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ledger import categories, meetings, places, queries
+from ledger.cli import output
+from ledger.cli.context import day, open_for, today
+from ledger.cli.errors import guarded
+from ledger.cli.options import CommunityOption, DbOption, JsonOption, SubdistrictOption
+from ledger.dates import parse_date
+from ledger.labels import MEETING_KIND
+
+app = typer.Typer(help="会议：每周夜话、拉呱说事。", no_args_is_help=True)
+
+
+@app.command("add", help="登记一次会议，打印会议编号（登记问题时用 --meeting 引用）。")
+@guarded
+def add_command(
+    kind: Annotated[str, typer.Option("--kind", help=f"类型：{MEETING_KIND.describe()}", show_default=False)],
+    community: Annotated[str, typer.Option("--community", help="社区", show_default=False)],
+    date: Annotated[str, typer.Option("--date", help="会议日期")] = "今天",
+    compound: Annotated[str | None, typer.Option("--compound", help="小区")] = None,
+    host: Annotated[str | None, typer.Option("--host", help="主持人")] = None,
+    attendees: Annotated[int | None, typer.Option("--attendees", help="参与人次")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="会议记录")] = None,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    meeting = meetings.add(
+        ledger,
+        kind=kind,
+        held_on=parse_date(date, today()),
+        community=community,
+        compound=compound,
+        host=host,
+        attendees=attendees,
+        note=note,
+    )
+    output.say(
+        f"已登记会议 {meeting['number']}：{meeting['held_on']} "
+        f"{MEETING_KIND.label(meeting['kind'])} · {meeting['community']}",
+        "green",
+    )
+
+
+@app.command("list", help="列出会议，最近的在前。")
+@guarded
+def list_command(
+    community: CommunityOption = None,
+    subdistrict: SubdistrictOption = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="类型")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="不早于")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="不晚于")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    community_ids = None
+    if community:
+        community_ids = [places.find(ledger, community, "community")["id"]]
+    elif subdistrict:
+        area = places.find(ledger, subdistrict, "subdistrict")
+        community_ids = places.communities_under(ledger, area)
+    rows = meetings.find_all(
+        ledger, community_ids=community_ids, since=day(since), until=day(until), kind=kind
+    )
+    if as_json:
+        output.emit_json([output.meeting_json(row) for row in rows])
+        return
+    output.meetings_table(rows)
+
+
+@app.command("show", help="查看一次会议及会上提出的问题。")
+@guarded
+def show_command(
+    number: Annotated[int, typer.Argument(help="会议编号", show_default=False)],
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    meeting = meetings.get(ledger, number)
+    rows = queries.items_of_meeting(ledger, meeting["id"], today())
+    if as_json:
+        data = output.meeting_json(meeting)
+        data["items_raised"] = [output.item_json(row) for row in rows]
+        output.emit_json(data)
+        return
+    output.meeting_detail(meeting, rows, categories.labels(ledger))

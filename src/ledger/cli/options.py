@@ -1,0 +1,29 @@
+"""Options shared by many commands, declared once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="台账文件（默认：环境变量 LEDGER_DB，否则用户数据目录下的 ledger.db）",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON（代码值、ISO 日期），供脚本使用")]
+AtOption = Annotated[
+    str | None,
+    typer.Option("--at", help="发生时间，可补录：2026-06-24、2026-06-24 20:30、昨天（默认：现在）"),
+]
+NoteOption = Annotated[str | None, typer.Option("--note", help="备注")]
+ItemNumber = Annotated[int, typer.Argument(help="问题编号", show_default=False)]
+CommunityOption = Annotated[
+    str | None, typer.Option("--community", help="社区（重名时写成 街道/社区）")
+]
+SubdistrictOption = Annotated[str | None, typer.Option("--subdistrict", help="街道（镇）")]

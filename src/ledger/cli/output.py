@@ -1,0 +1,349 @@
+"""The one place that writes to the terminal: Rich consoles, tables, and ``--json``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from ledger.labels import (
+    ACTION,
+    AREA_LEVEL,
+    CHANNEL,
+    FIELD,
+    LEVEL,
+    MEETING_KIND,
+    RATING,
+    SCALE,
+    SOURCE,
+    SOURCE_SHORT,
+    STATUS,
+    UNIT_KIND,
+)
+
+stdout = Console(highlight=False, soft_wrap=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+LEVEL_STYLE = {"warning": "yellow", "overdue": "red", "severe": "bold red"}
+STATUS_STYLE = {
+    "raised": "magenta",
+    "assigned": "cyan",
+    "resolved": "green",
+    "declined": "yellow",
+    "replied": "blue",
+    "closed": "dim",
+}
+
+
+# --- plain messages -------------------------------------------------------------------
+
+
+def error(message: str) -> None:
+    """One line on stderr: 错误: …"""
+    stderr.print(Text(f"错误: {message}", style="red"))
+
+
+def notice(message: str) -> None:
+    """A warning or hint on stderr (so scripts reading stdout are not disturbed)."""
+    stderr.print(Text(message, style="yellow"))
+
+
+def say(message: str, style: str | None = None) -> None:
+    """A line on stdout."""
+    stdout.print(Text(message, style=style or ""))
+
+
+def emit_json(data: Any) -> None:
+    """Machine-readable output: UTF-8 JSON, codes and ISO dates, nothing else on stdout."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _table(*columns: str, title: str | None = None) -> Table:
+    table = Table(title=title, header_style="bold", show_lines=False, pad_edge=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def _clip(text: str | None, width: int) -> str:
+    value = (text or "").replace("\n", " ")
+    return value if len(value) <= width else value[: width - 1] + "…"
+
+
+# --- items ----------------------------------------------------------------------------
+
+ITEM_JSON_FIELDS = (
+    "number",
+    "uid",
+    "title",
+    "status",
+    "source",
+    "category",
+    "scale",
+    "county",
+    "subdistrict",
+    "community",
+    "place",
+    "meeting",
+    "reporter",
+    "phone",
+    "unit",
+    "raised_on",
+    "assigned_on",
+    "due_on",
+    "resolved_on",
+    "result",
+    "replied_on",
+    "reply_channel",
+    "reply_text",
+    "rating",
+    "closed_on",
+    "reopen_count",
+    "extend_count",
+    "remind_count",
+    "percent",
+    "last_progress",
+    "level",
+    "workdays_overdue",
+    "workdays_left",
+    "estimated",
+)
+
+
+def item_json(item: dict[str, Any]) -> dict[str, Any]:
+    """The stable JSON shape of an item."""
+    data = {key: item.get(key) for key in ITEM_JSON_FIELDS}
+    if "events" in item:
+        data["events"] = [
+            {key: event[key] for key in ("uid", "action", "at", "recorded_at", "actor", "note")}
+            | {"changes": event["changes"]}
+            for event in item["events"]
+        ]
+    return data
+
+
+def standing(item: dict[str, Any]) -> Text:
+    """督办 cell: the level in its color, with working days late or left."""
+    level = item.get("level")
+    mark = "（估算）" if item.get("estimated") else ""
+    if level in ("overdue", "severe"):
+        return Text(
+            f"{LEVEL[level]} {item['workdays_overdue']}个工作日{mark}", style=LEVEL_STYLE[level]
+        )
+    if level == "warning":
+        left = "今日到期" if item["workdays_left"] == 0 else "明日到期"
+        return Text(f"{LEVEL[level]} {left}{mark}", style=LEVEL_STYLE[level])
+    return Text("")
+
+
+def progress_bar(percent: int | None, width: int = 10) -> str:
+    """▇▇▇▇░░░░░░ 40% for big matters."""
+    if percent is None:
+        return ""
+    filled = round(width * percent / 100)
+    return "▇" * filled + "░" * (width - filled) + f" {percent}%"
+
+
+def items_table(items: list[dict[str, Any]], total: int, category_labels: dict[str, str]) -> None:
+    """The ``ledger list`` table, and how many more rows there are."""
+    if not items:
+        say("没有符合条件的问题。" if total == 0 else "")
+        return
+    table = _table("编号", "状态", "社区", "问题描述", "类别", "承办单位", "办理时限", "督办")
+    for item in items:
+        table.add_row(
+            str(item["number"]),
+            Text(STATUS.label(item["status"]), style=STATUS_STYLE.get(item["status"], "")),
+            item["community"],
+            _clip(item["title"], 22),
+            category_labels.get(item["category"], item["category"]),
+            item["unit"] or "",
+            item["due_on"] or "",
+            standing(item),
+        )
+    stdout.print(table)
+    more = total - len(items)
+    summary = f"共 {total} 条" + (f"，另有 {more} 条未显示（可用 --limit 调整）" if more > 0 else "")
+    say(summary, "dim")
+
+
+def _change_text(key: str, value: Any, category_labels: dict[str, str]) -> str:
+    label = FIELD.get(key, key)
+    if value is None:
+        return f"{label}清空"
+    formatters = {
+        "status": STATUS.label,
+        "source": SOURCE.label,
+        "scale": SCALE.label,
+        "rating": RATING.label,
+        "reply_channel": CHANNEL.label,
+        "category": lambda code: category_labels.get(code, code),
+        "percent": lambda p: f"{p}%",
+    }
+    shown = formatters.get(key, str)(value)
+    return f"{label}：{_clip(str(shown), 30)}"
+
+
+HIDDEN_CHANGES = {"title", "result", "reply_text", "last_progress", "raised_on"}
+
+
+def item_detail(item: dict[str, Any], category_labels: dict[str, str]) -> None:
+    """``ledger show``: the item's fields, then its whole timeline."""
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    status = Text(STATUS.label(item["status"]), style=STATUS_STYLE.get(item["status"], ""))
+    rows: list[tuple[str, Any]] = [
+        ("编号", f"{item['number']}"),
+        ("问题描述", item["title"]),
+        ("状态", status),
+        ("社区", "/".join(p for p in (item["subdistrict"], item["community"]) if p)),
+        ("小区/楼栋", item["place"]),
+        ("来源", SOURCE.label(item["source"]) + (f"（会议 {item['meeting']}）" if item["meeting"] else "")),
+        ("类别", category_labels.get(item["category"], item["category"])),
+        ("规模", SCALE.label(item["scale"])),
+        ("反映人", " ".join(p for p in (item["reporter"], item["phone"]) if p)),
+        ("反映日期", item["raised_on"]),
+        ("承办单位", item["unit"]),
+        ("办理时限", Text(item["due_on"] or "") + Text(" ") + standing(item)),
+        ("进度", progress_bar(item["percent"]) if item["scale"] == "big" else None),
+        ("最新进展", item["last_progress"]),
+        ("办理结果", item["result"]),
+        ("答复", " ".join(p for p in (item["replied_on"], CHANNEL.label(item["reply_channel"]), item["reply_text"]) if p)),
+        ("评价", RATING.label(item["rating"])),
+        ("重办/延期/催办", f"{item['reopen_count']} / {item['extend_count']} / {item['remind_count']}"),
+    ]
+    for label, value in rows:
+        if value not in (None, ""):
+            head.add_row(label, value)
+    stdout.print(head)
+    timeline = _table("时间", "动作", "记录人", "内容", title="办理过程")
+    for event in item["events"]:
+        parts = [event["note"]] if event["note"] else []
+        parts += [
+            _change_text(key, value, category_labels)
+            for key, value in event["changes"].items()
+            if key not in HIDDEN_CHANGES and not (event["action"] == "add" and value is None)
+        ]
+        timeline.add_row(
+            event["at"].replace("T", " ")[:16],
+            ACTION.get(event["action"], event["action"]),
+            event["actor"],
+            "；".join(parts),
+        )
+    stdout.print(timeline)
+
+
+# --- places, units, meetings, settings ------------------------------------------------
+
+
+def area_tree(places: list[dict[str, Any]]) -> None:
+    """The 区划 tree with item counts per community."""
+    if not places:
+        say("还没有区划。请先添加，例如：ledger area add 任城区/古槐街道/铁塔寺社区")
+        return
+    root = Tree("区划", guide_style="dim")
+    nodes: dict[int | None, Tree] = {None: root}
+    for place in places:
+        label = f"{place['name']} [dim]{AREA_LEVEL.label(place['level'])}[/dim]"
+        if place["items"]:
+            label += f" [cyan]{place['items']} 件[/cyan]"
+        parent = nodes.get(place["parent_id"], root)
+        nodes[place["id"]] = parent.add(label)
+    stdout.print(root)
+
+
+def units_table(units: list[dict[str, Any]]) -> None:
+    """``ledger unit list``."""
+    if not units:
+        say("还没有承办单位。请先添加，例如：ledger unit add 住建局 --kind 职能部门")
+        return
+    table = _table("单位", "类型", "电话", "联系人", "区划", "在办")
+    for unit in units:
+        table.add_row(
+            unit["name"],
+            UNIT_KIND.label(unit["kind"]),
+            unit["phone"] or "",
+            unit["contact"] or "",
+            unit["area"] or "",
+            str(unit["open_items"]),
+        )
+    stdout.print(table)
+
+
+def meetings_table(meetings: list[dict[str, Any]]) -> None:
+    """``ledger meeting list``."""
+    if not meetings:
+        say("没有会议记录。可用 ledger meeting add 登记一次夜话或说事会。")
+        return
+    table = _table("编号", "日期", "类型", "社区", "小区", "主持人", "参与人次", "问题数")
+    for meeting in meetings:
+        table.add_row(
+            str(meeting["number"]),
+            meeting["held_on"],
+            MEETING_KIND.label(meeting["kind"]),
+            meeting["community"],
+            meeting["place"] or "",
+            meeting["host"] or "",
+            "" if meeting["attendees"] is None else str(meeting["attendees"]),
+            str(meeting["items"]),
+        )
+    stdout.print(table)
+
+
+MEETING_JSON_FIELDS = (
+    "number",
+    "uid",
+    "kind",
+    "held_on",
+    "subdistrict",
+    "community",
+    "place",
+    "host",
+    "attendees",
+    "note",
+    "items",
+)
+
+
+def meeting_json(meeting: dict[str, Any]) -> dict[str, Any]:
+    """The stable JSON shape of a meeting."""
+    return {key: meeting.get(key) for key in MEETING_JSON_FIELDS}
+
+
+def meeting_detail(
+    meeting: dict[str, Any], items: list[dict[str, Any]], category_labels: dict[str, str]
+) -> None:
+    """``ledger meeting show``: the meeting and the items raised at it."""
+    kind = MEETING_KIND.label(meeting["kind"])
+    place = f" {meeting['place']}" if meeting["place"] else ""
+    say(f"会议 {meeting['number']}：{meeting['held_on']} {kind} · {meeting['community']}{place}", "bold")
+    details = [
+        ("主持人", meeting["host"]),
+        ("参与人次", meeting["attendees"]),
+        ("记录", meeting["note"]),
+    ]
+    for label, value in details:
+        if value not in (None, ""):
+            say(f"{label}：{value}")
+    say(f"提出问题 {len(items)} 件")
+    if items:
+        items_table(items, len(items), category_labels)
+
+
+def key_values(rows: Iterable[tuple[str, Any]], title: str | None = None) -> None:
+    """A two-column table (settings, summaries)."""
+    table = _table("项目", "值", title=title)
+    for label, value in rows:
+        table.add_row(label, str(value))
+    stdout.print(table)
+
+
+def source_short(code: str) -> str:
+    return SOURCE_SHORT.get(code, code)

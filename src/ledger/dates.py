@@ -1,0 +1,100 @@
+"""Reading the dates clerks type, and writing dates the one way the ledger stores them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+
+from ledger.errors import LedgerError
+
+_RELATIVE = {"今天": 0, "today": 0, "昨天": -1, "yesterday": -1, "前天": -2, "明天": 1, "tomorrow": 1}
+_FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
+
+END_OF_DAY = time(23, 59, 59)
+
+
+def parse_date(text: str, today: date) -> date:
+    """Parse 2026-06-24, 2026/6/24, 2026年6月24日, 6-24, 6月24日 (this year), 今天, 昨天."""
+    value = text.strip().lower()
+    if value in _RELATIVE:
+        return today + timedelta(days=_RELATIVE[value])
+    match = _FULL.match(value)
+    if match:
+        year, month, day = (int(part) for part in match.groups())
+    else:
+        match = _SHORT.match(value)
+        if not match:
+            raise LedgerError(f"无法识别的日期“{text}”，请写成 2026-06-24、6月24日 或 今天")
+        year = today.year
+        month, day = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise LedgerError(f"日期“{text}”不存在") from None
+
+
+def parse_moment(text: str, now: datetime) -> datetime:
+    """Parse a date or a date-time for ``--at``.
+
+    A bare date means now when it is today, and the end of that day otherwise, so that
+    actions backdated to the same day keep the order in which they were typed.
+    """
+    value = text.strip()
+    parts = re.split(r"[\sT]+", value, maxsplit=1)
+    moment_time: time | None = None
+    if len(parts) == 2:
+        match = _TIME.match(parts[1])
+        if not match:
+            raise LedgerError(f"无法识别的时间“{text}”，请写成 2026-06-24 20:30")
+        hour, minute, second = (int(g) if g else 0 for g in match.groups())
+        if hour > 23 or minute > 59 or second > 59:
+            raise LedgerError(f"时间“{text}”不存在")
+        moment_time = time(hour, minute, second)
+    day = parse_date(parts[0], now.date())
+    if moment_time is not None:
+        return datetime.combine(day, moment_time)
+    if day == now.date():
+        return now
+    return datetime.combine(day, END_OF_DAY)
+
+
+def parse_month(text: str, today: date) -> tuple[int, int]:
+    """Parse 2026-06, 2026/6, 2026年6月, 6月 (this year), 本月, 上月 into (year, month)."""
+    value = text.strip()
+    if value in ("本月", "this"):
+        return today.year, today.month
+    if value in ("上月", "last"):
+        first = today.replace(day=1) - timedelta(days=1)
+        return first.year, first.month
+    match = re.match(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$", value) or re.match(
+        r"^()(\d{1,2})\s*月$", value
+    )
+    if match:
+        year = int(match.group(1)) if match.group(1) else today.year
+        month = int(match.group(2))
+        if 1 <= month <= 12:
+            return year, month
+    raise LedgerError(f"无法识别的月份“{text}”，请写成 2026-06 或 2026年6月")
+
+
+def iso(value: date | datetime | None) -> str | None:
+    """The stored form: YYYY-MM-DD for dates, YYYY-MM-DDTHH:MM:SS for moments."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat()
+
+
+def to_date(value: str | None) -> date | None:
+    """A stored date (or the date of a stored moment)."""
+    if not value:
+        return None
+    return date.fromisoformat(value[:10])
+
+
+def to_moment(value: str) -> datetime:
+    """A stored moment."""
+    return datetime.fromisoformat(value)

@@ -1,0 +1,43 @@
+"""Deadlines (办理时限) and supervision levels (督办), in working days (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ledger.lifecycle import OPEN_STATUSES
+from ledger.storage import Ledger
+
+SEVERE_AFTER_WORKDAYS = 5  # overdue by more than this: 严重超期
+WARNING_WITHIN_WORKDAYS = 1  # due within this: 预警
+
+
+def default_due(ledger: Ledger, start: date, scale: str) -> date:
+    """The due date for an item of ``scale`` counted from ``start`` (raised or re-handled)."""
+    days = ledger.setting("big_days" if scale == "big" else "small_days")
+    return ledger.calendar.add_workdays(start, days)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """Where an open item stands against its due date on a given day."""
+
+    level: str | None  # None, "warning", "overdue", "severe"
+    workdays_overdue: int  # > 0 when overdue
+    workdays_left: int  # >= 0 when not overdue
+    estimated: bool  # a day count reaches a year the calendar does not cover
+
+
+def deadline(ledger: Ledger, status: str, due_on: date | None, today: date) -> Deadline:
+    """The supervision level of an item on ``today``; only open items can be late."""
+    if status not in OPEN_STATUSES or due_on is None:
+        return Deadline(None, 0, 0, False)
+    calendar = ledger.calendar
+    estimated = calendar.is_estimated(due_on, today)
+    if due_on < today:
+        late = calendar.workdays_between(due_on, today)
+        level = "severe" if late > SEVERE_AFTER_WORKDAYS else "overdue"
+        return Deadline(level, late, 0, estimated)
+    left = calendar.workdays_between(today, due_on)
+    level = "warning" if left <= WARNING_WITHIN_WORKDAYS else None
+    return Deadline(level, 0, left, estimated)

@@ -1,0 +1,383 @@
+"""The ledger file: opening it safely, migrations, settings and transactions.
+
+One SQLite file in WAL mode with ``synchronous=FULL``, foreign keys on and a busy timeout.
+Every command that writes runs inside :meth:`Ledger.transaction`, which starts with
+``BEGIN IMMEDIATE`` so that read-then-write (allocating the next number) never fails with
+"database is locked" when another terminal writes at the same time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from ledger import clock
+from ledger.dates import iso
+from ledger.errors import LedgerError, NotALedger
+from ledger.labels import DEFAULT_CATEGORIES, SETTING
+from ledger.workdays import WorkCalendar
+
+# "LDGR" — marks the file as ours, so a stranger's SQLite file is refused, not altered.
+APPLICATION_ID = 0x4C444752
+BUSY_TIMEOUT_SECONDS = 30
+DB_VARIABLE = "LEDGER_DB"
+ACTOR_VARIABLE = "LEDGER_ACTOR"
+
+
+def default_path() -> Path:
+    """``$LEDGER_DB``, else ``ledger.db`` in the user's data folder."""
+    configured = os.environ.get(DB_VARIABLE)
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("ledger", appauthor=False)) / "ledger.db"
+
+
+def current_actor() -> str:
+    """Who records: ``$LEDGER_ACTOR``, else the OS user name."""
+    actor = os.environ.get(ACTOR_VARIABLE)
+    if actor:
+        return actor
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def new_uid() -> str:
+    """A globally unique id, so ledgers of several communities merge without collisions."""
+    return uuid.uuid4().hex
+
+
+# --- settings ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: str
+    kind: type  # int or str
+
+    @property
+    def label(self) -> str:
+        return SETTING[self.key]
+
+
+SETTINGS = {
+    spec.key: spec
+    for spec in (
+        SettingSpec("small_days", "3", int),
+        SettingSpec("big_days", "15", int),
+        SettingSpec("weight_reply", "30", int),
+        SettingSpec("weight_resolve", "35", int),
+        SettingSpec("weight_satisfaction", "35", int),
+        SettingSpec("rank_min_items", "5", int),
+        SettingSpec("reporting_unit", "", str),
+    )
+}
+
+
+# --- migrations -------------------------------------------------------------------------
+
+
+def _m001_initial(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE categories (
+            code TEXT PRIMARY KEY,
+            label TEXT NOT NULL UNIQUE,
+            builtin INTEGER NOT NULL DEFAULT 0,
+            position INTEGER NOT NULL
+        );
+        CREATE TABLE areas (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            parent_id INTEGER REFERENCES areas(id),
+            level TEXT NOT NULL,
+            name TEXT NOT NULL,
+            path TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX areas_name ON areas(name);
+        CREATE TABLE units (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            phone TEXT,
+            contact TEXT,
+            area_id INTEGER REFERENCES areas(id),
+            created_at TEXT NOT NULL,
+            UNIQUE (name, area_id)
+        );
+        CREATE TABLE meetings (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            number INTEGER NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            held_on TEXT NOT NULL,
+            community_id INTEGER NOT NULL REFERENCES areas(id),
+            place_id INTEGER REFERENCES areas(id),
+            host TEXT,
+            attendees INTEGER,
+            note TEXT,
+            created_at TEXT NOT NULL,
+            actor TEXT NOT NULL
+        );
+        CREATE INDEX meetings_held_on ON meetings(held_on);
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            number INTEGER NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            community_id INTEGER NOT NULL REFERENCES areas(id),
+            place_id INTEGER REFERENCES areas(id),
+            meeting_id INTEGER REFERENCES meetings(id),
+            source TEXT NOT NULL,
+            category TEXT NOT NULL REFERENCES categories(code),
+            scale TEXT NOT NULL,
+            reporter TEXT,
+            phone TEXT,
+            status TEXT NOT NULL,
+            unit_id INTEGER REFERENCES units(id),
+            raised_on TEXT NOT NULL,
+            assigned_on TEXT,
+            due_on TEXT,
+            resolved_on TEXT,
+            result TEXT,
+            replied_on TEXT,
+            reply_channel TEXT,
+            reply_text TEXT,
+            rating TEXT,
+            closed_on TEXT,
+            reopen_count INTEGER NOT NULL DEFAULT 0,
+            extend_count INTEGER NOT NULL DEFAULT 0,
+            remind_count INTEGER NOT NULL DEFAULT 0,
+            percent INTEGER,
+            last_progress TEXT,
+            last_event_at TEXT NOT NULL,
+            origin TEXT
+        );
+        CREATE INDEX items_status_due ON items(status, due_on);
+        CREATE INDEX items_community ON items(community_id);
+        CREATE INDEX items_unit ON items(unit_id);
+        CREATE INDEX items_raised_on ON items(raised_on);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            action TEXT NOT NULL,
+            at TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            note TEXT,
+            changes TEXT NOT NULL
+        );
+        CREATE INDEX events_item ON events(item_id, at, id);
+        CREATE INDEX events_at ON events(at);
+        """
+    )
+    db["categories"].insert_all(
+        {"code": code, "label": label, "builtin": 1, "position": position}
+        for position, (code, label) in enumerate(DEFAULT_CATEGORIES)
+    )
+
+
+# Ordered, named, never reordered: a migration's position is the schema version it produces.
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("001_initial", _m001_initial),
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# --- the ledger -------------------------------------------------------------------------
+
+
+class Ledger:
+    """An open ledger file: the sqlite-utils database plus settings, calendar and actor."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path | None, actor: str) -> None:
+        self.db = db
+        self.conn = db.conn
+        self.path = path
+        self.actor = actor
+        self.calendar = WorkCalendar()
+        self._settings: dict[str, str] | None = None
+
+    # transactions
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Ledger]:
+        """All of it or none of it; nested calls become savepoints."""
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            self._settings = None
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # settings
+
+    def setting(self, key: str) -> Any:
+        """A setting's value, typed, falling back to its default."""
+        spec = SETTINGS[key]
+        if self._settings is None:
+            self._settings = {
+                row[0]: row[1] for row in self.conn.execute("SELECT key, value FROM settings")
+            }
+        return spec.kind(self._settings.get(key, spec.default))
+
+    def set_setting(self, key: str, value: str) -> Any:
+        """Change a setting after checking its type; returns the typed value."""
+        spec = SETTINGS.get(key)
+        if spec is None:
+            known = "、".join(f"{k}（{s.label}）" for k, s in SETTINGS.items())
+            raise LedgerError(f"没有设置项“{key}”，可设置：{known}")
+        if spec.kind is int:
+            try:
+                number = int(value)
+            except ValueError:
+                raise LedgerError(f"{spec.label}应为整数，收到“{value}”") from None
+            if number < 0 or number > 1000:
+                raise LedgerError(f"{spec.label}应在 0–1000 之间，收到 {number}")
+            value = str(number)
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+        self._settings = None
+        return self.setting(key)
+
+    def settings(self) -> dict[str, Any]:
+        """Every setting with its current value."""
+        return {key: self.setting(key) for key in SETTINGS}
+
+    def next_number(self, table: str) -> int:
+        """The next short number for items or meetings (call inside a transaction)."""
+        row = self.conn.execute(f"SELECT COALESCE(MAX(number), 0) + 1 FROM {table}").fetchone()
+        return int(row[0])
+
+    def now(self) -> datetime:
+        return clock.now()
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _connect(path: Path | str) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _check_identity(conn: sqlite3.Connection, path: Path | str) -> None:
+    try:
+        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError:
+        raise NotALedger(f"“{path}”不是台账文件（无法作为 SQLite 数据库读取）") from None
+    if app_id == 0 and tables == 0:
+        return  # a new, empty file: ours to initialise
+    if app_id != APPLICATION_ID:
+        raise NotALedger(f"“{path}”不是台账文件（是别的程序的数据库）")
+    version = _schema_version(conn)
+    if version > SCHEMA_VERSION:
+        raise NotALedger(
+            f"“{path}”由更新版本的 ledger 创建（结构版本 {version}，本程序支持到 {SCHEMA_VERSION}），"
+            "请升级 ledger 后再打开；文件未作任何改动"
+        )
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply every pending migration, each in its own transaction; returns their names."""
+    conn = db.conn
+    applied: list[str] = []
+    for version, (name, function) in enumerate(MIGRATIONS, start=1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if _schema_version(conn) >= version:
+                conn.execute("ROLLBACK")
+                continue
+            if version == 1:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS migrations "
+                    "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                )
+            function(db)
+            conn.execute(
+                "INSERT INTO migrations(version, name, applied_at) VALUES (?, ?, ?)",
+                (version, name, iso(clock.now())),
+            )
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied
+
+
+def open_ledger(path: Path | str, *, create: bool = False, actor: str | None = None) -> Ledger:
+    """Open (and migrate) a ledger file; with ``create`` make it if missing."""
+    target = Path(path)
+    exists = target.exists()
+    if not exists and not create:
+        raise LedgerError(f"台账文件“{target}”不存在，请先运行 ledger init（或用 --db 指定文件）")
+    if not exists:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise LedgerError(f"无法创建目录“{target.parent}”：{error.strerror}") from None
+    elif target.is_dir():
+        raise NotALedger(f"“{target}”是一个文件夹，不是台账文件")
+    try:
+        conn = _connect(target)
+        _check_identity(conn, target)
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+    except sqlite3.DatabaseError as error:
+        if "not a database" in str(error) or "malformed" in str(error):
+            raise NotALedger(f"“{target}”不是台账文件（无法作为 SQLite 数据库读取）") from None
+        raise LedgerError(f"无法打开台账文件“{target}”：{error}") from None
+    db = sqlite_utils.Database(conn)
+    migrate(db)
+    return Ledger(db, target, actor or current_actor())
+
+
+def open_memory(actor: str = "test") -> Ledger:
+    """An in-memory ledger (for tests of the core and for dry runs)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    db = sqlite_utils.Database(conn)
+    migrate(db)
+    return Ledger(db, None, actor)

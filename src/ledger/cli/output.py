@@ -64,10 +64,14 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+# Short columns that must never wrap (numbers, dates, statuses).
+_NO_WRAP = {"编号", "状态", "办理时限", "日期", "时间", "动作", "参与人次", "问题数", "在办", "类型"}
+
+
 def _table(*columns: str, title: str | None = None) -> Table:
     table = Table(title=title, header_style="bold", show_lines=False, pad_edge=False)
     for column in columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column in _NO_WRAP)
     return table
 
 
@@ -191,6 +195,7 @@ def _change_text(key: str, value: Any, category_labels: dict[str, str]) -> str:
 
 
 HIDDEN_CHANGES = {"title", "result", "reply_text", "last_progress", "raised_on"}
+ADD_SHOWN = {"category", "scale", "due_on"}  # the rest of a new item is shown above
 
 
 def item_detail(item: dict[str, Any], category_labels: dict[str, str]) -> None:
@@ -229,7 +234,8 @@ def item_detail(item: dict[str, Any], category_labels: dict[str, str]) -> None:
         parts += [
             _change_text(key, value, category_labels)
             for key, value in event["changes"].items()
-            if key not in HIDDEN_CHANGES and not (event["action"] == "add" and value is None)
+            if key not in HIDDEN_CHANGES
+            and (event["action"] != "add" or key in ADD_SHOWN)
         ]
         timeline.add_row(
             event["at"].replace("T", " ")[:16],

@@ -1,0 +1,71 @@
+"""Shared fixtures: a temporary ledger file, a fixed clock, and a CLI runner.
+
+No test reads the real date: ``LEDGER_NOW`` fixes the clock for the core and the CLI alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from ledger.cli.app import app
+from ledger.storage import Ledger, open_ledger
+
+FIXED_NOW = "2026-11-26T09:00:00"
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs on Thursday 2026-11-26 09:00 unless it sets LEDGER_NOW itself."""
+    monkeypatch.setenv("LEDGER_NOW", FIXED_NOW)
+    monkeypatch.setenv("LEDGER_ACTOR", "测试员")
+    monkeypatch.setenv("COLUMNS", "200")
+    return FIXED_NOW
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A ledger path (not yet created) that the CLI uses through $LEDGER_DB."""
+    path = tmp_path / "ledger.db"
+    monkeypatch.setenv("LEDGER_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def ledger(db_path: Path) -> Iterator[Ledger]:
+    """A fresh, empty ledger file."""
+    opened = open_ledger(db_path, create=True)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def run() -> Callable[..., Result]:
+    """Run ``ledger ARGS…`` in-process; stdout and stderr are kept apart."""
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Result:
+        return runner.invoke(app, [str(a) for a in args])
+
+    return invoke
+
+
+@pytest.fixture
+def places(ledger: Ledger) -> Ledger:
+    """A ledger with the seed's places and a few units (no items)."""
+    from ledger import places as place_service
+    from ledger import units
+
+    for path in (
+        "任城区/古槐街道/铁塔寺社区/铁塔寺小区/A8楼",
+        "任城区/济阳街道/财工街社区/新兴小区西区",
+        "曲阜市/鲁城街道/礼乐社区",
+    ):
+        place_service.add_path(ledger, path)
+    units.add(ledger, "住建局", "department", phone="0537-1234567")
+    units.add(ledger, "市住建局", "职能部门")
+    units.add(ledger, "扈师傅维修队", "志愿队")
+    return ledger

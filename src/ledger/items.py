@@ -97,12 +97,15 @@ def _text(value: str | None, what: str, limit: int = MAX_NOTE, required: bool = 
 def _check_moment(ledger: Ledger, at: datetime, after: str | None) -> None:
     now = ledger.now()
     if at > now + _FUTURE_TOLERANCE:
-        raise LedgerError(f"时间 {iso(at)} 晚于现在（{iso(now)}），不能预先登记")
+        raise LedgerError(f"时间 {_shown(at)} 晚于现在（{_shown(now)}），不能预先登记")
     if after and iso(at) < after:  # type: ignore[operator]
         raise LedgerError(
-            f"时间 {iso(at).replace('T', ' ')} 早于该问题上一条记录的时间 "  # type: ignore[union-attr]
-            f"{after.replace('T', ' ')}，请检查 --at"
+            f"时间 {_shown(at)} 早于该问题上一条记录的时间 {after.replace('T', ' ')[:16]}，请检查 --at"
         )
+
+
+def _shown(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def _record(

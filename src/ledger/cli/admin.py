@@ -63,8 +63,8 @@ def config_command(
 @config_app.command("set", help="修改一项设置，例如 ledger config set small_days 5")
 @guarded
 def config_set_command(
-    key: Annotated[str, typer.Argument(help="设置项", show_default=False)],
-    value: Annotated[str, typer.Argument(help="新值", show_default=False)],
+    key: Annotated[str, typer.Argument(help="设置项", metavar="设置项", show_default=False)],
+    value: Annotated[str, typer.Argument(help="新值", metavar="新值", show_default=False)],
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
@@ -89,7 +89,7 @@ def category_list_command(as_json: JsonOption = False, db: DbOption = None) -> N
 @category_app.command("add", help="新增问题类别。")
 @guarded
 def category_add_command(
-    label: Annotated[str, typer.Argument(help="类别名称", show_default=False)],
+    label: Annotated[str, typer.Argument(help="类别名称", metavar="类别名称", show_default=False)],
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)

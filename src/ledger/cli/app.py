@@ -27,6 +27,22 @@ app.add_typer(admin.category_app, name="category")
 app.add_typer(admin.config_app, name="config")
 
 
+def _localise_help() -> None:
+    """Typer's help panels in Chinese (Click's own 'Usage:' line stays as it is)."""
+    from typer import rich_utils
+
+    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+    rich_utils.OPTIONS_PANEL_TITLE = "选项"
+    rich_utils.COMMANDS_PANEL_TITLE = "命令"
+    rich_utils.ERRORS_PANEL_TITLE = "错误"
+    rich_utils.DEFAULT_STRING = "[默认: {}]"
+    rich_utils.REQUIRED_LONG_STRING = "[必填]"
+    rich_utils.ENVVAR_STRING = "[环境变量: {}]"
+
+
+_localise_help()
+
+
 def _version(value: bool) -> None:
     if value:
         output.say(f"ledger {__version__}")

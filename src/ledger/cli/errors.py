@@ -70,6 +70,7 @@ _USAGE_MESSAGES: list[tuple[str, str]] = [
     (r"Got unexpected extra arguments? \((.+)\)", r"多余的参数：\1"),
     (r"Option '(.+?)' requires an argument\.?", r"选项 \1 需要一个值"),
     (r"Invalid value for '(.+?)': '(.+?)' is not a valid integer\.?", r"\1 的值“\2”不是整数"),
+    (r"Invalid value for '(.+?)': Input should be a valid integer.*", r"\1 应为整数"),
     (r"Invalid value for '(.+?)': (.+)", r"\1 的值无效：\2"),
 ]
 

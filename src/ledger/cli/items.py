@@ -49,7 +49,7 @@ def _help(action: str, text: str) -> str:
 @commands.command("add", help=_help("add", "登记居民反映的问题（说），打印新问题的编号。"))
 @guarded
 def add_command(
-    title: Annotated[str, typer.Argument(help="问题描述", show_default=False)],
+    title: Annotated[str, typer.Argument(help="问题描述", metavar="问题描述", show_default=False)],
     community: CommunityOption = None,
     compound: Annotated[str | None, typer.Option("--compound", help="小区")] = None,
     building: Annotated[str | None, typer.Option("--building", help="楼栋（需同时给出小区）")] = None,
@@ -151,7 +151,7 @@ def show_command(number: ItemNumber, as_json: JsonOption = False, db: DbOption =
 @guarded
 def assign_command(
     number: ItemNumber,
-    unit: Annotated[str, typer.Argument(help="承办单位", show_default=False)],
+    unit: Annotated[str, typer.Argument(help="承办单位", metavar="承办单位", show_default=False)],
     due: Annotated[str | None, typer.Option("--due", help="新的办理时限（日期）")] = None,
     days: Annotated[int | None, typer.Option("--days", help="自交办日起几个工作日")] = None,
     note: NoteOption = None,
@@ -166,7 +166,7 @@ def assign_command(
 @guarded
 def progress_command(
     number: ItemNumber,
-    note: Annotated[str, typer.Argument(help="进展说明", show_default=False)],
+    note: Annotated[str, typer.Argument(help="进展说明", metavar="进展说明", show_default=False)],
     percent: Annotated[int | None, typer.Option("--percent", help="进度 0–100")] = None,
     at: AtOption = None,
     db: DbOption = None,
@@ -192,7 +192,7 @@ def extend_command(
 @guarded
 def escalate_command(
     number: ItemNumber,
-    unit: Annotated[str, typer.Argument(help="上级承办单位", show_default=False)],
+    unit: Annotated[str, typer.Argument(help="上级承办单位", metavar="上级承办单位", show_default=False)],
     reason: Annotated[str, typer.Option("--reason", help="升级理由", show_default=False)],
     at: AtOption = None,
     db: DbOption = None,
@@ -205,7 +205,7 @@ def escalate_command(
 @guarded
 def resolve_command(
     number: ItemNumber,
-    result: Annotated[str, typer.Argument(help="办理结果", show_default=False)],
+    result: Annotated[str, typer.Argument(help="办理结果", metavar="办理结果", show_default=False)],
     at: AtOption = None,
     db: DbOption = None,
 ) -> None:
@@ -217,7 +217,7 @@ def resolve_command(
 @guarded
 def decline_command(
     number: ItemNumber,
-    reason: Annotated[str, typer.Argument(help="不予办理的理由", show_default=False)],
+    reason: Annotated[str, typer.Argument(help="不予办理的理由", metavar="不予办理的理由", show_default=False)],
     at: AtOption = None,
     db: DbOption = None,
 ) -> None:
@@ -229,7 +229,7 @@ def decline_command(
 @guarded
 def reply_command(
     number: ItemNumber,
-    text: Annotated[str, typer.Argument(help="答复内容", show_default=False)],
+    text: Annotated[str, typer.Argument(help="答复内容", metavar="答复内容", show_default=False)],
     channel: Annotated[str, typer.Option("--channel", help=f"答复方式：{CHANNEL.describe()}")] = "电话",
     at: AtOption = None,
     db: DbOption = None,
@@ -246,7 +246,7 @@ def reply_command(
 @guarded
 def rate_command(
     number: ItemNumber,
-    rating: Annotated[str, typer.Argument(help="满意 / 基本满意 / 不满意", show_default=False)],
+    rating: Annotated[str, typer.Argument(help="满意 / 基本满意 / 不满意", metavar="评价", show_default=False)],
     close: Annotated[bool, typer.Option("--close", help="不满意也直接归档，不再重办")] = False,
     note: NoteOption = None,
     at: AtOption = None,

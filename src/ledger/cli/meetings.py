@@ -77,7 +77,7 @@ def list_command(
 @app.command("show", help="查看一次会议及会上提出的问题。")
 @guarded
 def show_command(
-    number: Annotated[int, typer.Argument(help="会议编号", show_default=False)],
+    number: Annotated[int, typer.Argument(help="会议编号", metavar="会议编号", show_default=False)],
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:

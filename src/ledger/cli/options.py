@@ -22,7 +22,7 @@ AtOption = Annotated[
     typer.Option("--at", help="发生时间，可补录：2026-06-24、2026-06-24 20:30、昨天（默认：现在）"),
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", help="备注")]
-ItemNumber = Annotated[int, typer.Argument(help="问题编号", show_default=False)]
+ItemNumber = Annotated[int, typer.Argument(help="问题编号", metavar="问题编号", show_default=False)]
 CommunityOption = Annotated[
     str | None, typer.Option("--community", help="社区（重名时写成 街道/社区）")
 ]

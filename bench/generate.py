@@ -32,7 +32,15 @@ SUBDISTRICTS_PER_COUNTY = 10
 COMMUNITIES_PER_SUBDISTRICT = 10
 UNIT_KINDS = ("department", "community", "property", "volunteer", "person")
 CHANNELS = ("in_person", "phone", "wechat", "meeting")
-WORDS = ("楼道灯不亮", "下水道堵塞", "路面破损", "车辆乱停", "垃圾清运不及时", "噪音扰民", "绿化缺失")
+WORDS = (
+    "楼道灯不亮",
+    "下水道堵塞",
+    "路面破损",
+    "车辆乱停",
+    "垃圾清运不及时",
+    "噪音扰民",
+    "绿化缺失",
+)
 
 
 def _uid(rng: random.Random) -> str:
@@ -62,19 +70,31 @@ def generate(n_items: int, path: Path, seed: int = 7) -> dict[str, int]:
             sub_name = f"{county[:2]}{s + 1}号街道"
             sub_path = f"{county}/{sub_name}"
             sub_id = next_area
-            area_rows.append((sub_id, _uid(rng), county_id, "subdistrict", sub_name, sub_path, created))
+            area_rows.append(
+                (sub_id, _uid(rng), county_id, "subdistrict", sub_name, sub_path, created)
+            )
             next_area += 1
             for c in range(COMMUNITIES_PER_SUBDISTRICT):
                 com_name = f"{county[:2]}{s + 1}-{c + 1}社区"
                 com_path = f"{sub_path}/{com_name}"
                 com_id = next_area
-                area_rows.append((com_id, _uid(rng), sub_id, "community", com_name, com_path, created))
+                area_rows.append(
+                    (com_id, _uid(rng), sub_id, "community", com_name, com_path, created)
+                )
                 next_area += 1
                 compounds = []
                 for k in range(2):
                     name = f"{com_name[:-2]}-{k + 1}小区"
                     area_rows.append(
-                        (next_area, _uid(rng), com_id, "compound", name, f"{com_path}/{name}", created)
+                        (
+                            next_area,
+                            _uid(rng),
+                            com_id,
+                            "compound",
+                            name,
+                            f"{com_path}/{name}",
+                            created,
+                        )
                     )
                     compounds.append(next_area)
                     next_area += 1
@@ -82,7 +102,16 @@ def generate(n_items: int, path: Path, seed: int = 7) -> dict[str, int]:
     conn.executemany("INSERT INTO areas VALUES (?, ?, ?, ?, ?, ?, ?)", area_rows)
 
     units = [
-        (i + 1, _uid(rng), f"承办单位{i + 1:02d}", UNIT_KINDS[i % len(UNIT_KINDS)], None, None, None, created)
+        (
+            i + 1,
+            _uid(rng),
+            f"承办单位{i + 1:02d}",
+            UNIT_KINDS[i % len(UNIT_KINDS)],
+            None,
+            None,
+            None,
+            created,
+        )
         for i in range(60)
     ]
     conn.executemany("INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, ?, ?)", units)
@@ -98,12 +127,26 @@ def generate(n_items: int, path: Path, seed: int = 7) -> dict[str, int]:
                 held = month_start + timedelta(days=rng.randint(0, 24))
                 held = min(held, LAST_DAY)
                 meeting_rows.append(
-                    (number, _uid(rng), number, kind, iso(held), com_id, compounds[0], "主持人",
-                     rng.randint(10, 50), None, created, "bench")
+                    (
+                        number,
+                        _uid(rng),
+                        number,
+                        kind,
+                        iso(held),
+                        com_id,
+                        compounds[0],
+                        "主持人",
+                        rng.randint(10, 50),
+                        None,
+                        created,
+                        "bench",
+                    )
                 )
                 meetings_by_community.setdefault(com_id, []).append((number, kind, held))
             month_start = (month_start.replace(day=28) + timedelta(days=4)).replace(day=1)
-    conn.executemany("INSERT INTO meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", meeting_rows)
+    conn.executemany(
+        "INSERT INTO meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", meeting_rows
+    )
 
     categories = [code for code, _ in DEFAULT_CATEGORIES]
     span = (LAST_DAY - FIRST_DAY).days
@@ -152,32 +195,67 @@ def generate(n_items: int, path: Path, seed: int = 7) -> dict[str, int]:
         # How far along the item got: older items are mostly done.
         stage = rng.choices(range(6), weights=(1, 3, 2, 2, 2, 10 if age > 30 else 2))[0]
         if stage >= 1:
-            events.append(("assign", later(2), {"status": "assigned", "unit_id": rng.randint(1, 60),
-                                                "assigned_on": iso(day)}, None))
+            events.append(
+                (
+                    "assign",
+                    later(2),
+                    {"status": "assigned", "unit_id": rng.randint(1, 60), "assigned_on": iso(day)},
+                    None,
+                )
+            )
         if stage >= 2:
             finish = "decline" if rng.random() < 0.05 else "resolve"
             late = rng.random() < 0.2
-            events.append((finish, later(25 if late else 4),
-                           {"status": "resolved" if finish == "resolve" else "declined",
-                            "resolved_on": iso(day), "result": "已处理"}, "已处理"))
+            events.append(
+                (
+                    finish,
+                    later(25 if late else 4),
+                    {
+                        "status": "resolved" if finish == "resolve" else "declined",
+                        "resolved_on": iso(day),
+                        "result": "已处理",
+                    },
+                    "已处理",
+                )
+            )
         if stage >= 3:
-            events.append(("reply", later(3), {"status": "replied", "replied_on": iso(day),
-                                               "reply_channel": rng.choice(CHANNELS),
-                                               "reply_text": "已告知"}, "已告知"))
+            events.append(
+                (
+                    "reply",
+                    later(3),
+                    {
+                        "status": "replied",
+                        "replied_on": iso(day),
+                        "reply_channel": rng.choice(CHANNELS),
+                        "reply_text": "已告知",
+                    },
+                    "已告知",
+                )
+            )
         if stage >= 4:
             rating = rng.choices(("satisfied", "basically", "unsatisfied"), weights=(7, 2, 1))[0]
-            events.append(("rate", later(3), {"status": "closed", "rating": rating,
-                                              "closed_on": iso(day)}, None))
+            events.append(
+                (
+                    "rate",
+                    later(3),
+                    {"status": "closed", "rating": rating, "closed_on": iso(day)},
+                    None,
+                )
+            )
         changes_list = []
         last_at = ""
         for action, when, changes, note in events:
             event_id += 1
             # Event times never go backwards within an item (as the core enforces).
-            at = max(_at(when, rng), last_at[:-2] + f"{int(last_at[-2:]) + 1:02d}" if last_at else "")
+            at = max(
+                _at(when, rng), last_at[:-2] + f"{int(last_at[-2:]) + 1:02d}" if last_at else ""
+            )
             last_at = at
             text = json.dumps(changes, ensure_ascii=False, sort_keys=True)
             changes_list.append(changes)
-            event_rows.append((event_id, _uid(rng), item_id, action, at, created, "bench", note, text))
+            event_rows.append(
+                (event_id, _uid(rng), item_id, action, at, created, "bench", note, text)
+            )
         state = replay(changes_list)
         if columns is None:
             columns = list(state)
@@ -190,7 +268,9 @@ def generate(n_items: int, path: Path, seed: int = 7) -> dict[str, int]:
     return {"items": n_items, "events": event_id, "communities": len(communities)}
 
 
-def _flush(conn: Any, columns: list[str], items: list[tuple[Any, ...]], events: list[tuple[Any, ...]]) -> None:
+def _flush(
+    conn: Any, columns: list[str], items: list[tuple[Any, ...]], events: list[tuple[Any, ...]]
+) -> None:
     if items:
         names = ", ".join(["id", "uid", "number", *columns, "last_event_at"])
         marks = ", ".join("?" * (len(columns) + 4))

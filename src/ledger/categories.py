@@ -11,7 +11,9 @@ def all_categories(ledger: Ledger) -> list[dict[str, object]]:
     rows = ledger.conn.execute(
         "SELECT code, label, builtin FROM categories ORDER BY position"
     ).fetchall()
-    return [{"code": code, "label": label, "builtin": bool(builtin)} for code, label, builtin in rows]
+    return [
+        {"code": code, "label": label, "builtin": bool(builtin)} for code, label, builtin in rows
+    ]
 
 
 def labels(ledger: Ledger) -> dict[str, str]:

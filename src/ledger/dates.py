@@ -7,7 +7,15 @@ from datetime import date, datetime, time, timedelta
 
 from ledger.errors import LedgerError
 
-_RELATIVE = {"今天": 0, "today": 0, "昨天": -1, "yesterday": -1, "前天": -2, "明天": 1, "tomorrow": 1}
+_RELATIVE = {
+    "今天": 0,
+    "today": 0,
+    "昨天": -1,
+    "yesterday": -1,
+    "前天": -2,
+    "明天": 1,
+    "tomorrow": 1,
+}
 _FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")

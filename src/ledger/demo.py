@@ -35,7 +35,9 @@ def _moment(text: str) -> datetime:
 
 # One entry per scripted action: [action, date, *arguments] → the core call.
 STEPS: dict[str, Callable[[Ledger, int, datetime, list[Any]], items.Outcome]] = {
-    "assign": lambda lg, n, at, a: items.assign(lg, n, a[0], at=at, note=a[1] if len(a) > 1 else None),
+    "assign": lambda lg, n, at, a: items.assign(
+        lg, n, a[0], at=at, note=a[1] if len(a) > 1 else None
+    ),
     "progress": lambda lg, n, at, a: items.progress(
         lg, n, a[0], percent=a[1] if len(a) > 1 else None, at=at
     ),

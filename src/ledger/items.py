@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from ledger import categories, deadlines, meetings, places, units
@@ -177,8 +177,9 @@ def add(
         raise LedgerError(f"反映日期 {raised} 晚于今天")
     if meeting_row and raised < to_date(meeting_row["held_on"]):  # type: ignore[operator]
         raise LedgerError(f"反映日期 {raised} 早于会议日期 {meeting_row['held_on']}")
-    at = now if raised == now.date() else datetime.combine(raised, datetime.max.time())
-    at = at.replace(microsecond=0)
+    # A backdated item starts at the beginning of its day, so that actions typed for the
+    # same evening (--at "昨天 21:30") still come after it.
+    at = now if raised == now.date() else datetime.combine(raised, time.min)
     due = deadlines.default_due(ledger, raised, scale_code)
     changes = {
         "title": title,
@@ -332,7 +333,7 @@ def resolve(ledger: Ledger, number: int, result: str, *, at: datetime | None = N
     text = _text(result, "办理结果")
 
     def compute(item: dict[str, Any], moment: datetime) -> dict[str, Any]:
-        return {"resolved_on": iso(moment.date()), "result": text, "percent": None}
+        return {"resolved_on": iso(moment.date()), "result": text}
 
     return _act(ledger, number, "resolve", at, text, compute)
 
@@ -342,7 +343,7 @@ def decline(ledger: Ledger, number: int, reason: str, *, at: datetime | None = N
     text = _text(reason, "不予办理理由")
 
     def compute(item: dict[str, Any], moment: datetime) -> dict[str, Any]:
-        return {"resolved_on": iso(moment.date()), "result": text, "percent": None}
+        return {"resolved_on": iso(moment.date()), "result": text}
 
     return _act(ledger, number, "decline", at, text, compute)
 

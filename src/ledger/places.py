@@ -34,7 +34,9 @@ def add_path(ledger: Ledger, text: str) -> tuple[dict[str, Any], list[dict[str, 
     with ledger.transaction():
         for depth, name in enumerate(names):
             path = "/".join(names[: depth + 1])
-            existing = ledger.conn.execute("SELECT id FROM areas WHERE path = ?", (path,)).fetchone()
+            existing = ledger.conn.execute(
+                "SELECT id FROM areas WHERE path = ?", (path,)
+            ).fetchone()
             if existing:
                 parent_id = existing[0]
                 row = get(ledger, parent_id)

@@ -80,9 +80,7 @@ def where_clause(ledger: Ledger, wanted: ItemFilter, today: date) -> tuple[str, 
     return (" WHERE " + " AND ".join(conditions)) if conditions else "", params
 
 
-def list_items(
-    ledger: Ledger, wanted: ItemFilter, today: date
-) -> tuple[list[dict[str, Any]], int]:
+def list_items(ledger: Ledger, wanted: ItemFilter, today: date) -> tuple[list[dict[str, Any]], int]:
     """Matching items, most urgent first, each with its supervision level; and the total."""
     where, params = where_clause(ledger, wanted, today)
     total = ledger.conn.execute(
@@ -111,7 +109,9 @@ def annotate_deadline(ledger: Ledger, item: dict[str, Any], today: date) -> None
 
 def items_of_meeting(ledger: Ledger, meeting_id: int, today: date) -> list[dict[str, Any]]:
     """The items raised at a meeting, in number order, with their deadline standing."""
-    cursor = ledger.conn.execute(ITEM_SELECT + " WHERE i.meeting_id = ? ORDER BY i.number", (meeting_id,))
+    cursor = ledger.conn.execute(
+        ITEM_SELECT + " WHERE i.meeting_id = ? ORDER BY i.number", (meeting_id,)
+    )
     rows = [row_to_item(row, cursor.description) for row in cursor.fetchall()]
     for item in rows:
         annotate_deadline(ledger, item, today)

@@ -13,7 +13,9 @@ from ledger.labels import STATUS
 commands = typer.Typer()
 
 
-@commands.command("demo", help="用示例数据建一个演示台账（默认 ./ledger-demo.db，不会动您自己的台账）。")
+@commands.command(
+    "demo", help="用示例数据建一个演示台账（默认 ./ledger-demo.db，不会动您自己的台账）。"
+)
 @guarded
 def demo_command(db: DbOption = None) -> None:
     path = db or demo.default_demo_path()
@@ -27,7 +29,10 @@ def demo_command(db: DbOption = None) -> None:
             ("街道 / 社区", f"{summary['subdistricts']} / {summary['areas']}"),
             ("承办单位", summary["units"]),
             ("会议（夜话、说事）", summary["meetings"]),
-            ("问题", f"{summary['items']}（{summary['first_raised']} 至 {summary['last_raised']}）"),
+            (
+                "问题",
+                f"{summary['items']}（{summary['first_raised']} 至 {summary['last_raised']}）",
+            ),
             ("各状态", statuses),
             ("超期未办结", summary["overdue"]),
             ("办理记录（事件）", summary["events"]),

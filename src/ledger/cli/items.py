@@ -8,7 +8,6 @@ import typer
 
 from ledger import categories, items, queries
 from ledger.cli import output
-from ledger.dates import parse_date
 from ledger.cli.context import day, moment, open_for, today
 from ledger.cli.errors import guarded
 from ledger.cli.options import (
@@ -20,6 +19,7 @@ from ledger.cli.options import (
     NoteOption,
     SubdistrictOption,
 )
+from ledger.dates import parse_date
 from ledger.labels import ACTION, CHANNEL, RATING, SCALE, SOURCE, STATUS
 from ledger.lifecycle import rule_help
 
@@ -30,7 +30,9 @@ def _done(outcome: items.Outcome) -> None:
     """What every action prints: the item, what happened, where it stands now."""
     item = outcome.item
     action = outcome.event["action"]
-    parts = [f"问题 {item['number']}：{ACTION[action]}已记录，当前状态：{STATUS.label(item['status'])}"]
+    parts = [
+        f"问题 {item['number']}：{ACTION[action]}已记录，当前状态：{STATUS.label(item['status'])}"
+    ]
     if action in ("assign", "escalate", "reopen") and item["unit"]:
         parts.append(f"承办单位：{item['unit']}")
     if action in ("add", "assign", "extend", "escalate", "reopen") and item["due_on"]:
@@ -52,12 +54,19 @@ def add_command(
     title: Annotated[str, typer.Argument(help="问题描述", metavar="问题描述", show_default=False)],
     community: CommunityOption = None,
     compound: Annotated[str | None, typer.Option("--compound", help="小区")] = None,
-    building: Annotated[str | None, typer.Option("--building", help="楼栋（需同时给出小区）")] = None,
-    meeting: Annotated[int | None, typer.Option("--meeting", help="会议编号（来源、社区、日期随会议）")] = None,
-    source: Annotated[
-        str | None, typer.Option("--source", help=f"来源：{SOURCE.describe()}（默认随会议，否则走访）")
+    building: Annotated[
+        str | None, typer.Option("--building", help="楼栋（需同时给出小区）")
     ] = None,
-    category: Annotated[str, typer.Option("--category", help="问题类别（见 ledger category list）")] = "其他",
+    meeting: Annotated[
+        int | None, typer.Option("--meeting", help="会议编号（来源、社区、日期随会议）")
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help=f"来源：{SOURCE.describe()}（默认随会议，否则走访）"),
+    ] = None,
+    category: Annotated[
+        str, typer.Option("--category", help="问题类别（见 ledger category list）")
+    ] = "其他",
     scale: Annotated[str, typer.Option("--scale", help=f"规模：{SCALE.describe()}")] = "small",
     by: Annotated[str | None, typer.Option("--by", help="反映人")] = None,
     phone: Annotated[str | None, typer.Option("--phone", help="反映人电话")] = None,
@@ -102,7 +111,9 @@ def list_command(
     community: CommunityOption = None,
     subdistrict: SubdistrictOption = None,
     unit: Annotated[str | None, typer.Option("--unit", help="承办单位")] = None,
-    source: Annotated[str | None, typer.Option("--source", help=f"来源：{SOURCE.describe()}")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help=f"来源：{SOURCE.describe()}")
+    ] = None,
     category: Annotated[str | None, typer.Option("--category", help="问题类别")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="只看超期未办结的")] = False,
     since: Annotated[str | None, typer.Option("--since", help="反映日期不早于")] = None,
@@ -192,7 +203,9 @@ def extend_command(
 @guarded
 def escalate_command(
     number: ItemNumber,
-    unit: Annotated[str, typer.Argument(help="上级承办单位", metavar="上级承办单位", show_default=False)],
+    unit: Annotated[
+        str, typer.Argument(help="上级承办单位", metavar="上级承办单位", show_default=False)
+    ],
     reason: Annotated[str, typer.Option("--reason", help="升级理由", show_default=False)],
     at: AtOption = None,
     db: DbOption = None,
@@ -201,7 +214,9 @@ def escalate_command(
     _done(items.escalate(ledger, number, unit, reason, at=moment(at)))
 
 
-@commands.command("resolve", help=_help("resolve", "办结，记录办理结果（从待分办直接办结即当场解决）。"))
+@commands.command(
+    "resolve", help=_help("resolve", "办结，记录办理结果（从待分办直接办结即当场解决）。")
+)
 @guarded
 def resolve_command(
     number: ItemNumber,
@@ -217,7 +232,9 @@ def resolve_command(
 @guarded
 def decline_command(
     number: ItemNumber,
-    reason: Annotated[str, typer.Argument(help="不予办理的理由", metavar="不予办理的理由", show_default=False)],
+    reason: Annotated[
+        str, typer.Argument(help="不予办理的理由", metavar="不予办理的理由", show_default=False)
+    ],
     at: AtOption = None,
     db: DbOption = None,
 ) -> None:
@@ -230,7 +247,9 @@ def decline_command(
 def reply_command(
     number: ItemNumber,
     text: Annotated[str, typer.Argument(help="答复内容", metavar="答复内容", show_default=False)],
-    channel: Annotated[str, typer.Option("--channel", help=f"答复方式：{CHANNEL.describe()}")] = "电话",
+    channel: Annotated[
+        str, typer.Option("--channel", help=f"答复方式：{CHANNEL.describe()}")
+    ] = "电话",
     at: AtOption = None,
     db: DbOption = None,
 ) -> None:
@@ -246,7 +265,9 @@ def reply_command(
 @guarded
 def rate_command(
     number: ItemNumber,
-    rating: Annotated[str, typer.Argument(help="满意 / 基本满意 / 不满意", metavar="评价", show_default=False)],
+    rating: Annotated[
+        str, typer.Argument(help="满意 / 基本满意 / 不满意", metavar="评价", show_default=False)
+    ],
     close: Annotated[bool, typer.Option("--close", help="不满意也直接归档，不再重办")] = False,
     note: NoteOption = None,
     at: AtOption = None,

@@ -20,7 +20,9 @@ app = typer.Typer(help="会议：每周夜话、拉呱说事。", no_args_is_hel
 @app.command("add", help="登记一次会议，打印会议编号（登记问题时用 --meeting 引用）。")
 @guarded
 def add_command(
-    kind: Annotated[str, typer.Option("--kind", help=f"类型：{MEETING_KIND.describe()}", show_default=False)],
+    kind: Annotated[
+        str, typer.Option("--kind", help=f"类型：{MEETING_KIND.describe()}", show_default=False)
+    ],
     community: Annotated[str, typer.Option("--community", help="社区", show_default=False)],
     date: Annotated[str, typer.Option("--date", help="会议日期")] = "今天",
     compound: Annotated[str | None, typer.Option("--compound", help="小区")] = None,

@@ -16,7 +16,9 @@ DbOption = Annotated[
         dir_okay=False,
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON（代码值、ISO 日期），供脚本使用")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="输出 JSON（代码值、ISO 日期），供脚本使用")
+]
 AtOption = Annotated[
     str | None,
     typer.Option("--at", help="发生时间，可补录：2026-06-24、2026-06-24 20:30、昨天（默认：现在）"),

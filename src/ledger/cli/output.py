@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -46,17 +47,17 @@ STATUS_STYLE = {
 
 def error(message: str) -> None:
     """One line on stderr: 错误: …"""
-    stderr.print(Text(f"错误: {message}", style="red"))
+    stderr.print(Text(f"错误: {message}", style="red"), soft_wrap=True)
 
 
 def notice(message: str) -> None:
     """A warning or hint on stderr (so scripts reading stdout are not disturbed)."""
-    stderr.print(Text(message, style="yellow"))
+    stderr.print(Text(message, style="yellow"), soft_wrap=True)
 
 
 def say(message: str, style: str | None = None) -> None:
-    """A line on stdout."""
-    stdout.print(Text(message, style=style or ""))
+    """A line on stdout (never wrapped mid-sentence)."""
+    stdout.print(Text(message, style=style or ""), soft_wrap=True)
 
 
 def emit_json(data: Any) -> None:
@@ -65,13 +66,34 @@ def emit_json(data: Any) -> None:
 
 
 # Short columns that must never wrap (numbers, dates, statuses).
-_NO_WRAP = {"编号", "状态", "办理时限", "日期", "时间", "动作", "参与人次", "问题数", "在办", "类型"}
+_NO_WRAP = {
+    "编号",
+    "状态",
+    "办理时限",
+    "日期",
+    "时间",
+    "动作",
+    "参与人次",
+    "问题数",
+    "在办",
+    "督办",
+}
+
+
+_MIN_WIDTH = {"问题描述": 12, "内容": 20}
 
 
 def _table(*columns: str, title: str | None = None) -> Table:
-    table = Table(title=title, header_style="bold", show_lines=False, pad_edge=False)
+    table = Table(
+        title=title, header_style="bold", box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False
+    )
     for column in columns:
-        table.add_column(column, overflow="fold", no_wrap=column in _NO_WRAP)
+        table.add_column(
+            column,
+            overflow="fold",
+            no_wrap=column in _NO_WRAP,
+            min_width=_MIN_WIDTH.get(column),
+        )
     return table
 
 
@@ -138,7 +160,7 @@ def standing(item: dict[str, Any]) -> Text:
     mark = "（估算）" if item.get("estimated") else ""
     if level in ("overdue", "severe"):
         return Text(
-            f"{LEVEL[level]} {item['workdays_overdue']}个工作日{mark}", style=LEVEL_STYLE[level]
+            f"{LEVEL[level]}{item['workdays_overdue']}工作日{mark}", style=LEVEL_STYLE[level]
         )
     if level == "warning":
         left = "今日到期" if item["workdays_left"] == 0 else "明日到期"
@@ -173,7 +195,9 @@ def items_table(items: list[dict[str, Any]], total: int, category_labels: dict[s
         )
     stdout.print(table)
     more = total - len(items)
-    summary = f"共 {total} 条" + (f"，另有 {more} 条未显示（可用 --limit 调整）" if more > 0 else "")
+    summary = f"共 {total} 条" + (
+        f"，另有 {more} 条未显示（可用 --limit 调整）" if more > 0 else ""
+    )
     say(summary, "dim")
 
 
@@ -194,7 +218,19 @@ def _change_text(key: str, value: Any, category_labels: dict[str, str]) -> str:
     return f"{label}：{_clip(str(shown), 30)}"
 
 
-HIDDEN_CHANGES = {"title", "result", "reply_text", "last_progress", "raised_on"}
+# Implied by the action itself, or already in the note column.
+HIDDEN_CHANGES = {
+    "title",
+    "result",
+    "reply_text",
+    "last_progress",
+    "raised_on",
+    "status",
+    "assigned_on",
+    "resolved_on",
+    "replied_on",
+    "closed_on",
+}
 ADD_SHOWN = {"category", "scale", "due_on"}  # the rest of a new item is shown above
 
 
@@ -210,7 +246,11 @@ def item_detail(item: dict[str, Any], category_labels: dict[str, str]) -> None:
         ("状态", status),
         ("社区", "/".join(p for p in (item["subdistrict"], item["community"]) if p)),
         ("小区/楼栋", item["place"]),
-        ("来源", SOURCE.label(item["source"]) + (f"（会议 {item['meeting']}）" if item["meeting"] else "")),
+        (
+            "来源",
+            SOURCE.label(item["source"])
+            + (f"（会议 {item['meeting']}）" if item["meeting"] else ""),
+        ),
         ("类别", category_labels.get(item["category"], item["category"])),
         ("规模", SCALE.label(item["scale"])),
         ("反映人", " ".join(p for p in (item["reporter"], item["phone"]) if p)),
@@ -220,9 +260,23 @@ def item_detail(item: dict[str, Any], category_labels: dict[str, str]) -> None:
         ("进度", progress_bar(item["percent"]) if item["scale"] == "big" else None),
         ("最新进展", item["last_progress"]),
         ("办理结果", item["result"]),
-        ("答复", " ".join(p for p in (item["replied_on"], CHANNEL.label(item["reply_channel"]), item["reply_text"]) if p)),
+        (
+            "答复",
+            " ".join(
+                p
+                for p in (
+                    item["replied_on"],
+                    CHANNEL.label(item["reply_channel"]),
+                    item["reply_text"],
+                )
+                if p
+            ),
+        ),
         ("评价", RATING.label(item["rating"])),
-        ("重办/延期/催办", f"{item['reopen_count']} / {item['extend_count']} / {item['remind_count']}"),
+        (
+            "重办/延期/催办",
+            f"{item['reopen_count']} / {item['extend_count']} / {item['remind_count']}",
+        ),
     ]
     for label, value in rows:
         if value not in (None, ""):
@@ -234,8 +288,9 @@ def item_detail(item: dict[str, Any], category_labels: dict[str, str]) -> None:
         parts += [
             _change_text(key, value, category_labels)
             for key, value in event["changes"].items()
-            if key not in HIDDEN_CHANGES
+            if (key not in HIDDEN_CHANGES or event["action"] == "edit")
             and (event["action"] != "add" or key in ADD_SHOWN)
+            and (value is not None or event["action"] == "edit")
         ]
         timeline.add_row(
             event["at"].replace("T", " ")[:16],
@@ -329,7 +384,10 @@ def meeting_detail(
     """``ledger meeting show``: the meeting and the items raised at it."""
     kind = MEETING_KIND.label(meeting["kind"])
     place = f" {meeting['place']}" if meeting["place"] else ""
-    say(f"会议 {meeting['number']}：{meeting['held_on']} {kind} · {meeting['community']}{place}", "bold")
+    say(
+        f"会议 {meeting['number']}：{meeting['held_on']} {kind} · {meeting['community']}{place}",
+        "bold",
+    )
     details = [
         ("主持人", meeting["host"]),
         ("参与人次", meeting["attendees"]),

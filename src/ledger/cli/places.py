@@ -16,10 +16,15 @@ from ledger.labels import AREA_LEVEL
 app = typer.Typer(help="区划：区县/街道/社区/小区/楼栋。", no_args_is_help=True)
 
 
-@app.command("add", help="添加区划（缺少的上级一并创建），例如 任城区/古槐街道/铁塔寺社区/铁塔寺小区/A8楼")
+@app.command(
+    "add", help="添加区划（缺少的上级一并创建），例如 任城区/古槐街道/铁塔寺社区/铁塔寺小区/A8楼"
+)
 @guarded
 def add_command(
-    path: Annotated[str, typer.Argument(help="区县/街道/社区[/小区[/楼栋]]", metavar="区划路径", show_default=False)],
+    path: Annotated[
+        str,
+        typer.Argument(help="区县/街道/社区[/小区[/楼栋]]", metavar="区划路径", show_default=False),
+    ],
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)

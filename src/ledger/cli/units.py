@@ -19,8 +19,12 @@ app = typer.Typer(help="承办单位：职能部门、社区、物业、志愿�
 @app.command("add", help="添加承办单位。")
 @guarded
 def add_command(
-    name: Annotated[str, typer.Argument(help="单位或责任人名称", metavar="名称", show_default=False)],
-    kind: Annotated[str, typer.Option("--kind", help=f"类型：{UNIT_KIND.describe()}")] = "department",
+    name: Annotated[
+        str, typer.Argument(help="单位或责任人名称", metavar="名称", show_default=False)
+    ],
+    kind: Annotated[
+        str, typer.Option("--kind", help=f"类型：{UNIT_KIND.describe()}")
+    ] = "department",
     phone: Annotated[str | None, typer.Option("--phone", help="联系电话")] = None,
     contact: Annotated[str | None, typer.Option("--contact", help="联系人")] = None,
     area: Annotated[

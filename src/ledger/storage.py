@@ -195,9 +195,18 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m002_merge_origin(db: sqlite_utils.Database) -> None:
+    """Roll-up (ledger merge): the number an item or meeting had in the ledger it came from."""
+    # One execute() per statement: executescript() would COMMIT the migration's transaction.
+    for table in ("items", "meetings"):
+        db.conn.execute(f"ALTER TABLE {table} ADD COLUMN origin_number INTEGER")
+        db.conn.execute(f"ALTER TABLE {table} ADD COLUMN origin_ledger TEXT")
+
+
 # Ordered, named, never reordered: a migration's position is the schema version it produces.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
+    ("002_merge_origin", _m002_merge_origin),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -99,7 +99,11 @@ def generate(n_items: int, path: Path, seed: int = 7) -> dict[str, int]:
                     compounds.append(next_area)
                     next_area += 1
                 communities.append((com_id, compounds))
-    conn.executemany("INSERT INTO areas VALUES (?, ?, ?, ?, ?, ?, ?)", area_rows)
+    conn.executemany(
+        "INSERT INTO areas (id, uid, parent_id, level, name, path, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        area_rows,
+    )
 
     units = [
         (
@@ -114,7 +118,11 @@ def generate(n_items: int, path: Path, seed: int = 7) -> dict[str, int]:
         )
         for i in range(60)
     ]
-    conn.executemany("INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, ?, ?)", units)
+    conn.executemany(
+        "INSERT INTO units (id, uid, name, kind, phone, contact, area_id, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        units,
+    )
 
     meeting_rows = []
     meetings_by_community: dict[int, list[tuple[int, str, date]]] = {}
@@ -145,7 +153,9 @@ def generate(n_items: int, path: Path, seed: int = 7) -> dict[str, int]:
                 meetings_by_community.setdefault(com_id, []).append((number, kind, held))
             month_start = (month_start.replace(day=28) + timedelta(days=4)).replace(day=1)
     conn.executemany(
-        "INSERT INTO meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", meeting_rows
+        "INSERT INTO meetings (id, uid, number, kind, held_on, community_id, place_id, host, "
+        "attendees, note, created_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        meeting_rows,
     )
 
     categories = [code for code, _ in DEFAULT_CATEGORIES]

@@ -215,11 +215,24 @@ def _m003_board_indexes(db: sqlite_utils.Database) -> None:
         db.conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON items({columns})")
 
 
+def _m004_import_keys(db: sqlite_utils.Database) -> None:
+    """ledger import: a key per imported spreadsheet row, so a second import adds nothing."""
+    db.conn.execute(
+        "CREATE TABLE import_keys ("
+        " key TEXT PRIMARY KEY,"  # hash of the row's content, not of the file it came in
+        " item_id INTEGER NOT NULL REFERENCES items(id),"
+        " source TEXT NOT NULL,"  # file name, sheet and row, for the clerk's reference
+        " imported_at TEXT NOT NULL"
+        ") WITHOUT ROWID"
+    )
+
+
 # Ordered, named, never reordered: a migration's position is the schema version it produces.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_merge_origin", _m002_merge_origin),
     ("003_board_indexes", _m003_board_indexes),
+    ("004_import_keys", _m004_import_keys),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -21,6 +21,7 @@ _SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
 
 END_OF_DAY = time(23, 59, 59)
+MIN_YEAR, MAX_YEAR = 2000, 2099
 
 
 def parse_date(text: str, today: date) -> date:
@@ -37,6 +38,8 @@ def parse_date(text: str, today: date) -> date:
             raise LedgerError(f"无法识别的日期“{text}”，请写成 2026-06-24、6月24日 或 今天")
         year = today.year
         month, day = (int(part) for part in match.groups())
+    if not MIN_YEAR <= year <= MAX_YEAR:  # working-day counts cover 2000–2099 only
+        raise LedgerError(f"日期“{text}”超出范围（{MIN_YEAR}–{MAX_YEAR} 年）")
     try:
         return date(year, month, day)
     except ValueError:

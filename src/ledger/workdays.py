@@ -11,7 +11,10 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
+from ledger.errors import LedgerError
+
 _EPOCH = date(2000, 1, 1)
+_LAST = date(2099, 12, 31)  # the same range parse_date accepts; beyond it counts never end
 
 
 class WorkCalendar:
@@ -38,6 +41,10 @@ class WorkCalendar:
         base = self._index(start)
         target = self._cumulative[base] + count
         while self._cumulative[-1] < target:
+            if len(self._cumulative) > (_LAST - _EPOCH).days:
+                raise LedgerError(
+                    f"{start} 起 {count} 个工作日超出台账支持的范围（至 {_LAST.year} 年）"
+                )
             self._extend(len(self._cumulative) + 366)
         position = bisect.bisect_left(self._cumulative, target, lo=base)
         result = _EPOCH + timedelta(days=position)
@@ -76,8 +83,8 @@ class WorkCalendar:
         return known
 
     def _index(self, day: date) -> int:
-        if day < _EPOCH:
-            raise ValueError("dates before 2000 are not supported")
+        if not _EPOCH <= day <= _LAST:
+            raise LedgerError(f"日期 {day} 超出台账支持的范围（{_EPOCH.year}–{_LAST.year} 年）")
         position = (day - _EPOCH).days
         if position >= len(self._cumulative):
             self._extend(position + 1)

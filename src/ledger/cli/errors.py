@@ -65,12 +65,20 @@ def guarded(function: F) -> F:
 _USAGE_MESSAGES: list[tuple[str, str]] = [
     (r"Missing argument '(.+?)'\.?", r"缺少参数 \1"),
     (r"Missing option '(.+?)'\.?", r"缺少选项 \1"),
+    (r"No such option: (\S+?)\.? \(Possible options: (.+)\)$", r"没有选项 \1（可用：\2）"),
     (r"No such option: (\S+?)\.?( Did you mean (.+)\?)?$", r"没有选项 \1"),
     (r"No such command '(.+?)'\.?", r"没有命令“\1”"),
-    (r"Got unexpected extra arguments? \((.+)\)", r"多余的参数：\1"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)", r"多余的参数：\1"),
+    (r"Option '(.+?)' does not take a value\.?", r"选项 \1 不需要值"),
     (r"Option '(.+?)' requires an argument\.?", r"选项 \1 需要一个值"),
     (r"Invalid value for '(.+?)': '(.+?)' is not a valid integer\.?", r"\1 的值“\2”不是整数"),
     (r"Invalid value for '(.+?)': Input should be a valid integer.*", r"\1 应为整数"),
+    (
+        r"Invalid value for '(.+?)': Input should be greater than or equal to (\S+)",
+        r"\1 应不小于 \2",
+    ),
+    (r"Invalid value for '(.+?)': Input should be less than or equal to (\S+)", r"\1 应不大于 \2"),
+    (r"Invalid value for '(.+?)': [Ff]ile '(.+?)' is a directory\.?", r"\1：“\2”是文件夹"),
     (r"Invalid value for '(.+?)': (.+)", r"\1 的值无效：\2"),
 ]
 

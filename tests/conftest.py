@@ -69,3 +69,44 @@ def places(ledger: Ledger) -> Ledger:
     units.add(ledger, "市住建局", "职能部门")
     units.add(ledger, "扈师傅维修队", "志愿队")
     return ledger
+
+
+@pytest.fixture
+def snapshot() -> Callable[[Path], dict[str, object]]:
+    """What a ledger file holds, to prove a refused command left it alone.
+
+    The bytes of the file and of its -wal (an absent -wal counts as empty), and, when the
+    file is SQLite, every row of every table plus user_version read through a read-only
+    connection. Leaked connections are collected first so that none closes in between.
+    """
+    import gc
+    import sqlite3
+
+    def take(path: Path) -> dict[str, object]:
+        gc.collect()
+        wal = Path(f"{path}-wal")
+        state: dict[str, object] = {
+            "bytes": path.read_bytes(),
+            "wal": wal.read_bytes() if wal.exists() else b"",
+        }
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                tables = [
+                    row[0]
+                    for row in conn.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                    )
+                ]
+                state["rows"] = {  # sorted in Python: some tables may have no rowid
+                    table: sorted(conn.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
+                    for table in tables
+                }
+                state["user_version"] = conn.execute("PRAGMA user_version").fetchone()[0]
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError:
+            state["rows"] = None  # not SQLite at all
+        return state
+
+    return take

@@ -186,3 +186,133 @@ SETTING = {
     "rank_min_items": "参与排名的最少受理数",
     "reporting_unit": "填报单位",
 }
+
+
+# --- REPORT: the monthly workbook and ``ledger stats`` (DESIGN.md §5) -------------------
+
+# Sheet names (≤ 31 characters, no []:*?/\).
+REPORT_SHEET = {
+    "summary": "汇总",
+    "detail": "问题台账",
+    "overdue": "超期督办",
+    "units": "承办单位",
+    "categories": "分类统计",
+    "meetings": "会议记录",
+    "ranking": "街道排名",
+}
+
+# Column titles, by the key the report rows use.
+REPORT_COLUMN = {
+    # figures (汇总, 街道排名, stats)
+    "community": "社区",
+    "subdistrict": "街道",
+    "raised": "受理数",
+    "src_night_talk": "夜话",
+    "src_shuoshi": "说事",
+    "src_visit": "走访",
+    "src_other": "其他",
+    "finished": "办结数",
+    "declined": "其中不予办理",
+    "finish_rate": "办结率",
+    "on_time": "按时办结数",
+    "on_time_rate": "按时办结率",
+    "replied": "回复数",
+    "reply_rate": "回复率",
+    "rated": "评价数",
+    "satisfied": "满意数",
+    "unsatisfied": "不满意数",
+    "satisfaction_rate": "满意率",
+    "overdue": "超期未办结",
+    "carried": "结转",
+    "carried_finished": "结转办结",
+    "carried_overdue": "结转超期",
+    "mt_night_talk": "夜话场次",
+    "att_night_talk": "夜话人次",
+    "mt_shuoshi": "说事场次",
+    "att_shuoshi": "说事人次",
+    "meeting_items": "会上提出问题",
+    "score": "综合得分",
+    "rank": "排名",
+    "remark": "备注",
+    # detail (问题台账, 超期督办)
+    "seq": "序号",
+    "number": "编号",
+    "place": "小区/楼栋",
+    "source": "来源",
+    "meeting_date": "会议日期",
+    "raised_on": "反映日期",
+    "reporter": "反映人",
+    "phone": "联系电话",
+    "title": "问题描述",
+    "category": "类别",
+    "scale": "规模",
+    "unit": "承办单位",
+    "assigned_on": "交办日期",
+    "due_on": "办理时限",
+    "resolved_on": "办结日期",
+    "result": "办理结果",
+    "replied_on": "答复日期",
+    "reply_channel": "答复方式",
+    "rating": "评价",
+    "status": "状态",
+    "is_overdue": "是否超期",
+    "belongs": "统计归属",
+    "workdays_overdue": "超期工作日",
+    "level": "督办等级",
+    "remind_count": "催办次数",
+    "last_progress": "最新进展",
+    # 承办单位
+    "dispatched": "派单数",
+    "unit_on_time": "按时办结",
+    "unit_late": "超时办结",
+    "unit_open": "未办结",
+    "close_rate": "结案率",
+    "close_on_time_rate": "按时结案率",
+    "unsatisfied_rate": "不满意率",
+    # 分类统计
+    "share": "占比",
+    # 会议记录
+    "meeting_number": "会议编号",
+    "held_on": "会议日期",
+    "kind": "类型",
+    "host": "主持人",
+    "attendees": "参与人次",
+    "items": "提出问题",
+    "items_finished": "已办结",
+    "items_replied": "已回复",
+    "note": "会议记录",
+}
+
+# Column groups (the upper header row of 汇总).
+REPORT_GROUP = {
+    "by_source": "受理来源",
+    "meetings": "会议",
+    "carry": "上月结转",
+}
+
+REPORT_TEXT = {
+    "total": "合计",
+    "no_unit": "（未交办）",
+    "none": "—",  # a rate whose denominator is 0
+    "yes": "是",
+    "no": "否",
+    "raised_here": "本期受理",
+    "carried_in": "结转",
+    "reopened": "本期重办",
+    "month_kind": "问题台账月报",
+    "year_kind": "问题台账年报",
+    "range_kind": "问题台账报表",
+    "summary_kind": "汇总",
+    "reporting_unit": "填报单位",
+    "period": "统计期间",
+    "cutoff": "统计截止",
+    "generated": "生成时间",
+    "chart_title": "各社区受理与办结",
+    "not_ranked": "受理不足{n}件，不参与排名",
+    "no_score": "无可计算的比率",
+    "score_note": (
+        "综合得分 = 回复率×{reply}% + 办结率×{resolve}% + 满意率×{satisfaction}%"
+        "（权重之和折算为 100；无评价时满意率不计，其余权重按比例折算）；"
+        "受理数少于 {n} 件的街道列出但不参与排名。"
+    ),
+}

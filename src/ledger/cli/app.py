@@ -8,6 +8,7 @@ import typer
 
 from ledger import __version__
 from ledger.cli import admin, demo, items, meetings, output, places, units
+from ledger.cli import report as report_cli
 from ledger.cli.errors import usage_message
 
 app = typer.Typer(
@@ -25,6 +26,10 @@ app.add_typer(units.app, name="unit")
 app.add_typer(meetings.app, name="meeting")
 app.add_typer(admin.category_app, name="category")
 app.add_typer(admin.config_app, name="config")
+
+# Reports: `ledger report monthly …` (sub-app) and `ledger stats` (top level).
+app.add_typer(report_cli.app, name="report")
+app.registered_commands.extend(report_cli.commands.registered_commands)
 
 
 def _localise_help() -> None:

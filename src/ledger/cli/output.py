@@ -411,3 +411,82 @@ def key_values(rows: Iterable[tuple[str, Any]], title: str | None = None) -> Non
 
 def source_short(code: str) -> str:
     return SOURCE_SHORT.get(code, code)
+
+
+# --- reports and stats (ledger report monthly, ledger stats) ------------------------------
+
+
+class _Progress:
+    """A progress bar on stderr while several workbooks are written (only on a terminal)."""
+
+    def __init__(self, total: int, description: str) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[current]}"),
+            console=stderr,
+            transient=True,
+            disable=not stderr.is_terminal or total < 2,
+        )
+        self.task = self.bar.add_task(description, total=total, current="")
+
+    def __enter__(self) -> _Progress:
+        self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.__exit__(*exc)  # type: ignore[arg-type]
+
+    def advance(self, current: str = "") -> None:
+        self.bar.update(self.task, advance=1, current=current)
+
+
+def progress(total: int, description: str) -> _Progress:
+    """``with output.progress(n, "生成月报") as bar: … bar.advance(name)``."""
+    return _Progress(total, description)
+
+
+def percent(value: float | None) -> str:
+    """83.3% — or "—" when the denominator was 0."""
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def figures_table(
+    title: str,
+    columns: list[tuple[str, str, str]],
+    rows: list[dict[str, Any]],
+    total: dict[str, Any] | None = None,
+) -> None:
+    """Report figures: columns are (key, title, kind); rates as 83.3%, a missing value as —."""
+    table = Table(title=title, header_style="bold", pad_edge=False, box=box.SIMPLE_HEAD)
+    for _, label, kind in columns:
+        # Titles may wrap on a narrow terminal; numbers keep room for "100.0%" and stay whole.
+        table.add_column(
+            label,
+            justify="left" if kind == "text" else "right",
+            overflow="fold",
+            min_width={"rate": 6, "score": 5, "int": 3}.get(kind, 4),
+        )
+
+    def cells(row: dict[str, Any]) -> list[str]:
+        shown = []
+        for key, _, kind in columns:
+            value = row.get(key)
+            if kind == "rate":
+                shown.append(percent(value))
+            elif value is None:
+                shown.append("—")
+            elif kind == "score":
+                shown.append(f"{value:.1f}")
+            else:
+                shown.append(str(value))
+        return shown
+
+    for row in rows:
+        table.add_row(*cells(row))
+    if total is not None:
+        table.add_row(*cells(total), style="bold")
+    stdout.print(table)

@@ -1,0 +1,746 @@
+"""The monthly figures of DESIGN.md §5, computed as of the period's cut-off.
+
+A report for a period (one month, or several consecutive months) counts only events whose
+``at`` is not later than the cut-off — the last instant of the period, or now while the period
+is still running — so a report made later for a past month gives the same numbers. An item's
+state at the cut-off is :func:`ledger.lifecycle.replay` of its events up to the cut-off.
+
+Only the items the period needs are read: those raised in it, and those raised earlier that
+may have been open at its start (still open now, or touched since the period began). Their
+events come from SQLite in item order and are folded one item at a time, so memory stays flat
+however large the ledger is; the counters below (per community, unit, category, meeting) are
+what the report and ``ledger stats`` print, from this one module.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from itertools import groupby
+from typing import Any
+
+from ledger import categories, deadlines, places
+from ledger.dates import iso, parse_month
+from ledger.errors import LedgerError
+from ledger.labels import MEETING_KIND, REPORT_TEXT, SATISFIED_RATINGS, SOURCE
+from ledger.lifecycle import EMPTY_STATE, FINISHED_STATUSES, OPEN_STATUSES
+from ledger.storage import Ledger
+
+END_OF_DAY = time(23, 59, 59)
+REPLIED_STATUSES = ("replied", "closed")
+
+
+# --- the period ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """Consecutive whole months, and the instant the figures are taken at."""
+
+    first: date  # first day of the first month
+    last: date  # last day of the last month
+    as_of: datetime  # the cut-off: end of ``last``, or now while the period is running
+
+    @property
+    def start_at(self) -> str:
+        """The first instant of the period, as stored."""
+        return iso(datetime.combine(self.first, time.min))  # type: ignore[return-value]
+
+    @property
+    def cutoff_at(self) -> str:
+        """The cut-off instant, as stored: events at or before it count."""
+        return iso(self.as_of)  # type: ignore[return-value]
+
+    @property
+    def cutoff_day(self) -> date:
+        """The day overdue is judged on (a due date is inclusive)."""
+        return self.as_of.date()
+
+    @property
+    def complete(self) -> bool:
+        """True once the period is over (its figures will not change any more)."""
+        return self.as_of == datetime.combine(self.last, END_OF_DAY)
+
+    @property
+    def cutoff_label(self) -> str:
+        """2026-06-30 24:00 for a finished period, else the moment the figures were taken."""
+        if self.complete:
+            return f"{self.last.isoformat()} 24:00"
+        return self.as_of.strftime("%Y-%m-%d %H:%M")
+
+    @property
+    def months(self) -> int:
+        return (self.last.year - self.first.year) * 12 + self.last.month - self.first.month + 1
+
+    @property
+    def kind(self) -> str:
+        """month, year (a calendar year) or range."""
+        if self.months == 1:
+            return "month"
+        if self.months == 12 and self.first.month == 1:
+            return "year"
+        return "range"
+
+    @property
+    def label(self) -> str:
+        """2026年6月, 2026年, 2025年12月至2026年11月 (for titles and the terminal)."""
+        if self.kind == "month":
+            return f"{self.first.year}年{self.first.month}月"
+        if self.kind == "year":
+            return f"{self.first.year}年"
+        return f"{self.first.year}年{self.first.month}月至{self.last.year}年{self.last.month}月"
+
+    @property
+    def file_label(self) -> str:
+        """2026年06月, 2026年, 2025年12月-2026年11月 (sorts well in a folder)."""
+        if self.kind == "month":
+            return f"{self.first.year}年{self.first.month:02d}月"
+        if self.kind == "year":
+            return f"{self.first.year}年"
+        return (
+            f"{self.first.year}年{self.first.month:02d}月-{self.last.year}年{self.last.month:02d}月"
+        )
+
+    @property
+    def report_kind(self) -> str:
+        """问题台账月报 / 年报 / 报表."""
+        return REPORT_TEXT[
+            {"month": "month_kind", "year": "year_kind"}.get(self.kind, "range_kind")
+        ]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "first": iso(self.first),
+            "last": iso(self.last),
+            "cutoff": self.cutoff_at,
+            "complete": self.complete,
+            "label": self.label,
+        }
+
+
+def make_period(first: tuple[int, int], last: tuple[int, int] | None, now: datetime) -> Period:
+    """The period from month ``first`` to month ``last`` (inclusive), cut off at now at most."""
+    last = last or first
+    if last < first:
+        raise LedgerError(f"结束月份 {last[0]}年{last[1]}月 早于开始月份 {first[0]}年{first[1]}月")
+    start = date(first[0], first[1], 1)
+    if start > now.date():
+        raise LedgerError(f"{first[0]}年{first[1]}月尚未开始，没有可统计的数据")
+    end = date(last[0], last[1], calendar.monthrange(last[0], last[1])[1])
+    return Period(start, end, min(datetime.combine(end, END_OF_DAY), now))
+
+
+def parse_period(month: str | None, to: str | None, year: str | None, now: datetime) -> Period:
+    """--month (default 上月), optionally --to a later month, or --year for a calendar year."""
+    today = now.date()
+    if year is not None:
+        if month is not None or to is not None:
+            raise LedgerError("--year 不能与 --month、--to 同时使用")
+        text = year.strip().rstrip("年")
+        if not (text.isdigit() and len(text) == 4):
+            raise LedgerError(f"无法识别的年份“{year}”，请写成 2026")
+        return make_period((int(text), 1), (int(text), 12), now)
+    first = parse_month(month or "上月", today)
+    last = parse_month(to, today) if to else None
+    return make_period(first, last, now)
+
+
+# --- what a report covers -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A subdistrict (街道) and its communities, in path order."""
+
+    id: int
+    name: str
+    path: str
+    county_id: int | None
+    county: str
+    communities: tuple[tuple[int, str], ...]
+
+    @property
+    def community_ids(self) -> set[int]:
+        return {community_id for community_id, _ in self.communities}
+
+
+def scopes(ledger: Ledger, subdistrict: str | None = None) -> list[Scope]:
+    """Every subdistrict of the ledger, or the one named (an unknown name is refused)."""
+    if subdistrict is not None:
+        ids = [places.find(ledger, subdistrict, "subdistrict")["id"]]
+    else:
+        ids = [
+            row[0]
+            for row in ledger.conn.execute(
+                "SELECT id FROM areas WHERE level = 'subdistrict' ORDER BY path"
+            )
+        ]
+    found = []
+    for subdistrict_id in ids:
+        name, path, county_id = ledger.conn.execute(
+            "SELECT name, path, parent_id FROM areas WHERE id = ?", (subdistrict_id,)
+        ).fetchone()
+        county = ledger.conn.execute("SELECT name FROM areas WHERE id = ?", (county_id,)).fetchone()
+        communities = ledger.conn.execute(
+            "SELECT id, name FROM areas WHERE parent_id = ? AND level = 'community' ORDER BY path",
+            (subdistrict_id,),
+        ).fetchall()
+        found.append(
+            Scope(
+                subdistrict_id,
+                name,
+                path,
+                county_id,
+                county[0] if county else "",
+                tuple((row[0], row[1]) for row in communities),
+            )
+        )
+    return found
+
+
+class Lookups:
+    """Names the report prints (units, places, meetings, categories), loaded once per run.
+
+    Also the items whose community was changed by an edit: they are looked for in every
+    subdistrict they ever belonged to, so the as-of community decides where they count.
+    """
+
+    def __init__(self, ledger: Ledger) -> None:
+        conn = ledger.conn
+        self.units: dict[int, str] = dict(conn.execute("SELECT id, name FROM units"))
+        self.areas: dict[int, tuple[str, str]] = {
+            row[0]: (row[1], row[2]) for row in conn.execute("SELECT id, name, path FROM areas")
+        }
+        self.meetings: dict[int, tuple[int, str]] = {
+            row[0]: (row[1], row[2])
+            for row in conn.execute("SELECT id, number, held_on FROM meetings")
+        }
+        self.categories = categories.labels(ledger)
+        self.moved: dict[int, set[int]] = {}
+        for item_id, changes in conn.execute(
+            "SELECT item_id, changes FROM events WHERE item_id IN "
+            "(SELECT item_id FROM events WHERE action = 'edit' "
+            " AND instr(changes, '\"community_id\"') > 0) "
+            "AND instr(changes, '\"community_id\"') > 0"
+        ):
+            community_id = json.loads(changes).get("community_id")
+            if community_id is not None:
+                self.moved.setdefault(item_id, set()).add(community_id)
+
+    def area_name(self, area_id: int | None) -> str:
+        return self.areas[area_id][0] if area_id in self.areas else ""
+
+    def place(self, place_id: int | None) -> str:
+        """小区/楼栋 of a place id ('' when none)."""
+        if place_id not in self.areas:
+            return ""
+        return "/".join(self.areas[place_id][1].split("/")[3:])  # type: ignore[index]
+
+
+# --- one item as of the cut-off ---------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class AsOfItem:
+    """An item as it stood at the cut-off, and what the report counts about it."""
+
+    id: int
+    number: int
+    state: dict[str, Any]
+    belongs: str  # "raised" (in the period) or "carried" (open at the period's start)
+    finished: bool  # 办结 (resolved or declined, or beyond) by the cut-off
+    declined: bool  # its latest 办结 was 不予办理
+    on_time: bool  # finished on or before the due date in force at its latest 办结
+    replied: bool
+    level: str | None  # supervision level at the cut-off (overdue/severe only when open)
+    workdays_overdue: int
+    estimated: bool
+
+    @property
+    def overdue(self) -> bool:
+        """超期未办结: open at the cut-off with its due date before the cut-off day."""
+        return self.level in ("overdue", "severe")
+
+    @property
+    def rating(self) -> str | None:
+        return self.state["rating"]
+
+
+def fold(
+    events: Iterable[tuple[str, str, str]], start_at: str
+) -> tuple[dict[str, Any], bool, str | None, str | None, str | None]:
+    """Replay (action, at, changes) rows, oldest first, all at or before the cut-off.
+
+    Returns the state, whether the item was open at ``start_at``, and the action, date and
+    due date in force of its latest 办结 (resolve or decline).
+    """
+    state = dict(EMPTY_STATE)
+    open_at_start: bool | None = None
+    finish_action = finish_day = due_at_finish = None
+    for action, at, changes in events:
+        if open_at_start is None and at >= start_at:
+            open_at_start = state["status"] in OPEN_STATUSES
+        state.update(json.loads(changes))
+        if action in ("resolve", "decline"):
+            finish_action, finish_day, due_at_finish = action, state["resolved_on"], state["due_on"]
+    if open_at_start is None:
+        open_at_start = state["status"] in OPEN_STATUSES
+    return state, open_at_start, finish_action, finish_day, due_at_finish
+
+
+_EVENTS_SQL = """
+SELECT i.id, i.number, e.action, e.at, e.changes
+FROM items i JOIN events e ON e.item_id = i.id
+WHERE ({where_scope})
+  AND i.raised_on <= ?
+  AND (i.raised_on >= ? OR i.status IN ('raised', 'assigned') OR i.last_event_at >= ?)
+  AND e.at <= ?
+ORDER BY i.number, e.at, e.id
+"""
+
+
+def items_as_of(
+    ledger: Ledger, period: Period, scope: Scope, lookups: Lookups
+) -> Iterator[AsOfItem]:
+    """The items of a subdistrict's report, in number order: raised in the period or carried in.
+
+    Reads only candidate items' events up to the cut-off (see the module docstring).
+    """
+    community_ids = scope.community_ids
+    moved = [item_id for item_id, held in lookups.moved.items() if held & community_ids]
+    where_scope = f"i.community_id IN ({','.join('?' * len(community_ids)) or 'NULL'})"
+    if moved:
+        where_scope += f" OR i.id IN ({','.join('?' * len(moved))})"
+    params: list[Any] = [*sorted(community_ids), *moved]
+    params += [iso(period.last), iso(period.first), period.start_at, period.cutoff_at]
+    first, last = iso(period.first), iso(period.last)
+    cursor = ledger.conn.execute(_EVENTS_SQL.format(where_scope=where_scope), params)
+    for (item_id, number), rows in groupby(cursor, key=lambda row: (row[0], row[1])):
+        state, open_at_start, finish_action, finish_day, due_at_finish = fold(
+            ((row[2], row[3], row[4]) for row in rows), period.start_at
+        )
+        if state["community_id"] not in community_ids or state["status"] is None:
+            continue
+        raised_on = state["raised_on"]
+        if first <= raised_on <= last:  # type: ignore[operator]
+            belongs = "raised"
+        elif raised_on < first and open_at_start:  # type: ignore[operator]
+            belongs = "carried"
+        else:
+            continue
+        status = state["status"]
+        finished = status in FINISHED_STATUSES
+        due = date.fromisoformat(state["due_on"]) if state["due_on"] else None
+        standing = deadlines.deadline(ledger, status, due, period.cutoff_day)
+        level = standing.level if standing.level in ("overdue", "severe") else None
+        yield AsOfItem(
+            id=item_id,
+            number=number,
+            state=state,
+            belongs=belongs,
+            finished=finished,
+            declined=finished and finish_action == "decline",
+            on_time=bool(finished and finish_day and due_at_finish and finish_day <= due_at_finish),
+            replied=status in REPLIED_STATUSES,
+            level=level,
+            workdays_overdue=standing.workdays_overdue if level else 0,
+            estimated=standing.estimated,
+        )
+
+
+# --- counters -----------------------------------------------------------------------------
+
+
+def ratio(part: int, whole: int) -> float | None:
+    """part / whole, or None when there is nothing to divide by (shown as "—")."""
+    return part / whole if whole else None
+
+
+@dataclass
+class Figures:
+    """The §5 figures for a community, a subdistrict or a county."""
+
+    raised: int = 0  # 受理数: raised in the period
+    by_source: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SOURCE.codes, 0))
+    finished: int = 0  # 办结数 (resolved or declined) by the cut-off
+    declined: int = 0  # of which 不予办理
+    on_time: int = 0  # 按时办结数
+    replied: int = 0  # 回复数
+    rated: int = 0  # 评价数 (a latest rating exists)
+    satisfied: int = 0  # latest rating 满意 or 基本满意
+    unsatisfied: int = 0  # latest rating 不满意
+    overdue: int = 0  # 超期未办结数 (of the items raised in the period)
+    carried: int = 0  # 结转: raised before the period, open at its start
+    carried_finished: int = 0  # of those, 办结 by the cut-off
+    carried_overdue: int = 0  # of those, still open and overdue at the cut-off
+    sessions: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEETING_KIND.codes, 0))
+    attendees: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEETING_KIND.codes, 0))
+    meeting_items: int = 0  # items raised in the period at the meetings held in it
+
+    @property
+    def finish_rate(self) -> float | None:
+        return ratio(self.finished, self.raised)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return ratio(self.on_time, self.raised)
+
+    @property
+    def reply_rate(self) -> float | None:
+        return ratio(self.replied, self.raised)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return ratio(self.satisfied, self.rated)
+
+    def count(self, item: AsOfItem) -> None:
+        """Add one item of the report."""
+        if item.belongs == "carried":
+            self.carried += 1
+            self.carried_finished += item.finished
+            self.carried_overdue += item.overdue
+            return
+        self.raised += 1
+        source = item.state["source"]
+        self.by_source[source] = self.by_source.get(source, 0) + 1
+        self.finished += item.finished
+        self.declined += item.declined
+        self.on_time += item.on_time
+        self.replied += item.replied
+        self.rated += item.rating is not None
+        self.satisfied += item.rating in SATISFIED_RATINGS
+        self.unsatisfied += item.rating == "unsatisfied"
+        self.overdue += item.overdue
+
+    def merge(self, other: Figures) -> None:
+        """Add another set of figures (communities into a subdistrict, and so on)."""
+        for name in [
+            "raised",
+            "finished",
+            "declined",
+            "on_time",
+            "replied",
+            "rated",
+            "satisfied",
+            "unsatisfied",
+            "overdue",
+            "carried",
+            "carried_finished",
+            "carried_overdue",
+            "meeting_items",
+        ]:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for mine, theirs in (
+            (self.by_source, other.by_source),
+            (self.sessions, other.sessions),
+            (self.attendees, other.attendees),
+        ):
+            for key, value in theirs.items():
+                mine[key] = mine.get(key, 0) + value
+
+    def as_dict(self) -> dict[str, Any]:
+        """Counts and rates (None for a 0 denominator), flat, for rows and ``--json``."""
+        data: dict[str, Any] = {
+            "raised": self.raised,
+            **{f"src_{code}": count for code, count in self.by_source.items()},
+            "finished": self.finished,
+            "declined": self.declined,
+            "finish_rate": self.finish_rate,
+            "on_time": self.on_time,
+            "on_time_rate": self.on_time_rate,
+            "replied": self.replied,
+            "reply_rate": self.reply_rate,
+            "rated": self.rated,
+            "satisfied": self.satisfied,
+            "unsatisfied": self.unsatisfied,
+            "satisfaction_rate": self.satisfaction_rate,
+            "overdue": self.overdue,
+            "carried": self.carried,
+            "carried_finished": self.carried_finished,
+            "carried_overdue": self.carried_overdue,
+        }
+        for code in MEETING_KIND.codes:
+            data[f"mt_{code}"] = self.sessions.get(code, 0)
+            data[f"att_{code}"] = self.attendees.get(code, 0)
+        data["meeting_items"] = self.meeting_items
+        return data
+
+
+@dataclass
+class UnitFigures:
+    """One row of the 承办单位 table (the items raised in the period, by the unit at the cut-off)."""
+
+    name: str
+    dispatched: int = 0  # 派单数
+    on_time: int = 0  # 按时办结
+    late: int = 0  # 超时办结
+    open: int = 0  # 未办结
+    rated: int = 0
+    unsatisfied: int = 0
+
+    @property
+    def close_rate(self) -> float | None:
+        return ratio(self.on_time + self.late, self.dispatched)
+
+    @property
+    def close_on_time_rate(self) -> float | None:
+        return ratio(self.on_time, self.dispatched)
+
+    @property
+    def unsatisfied_rate(self) -> float | None:
+        return ratio(self.unsatisfied, self.rated)
+
+    def count(self, item: AsOfItem) -> None:
+        self.dispatched += 1
+        if not item.finished:
+            self.open += 1
+        elif item.on_time:
+            self.on_time += 1
+        else:
+            self.late += 1
+        self.rated += item.rating is not None
+        self.unsatisfied += item.rating == "unsatisfied"
+
+    def merge(self, other: UnitFigures) -> None:
+        for name in ("dispatched", "on_time", "late", "open", "rated", "unsatisfied"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.name,
+            "dispatched": self.dispatched,
+            "unit_on_time": self.on_time,
+            "unit_late": self.late,
+            "unit_open": self.open,
+            "close_rate": self.close_rate,
+            "close_on_time_rate": self.close_on_time_rate,
+            "rated": self.rated,
+            "unsatisfied": self.unsatisfied,
+            "unsatisfied_rate": self.unsatisfied_rate,
+        }
+
+
+@dataclass
+class CategoryFigures:
+    """One row of 分类统计 (the items raised in the period, by category at the cut-off)."""
+
+    label: str
+    raised: int = 0
+    finished: int = 0
+    overdue: int = 0
+    unsatisfied: int = 0
+
+    def count(self, item: AsOfItem) -> None:
+        self.raised += 1
+        self.finished += item.finished
+        self.overdue += item.overdue
+        self.unsatisfied += item.rating == "unsatisfied"
+
+    def as_dict(self, total: int) -> dict[str, Any]:
+        return {
+            "category": self.label,
+            "raised": self.raised,
+            "share": ratio(self.raised, total),
+            "finished": self.finished,
+            "finish_rate": ratio(self.finished, self.raised),
+            "overdue": self.overdue,
+            "unsatisfied": self.unsatisfied,
+        }
+
+
+@dataclass
+class Tally:
+    """Everything a subdistrict's report prints except the item rows themselves."""
+
+    period: Period
+    scope: Scope
+    communities: dict[int, Figures]
+    units: dict[int | None, UnitFigures] = field(default_factory=dict)
+    categories: dict[str, CategoryFigures] = field(default_factory=dict)
+    meetings: list[dict[str, Any]] = field(default_factory=list)
+    meeting_index: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Figures:
+        total = Figures()
+        for figures in self.communities.values():
+            total.merge(figures)
+        return total
+
+    @property
+    def has_data(self) -> bool:
+        """Anything to report: items raised or carried in, or meetings held."""
+        total = self.total
+        return bool(total.raised or total.carried or self.meetings)
+
+    def count(self, item: AsOfItem, lookups: Lookups) -> None:
+        """Add one item to every counter it belongs to."""
+        self.communities[item.state["community_id"]].count(item)
+        if item.belongs != "raised":
+            return
+        unit_id = item.state["unit_id"]
+        if unit_id not in self.units:
+            name = lookups.units.get(unit_id, "") if unit_id else REPORT_TEXT["no_unit"]
+            self.units[unit_id] = UnitFigures(name)
+        self.units[unit_id].count(item)
+        code = item.state["category"]
+        if code not in self.categories:
+            self.categories[code] = CategoryFigures(lookups.categories.get(code, code))
+        self.categories[code].count(item)
+        meeting = self.meeting_index.get(item.state["meeting_id"])
+        if meeting is not None:
+            meeting["items"] += 1
+            meeting["items_finished"] += item.finished
+            meeting["items_replied"] += item.replied
+            self.communities[meeting["community_id"]].meeting_items += 1
+
+    def unit_rows(self) -> list[UnitFigures]:
+        """Units by name, the items never assigned last."""
+        named = sorted((u for k, u in self.units.items() if k is not None), key=lambda u: u.name)
+        return named + ([self.units[None]] if None in self.units else [])
+
+    def unit_total(self) -> UnitFigures:
+        total = UnitFigures(REPORT_TEXT["total"])
+        for unit in self.units.values():
+            total.merge(unit)
+        return total
+
+    def category_rows(self, lookups: Lookups) -> list[CategoryFigures]:
+        """Categories in list order (the built-in order, then the clerk's own)."""
+        order = {code: position for position, code in enumerate(lookups.categories)}
+        codes = sorted(self.categories, key=lambda code: (order.get(code, len(order)), code))
+        return [self.categories[code] for code in codes]
+
+
+def _meetings(ledger: Ledger, period: Period, scope: Scope) -> list[dict[str, Any]]:
+    """Meetings held in the period (up to the cut-off day) in the subdistrict, by date."""
+    ids = sorted(scope.community_ids)
+    if not ids:
+        return []
+    cursor = ledger.conn.execute(
+        "SELECT m.id, m.number, m.kind, m.held_on, m.community_id, m.place_id, m.host, "
+        "m.attendees, m.note FROM meetings m "
+        f"WHERE m.community_id IN ({','.join('?' * len(ids))}) "
+        "AND m.held_on BETWEEN ? AND ? ORDER BY m.held_on, m.number",
+        [*ids, iso(period.first), iso(period.cutoff_day)],
+    )
+    names = [d[0] for d in cursor.description]
+    rows = []
+    for row in cursor:
+        meeting = dict(zip(names, row, strict=True))
+        meeting.update(items=0, items_finished=0, items_replied=0)
+        rows.append(meeting)
+    return rows
+
+
+def compute(
+    ledger: Ledger,
+    period: Period,
+    scope: Scope,
+    lookups: Lookups,
+    on_item: Callable[[AsOfItem], None] | None = None,
+) -> Tally:
+    """A subdistrict's figures for the period; ``on_item`` sees every item as it is counted.
+
+    The report writer streams its detail rows through ``on_item``; ``ledger stats`` passes
+    nothing. Both get their figures from here.
+    """
+    tally = Tally(period, scope, {community_id: Figures() for community_id, _ in scope.communities})
+    tally.meetings = _meetings(ledger, period, scope)
+    tally.meeting_index = {meeting["id"]: meeting for meeting in tally.meetings}
+    for meeting in tally.meetings:
+        figures = tally.communities[meeting["community_id"]]
+        figures.sessions[meeting["kind"]] = figures.sessions.get(meeting["kind"], 0) + 1
+        figures.attendees[meeting["kind"]] = figures.attendees.get(meeting["kind"], 0) + (
+            meeting["attendees"] or 0
+        )
+    for item in items_as_of(ledger, period, scope, lookups):
+        tally.count(item, lookups)
+        if on_item is not None:
+            on_item(item)
+    return tally
+
+
+# --- ranking ------------------------------------------------------------------------------
+
+
+@dataclass
+class Standing:
+    """A subdistrict in the county summary: its figures, weighted score and rank."""
+
+    scope: Scope
+    figures: Figures
+    score: float | None  # 0–100
+    rank: int | None  # None: listed but not ranked
+    remark: str = ""
+
+
+def weights(ledger: Ledger) -> dict[str, int]:
+    """The ranking weights (ledger settings; 30 / 35 / 35 by default)."""
+    return {
+        "reply": ledger.setting("weight_reply"),
+        "resolve": ledger.setting("weight_resolve"),
+        "satisfaction": ledger.setting("weight_satisfaction"),
+    }
+
+
+def score(figures: Figures, weight: dict[str, int]) -> float | None:
+    """Weighted mean of 回复率, 办结率 and 满意率 on a 0–100 scale.
+
+    A rate that cannot be computed (no evaluations yet) is left out and the other weights
+    are scaled up, rather than counted as 0 % or 100 %.
+    """
+    rates = {
+        "reply": figures.reply_rate,
+        "resolve": figures.finish_rate,
+        "satisfaction": figures.satisfaction_rate,
+    }
+    used = {key: weight[key] for key, rate in rates.items() if rate is not None and weight[key]}
+    if not used:
+        return None
+    return 100 * sum(rates[key] * w for key, w in used.items()) / sum(used.values())  # type: ignore[operator]
+
+
+def rank(ledger: Ledger, tallies: Iterable[tuple[Scope, Figures]]) -> list[Standing]:
+    """Rank subdistricts by weighted score; those with too few items are listed, unranked.
+
+    Equal scores share a rank (1, 2, 2, 4). Ranked ones come first, best first; the rest
+    follow in ledger order.
+    """
+    weight = weights(ledger)
+    minimum = ledger.setting("rank_min_items")
+    standings = [
+        Standing(scope, figures, score(figures, weight), None) for scope, figures in tallies
+    ]
+    ranked = [s for s in standings if s.figures.raised >= minimum and s.score is not None]
+    ranked.sort(key=lambda s: -round(s.score, 9))  # type: ignore[arg-type]
+    for position, standing in enumerate(ranked):
+        previous = ranked[position - 1] if position else None
+        if previous and round(previous.score, 9) == round(standing.score, 9):  # type: ignore[arg-type]
+            standing.rank = previous.rank
+        else:
+            standing.rank = position + 1
+    unranked = [s for s in standings if s.rank is None]
+    for standing in unranked:
+        standing.remark = (
+            REPORT_TEXT["not_ranked"].format(n=minimum)
+            if standing.figures.raised < minimum
+            else REPORT_TEXT["no_score"]
+        )
+    return ranked + unranked
+
+
+def score_note(ledger: Ledger) -> str:
+    """How the score is made, for the summary sheet and the terminal."""
+    weight = weights(ledger)
+    total = sum(weight.values()) or 1
+    shares = {key: round(100 * value / total, 1) for key, value in weight.items()}
+    return REPORT_TEXT["score_note"].format(
+        reply=f"{shares['reply']:g}",
+        resolve=f"{shares['resolve']:g}",
+        satisfaction=f"{shares['satisfaction']:g}",
+        n=ledger.setting("rank_min_items"),
+    )

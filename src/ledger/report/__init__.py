@@ -1,0 +1,2 @@
+"""The monthly Excel report (街道月报): layouts as data, one writer, and the build that joins
+them to :mod:`ledger.metrics`. openpyxl is imported only when a workbook is written."""

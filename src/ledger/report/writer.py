@@ -1,0 +1,343 @@
+"""The one writer: turns a :class:`~ledger.report.layouts.Layout` and row dicts into a sheet.
+
+openpyxl's write-only mode streams each row to disk as it is appended, so memory does not grow
+with the number of rows. Styles are worked out once per column (a StyleArray per column,
+copied into each cell) instead of being set attribute by attribute on every cell.
+
+Safety (DESIGN.md §8): every string is written as a text cell — never a formula — and a string
+that would look like one (= + - @ after NFKC, or a leading tab/CR) also gets ``quotePrefix``;
+control characters Excel refuses are removed; text is capped at 32,767 characters. The book is
+saved under a temporary name in the target folder and renamed, so a crash never leaves a
+half-written workbook under the real name.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from ledger.labels import REPORT_TEXT
+from ledger.report.layouts import Layout
+
+MAX_CELL_TEXT = 32_767
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_FORMULA_START = frozenset("=+-@\t\r")
+DASH = REPORT_TEXT["none"]
+
+FONT_NAME = "宋体"  # present wherever Chinese Excel or WPS is; LibreOffice maps it to a CJK font
+HEADER_FILL = "DDEBF7"
+TOTAL_FILL = "F2F2F2"
+NUMBER_FORMATS = {"int": "0", "rate": "0.0%", "score": "0.0", "date": "yyyy-mm-dd"}
+A4 = 9
+MAX_WIDTH = 60
+
+
+def text_width(text: str) -> int:
+    """Display width: a wide (Chinese) character counts as two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def header_width(label: str) -> float:
+    """A width that shows a column title on one line up to five characters, else on two."""
+    width = text_width(label)
+    if width > 10:
+        width = math.ceil(width / 4) * 2  # two lines, the longer one first
+    return round(width * 0.9 + 1.6, 1)
+
+
+def safe_text(value: str) -> tuple[str, bool]:
+    """(text fit for a cell, whether it must be quoted so Excel never reads it as a formula)."""
+    if _ILLEGAL.search(value):
+        value = _ILLEGAL.sub("", value)
+    if len(value) > MAX_CELL_TEXT:
+        value = value[:MAX_CELL_TEXT]
+    quoted = bool(value) and unicodedata.normalize("NFKC", value[0])[:1] in _FORMULA_START
+    return value, quoted
+
+
+class Book:
+    """A workbook being written, saved atomically to ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.workbook = Workbook(write_only=True)
+        self.sheets: list[SheetWriter] = []
+        self._styles: dict[tuple[Any, ...], StyleArray] = {}
+        thin = Side(style="thin", color="808080")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+
+    def style(
+        self,
+        *,
+        bold: bool = False,
+        size: float = 10.5,
+        fill: str | None = None,
+        border: bool = True,
+        horizontal: str = "left",
+        wrap: bool = False,
+        number_format: str | None = None,
+        quote: bool = False,
+    ) -> StyleArray:
+        """A StyleArray registered in this book (made once, copied into cells)."""
+        key = (bold, size, fill, border, horizontal, wrap, number_format, quote)
+        found = self._styles.get(key)
+        if found is not None:
+            return found
+        # A throwaway cell registers fonts, fills, formats in the workbook and yields the ids.
+        cell = Cell(None)  # type: ignore[arg-type]
+        cell.parent = _Parent(self.workbook)  # type: ignore[assignment]
+        cell.font = Font(name=FONT_NAME, size=size, bold=bold)
+        if fill:
+            cell.fill = PatternFill("solid", fgColor=fill)
+        if border:
+            cell.border = self.border
+        cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=wrap)
+        if number_format:
+            cell.number_format = number_format
+        style = StyleArray(cell._style)
+        style.quotePrefix = 1 if quote else 0
+        self._styles[key] = style
+        return style
+
+    def sheet(
+        self,
+        layout: Layout,
+        title: str,
+        info: str,
+        hints: Mapping[str, Iterable[str]] | None = None,
+    ) -> SheetWriter:
+        """Start a sheet: title row, info row, header rows; then append rows to it."""
+        writer = SheetWriter(self, layout, title, info, hints or {})
+        self.sheets.append(writer)
+        return writer
+
+    def save(self, order: list[str] | None = None) -> Path:
+        """Close the sheets, put them in ``order`` (sheet titles), write, rename into place."""
+        for sheet in self.sheets:
+            sheet.finish()
+        if order:
+            position = {name: index for index, name in enumerate(order)}
+            self.workbook._sheets.sort(key=lambda ws: position.get(ws.title, len(position)))
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.workbook.save(temporary)
+            os.replace(temporary, self.path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        return self.path
+
+    def discard(self) -> None:
+        """Give up this book (nothing to report): close its temporary sheet files."""
+        for sheet in self.sheets:
+            if not sheet.worksheet.closed:
+                sheet.worksheet.close()
+
+
+class _Parent:
+    """Just enough of a worksheet for a detached cell to register styles in a workbook."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        self.parent = workbook
+
+
+class SheetWriter:
+    """Writes one layout's rows, styled from the layout, to a write-only sheet."""
+
+    def __init__(
+        self,
+        book: Book,
+        layout: Layout,
+        title: str,
+        info: str,
+        hints: Mapping[str, Iterable[str]],
+    ) -> None:
+        self.book = book
+        self.layout = layout
+        self.ws = book.workbook.create_sheet(layout.title)
+        self.worksheet = self.ws
+        columns = layout.columns
+        self.width = len(columns)
+        self.last_letter = get_column_letter(self.width)
+        self.header_first = 3
+        self.header_last = 4 if layout.grouped else 3
+        self.first_data_row = self.header_last + 1
+        self.row_index = 0  # rows written so far
+        self.data_rows = 0
+        self._plain: list[StyleArray] = []
+        self._quoted: list[StyleArray] = []
+        self._bold: list[StyleArray] = []
+        for column in columns:
+            horizontal = "left" if column.kind == "text" else "center"
+            number_format = NUMBER_FORMATS.get(column.kind)
+            options = {
+                "horizontal": horizontal,
+                "wrap": column.wrap,
+                "number_format": number_format,
+            }
+            self._plain.append(book.style(**options))  # type: ignore[arg-type]
+            self._quoted.append(book.style(**options, quote=True))  # type: ignore[arg-type]
+            self._bold.append(book.style(**options, bold=True, fill=TOTAL_FILL))  # type: ignore[arg-type]
+        self._dash = book.style(horizontal="center")
+        self._dash_bold = book.style(horizontal="center", bold=True, fill=TOTAL_FILL)
+        self._setup(hints)
+        self._heading(title, info)
+
+    # --- before the first row: widths, frozen panes, printing --------------------------
+
+    def _setup(self, hints: Mapping[str, Iterable[str]]) -> None:
+        ws = self.ws
+        for position, column in enumerate(self.layout.columns, start=1):
+            width = max(column.width, header_width(column.label))
+            for value in hints.get(column.key, ()):
+                width = max(width, text_width(value) + 2)
+            ws.column_dimensions[get_column_letter(position)].width = min(width, MAX_WIDTH)
+        frozen = get_column_letter(self.layout.freeze_columns + 1)
+        ws.freeze_panes = f"{frozen}{self.first_data_row}"
+        ws.row_dimensions[1].height = 30
+        ws.row_dimensions[2].height = 20
+        if self.layout.grouped:
+            ws.row_dimensions[self.header_first].height = 20
+        ws.row_dimensions[self.header_last].height = 32  # room for a title on two lines
+        setup = ws.page_setup
+        setup.orientation = "landscape"
+        setup.paperSize = A4
+        setup.fitToWidth = 1
+        setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.print_title_rows = f"{self.header_first}:{self.header_last}"
+        ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+        ws.oddFooter.center.size = 9
+
+    def _heading(self, title: str, info: str) -> None:
+        book = self.book
+        title_style = book.style(bold=True, size=16, border=False, horizontal="center")
+        info_style = book.style(size=10, border=False, horizontal="left")
+        self._merged_row(title, title_style, 1)
+        self._merged_row(info, info_style, 2)
+        header = book.style(bold=True, fill=HEADER_FILL, horizontal="center", wrap=True)
+        columns = self.layout.columns
+        if not self.layout.grouped:
+            self._append([self._cell(column.label, header) for column in columns])
+            return
+        top: list[Cell] = []
+        bottom: list[Cell] = []
+        position = 0
+        while position < len(columns):
+            column = columns[position]
+            letter = get_column_letter(position + 1)
+            if column.group is None:
+                top.append(self._cell(column.label, header))
+                bottom.append(self._cell(None, header))
+                self.ws.merged_cells.add(f"{letter}{self.header_first}:{letter}{self.header_last}")
+                position += 1
+                continue
+            span = 1
+            while position + span < len(columns) and columns[position + span].group == column.group:
+                span += 1
+            end = get_column_letter(position + span)
+            self.ws.merged_cells.add(f"{letter}{self.header_first}:{end}{self.header_first}")
+            for offset in range(span):
+                top.append(self._cell(column.group_label if offset == 0 else None, header))
+                bottom.append(self._cell(columns[position + offset].label, header))
+            position += span
+        self._append(top)
+        self._append(bottom)
+
+    def _merged_row(self, text: str, style: StyleArray, row: int) -> None:
+        self._append([self._cell(text, style)])
+        if self.width > 1:
+            self.ws.merged_cells.add(f"A{row}:{self.last_letter}{row}")
+
+    # --- rows ------------------------------------------------------------------------
+
+    def _cell(self, value: Any, style: StyleArray) -> Cell:
+        if isinstance(value, str):
+            value, quoted = safe_text(value)
+            cell = Cell(self.ws, 1, 1, value, style)
+            cell.data_type = "s"  # never a formula, never an error code
+            if quoted:
+                cell._style.quotePrefix = 1
+            return cell
+        return Cell(self.ws, 1, 1, value, style)
+
+    def _append(self, cells: list[Cell]) -> None:
+        self.ws.append(cells)
+        self.row_index += 1
+
+    def row(self, values: Mapping[str, Any], *, total: bool = False) -> None:
+        """Append one row; a missing rate/number is shown as "—" (its denominator is 0)."""
+        cells = []
+        styles = self._bold if total else self._plain
+        for position, column in enumerate(self.layout.columns):
+            value = values.get(column.key)
+            if value is None and column.kind in ("rate", "score", "int"):
+                cells.append(self._cell(DASH, self._dash_bold if total else self._dash))
+                continue
+            if isinstance(value, str):
+                text, quoted = safe_text(value)
+                cell = Cell(self.ws, 1, 1, text, (self._quoted if quoted else styles)[position])
+                cell.data_type = "s"
+                cells.append(cell)
+            else:
+                cells.append(Cell(self.ws, 1, 1, value, styles[position]))
+        self._append(cells)
+        self.data_rows += 1
+
+    def note(self, text: str) -> None:
+        """A line of explanation under the table, across its width."""
+        self._append([])
+        style = self.book.style(size=9, border=False, wrap=True)
+        self._merged_row(text, style, self.row_index + 1)
+        self.ws.row_dimensions[self.row_index].height = 30
+
+    def bar_chart(self, title: str, label_key: str, value_keys: list[str], rows: int) -> None:
+        """A clustered bar chart of the first ``rows`` data rows (受理 vs 办结 per community)."""
+        keys = [column.key for column in self.layout.columns]
+        chart = BarChart()
+        chart.type = "col"
+        chart.title = title
+        chart.style = 10
+        chart.height = 8
+        chart.width = max(16, min(30, 2.2 * rows + 6))
+        first, last = self.first_data_row, self.first_data_row + rows - 1
+        for key in value_keys:
+            column = keys.index(key) + 1
+            chart.add_data(Reference(self.ws, min_col=column, min_row=first, max_row=last))
+            chart.series[-1].tx = SeriesLabel(v=self.layout.columns[column - 1].label)
+        labels = Reference(self.ws, min_col=keys.index(label_key) + 1, min_row=first, max_row=last)
+        chart.set_categories(labels)
+        chart.y_axis.title = None
+        chart.y_axis.majorGridlines = None
+        chart.y_axis.delete = False
+        chart.x_axis.delete = False
+        self.ws.add_chart(chart, f"A{self.row_index + 3}")
+
+    def finish(self) -> None:
+        """After the last row: filter on the header over the data."""
+        if self.layout.autofilter:
+            last = max(self.header_last + self.data_rows, self.header_last + 1)
+            self.ws.auto_filter.ref = f"A{self.header_last}:{self.last_letter}{last}"
+
+
+def as_date(value: str | None) -> date | None:
+    """A stored date as a real date for Excel ('' and None stay empty)."""
+    return date.fromisoformat(value[:10]) if value else None

@@ -316,3 +316,78 @@ REPORT_TEXT = {
         "受理数少于 {n} 件的街道列出但不参与排名。"
     ),
 }
+
+
+# --- export, backup, check, merge (ledger export / backup / check / merge) ---------------
+
+EXPORT_FORMAT = Choice(
+    "导出格式",
+    {"json": "JSON", "csv": "CSV", "xlsx": "Excel"},
+    {"excel": "xlsx", "表格": "xlsx", "EXCEL": "xlsx", "XLSX": "xlsx"},
+)
+
+# Tables as they are named in exports (sheet names, CSV file names) and reports.
+TABLE = {
+    "settings": "设置",
+    "categories": "问题类别",
+    "areas": "区划",
+    "units": "承办单位",
+    "meetings": "会议",
+    "items": "问题",
+    "events": "办理记录",
+    "import_keys": "导入记录",
+}
+
+# Column headers of the raw tables in CSV/Excel exports (a column without one keeps its code).
+COLUMN = {
+    "id": "内部ID",
+    "uid": "唯一编号",
+    "parent_id": "上级区划ID",
+    "level": "层级",
+    "name": "名称",
+    "path": "完整路径",
+    "created_at": "创建时间",
+    "kind": "类型",
+    "phone": "电话",
+    "contact": "联系人",
+    "area_id": "区划ID",
+    "number": "编号",
+    "held_on": "会议日期",
+    "community_id": "社区ID",
+    "place_id": "小区/楼栋ID",
+    "meeting_id": "会议ID",
+    "unit_id": "承办单位ID",
+    "item_id": "问题ID",
+    "host": "主持人",
+    "attendees": "参与人次",
+    "note": "备注",
+    "actor": "记录人",
+    "action": "动作",
+    "at": "发生时间",
+    "recorded_at": "记录时间",
+    "changes": "变更内容",
+    "key": "设置项",
+    "value": "值",
+    "code": "代码",
+    "label": "名称",
+    "builtin": "内置",
+    "position": "顺序",
+    "last_event_at": "最后办理时间",
+    "origin": "来源记录",
+    "origin_number": "原编号",
+    "origin_ledger": "原台账",
+    **{key: value for key, value in FIELD.items() if key not in ("community", "place", "unit")},
+    # table.column: where a column name means something else in that table
+    "import_keys.key": "行内容指纹",
+    "import_keys.source": "来源位置",
+    "import_keys.imported_at": "导入时间",
+}
+
+# What ``ledger check`` verifies, in the order it reports.
+CHECK = {
+    "integrity": "文件完整性（integrity_check）",
+    "foreign_keys": "关联完整性（foreign_key_check）",
+    "numbers": "编号唯一",
+    "state": "问题当前状态与办理记录一致",
+    "last_event": "最后办理时间与办理记录一致",
+}

@@ -9,6 +9,7 @@ import typer
 from ledger import __version__
 from ledger.cli import admin, demo, items, meetings, output, places, units
 from ledger.cli import report as report_cli
+from ledger.cli import maintenance as maintenance_cli
 from ledger.cli.errors import usage_message
 
 app = typer.Typer(
@@ -21,6 +22,7 @@ app = typer.Typer(
 
 for group in (items.commands, admin.commands, demo.commands):
     app.registered_commands.extend(group.registered_commands)
+app.registered_commands.extend(maintenance_cli.commands.registered_commands)
 app.add_typer(places.app, name="area")
 app.add_typer(units.app, name="unit")
 app.add_typer(meetings.app, name="meeting")

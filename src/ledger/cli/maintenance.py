@@ -1,0 +1,117 @@
+"""Keeping the file safe and rolling ledgers up: ``export``, ``backup``, ``check``, ``merge``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ledger import backup as backup_service
+from ledger import check as check_service
+from ledger import export as export_service
+from ledger import merge as merge_service
+from ledger.cli import output
+from ledger.cli.context import open_for
+from ledger.cli.errors import guarded
+from ledger.cli.options import DbOption, JsonOption
+from ledger.labels import EXPORT_FORMAT
+
+commands = typer.Typer()
+
+
+@commands.command(
+    "export",
+    help="导出整个台账（区划、承办单位、问题类别、设置、会议、问题、办理记录），可据此重建台账。"
+    "json 为完整无损的一个文件；csv 为每表一个 CSV（UTF-8 带 BOM，Excel 可直接打开），"
+    "--out 以 .zip 结尾时打包为 zip，否则为文件夹；xlsx 为每表一个工作表。",
+)
+@guarded
+def export_command(
+    fmt: Annotated[
+        str, typer.Option("--format", help=f"格式：{EXPORT_FORMAT.describe()}", metavar="格式")
+    ] = "json",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="导出到（默认：台账所在目录，带时间的文件名；csv 默认为 .zip）",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    code = EXPORT_FORMAT.parse(fmt)  # a wrong format is refused before the ledger is opened
+    ledger = open_for(db)
+    result = export_service.export(ledger, code, out)
+    output.export_done(result)
+
+
+@commands.command(
+    "backup",
+    help="备份台账：用 SQLite 在线备份得到一致的副本（其他终端可同时录入），校验后保存。"
+    "默认保存在台账旁，文件名带时间，如 ledger-备份-20261126-090000.db；"
+    "DEST 可为文件夹或新文件名。",
+)
+@guarded
+def backup_command(
+    dest: Annotated[
+        Path | None,
+        typer.Argument(help="备份到的文件夹或文件名（默认：台账所在目录）", show_default=False),
+    ] = None,
+    quick: Annotated[
+        bool,
+        typer.Option(
+            "--quick",
+            help="快速校验：只做 SQLite quick_check 并核对记录数，不逐件核对办理记录（大台账更快）",
+        ),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    result = backup_service.backup(ledger, dest, quick=quick)
+    output.backup_done(result)
+    if not result.report.ok:
+        raise typer.Exit(1)
+
+
+@commands.command(
+    "check",
+    help="检查台账：文件完整性、关联完整性、编号唯一，以及每件问题的当前状态与其办理记录一致。"
+    "发现问题时退出码为 1。",
+)
+@guarded
+def check_command(as_json: JsonOption = False, db: DbOption = None) -> None:
+    ledger = open_for(db)
+    report = check_service.check(ledger.conn)
+    if as_json:
+        output.emit_json(report.as_json())
+    else:
+        output.check_report(report, str(ledger.path))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@commands.command(
+    "merge",
+    help="汇总：把社区台账合并进当前台账。按唯一编号识别，重复合并或合并更新后的副本只增加新内容；"
+    "同一问题在两边有不同的新记录时列为冲突，不覆盖；新问题按本台账重新编号，原编号保留可查。"
+    "全部合并在一个事务中完成。",
+)
+@guarded
+def merge_command(
+    files: Annotated[
+        list[Path], typer.Argument(help="要合并的台账文件（可多个）", show_default=False)
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="试运行：列出将合并的内容，不写入")
+    ] = False,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    report = merge_service.merge(ledger, files, dry_run=dry_run)
+    if as_json:
+        output.emit_json(report.as_json())
+    else:
+        output.merge_report(report)

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from ledger import __version__
-from ledger.cli import admin, demo, items, meetings, output, places, units
+from ledger.cli import admin, daily, demo, items, meetings, output, places, units
 from ledger.cli import report as report_cli
 from ledger.cli import maintenance as maintenance_cli
 from ledger.cli.errors import usage_message
@@ -20,7 +20,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-for group in (items.commands, admin.commands, demo.commands):
+for group in (items.commands, daily.commands, admin.commands, demo.commands):
     app.registered_commands.extend(group.registered_commands)
 app.registered_commands.extend(maintenance_cli.commands.registered_commands)
 app.add_typer(places.app, name="area")

@@ -116,6 +116,35 @@ def list_command(
     ] = None,
     category: Annotated[str | None, typer.Option("--category", help="问题类别")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="只看超期未办结的")] = False,
+    due_within: Annotated[
+        int | None,
+        typer.Option(
+            "--due-within",
+            min=0,
+            max=1000,
+            help="未办结、未超期，N 个工作日内到期（1 即今明到期/预警）",
+        ),
+    ] = None,
+    overdue_by: Annotated[
+        int | None,
+        typer.Option(
+            "--overdue-by",
+            min=0,
+            max=1000,
+            help="超期超过 N 个工作日（5 即严重超期）",
+        ),
+    ] = None,
+    waiting_reply: Annotated[
+        bool,
+        typer.Option("--waiting-reply", help="待答复：已办结或不予办理、尚未答复居民的"),
+    ] = False,
+    waiting_rating: Annotated[
+        bool, typer.Option("--waiting-rating", help="待回访：已答复、尚未评价的")
+    ] = False,
+    stale: Annotated[
+        int | None,
+        typer.Option("--stale", min=1, max=1000, help="N 个工作日以上没有任何办理记录（未跟进）"),
+    ] = None,
     since: Annotated[str | None, typer.Option("--since", help="反映日期不早于")] = None,
     until: Annotated[str | None, typer.Option("--until", help="反映日期不晚于")] = None,
     all_items: Annotated[bool, typer.Option("--all", help="包括已归档的")] = False,
@@ -132,6 +161,11 @@ def list_command(
         source=source,
         category=category,
         overdue=overdue,
+        due_within=due_within,
+        overdue_by=overdue_by,
+        waiting_reply=waiting_reply,
+        waiting_rating=waiting_rating,
+        stale=stale,
         since=day(since),
         until=day(until),
         include_closed=all_items,

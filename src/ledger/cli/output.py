@@ -413,6 +413,257 @@ def source_short(code: str) -> str:
     return SOURCE_SHORT.get(code, code)
 
 
+# --- the clerk's day: ledger today, ledger remind ---------------------------------------
+
+_WEEKDAYS = "一二三四五六日"
+_GROUP_TITLE_STYLE = "bold"
+EMPTY_LEDGER_HINT = '台账里还没有问题。登记第一件：ledger add "问题描述" --community 社区名'
+
+
+def _day_heading(board: dict[str, Any]) -> str:
+    from datetime import date
+
+    day = date.fromisoformat(board["today"])
+    weekday = f"星期{_WEEKDAYS[day.weekday()]}"
+    if board["workday"] and day.weekday() >= 5:
+        weekday += "（调休上班日）"
+    elif not board["workday"]:
+        weekday += "（休息日）"
+    scope = board["scope"]
+    where = " · ".join(part for part in (scope["subdistrict"], scope["community"]) if part)
+    return f"今日督办 · {board['today']} {weekday}" + (f" · {where}" if where else "")
+
+
+def _waited(item: dict[str, Any]) -> str:
+    days = item.get("waited_workdays")
+    if days is None:
+        return ""
+    return f"{days}个工作日" + ("（估算）" if item.get("estimated") else "")
+
+
+def _group_heading(title: str, count: int, note: str, list_args: str | None) -> None:
+    line = Text()
+    line.append(f"■ {title} {count} 件", style=_GROUP_TITLE_STYLE)
+    if note:
+        line.append(f"  {note}", style="dim")
+    if list_args:
+        line.append(f"  ledger list {list_args}", style="dim")
+    stdout.print(line, soft_wrap=True)
+
+
+def _more(shown: int, count: int, list_args: str | None) -> None:
+    if count > shown:
+        hint = f"ledger list {list_args}" if list_args else "ledger today --limit N"
+        say(f"  另有 {count - shown} 件未显示（{hint}，或 ledger today --limit N）", "dim")
+
+
+def today_board(board: dict[str, Any]) -> None:
+    """``ledger today``: the groups, most urgent first, each counted like its list filter."""
+    if board["ledger_items"] == 0:
+        say(EMPTY_LEDGER_HINT)
+        return
+    say(_day_heading(board), "bold")
+    if board["items_in_scope"] == 0:
+        say("这里还没有登记问题。")
+        return
+    if board["nothing_due"]:
+        say("今天没有超期、待分办、待答复或待回访的问题，事事有回音。", "green")
+        return
+    _supervision_section(board["supervision"])
+    _assignment_section(board["waiting_assignment"])
+    _reply_section(board["waiting_reply"])
+    _rating_section(board["waiting_rating"])
+    _compounds_section(board["compounds"])
+
+
+def _supervision_section(supervision: dict[str, Any]) -> None:
+    counts = {level: supervision[level]["count"] for level in ("severe", "overdue", "warning")}
+    line = Text()
+    line.append("■ 督办  ", style=_GROUP_TITLE_STYLE)
+    for index, level in enumerate(("severe", "overdue", "warning")):
+        if index:
+            line.append(" · ")
+        label = "今明到期" if level == "warning" else LEVEL[level]
+        line.append(
+            f"{label} {counts[level]} 件", style=LEVEL_STYLE[level] if counts[level] else ""
+        )
+    stdout.print(line, soft_wrap=True)
+    if not any(counts.values()):
+        say("  没有超期或今明到期的问题。", "green")
+        return
+    units = _table("承办单位", "严重超期", "超期", "今明到期", "合计")
+    for row in supervision["by_unit"]:
+        units.add_row(
+            row["unit"] or "（未交办）",
+            Text(str(row["severe"]), style=LEVEL_STYLE["severe"] if row["severe"] else "dim"),
+            Text(str(row["overdue"]), style=LEVEL_STYLE["overdue"] if row["overdue"] else "dim"),
+            Text(str(row["warning"]), style=LEVEL_STYLE["warning"] if row["warning"] else "dim"),
+            str(row["total"]),
+        )
+    stdout.print(units)
+    table = _table("编号", "督办", "承办单位", "社区", "问题描述", "办理时限", "进度")
+    for level in ("severe", "overdue", "warning"):
+        for item in supervision[level]["items"]:
+            table.add_row(
+                str(item["number"]),
+                standing(item),
+                item["unit"] or "（未交办）",
+                item["community"],
+                _clip(item["title"], 24),
+                item["due_on"] or "",
+                progress_bar(item["percent"]) if item["scale"] == "big" else "",
+            )
+    stdout.print(table)
+    for level in ("severe", "overdue", "warning"):
+        group = supervision[level]
+        if group["count"] > len(group["items"]):
+            label = "今明到期" if level == "warning" else LEVEL[level]
+            say(
+                f"  {label}另有 {group['count'] - len(group['items'])} 件未显示"
+                f"（ledger list {group['list_args']}）",
+                "dim",
+            )
+    say(
+        f"  对应清单：严重超期 = ledger list {supervision['severe']['list_args']}；"
+        f"严重超期 + 超期 = ledger list {supervision['overdue']['list_args']}；"
+        f"今明到期 = ledger list {supervision['warning']['list_args']}",
+        "dim",
+    )
+
+
+def _assignment_section(group: dict[str, Any]) -> None:
+    _group_heading("待分办", group["count"], "反映后尚未交办，最早的在前", group["list_args"])
+    if not group["items"]:
+        return
+    table = _table("编号", "反映日期", "已等", "社区", "小区/楼栋", "问题描述", "督办")
+    for item in group["items"]:
+        table.add_row(
+            str(item["number"]),
+            item["raised_on"],
+            _waited(item),
+            item["community"],
+            item["place"] or "",
+            _clip(item["title"], 24),
+            standing(item),
+        )
+    stdout.print(table)
+    _more(len(group["items"]), group["count"], group["list_args"])
+
+
+def _reply_section(group: dict[str, Any]) -> None:
+    _group_heading(
+        "待答复", group["count"], "已办结或不予办理，尚未答复居民（说事必回）", group["list_args"]
+    )
+    if not group["items"]:
+        return
+    table = _table("编号", "状态", "办结日期", "已等", "社区", "问题描述", "反映人", "办理结果")
+    for item in group["items"]:
+        table.add_row(
+            str(item["number"]),
+            Text(STATUS.label(item["status"]), style=STATUS_STYLE.get(item["status"], "")),
+            item["resolved_on"] or "",
+            _waited(item),
+            item["community"],
+            _clip(item["title"], 20),
+            item["reporter"] or "",
+            _clip(item["result"], 20),
+        )
+    stdout.print(table)
+    _more(len(group["items"]), group["count"], group["list_args"])
+
+
+def _rating_section(group: dict[str, Any]) -> None:
+    _group_heading("待回访", group["count"], "已答复，请电话回访并记录评价", group["list_args"])
+    if not group["items"]:
+        return
+    table = _table("编号", "反映人", "电话", "社区", "问题描述", "答复日期", "答复方式", "已等")
+    for item in group["items"]:
+        table.add_row(
+            str(item["number"]),
+            item["reporter"] or "",
+            Text(item["phone"] or "（无电话）", style="" if item["phone"] else "dim"),
+            item["community"],
+            _clip(item["title"], 20),
+            item["replied_on"] or "",
+            CHANNEL.label(item["reply_channel"]),
+            _waited(item),
+        )
+    stdout.print(table)
+    _more(len(group["items"]), group["count"], group["list_args"])
+
+
+def _compounds_section(compounds: dict[str, Any]) -> None:
+    line = Text()
+    line.append(f"■ 下次夜话要回音 {compounds['items']} 件", style=_GROUP_TITLE_STYLE)
+    line.append(f"  {compounds['count']} 个小区尚未答复的问题，楼长在夜话上通报", style="dim")
+    stdout.print(line, soft_wrap=True)
+    for compound in compounds["compounds"]:
+        talk = compound["last_night_talk"]
+        head = Text("  ")
+        head.append(f"{compound['community']} · {compound['compound']}", style="bold")
+        head.append(f"  {compound['count']} 件")
+        head.append(f"  上次夜话 {talk}" if talk else "  尚无夜话记录", style="dim")
+        stdout.print(head, soft_wrap=True)
+        for item in compound["items"]:
+            row = Text("    ")
+            row.append(f"{item['number']:>5}  ")
+            row.append(_clip(item["title"], 26))
+            row.append("  ")
+            row.append(STATUS.label(item["status"]), style=STATUS_STYLE.get(item["status"], ""))
+            if item["unit"]:
+                row.append(f" · {item['unit']}")
+            if item["level"]:
+                row.append("  ")
+                row.append_text(standing(item))
+            elif item["scale"] == "big" and item["percent"] is not None:
+                row.append(f"  {progress_bar(item['percent'])}")
+            stdout.print(row, soft_wrap=True)
+        if compound["count"] > len(compound["items"]):
+            say(f"    …另有 {compound['count'] - len(compound['items'])} 件", "dim")
+    hidden = compounds["count"] - len(compounds["compounds"])
+    if hidden > 0:
+        say(f"  另有 {hidden} 个小区未显示（ledger today --limit N）", "dim")
+
+
+def reminders_summary(result: Any) -> None:
+    """``ledger remind``: the notices written and the reminders recorded (or already done)."""
+    if result.ledger_items == 0:
+        say(EMPTY_LEDGER_HINT)
+        return
+    if not result.notices:
+        say("今天没有需要催办的超期或今明到期问题。", "green")
+    else:
+        day = result.today.isoformat()
+        if result.recorded == 0:
+            say(f"今天（{day}）已催办过这些问题，未重复记录；催办通知已重新生成。", "yellow")
+        else:
+            already = f"，{result.already} 件今天已催办过、未重复记录" if result.already else ""
+            say(
+                f"已生成催办通知 {len(result.notices)} 份（{day}），"
+                f"记录催办 {result.recorded} 件{already}。",
+                "green",
+            )
+        table = _table("承办单位", "严重超期", "超期", "今明到期", "本次记录")
+        for notice in result.notices:
+            cells = [
+                Text(
+                    str(notice.count(level)),
+                    style=LEVEL_STYLE[level] if notice.count(level) else "dim",
+                )
+                for level in ("severe", "overdue", "warning")
+            ]
+            recorded = "今天已催办过" if notice.recorded == 0 else f"{notice.recorded} 件"
+            table.add_row(notice.unit, *cells, recorded)
+        stdout.print(table)
+        say(f"催办通知（每个单位一份 .txt 和 .xlsx）保存在：{result.out_dir}")
+    if result.unassigned:
+        say(
+            f"另有 {result.unassigned} 件超期或今明到期的问题尚未交办、没有承办单位可催，请先交办"
+            "（ledger list --status raised --overdue；ledger list --status raised --due-within 1）",
+            "yellow",
+        )
+
+
 # --- reports and stats (ledger report monthly, ledger stats) ------------------------------
 
 

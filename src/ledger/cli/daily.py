@@ -1,0 +1,67 @@
+"""The clerk's day at the top level: ``today`` (the 督办 board) and ``remind`` (催办通知)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ledger import board, remind
+from ledger.cli import output
+from ledger.cli.context import open_for, today
+from ledger.cli.errors import guarded
+from ledger.cli.options import CommunityOption, DbOption, JsonOption, SubdistrictOption
+from ledger.workdays import fallback_notice
+
+commands = typer.Typer()
+
+LimitOption = Annotated[
+    int, typer.Option("--limit", min=0, max=10_000, help="每组最多显示几件（计数总是全部）")
+]
+
+
+@commands.command(
+    "today",
+    help="今日督办：严重超期、超期、今明到期（按承办单位），待分办、待答复、待回访，"
+    "以及各小区下次夜话要回音的问题。只读，不改变任何问题的状态。",
+)
+@guarded
+def today_command(
+    community: CommunityOption = None,
+    subdistrict: SubdistrictOption = None,
+    limit: LimitOption = 10,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    data = board.build(ledger, today(), community=community, subdistrict=subdistrict, limit=limit)
+    if as_json:
+        output.emit_json(data)
+        return
+    output.today_board(data)
+    notice = fallback_notice(set(data["estimated_years"]))
+    if notice:
+        output.notice(notice)
+
+
+@commands.command(
+    "remind",
+    help="催办：给有超期或今明到期问题的承办单位各生成一份催办通知（文本和 Excel），"
+    "并在每件问题上记录一次催办。同一天重复运行不会重复记录。",
+)
+@guarded
+def remind_command(
+    unit: Annotated[str | None, typer.Option("--unit", help="只催这个承办单位")] = None,
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="催办通知保存到哪个文件夹", file_okay=False),
+    ] = Path("reminders"),
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    result = remind.remind(ledger, today(), out, unit=unit)
+    output.reminders_summary(result)
+    notice = fallback_notice(set(result.estimated_years))
+    if notice:
+        output.notice(notice)

@@ -1,0 +1,337 @@
+"""催办通知: a notice per unit holding overdue or nearly-due items, and a ``remind`` event each.
+
+``remind`` never changes an item's status. It writes, per unit, a short text and an .xlsx with
+the same rows, and records one ``remind`` event on each listed item (remind_count + 1), all in
+one transaction. Running it again on the same day records nothing new for items already
+reminded that day (the files are written again, identical), so the history and the report's
+count of reminders stay honest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from ledger import deadlines, queries, units
+from ledger.dates import iso
+from ledger.items import ITEM_SELECT, row_to_item
+from ledger.labels import LEVEL
+from ledger.lifecycle import OPEN_STATUSES, next_status
+from ledger.storage import Ledger, new_uid
+
+# Columns of the notice, in the text and the workbook alike.
+COLUMNS = (
+    ("number", "编号", 8),
+    ("community", "社区", 16),
+    ("place", "小区/楼栋", 16),
+    ("title", "问题描述", 40),
+    ("assigned_on", "交办日期", 12),
+    ("due_on", "办理时限", 12),
+    ("workdays_overdue", "超期工作日", 11),
+    ("standing", "督办", 14),
+    ("last_progress", "最新进展", 36),
+)
+_UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+@dataclass
+class Notice:
+    """One unit's 催办通知: its items, the files written and what was recorded."""
+
+    unit: str
+    unit_phone: str | None
+    unit_contact: str | None
+    items: list[dict[str, Any]]
+    recorded: int = 0  # remind events added now
+    already: int = 0  # items already reminded earlier today
+    text_path: Path | None = None
+    xlsx_path: Path | None = None
+
+    def count(self, level: str) -> int:
+        return sum(1 for item in self.items if item["level"] == level)
+
+
+@dataclass
+class Reminders:
+    """What ``ledger remind`` did."""
+
+    today: date
+    out_dir: Path
+    notices: list[Notice] = field(default_factory=list)
+    ledger_items: int = 0
+    unassigned: int = 0  # overdue or nearly due but not yet 交办: no unit to chase
+    estimated_years: list[int] = field(default_factory=list)
+
+    @property
+    def recorded(self) -> int:
+        return sum(notice.recorded for notice in self.notices)
+
+    @property
+    def already(self) -> int:
+        return sum(notice.already for notice in self.notices)
+
+
+def due_items(ledger: Ledger, today: date, unit_id: int | None = None) -> list[dict[str, Any]]:
+    """Open items with a unit that are overdue or due within 1 working day, by unit and due date."""
+    boundary = queries.due_within_boundary(
+        ledger.calendar, today, deadlines.WARNING_WITHIN_WORKDAYS
+    )
+    sql = (
+        ITEM_SELECT
+        + f" WHERE i.status IN {OPEN_STATUSES!r} AND i.unit_id IS NOT NULL AND i.due_on < ?"
+    )
+    params: list[Any] = [iso(boundary)]
+    if unit_id is not None:
+        sql += " AND i.unit_id = ?"
+        params.append(unit_id)
+    cursor = ledger.conn.execute(sql + " ORDER BY u.name, i.unit_id, i.due_on, i.number", params)
+    rows = [row_to_item(row, cursor.description) for row in cursor.fetchall()]
+    for item in rows:
+        queries.annotate_deadline(ledger, item, today)
+    return rows
+
+
+def remind(ledger: Ledger, today: date, out_dir: Path, *, unit: str | None = None) -> Reminders:
+    """Write a 催办通知 per unit and record a ``remind`` event per item, in one transaction."""
+    result = Reminders(today=today, out_dir=out_dir)
+    result.ledger_items = ledger.conn.execute("SELECT count(*) FROM items").fetchone()[0]
+    unit_row = units.find(ledger, unit) if unit is not None else None
+    now = ledger.now().replace(microsecond=0)
+    if unit_row is None:
+        result.unassigned = _unassigned_due(ledger, today)
+    with ledger.transaction():
+        rows = due_items(ledger, today, unit_row["id"] if unit_row else None)
+        if not rows:
+            result.estimated_years = sorted(ledger.calendar.estimated_years)
+            return result
+        reminded_today = _reminded_on(ledger, today, [row["id"] for row in rows])
+        by_unit: dict[int, Notice] = {}
+        for item in rows:
+            notice = by_unit.get(item["unit_id"])
+            if notice is None:
+                unit_info = units.get(ledger, item["unit_id"])
+                notice = Notice(item["unit"], unit_info["phone"], unit_info["contact"], [])
+                by_unit[item["unit_id"]] = notice
+            notice.items.append(item)
+        for notice in by_unit.values():
+            for item in notice.items:
+                if item["id"] in reminded_today:
+                    notice.already += 1
+                    continue
+                _record_remind(ledger, item, now)
+                notice.recorded += 1
+        result.notices = list(by_unit.values())
+        result.estimated_years = sorted(ledger.calendar.estimated_years)
+        # Files last but inside the transaction: if they cannot be written, nothing is recorded.
+        _write_files(ledger, result)
+    return result
+
+
+def _unassigned_due(ledger: Ledger, today: date) -> int:
+    """Open items without a unit that are overdue or nearly due (they need 交办 first)."""
+    boundary = queries.due_within_boundary(
+        ledger.calendar, today, deadlines.WARNING_WITHIN_WORKDAYS
+    )
+    return ledger.conn.execute(
+        f"SELECT count(*) FROM items WHERE status IN {OPEN_STATUSES!r} "
+        "AND unit_id IS NULL AND due_on < ?",
+        (iso(boundary),),
+    ).fetchone()[0]
+
+
+def _reminded_on(ledger: Ledger, day: date, item_ids: list[int]) -> set[int]:
+    """Items among ``item_ids`` that already have a ``remind`` event on ``day``."""
+    start, end = iso(day), iso(day + timedelta(days=1))
+    found = ledger.conn.execute(
+        "SELECT DISTINCT item_id FROM events WHERE action = 'remind' AND at >= ? AND at < ?",
+        (start, end),
+    )
+    wanted = set(item_ids)
+    return {row[0] for row in found if row[0] in wanted}
+
+
+def _record_remind(ledger: Ledger, item: dict[str, Any], now: Any) -> None:
+    """One ``remind`` event; the item's status stays as it is (checked against the table)."""
+    next_status(item["status"], "remind", number=item["number"])
+    count = item["remind_count"] + 1
+    changes = {"remind_count": count}
+    at = iso(now)
+    ledger.db["events"].insert(
+        {
+            "uid": new_uid(),
+            "item_id": item["id"],
+            "action": "remind",
+            "at": at,
+            "recorded_at": at,
+            "actor": ledger.actor,
+            "note": f"催办：{_standing_text(item)}",
+            "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
+        }
+    )
+    ledger.conn.execute(
+        "UPDATE items SET remind_count = ?, last_event_at = max(last_event_at, ?) WHERE id = ?",
+        (count, at, item["id"]),
+    )
+    item["remind_count"] = count
+
+
+def _standing_text(item: dict[str, Any]) -> str:
+    """严重超期 9 个工作日 / 超期 2 个工作日 / 预警（今日到期）, with （估算） when estimated."""
+    mark = "（估算）" if item["estimated"] else ""
+    level = item["level"]
+    if level in ("severe", "overdue"):
+        return f"{LEVEL[level]} {item['workdays_overdue']} 个工作日{mark}"
+    left = "今日到期" if item["workdays_left"] == 0 else "明日到期"
+    return f"{LEVEL[level]}（{left}）{mark}"
+
+
+def _cell_value(item: dict[str, Any], key: str) -> Any:
+    if key == "standing":
+        return _standing_text(item)
+    return item.get(key)
+
+
+# --- files ------------------------------------------------------------------------------
+
+
+def _safe_filename(name: str) -> str:
+    return _UNSAFE_FILENAME.sub("_", name).strip(" .") or "承办单位"
+
+
+def _base_names(notices: list[Notice]) -> list[str]:
+    """One file name per notice; units that share a name get a number to keep files apart."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for notice in notices:
+        base = _safe_filename(notice.unit)
+        seen[base] = seen.get(base, 0) + 1
+        names.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return names
+
+
+def _write_files(ledger: Ledger, result: Reminders) -> None:
+    result.out_dir.mkdir(parents=True, exist_ok=True)
+    sender = ledger.setting("reporting_unit") or "社区居委会"
+    for notice, base in zip(result.notices, _base_names(result.notices), strict=True):
+        stem = f"{iso(result.today)}-催办通知-{base}"
+        notice.text_path = result.out_dir / f"{stem}.txt"
+        notice.xlsx_path = result.out_dir / f"{stem}.xlsx"
+        _replace(notice.text_path, notice_text(notice, result.today, sender).encode("utf-8"))
+        _write_xlsx(notice, result.today, notice.xlsx_path)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write through a temporary file, so a failure never leaves half a notice behind."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def _chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def notice_text(notice: Notice, today: date, sender: str) -> str:
+    """The short text of a 催办通知."""
+    contact = "，".join(
+        part
+        for part in (
+            f"联系人 {notice.unit_contact}" if notice.unit_contact else "",
+            f"电话 {notice.unit_phone}" if notice.unit_phone else "",
+        )
+        if part
+    )
+    counts = "、".join(
+        f"{LEVEL[level]} {notice.count(level)} 件"
+        for level in ("severe", "overdue", "warning")
+        if notice.count(level)
+    )
+    lines = [
+        "催办通知",
+        "",
+        f"{notice.unit}{f'（{contact}）' if contact else ''}：",
+        "",
+        f"截至{_chinese_date(today)}，贵单位承办的下列 {len(notice.items)} 件居民诉求"
+        f"已超期或即将到期（{counts}）。按照“事事有记录、件件有回音”的要求，"
+        "请抓紧办理，并将办理结果及时反馈社区，以便答复居民。",
+        "",
+    ]
+    for index, item in enumerate(notice.items, start=1):
+        place = f"{item['community']}" + (f" {item['place']}" if item["place"] else "")
+        lines.append(f"{index}. 第 {item['number']} 号｜{place}｜{_one_line(item['title'])}")
+        lines.append(
+            f"   交办日期：{item['assigned_on'] or '—'}　办理时限：{item['due_on']}　"
+            f"{_standing_text(item)}"
+        )
+        lines.append(f"   最新进展：{_one_line(item['last_progress']) or '暂无'}")
+    if any(item["estimated"] for item in notice.items):
+        lines += ["", "注：标“估算”的工作日数涉及尚未公布节假日安排的年份，按周一至周五估算。"]
+    lines += ["", sender, _chinese_date(today), ""]
+    return "\n".join(lines)
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _safe_text(value: str) -> str:
+    """Text a resident typed, made safe for a cell: no control characters, at most 32,767."""
+    text = _ILLEGAL_XLSX.sub(" ", value)
+    return text[:32767]
+
+
+def _write_xlsx(notice: Notice, today: date, path: Path) -> None:
+    """The same rows as the text, as a workbook (openpyxl only loaded here)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "催办通知"
+    sheet.append([f"催办通知：{_safe_text(notice.unit)}（截至 {iso(today)}）"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([label for _, label, _ in COLUMNS])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for item in notice.items:
+        row = []
+        for key, _, _ in COLUMNS:
+            value = _cell_value(item, key)
+            if key in ("assigned_on", "due_on") and value:
+                value = date.fromisoformat(value)
+            row.append(value)
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                _set_text(cell, cell.value)
+            elif isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    for index, (_, _, width) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A3"
+    sheet.auto_filter.ref = f"A2:{get_column_letter(len(COLUMNS))}{sheet.max_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.print_title_rows = "2:2"
+    temporary = path.with_name(path.name + ".tmp")
+    book.save(temporary)
+    os.replace(temporary, path)
+
+
+def _set_text(cell: Any, value: str) -> None:
+    """Write as text, never as a formula (DESIGN.md §8)."""
+    text = _safe_text(value)
+    cell.value = text
+    cell.data_type = "s"
+    if unicodedata.normalize("NFKC", text).startswith(_FORMULA_START):
+        cell.quotePrefix = True

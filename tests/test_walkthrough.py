@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -282,6 +283,18 @@ def test_demo_builds_every_status(
             "SELECT count(DISTINCT substr(raised_on, 1, 7)) FROM items"
         ).fetchone()[0]
         sources = demo.conn.execute("SELECT count(DISTINCT source) FROM items").fetchone()[0]
+        # Every demo item's row is the replay of its events (the demo runs the real core).
+        for (item_id,) in demo.conn.execute("SELECT id FROM items").fetchall():
+            row = demo.conn.execute(
+                f"SELECT {', '.join(lifecycle.STATE_FIELDS)} FROM items WHERE id = ?", (item_id,)
+            ).fetchone()
+            changes = [
+                c
+                for (c,) in demo.conn.execute(
+                    "SELECT changes FROM events WHERE item_id = ? ORDER BY at, id", (item_id,)
+                )
+            ]
+            assert lifecycle.replay(changes) == dict(zip(lifecycle.STATE_FIELDS, row, strict=True))
     finally:
         demo.close()
     assert total >= 40
@@ -312,3 +325,28 @@ def test_demo_refuses_to_overwrite_a_real_ledger(
     stranger.write_bytes(b"\x00\x01 not a ledger at all")
     refused(run("demo", "--db", str(stranger)))
     assert stranger.read_bytes() == b"\x00\x01 not a ledger at all"
+
+
+# --- where the ledger lives -------------------------------------------------------------
+
+
+def test_init_and_where_name_the_file(db_path: Path, run: Callable[..., Result]) -> None:
+    assert ok(run("where")).strip() == f"{db_path}（尚未创建，运行 ledger init）"
+    out = ok(run("init"))
+    assert out.splitlines()[0] == f"已创建台账：{db_path}"
+    assert ok(run("init")).splitlines()[0] == f"台账已存在：{db_path}"
+    assert ok(run("where")).strip() == str(db_path)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="XDG_DATA_HOME is the Linux data folder")
+def test_default_place_is_the_user_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Callable[..., Result]
+) -> None:
+    monkeypatch.delenv("LEDGER_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    expected = tmp_path / "data" / "ledger" / "ledger.db"
+    assert ok(run("init")).splitlines()[0] == f"已创建台账：{expected}"
+    assert expected.exists()
+    # --db wins over everything.
+    other = tmp_path / "other.db"
+    assert ok(run("init", "--db", str(other))).splitlines()[0] == f"已创建台账：{other}"

@@ -107,7 +107,9 @@ def test_last_month_in_january() -> None:
 
 
 def test_at_accepts_the_same_formats(places: Ledger, run: Callable[..., Result]) -> None:
-    assert run("add", "楼道灯不亮", "--community", "铁塔寺社区", "--date", "11月20日").exit_code == 0
+    assert (
+        run("add", "楼道灯不亮", "--community", "铁塔寺社区", "--date", "11月20日").exit_code == 0
+    )
     assert run("assign", "1", "住建局", "--at", "11月20日 21:30").exit_code == 0
     assert run("progress", "1", "已勘查", "--at", "2026/11/23").exit_code == 0
     assert run("resolve", "1", "已修复", "--at", "昨天 16:00").exit_code == 0

@@ -24,7 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from ledger.labels import CHECK, FIELD, TABLE
+from ledger.labels import CHANNEL, CHECK, FIELD, RATING, SCALE, SOURCE, STATUS, TABLE
 from ledger.lifecycle import EMPTY_STATE, STATE_FIELDS
 
 # Examples kept per kind of problem: a tampered 100,000-item file must not print 100,000 lines.
@@ -113,6 +113,14 @@ def check(conn: sqlite3.Connection, *, quick: bool = False) -> CheckReport:
     return report
 
 
+def file_check(conn: sqlite3.Connection, *, quick: bool = True) -> CheckReport:
+    """Only SQLite's own check (is every page readable and well-formed?), no ledger checks."""
+    report = CheckReport(quick=quick, counts={"integrity": 0})
+    for message in _integrity(conn, quick, parallel=False).result():
+        report.add("integrity", message)
+    return report
+
+
 def _finished(messages: list[str]) -> Future[list[str]]:
     future: Future[list[str]] = Future()
     future.set_result(messages)
@@ -123,22 +131,24 @@ def _failed(error: BaseException) -> Future[list[str]]:
     return _finished([f"文件已损坏，无法读取：{error}"])
 
 
-def _integrity(conn: sqlite3.Connection, quick: bool) -> Future[list[str]]:
+def _integrity(conn: sqlite3.Connection, quick: bool, parallel: bool = True) -> Future[list[str]]:
     """SQLite's own check, in a thread on a second connection to the same file when possible."""
     pragma = "quick_check" if quick else "integrity_check"
 
     def run(connection: sqlite3.Connection) -> list[str]:
         try:
+            # One row may hold several lines ("*** in database main ***\nPage 3: …").
             return [
-                f"SQLite 检查发现：{message}"
+                f"SQLite 检查发现：{line.strip()}"
                 for (message,) in connection.execute(f"PRAGMA {pragma}(100)")
-                if message != "ok"
+                for line in str(message).splitlines()
+                if line.strip() not in ("ok", "", "*** in database main ***")
             ]
         except sqlite3.DatabaseError as error:
             return [f"文件已损坏，无法读取：{error}"]
 
     files = [row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"]
-    if not files or not files[0]:  # in memory: no second connection possible
+    if not parallel or not files or not files[0]:  # in memory: no second connection
         return _finished(run(conn))
 
     def in_thread() -> list[str]:
@@ -198,10 +208,20 @@ def _numbers(conn: sqlite3.Connection, report: CheckReport) -> None:
             report.add("numbers", f"{TABLE[table]}唯一编号 {uid} 重复（{count} 条）")
 
 
-def _show(value: Any) -> str:
+_CODED = {
+    "status": STATUS,
+    "source": SOURCE,
+    "scale": SCALE,
+    "rating": RATING,
+    "reply_channel": CHANNEL,
+}
+
+
+def _show(value: Any, name: str = "") -> str:
+    """A stored value as the clerk reads it: labels for codes, 空 for nothing, long text cut."""
     if value is None:
         return "空"
-    text = str(value)
+    text = _CODED[name].label(value) if name in _CODED and isinstance(value, str) else str(value)
     return text if len(text) <= 20 else text[:19] + "…"
 
 
@@ -241,7 +261,7 @@ def _states(conn: sqlite3.Connection, report: CheckReport) -> None:
         ]
         if wrong:
             shown = "；".join(
-                f"{FIELD.get(name, name)}为“{_show(have)}”，按办理记录应为“{_show(want)}”"
+                f"{FIELD.get(name, name)}为“{_show(have, name)}”，按办理记录应为“{_show(want, name)}”"
                 for name, have, want in wrong[:3]
             )
             more = f"（另有 {len(wrong) - 3} 项不符）" if len(wrong) > 3 else ""

@@ -8,8 +8,8 @@ import typer
 
 from ledger import __version__
 from ledger.cli import admin, daily, demo, items, meetings, output, places, units
-from ledger.cli import report as report_cli
 from ledger.cli import maintenance as maintenance_cli
+from ledger.cli import report as report_cli
 from ledger.cli.errors import usage_message
 
 app = typer.Typer(

@@ -772,6 +772,8 @@ def _check_lines(report: Any) -> Table:
 
     table = _table("检查项", "结果")
     for kind, label in CHECK.items():
+        if kind not in report.counts and kind not in report.skipped:
+            continue  # not part of this check (a quick backup verification)
         if kind == "integrity" and report.quick:
             label = "文件完整性（quick_check）"
         if kind in report.skipped:
@@ -787,7 +789,8 @@ def check_report(report: Any, path: str) -> None:
     """``ledger check``: one line per check, then the problems found, then the verdict."""
     say(f"检查台账：{path}", "bold")
     stdout.print(_check_lines(report))
-    say(f"共核对 {report.items} 件问题、{report.events} 条办理记录。", "dim")
+    if not report.skipped:
+        say(f"共核对 {report.items} 件问题、{report.events} 条办理记录。", "dim")
     if report.ok:
         say("结论：台账完好。", "green")
         return

@@ -1,0 +1,211 @@
+"""``ledger check``: a sound ledger passes; each kind of damage is found, named, and exits 1.
+
+The damage is done the way a careless tool would do it — SQL straight on the file, behind the
+ledger's back — and the check must notice it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from ledger import items
+from ledger.check import check
+from ledger.storage import Ledger
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def worked(places: Ledger, db_path: Path) -> Path:
+    """Three items: 1 已办结 (4 events), 2 办理中 (2 events), 3 待分办 (1 event)."""
+    ledger = places
+    items.add(
+        ledger,
+        "楼道灯不亮",
+        community="铁塔寺社区",
+        category="基础设施",
+        raised_on=date(2026, 11, 24),
+    )
+    items.assign(ledger, 1, "住建局", at=datetime(2026, 11, 24, 10, 0))
+    items.progress(ledger, 1, "已派人查看", at=datetime(2026, 11, 25, 9, 0))
+    items.resolve(ledger, 1, "已更换灯泡", at=datetime(2026, 11, 25, 15, 0))
+    items.add(ledger, "垃圾清运不及时", community="财工街社区")
+    items.assign(ledger, 2, "扈师傅维修队")
+    items.add(ledger, "噪音扰民", community="礼乐社区")
+    ledger.close()
+    return db_path
+
+
+def tamper(path: Path, *statements: str) -> None:
+    """Change the file behind the ledger's back (foreign keys off, as a stray tool would)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    for statement in statements:
+        conn.execute(statement)
+    conn.close()
+
+
+def test_sound_ledger_passes(worked: Path, run: Run) -> None:
+    result = run("check")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    for label in (
+        "文件完整性（integrity_check）",
+        "关联完整性（foreign_key_check）",
+        "编号唯一",
+        "问题当前状态与办理记录一致",
+        "最后办理时间与办理记录一致",
+    ):
+        line = next(line for line in out.splitlines() if label in line)
+        assert "通过" in line, line
+    # 3 items; events 4 + 2 + 1 = 7
+    assert "共核对 3 件问题、7 条办理记录。" in out
+    assert "结论：台账完好。" in out
+
+
+def test_tampered_status_is_found(worked: Path, run: Run) -> None:
+    tamper(worked, "UPDATE items SET status = 'closed' WHERE number = 2")
+    result = run("check")
+    assert result.exit_code == 1
+    out = result.stdout
+    assert "问题 2：状态为“已归档”，按办理记录应为“办理中”" in out
+    line = next(line for line in out.splitlines() if "问题当前状态与办理记录一致" in line)
+    assert "✗ 1 处" in line
+    assert "发现 1 处问题" in out
+    assert "结论：台账有问题" in out
+
+
+def test_tampered_fields_and_last_event_time(worked: Path, run: Run) -> None:
+    tamper(
+        worked,
+        "UPDATE items SET result = '未处理', reopen_count = 3 WHERE number = 1",
+        "UPDATE items SET last_event_at = '2026-01-01T00:00:00' WHERE number = 3",
+    )
+    result = run("check")
+    assert result.exit_code == 1
+    out = result.stdout
+    assert (
+        "问题 1：办理结果为“未处理”，按办理记录应为“已更换灯泡”；重办次数为“3”，按办理记录应为“0”"
+        in out
+    )
+    assert "问题 3：最后办理时间为 2026-01-01T00:00:00" in out
+    assert "发现 2 处问题" in out
+
+
+def test_dangling_foreign_key_is_found(worked: Path, run: Run) -> None:
+    # The unit 扈师傅维修队 (id 3) is removed although item 2 is assigned to it.
+    tamper(worked, "DELETE FROM units WHERE name = '扈师傅维修队'")
+    result = run("check")
+    assert result.exit_code == 1
+    out = result.stdout
+    assert "问题 2 引用的承办单位不存在" in out
+    line = next(line for line in out.splitlines() if "关联完整性" in line)
+    assert "✗ 1 处" in line
+
+
+def test_event_of_a_missing_item_is_found(worked: Path, run: Run) -> None:
+    tamper(
+        worked,
+        "INSERT INTO events (uid, item_id, action, at, recorded_at, actor, changes) "
+        "VALUES ('x1', 99, 'remind', '2026-11-26T08:00:00', '2026-11-26T08:00:00', '某人', '{}')",
+    )
+    result = run("check")
+    assert result.exit_code == 1
+    assert "引用的问题不存在" in result.stdout
+
+
+def test_item_without_events_is_found(worked: Path, run: Run) -> None:
+    tamper(
+        worked,
+        "INSERT INTO items (uid, number, title, community_id, source, category, scale, status, "
+        "raised_on, last_event_at) SELECT 'u9', 9, '手工插入', community_id, 'visit', 'other', "
+        "'small', 'raised', '2026-11-26', '2026-11-26T08:00:00' FROM items WHERE number = 3",
+    )
+    result = run("check")
+    assert result.exit_code == 1
+    assert "问题 9 没有任何办理记录" in result.stdout
+
+
+def test_damaged_file_is_found(worked: Path, run: Run, tmp_path: Path) -> None:
+    """Garbage over pages 3–8 (page 1, the schema, intact): SQLite's own check fails."""
+    conn = sqlite3.connect(worked)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = bytearray(worked.read_bytes())
+    for offset in range(page_size * 2, min(len(data), page_size * 8), 7):
+        data[offset] = 0xA5
+    worked.write_bytes(bytes(data))
+    result = run("check")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    out = result.stdout
+    line = next(line for line in out.splitlines() if "文件完整性" in line)
+    assert "✗" in line
+    # The ledger checks would read garbage: they are shown as not run, not as passed.
+    line = next(line for line in out.splitlines() if "问题当前状态与办理记录一致" in line)
+    assert "未检查（文件已损坏）" in line
+    assert "SQLite 检查发现：" in out
+
+
+def test_json_report(worked: Path, run: Run) -> None:
+    tamper(worked, "UPDATE items SET status = 'raised' WHERE number = 1")
+    result = run("check", "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["ok"] is False
+    assert data["items"] == 3 and data["events"] == 7
+    assert data["checks"] == {
+        "integrity": 0,
+        "foreign_keys": 0,
+        "numbers": 0,
+        "state": 1,
+        "last_event": 0,
+    }
+    assert data["problems"] == [
+        {"kind": "state", "message": "问题 1：状态为“待分办”，按办理记录应为“已办结”"}
+    ]
+
+
+def test_many_problems_are_counted_not_all_listed(worked: Path) -> None:
+    """A badly damaged ledger: every problem counted, the first 20 described."""
+    conn = sqlite3.connect(worked, isolation_level=None)
+    conn.execute("BEGIN")
+    for number in range(10, 40):  # 30 items without events
+        conn.execute(
+            "INSERT INTO items (uid, number, title, community_id, source, category, scale, "
+            "status, raised_on, last_event_at) VALUES (?, ?, 't', 3, 'visit', 'other', 'small', "
+            "'raised', '2026-11-26', '2026-11-26T08:00:00')",
+            (f"u{number}", number),
+        )
+    conn.execute("COMMIT")
+    report = check(conn)
+    conn.close()
+    assert report.counts["state"] == 30
+    assert len(report.problems) == 20
+
+
+def test_not_a_ledger_and_newer_version(tmp_path: Path, run: Run) -> None:
+    text = tmp_path / "notes.db"
+    text.write_text("这不是数据库" * 200, encoding="utf-8")
+    result = run("check", "--db", text)
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith("错误: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+    newer = tmp_path / "newer.db"
+    run("init", "--db", newer)
+    conn = sqlite3.connect(newer)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    result = run("check", "--db", newer)
+    assert result.exit_code == 1
+    assert "更新版本" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

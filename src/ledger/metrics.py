@@ -744,3 +744,17 @@ def score_note(ledger: Ledger) -> str:
         satisfaction=f"{shares['satisfaction']:g}",
         n=ledger.setting("rank_min_items"),
     )
+
+
+def last_month_with_data(ledger: Ledger) -> tuple[int, int] | None:
+    """The latest complete month in which items were raised (else the current month, if any)."""
+    today = ledger.now().date()
+    month_start = iso(today.replace(day=1))
+    found = ledger.conn.execute(
+        "SELECT MAX(raised_on) FROM items WHERE raised_on < ?", (month_start,)
+    ).fetchone()[0]
+    if found is None:
+        found = ledger.conn.execute("SELECT MAX(raised_on) FROM items").fetchone()[0]
+    if found is None:
+        return None
+    return int(found[:4]), int(found[5:7])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import typer
 
 from ledger import demo
@@ -39,4 +42,37 @@ def demo_command(db: DbOption = None) -> None:
         ],
         title="演示台账概况",
     )
+    _demo_reports(path)
     output.say(f"试试：ledger list --db {path}    ledger show 1 --db {path}")
+
+
+def _demo_reports(path: Path) -> None:
+    """The demo month's reports (the last complete month with data), in a folder beside it."""
+    from ledger import metrics
+    from ledger.report import monthly
+    from ledger.storage import open_ledger
+
+    ledger = open_ledger(path)
+    try:
+        month = metrics.last_month_with_data(ledger)
+        if month is None:
+            return
+        period = metrics.make_period(month, None, ledger.now())
+        folder = monthly.prepare_folder(path.parent / f"{path.stem}-reports")
+        chosen = metrics.scopes(ledger)
+        with output.progress(len(chosen), f"生成{period.label}月报") as bar:
+            written = monthly.write_reports(
+                ledger, period, chosen, folder, summary=True, advance=bar.advance
+            )
+    finally:
+        ledger.close()
+    output.say(
+        f"已生成{period.label}的演示月报 {len(written)} 份（每个街道一份，另有各区县排名汇总），"
+        f"在 {folder}{os.sep}",
+        "green",
+    )
+    for item in written:
+        output.say(f"  {item.path.name}", "dim")
+    output.say(
+        f"月报的数字也可以在终端查看：ledger stats --month {month[0]}-{month[1]:02d} --db {path}"
+    )

@@ -92,9 +92,7 @@ def monthly_command(
     to: ToOption = None,
     year: YearOption = None,
     subdistrict: SubdistrictOption = None,
-    out: Annotated[
-        Path, typer.Option("--out", help="输出文件夹（不存在则创建）", file_okay=False)
-    ] = Path("."),
+    out: Annotated[Path, typer.Option("--out", help="输出文件夹（不存在则创建）")] = Path("."),
     summary: Annotated[
         bool, typer.Option("--summary", help="另生成区县汇总：每个街道一行，按综合得分排名")
     ] = False,

@@ -28,8 +28,10 @@ from ledger.labels import (
     UNIT_KIND,
 )
 
-stdout = Console(highlight=False, soft_wrap=False)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+# No markup or emoji codes: residents' text ("[/b]", ":warning:") is shown as typed, never
+# interpreted (a stray "[/x]" in a title used to crash the table with a MarkupError).
+stdout = Console(highlight=False, soft_wrap=False, markup=False, emoji=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 LEVEL_STYLE = {"warning": "yellow", "overdue": "red", "severe": "bold red"}
 STATUS_STYLE = {
@@ -312,9 +314,9 @@ def area_tree(places: list[dict[str, Any]]) -> None:
     root = Tree("区划", guide_style="dim")
     nodes: dict[int | None, Tree] = {None: root}
     for place in places:
-        label = f"{place['name']} [dim]{AREA_LEVEL.label(place['level'])}[/dim]"
+        label = Text.assemble(place["name"], " ", (AREA_LEVEL.label(place["level"]), "dim"))
         if place["items"]:
-            label += f" [cyan]{place['items']} 件[/cyan]"
+            label.append(f" {place['items']} 件", style="cyan")
         parent = nodes.get(place["parent_id"], root)
         nodes[place["id"]] = parent.add(label)
     stdout.print(root)

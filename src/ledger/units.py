@@ -33,6 +33,8 @@ def add(
     name = name.strip()
     if not name:
         raise LedgerError("单位名称不能为空")
+    if len(places.split_path(name)) > 1:  # "/" separates 区划/名称 when a unit is looked up
+        raise LedgerError(f"单位名称“{name}”不能含有“/”（斜杠用于写明区划，如 古槐街道/物业公司）")
     kind_code = UNIT_KIND.parse(kind)
     area_row = _find_area(ledger, area) if area else None
     with ledger.transaction():

@@ -251,13 +251,14 @@ def test_mask_phone(phone: str | None, masked: str) -> None:
 def test_typed_text_is_shown_as_typed(ledger: Ledger, run: Callable[..., Result]) -> None:
     """Brackets and colons in names and titles are text, not Rich markup or emoji codes."""
     ok(run("area", "add", "任城区/古槐街道/铁塔寺社区[b]"))
-    ok(run("unit", "add", "住建局[/a]"))
+    ok(run("unit", "add", "住建局[a]"))
+    assert "不能含有“/”" in error_line(run("unit", "add", "住建局[/a]"))  # unreachable by name
     ok(run("add", "[/b]路灯:warning:", "--community", "铁塔寺社区[b]", "--by", "张[red]三"))
-    ok(run("assign", "1", "住建局[/a]", "--note", "[/i]转办"))
+    ok(run("assign", "1", "住建局[a]", "--note", "[/i]转办"))
     assert "铁塔寺社区[b]" in ok(run("area", "list"))
-    assert "住建局[/a]" in ok(run("unit", "list"))
+    assert "住建局[a]" in ok(run("unit", "list"))
     listed = ok(run("list"))
-    assert "[/b]路灯:warning:" in listed and "住建局[/a]" in listed
+    assert "[/b]路灯:warning:" in listed and "住建局[a]" in listed
     shown = ok(run("show", "1"))
     for text in ("[/b]路灯:warning:", "张[red]三", "[/i]转办"):
         assert text in shown

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from ledger import items, meetings, places, units
+from ledger import categories, items, meetings, places, units
 from ledger.check import check
 from ledger.storage import Ledger, open_ledger
 
@@ -53,7 +53,10 @@ def community_a(path: Path) -> Path:
     items.assign(ledger, 1, "住建局", at=datetime(2026, 11, 3, 10, 0))
     items.resolve(ledger, 1, "已更换灯泡", at=datetime(2026, 11, 4, 10, 0))
     items.add(ledger, "垃圾清运不及时", community="铁塔寺社区", raised_on=date(2026, 11, 20))
-    items.add(ledger, "下水道堵塞", community="铁塔寺社区", raised_on=date(2026, 11, 21))
+    categories.add(ledger, "排水")  # a category of its own
+    items.add(
+        ledger, "下水道堵塞", community="铁塔寺社区", category="排水", raised_on=date(2026, 11, 21)
+    )
     items.assign(ledger, 3, "扈师傅维修队", at=datetime(2026, 11, 21, 15, 0))
     ledger.close()
     return path
@@ -131,6 +134,9 @@ def test_two_communities_rolled_up(subdistrict: Path, files: tuple[Path, Path], 
     ).fetchall() == [(1, 1, "铁塔寺社区"), (2, 1, "财工街社区")]
     # Events: 铁塔寺社区 3 + 1 + 2, 财工街社区 2 + 1, the subdistrict's own 1 = 10.
     assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 10
+    # 铁塔寺社区's own category came along, and item 4 (its 3) is filed under it.
+    assert conn.execute("SELECT category FROM items WHERE number = 4").fetchone()[0] == "排水"
+    assert conn.execute("SELECT builtin FROM categories WHERE code = '排水'").fetchone()[0] == 0
     assert check(conn).ok
     conn.close()
     # Ids inside the history point at this ledger's rows: names come out right.
@@ -320,6 +326,28 @@ def test_a_broken_source_is_refused_as_a_whole(
     assert "财工街社区.db" in message and "引用的承办单位（99）不存在" in message
     assert "台账未作任何改动" in message
     assert contents(subdistrict) == before
+
+
+def test_import_keys_follow_their_items(
+    subdistrict: Path, files: tuple[Path, Path], run: Run
+) -> None:
+    """A row imported from a spreadsheet in the community stays known after the roll-up, so
+    importing the same sheet into the subdistrict's ledger adds nothing twice."""
+    conn = sqlite3.connect(files[0])
+    conn.execute(
+        "INSERT INTO import_keys (key, item_id, source, imported_at) "
+        "SELECT 'row-hash-1', id, '台账.xlsx 6月 第3行', '2026-11-20T10:00:00' FROM items "
+        "WHERE number = 2"
+    )
+    conn.commit()
+    conn.close()
+    assert run("merge", *files).exit_code == 0
+    conn = sqlite3.connect(subdistrict)
+    found = conn.execute(
+        "SELECT k.key, i.number FROM import_keys k JOIN items i ON i.id = k.item_id"
+    ).fetchall()
+    conn.close()
+    assert found == [("row-hash-1", 3)]  # 铁塔寺社区's item 2 is number 3 here
 
 
 # --- kill -9 in the middle of a large merge --------------------------------------------

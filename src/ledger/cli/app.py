@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import sys
+import types
+from typing import Any
 
 import typer
 
@@ -35,9 +39,40 @@ app.registered_commands.extend(report_cli.commands.registered_commands)
 
 
 def _localise_help() -> None:
-    """Typer's help panels in Chinese (Click's own 'Usage:' line stays as it is)."""
-    from typer import rich_utils
+    """Typer's help panels in Chinese (Click's own 'Usage:' line stays as it is).
 
+    Typer imports ``typer.rich_utils`` only to draw help and error panels; importing it here
+    would cost every command ~30 ms (rich.markdown, markdown-it, pygments). So the titles are
+    set the moment Typer imports it, through a one-shot import hook.
+    """
+    module = sys.modules.get("typer.rich_utils")
+    if module is not None:
+        _set_panel_titles(module)
+    elif not any(isinstance(finder, _OnRichUtilsImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _OnRichUtilsImport())
+
+
+class _OnRichUtilsImport(importlib.abc.MetaPathFinder):
+    """Finds typer.rich_utils the usual way, then sets the titles right after it loads."""
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        if fullname != "typer.rich_utils":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        load = spec.loader.exec_module
+
+        def exec_module(module: types.ModuleType) -> None:
+            load(module)
+            _set_panel_titles(module)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def _set_panel_titles(rich_utils: Any) -> None:
     rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
     rich_utils.OPTIONS_PANEL_TITLE = "选项"
     rich_utils.COMMANDS_PANEL_TITLE = "命令"

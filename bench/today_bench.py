@@ -17,7 +17,7 @@ boundaries handed to it ready-made (sqlite-utils knows no Chinese calendar):
 
 A second part shows where ledger's time goes: interpreter start, imports, Typer's parsing
 (Typer ≥ 0.29 validates options with pydantic, imported at that point), the queries, the
-rendering; and the top-level imports by cumulative time (python -X importtime).
+rendering; and the import time spent in each package's own modules (python -X importtime).
 """
 
 from __future__ import annotations
@@ -194,8 +194,8 @@ def phases(args: list[str], runs: int, env: dict[str, str]) -> dict[str, float]:
     return {key: statistics.median(row[i] for row in rows) for i, key in enumerate(keys)}
 
 
-def top_imports(args: list[str], env: dict[str, str], count: int = 8) -> list[tuple[str, float]]:
-    """Top-level packages by cumulative import time during a real run (-X importtime)."""
+def top_imports(args: list[str], env: dict[str, str], count: int = 10) -> list[tuple[str, float]]:
+    """Packages by the import time spent in their own modules during a real run."""
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "ledger", *args],
         env=env,
@@ -204,9 +204,9 @@ def top_imports(args: list[str], env: dict[str, str], count: int = 8) -> list[tu
     )
     totals: dict[str, float] = {}
     for line in done.stderr.splitlines():
-        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \| (\s*)(\S+)", line)
-        if match and len(match.group(2)) <= 1:  # a top-level import
-            root = match.group(3).split(".")[0]
+        match = re.match(r"import time:\s+(\d+) \|\s+\d+ \| \s*(\S+)", line)
+        if match:
+            root = match.group(2).split(".")[0]
             totals[root] = totals.get(root, 0.0) + int(match.group(1)) / 1e6
     return sorted(totals.items(), key=lambda kv: -kv[1])[:count]
 
@@ -273,7 +273,7 @@ def main() -> None:
     lines += ["| phase | `today` | `list --overdue --limit 50` |", "| --- | ---: | ---: |"]
     for key in today_phases:
         lines.append(f"| {key} | {today_phases[key]:.3f} | {list_phases[key]:.3f} |")
-    lines += ["", "Top-level imports during `ledger today` (cumulative, -X importtime):", ""]
+    lines += ["", "Import time by package during `ledger today` (own modules, -X importtime):", ""]
     lines += ["| package | seconds |", "| --- | ---: |"]
     lines += [f"| {name} | {seconds:.3f} |" for name, seconds in imports]
     text = "\n".join(lines) + "\n"

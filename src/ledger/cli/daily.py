@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from ledger import board, remind
 from ledger.cli import output
 from ledger.cli.context import open_for, today
 from ledger.cli.errors import guarded
@@ -34,6 +33,8 @@ def today_command(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
+    from ledger import board  # imported when used: every other command starts faster
+
     ledger = open_for(db)
     data = board.build(ledger, today(), community=community, subdistrict=subdistrict, limit=limit)
     if as_json:
@@ -59,6 +60,8 @@ def remind_command(
     ] = Path("reminders"),
     db: DbOption = None,
 ) -> None:
+    from ledger import remind
+
     ledger = open_for(db)
     result = remind.remind(ledger, today(), out, unit=unit)
     output.reminders_summary(result)

@@ -37,6 +37,7 @@ COLUMNS = (
     ("standing", "督办", 14),
     ("last_progress", "最新进展", 36),
 )
+_WRAPPED = {"title", "last_progress"}  # long text: wrapped in the workbook
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMULA_START = ("=", "+", "-", "@")
@@ -164,17 +165,19 @@ def _record_remind(ledger: Ledger, item: dict[str, Any], now: Any) -> None:
     count = item["remind_count"] + 1
     changes = {"remind_count": count}
     at = iso(now)
-    ledger.db["events"].insert(
-        {
-            "uid": new_uid(),
-            "item_id": item["id"],
-            "action": "remind",
-            "at": at,
-            "recorded_at": at,
-            "actor": ledger.actor,
-            "note": f"催办：{_standing_text(item)}",
-            "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
-        }
+    # Plain SQL, not db[...].insert(): a run may chase thousands of items at once.
+    ledger.conn.execute(
+        "INSERT INTO events (uid, item_id, action, at, recorded_at, actor, note, changes) "
+        "VALUES (?, ?, 'remind', ?, ?, ?, ?, ?)",
+        (
+            new_uid(),
+            item["id"],
+            at,
+            at,
+            ledger.actor,
+            f"催办：{_standing_text(item)}",
+            json.dumps(changes, ensure_ascii=False, sort_keys=True),
+        ),
     )
     ledger.conn.execute(
         "UPDATE items SET remind_count = ?, last_event_at = max(last_event_at, ?) WHERE id = ?",
@@ -302,20 +305,23 @@ def _write_xlsx(notice: Notice, today: date, path: Path) -> None:
     sheet.append([label for _, label, _ in COLUMNS])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
-    for item in notice.items:
-        row = []
-        for key, _, _ in COLUMNS:
+    # Styles are set only where they matter: each style assignment is costly in openpyxl.
+    wrap = Alignment(vertical="top", wrap_text=True)
+    for row, item in enumerate(notice.items, start=3):
+        for column, (key, _, _) in enumerate(COLUMNS, start=1):
             value = _cell_value(item, key)
-            if key in ("assigned_on", "due_on") and value:
-                value = date.fromisoformat(value)
-            row.append(value)
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                _set_text(cell, cell.value)
-            elif isinstance(cell.value, date):
+            if value is None:
+                continue
+            cell = sheet.cell(row=row, column=column)
+            if key in ("assigned_on", "due_on"):
+                cell.value = date.fromisoformat(value)
                 cell.number_format = "yyyy-mm-dd"
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            elif isinstance(value, str):
+                _set_text(cell, value)
+                if key in _WRAPPED:
+                    cell.alignment = wrap
+            else:
+                cell.value = value
     for index, (_, _, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A3"

@@ -391,3 +391,23 @@ CHECK = {
     "state": "问题当前状态与办理记录一致",
     "last_event": "最后办理时间与办理记录一致",
 }
+
+
+# --- IMPORT: ``ledger import`` of existing spreadsheets ----------------------------------
+
+# Field labels the import needs beyond FIELD (items), AREA_LEVEL (areas) and UNIT_KIND.
+IMPORT_FIELD = {
+    "compound": "小区",
+    "building": "楼栋",
+    "rated_on": "评价日期",
+    "note": "备注",
+    "number": "序号",
+    "unit_name": "单位名称",
+    "unit_kind": "单位类型",
+    "contact": "联系人",
+    "area": "所属区划",
+    "county": "区县",
+    "subdistrict": "街道",
+    "ignore": "不导入",
+}
+IMPORT_KIND = {"items": "问题", "areas": "区划", "units": "承办单位"}

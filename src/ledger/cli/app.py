@@ -12,6 +12,7 @@ import typer
 
 from ledger import __version__
 from ledger.cli import admin, daily, demo, items, meetings, output, places, units
+from ledger.cli import importer as importer_cli
 from ledger.cli import maintenance as maintenance_cli
 from ledger.cli import report as report_cli
 from ledger.cli.errors import usage_message
@@ -32,6 +33,7 @@ app.add_typer(units.app, name="unit")
 app.add_typer(meetings.app, name="meeting")
 app.add_typer(admin.category_app, name="category")
 app.add_typer(admin.config_app, name="config")
+app.add_typer(importer_cli.app, name="import")  # ledger import items|areas|units
 
 # Reports: `ledger report monthly …` (sub-app) and `ledger stats` (top level).
 app.add_typer(report_cli.app, name="report")

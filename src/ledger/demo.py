@@ -17,6 +17,9 @@ from ledger.errors import LedgerError
 from ledger.storage import Ledger, open_ledger
 
 DEMO_MARK = "demo_built_at"
+# Legacy ledgers the demo brings in with ``ledger import items`` (made by make_legacy.py):
+# a community clerk's Excel workbook and a subdistrict system's GBK CSV export.
+LEGACY_LEDGERS = ("铁塔寺社区台账.xlsx", "财工街社区台账.csv")
 
 
 def sample_data_dir() -> Path:
@@ -75,7 +78,8 @@ def _prepare(path: Path) -> None:
 
 def build(path: Path, data_dir: Path | None = None, actor: str = "演示") -> dict[str, Any]:
     """Build the demo ledger at ``path`` (replacing an earlier demo); returns a summary."""
-    source = (data_dir or sample_data_dir()) / "demo.json"
+    folder = data_dir or sample_data_dir()
+    source = folder / "demo.json"
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -88,7 +92,9 @@ def build(path: Path, data_dir: Path | None = None, actor: str = "演示") -> di
                 "INSERT INTO settings(key, value) VALUES (?, ?)", (DEMO_MARK, iso(ledger.now()))
             )
             _load(ledger, data)
+            imported = _import_legacy(ledger, folder)
         summary = summarise(ledger)
+        summary["imported"] = imported
     finally:
         ledger.close()
     summary["path"] = str(path)
@@ -140,6 +146,19 @@ def _load(ledger: Ledger, data: dict[str, Any]) -> None:
         number = outcome.item["number"]
         for action, when, *arguments in entry.get("steps", []):
             STEPS[action](ledger, number, _moment(when), arguments)
+
+
+def _import_legacy(ledger: Ledger, folder: Path) -> list[dict[str, Any]]:
+    """Import the legacy ledgers found in ``folder``, as a clerk would on day one."""
+    from ledger.importer import import_items
+
+    imported = []
+    for name in LEGACY_LEDGERS:
+        path = folder / name
+        if path.exists():
+            report = import_items(ledger, path)
+            imported.append({"file": name, "items": report.new, "events": report.events})
+    return imported
 
 
 def summarise(ledger: Ledger) -> dict[str, Any]:

@@ -42,6 +42,8 @@ def demo_command(db: DbOption = None) -> None:
         ],
         title="演示台账概况",
     )
+    for entry in summary.get("imported", []):
+        output.say(f"已导入旧台账 {entry['file']}：问题 {entry['items']} 条（ledger import items）")
     _demo_reports(path)
     output.say(f"试试：ledger list --db {path}    ledger show 1 --db {path}")
 

@@ -282,6 +282,9 @@ class _ItemReader:
         ] = {}
         self.default_community: int | None = None
         self.default_note: str | None = None
+        self.sheet_community: dict[str, int] = {}  # from a sheet's title, when it has no column
+        self.absent_columns: set[str] = set()  # dated columns some sheet does not have
+        self._asked_community = False
         if community:
             found = self.community(community)
             if isinstance(found, str):
@@ -426,6 +429,7 @@ class _ItemReader:
 
     def _check_columns(self, layout: rows.Layout, report: Report) -> bool:
         listed = "、".join(layout.headings[i] for i in sorted(layout.headings))
+        self.absent_columns.update(c for c in _STAGE_DATES if c not in layout.columns)
         good = True
         for code, example in (("title", "问题描述=title"), ("raised_on", "登记日期=raised_on")):
             if code not in layout.columns:
@@ -437,17 +441,44 @@ class _ItemReader:
                     f"没有“{label}”列（表头为：{listed}）；可用 --map 指定，如 --map {example}",
                 )
                 good = False
-        if "community" not in layout.columns and self.default_community is None:
+        if "community" in layout.columns or (
+            self.default_community is not None and not self.default_note
+        ):
+            return good
+        # No 社区 column: the community named in the title or the file name, else the ledger's
+        # only community, else --community is needed.
+        named = self._named_community(layout.context)
+        if named is not None:
+            self.sheet_community[layout.sheet] = named
+        elif self.default_note:
+            report.notices.append(f"表中没有“社区”列，均记为台账中唯一的社区“{self.default_note}”")
+        elif not self._asked_community:
+            self._asked_community = True
             report.problem(
-                layout.sheet,
-                None,
-                None,
-                "表中没有“社区”列，请用 --community 指定这些问题所属的社区",
+                None, None, None, "表中没有“社区”列，请用 --community 指定这些问题所属的社区"
             )
             good = False
-        elif "community" not in layout.columns and self.default_note:
-            report.notices.append(f"表中没有“社区”列，均记为台账中唯一的社区“{self.default_note}”")
+        else:
+            good = False
         return good
+
+    def _named_community(self, texts: list[str]) -> int | None:
+        """The one community whose name appears in a sheet's title rows, name or file name."""
+        for text in texts:
+            found = {i for name, ids in self.communities.items() if name in text for i in ids}
+            longest: dict[int, int] = {}
+            for name, ids in self.communities.items():
+                if name in text:
+                    for i in ids:
+                        longest[i] = len(name)
+            if len(found) == 1:
+                return found.pop()
+            if found:  # 铁塔寺社区 and 铁塔寺: the longer name wins when it is alone
+                best = max(longest.values())
+                top = [i for i, n in longest.items() if n == best]
+                if len(top) == 1:
+                    return top[0]
+        return None
 
     def _parser(
         self, layout: rows.Layout, sheet: str, report: Report
@@ -475,7 +506,7 @@ class _ItemReader:
         year_hint, epoch, today = layout.year_hint, self.source.epoch, self.today
         where = self.source.path.name + ("" if report.single_sheet else f"（{sheet}）")
         area_path, calendar = self.area_path, self.calendar
-        default_community = self.default_community
+        default_community = self.sheet_community.get(sheet, self.default_community)
         words: dict[tuple[str, str], Any] = {}  # (field, text) → value, or Bad's message
 
         def word(code: str, raw: str, table: dict[str, Any], what: str, choices: str) -> Any:
@@ -762,7 +793,20 @@ class _ItemReader:
 
     def _notices(self, records: list[Record], report: Report) -> None:
         """What the clerk should know about the rows imported (not about rows skipped)."""
-        repaired = [str(r.row) for r in records if r.flags & PHONE_REPAIRED]
+        by_community: dict[int, list[str]] = {}
+        for sheet, community_id in self.sheet_community.items():
+            by_community.setdefault(community_id, []).append(sheet)
+        for community_id, sheets in by_community.items():
+            where = "" if report.single_sheet else "、".join(f"“{s}”" for s in sheets) + " "
+            report.notices.append(
+                f"{where}表中没有“社区”列，按标题或文件名记为“{self.area_name[community_id]}”"
+                "（可用 --community 另行指定）"
+            )
+
+        def where(record: Record) -> str:
+            return str(record.row) if report.single_sheet else f"{record.sheet}第{record.row}"
+
+        repaired = [where(r) for r in records if r.flags & PHONE_REPAIRED]
         if repaired:
             report.notices.append(
                 f"{len(repaired)} 个座机号码被 Excel 去掉了开头的 0，已补回（第 {_rows_text(repaired)} 行）"
@@ -770,10 +814,13 @@ class _ItemReader:
         for stage in range(1, len(_STAGE_DATES)):
             count = sum(1 for r in records if r.flags & (1 << stage))
             if count:
-                code = _STAGE_DATES[stage]
+                label = headers.ITEMS.label(_STAGE_DATES[stage])
                 how = "按反映日期记录" if stage == 1 else "按同一行其后（或其前）的日期记录"
-                report.notices.append(f"{count} 行没有{headers.ITEMS.label(code)}，{how}")
-        unmatched = [(r.row, r.place_note) for r in records if r.place_note]
+                if _STAGE_DATES[stage] in self.absent_columns:
+                    report.notices.append(f"表中没有“{label}”列：{count} 行的{label}{how}")
+                else:
+                    report.notices.append(f"{count} 行没有填写{label}，{how}")
+        unmatched = [(where(r), r.place_note) for r in records if r.place_note]
         if unmatched:
             shown = "、".join(f"第{n}行“{name}”" for n, name in unmatched[:5])
             more = "等" if len(unmatched) > 5 else ""

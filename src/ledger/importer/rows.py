@@ -48,6 +48,7 @@ class Layout:
     headings: dict[int, str]
     unused: list[str] = field(default_factory=list)
     year_hint: int | None = None
+    context: list[str] = field(default_factory=list)  # title rows, sheet and file name
     problems: list[tuple[int | None, str]] = field(default_factory=list)  # (column, message)
 
     def first(self, code: str) -> int | None:
@@ -185,7 +186,8 @@ def _layout(
             )
     columns.pop(IGNORE, None)
     layout.unused = [headings[i] for i in sorted(headings) if i not in fields]
-    for text in [*titles, sheet_name, *hints]:
+    layout.context = [t for t in [*titles, sheet_name, *hints] if t]
+    for text in layout.context:
         match = _YEAR.search(text)
         if match:
             layout.year_hint = int(match.group(1))

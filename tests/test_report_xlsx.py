@@ -64,7 +64,7 @@ def test_file_name_sheets_and_titles(june: Ledger, tmp_path: Path) -> None:
 
 def test_summary_figures_formats_and_chart(june: Ledger, tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(write(june, tmp_path / "out")[0].path)["汇总"]
-    # Two header rows: groups above (受理来源, 上月结转, 会议), titles below.
+    # Two header rows: groups above (受理来源, 期初结转, 会议), titles below.
     assert ws["C3"].value == "受理来源"
     assert [ws.cell(4, c).value for c in range(3, 7)] == ["夜话", "说事", "走访", "其他"]
     assert ws["A3"].value == "社区" and ws["B3"].value == "受理数"

@@ -287,7 +287,7 @@ REPORT_COLUMN = {
 REPORT_GROUP = {
     "by_source": "受理来源",
     "meetings": "会议",
-    "carry": "上月结转",
+    "carry": "期初结转",
 }
 
 REPORT_TEXT = {

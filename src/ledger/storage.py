@@ -227,12 +227,21 @@ def _m004_import_keys(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m005_report_edit_index(db: sqlite_utils.Database) -> None:
+    """Reports: the (few) edit events, so finding items moved between communities reads only
+    them instead of every event of the ledger."""
+    db.conn.execute(
+        "CREATE INDEX IF NOT EXISTS events_edits ON events(item_id) WHERE action = 'edit'"
+    )
+
+
 # Ordered, named, never reordered: a migration's position is the schema version it produces.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_merge_origin", _m002_merge_origin),
     ("003_board_indexes", _m003_board_indexes),
     ("004_import_keys", _m004_import_keys),
+    ("005_report_edit_index", _m005_report_edit_index),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

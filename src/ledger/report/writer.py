@@ -1,8 +1,9 @@
 """The one writer: turns a :class:`~ledger.report.layouts.Layout` and row dicts into a sheet.
 
 openpyxl's write-only mode streams each row to disk as it is appended, so memory does not grow
-with the number of rows. Styles are worked out once per column (a StyleArray per column,
-copied into each cell) instead of being set attribute by attribute on every cell.
+with the number of rows. Styles are registered once per column (with their index in the book)
+and shared by that column's cells, instead of being set attribute by attribute on every cell;
+and values are typed here rather than guessed per cell.
 
 Safety (DESIGN.md §8): every string is written as a text cell — never a formula — and a string
 that would look like one (= + - @ after NFKC, or a leading tab/CR) also gets ``quotePrefix``;
@@ -17,8 +18,8 @@ import math
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
-from datetime import date
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,16 @@ def safe_text(value: str) -> tuple[str, bool]:
     return value, quoted
 
 
+class _ReadyCell(Cell):
+    """A cell whose style id is known beforehand: openpyxl would hash its style per cell."""
+
+    __slots__ = ("has_style", "style_id")
+
+
+# A registered style: the array copied into cells, and its index in the workbook's cell styles.
+Style = tuple[StyleArray, int]
+
+
 class Book:
     """A workbook being written, saved atomically to ``path``."""
 
@@ -77,7 +88,7 @@ class Book:
         self.path = path
         self.workbook = Workbook(write_only=True)
         self.sheets: list[SheetWriter] = []
-        self._styles: dict[tuple[Any, ...], StyleArray] = {}
+        self._styles: dict[tuple[Any, ...], Style] = {}
         thin = Side(style="thin", color="808080")
         self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
 
@@ -92,8 +103,8 @@ class Book:
         wrap: bool = False,
         number_format: str | None = None,
         quote: bool = False,
-    ) -> StyleArray:
-        """A StyleArray registered in this book (made once, copied into cells)."""
+    ) -> Style:
+        """A style registered in this book (made once, shared by every cell that uses it)."""
         key = (bold, size, fill, border, horizontal, wrap, number_format, quote)
         found = self._styles.get(key)
         if found is not None:
@@ -111,8 +122,14 @@ class Book:
             cell.number_format = number_format
         style = StyleArray(cell._style)
         style.quotePrefix = 1 if quote else 0
-        self._styles[key] = style
-        return style
+        self._styles[key] = (style, self.workbook._cell_styles.add(style))
+        return self._styles[key]
+
+    def quoted(self, style: Style) -> Style:
+        """The same style with quotePrefix: Excel keeps the text as text even when edited."""
+        array = StyleArray(style[0])
+        array.quotePrefix = 1
+        return array, self.workbook._cell_styles.add(array)
 
     def sheet(
         self,
@@ -179,9 +196,10 @@ class SheetWriter:
         self.first_data_row = self.header_last + 1
         self.row_index = 0  # rows written so far
         self.data_rows = 0
-        self._plain: list[StyleArray] = []
-        self._quoted: list[StyleArray] = []
-        self._bold: list[StyleArray] = []
+        self._plain: list[Style] = []
+        self._quoted: list[Style] = []
+        self._bold: list[Style] = []
+        self._bold_quoted: list[Style] = []
         for column in columns:
             horizontal = "left" if column.kind == "text" else "center"
             number_format = NUMBER_FORMATS.get(column.kind)
@@ -193,8 +211,12 @@ class SheetWriter:
             self._plain.append(book.style(**options))  # type: ignore[arg-type]
             self._quoted.append(book.style(**options, quote=True))  # type: ignore[arg-type]
             self._bold.append(book.style(**options, bold=True, fill=TOTAL_FILL))  # type: ignore[arg-type]
+            self._bold_quoted.append(book.quoted(self._bold[-1]))
+        self._keys = [(c.key, c.kind in ("rate", "score", "int")) for c in columns]
         self._dash = book.style(horizontal="center")
         self._dash_bold = book.style(horizontal="center", bold=True, fill=TOTAL_FILL)
+        # Rows arrive as ready-made cells: place them, skip openpyxl's per-value guessing.
+        self.ws._values_to_row = _place_cells
         self._setup(hints)
         self._heading(title, info)
 
@@ -262,43 +284,61 @@ class SheetWriter:
         self._append(top)
         self._append(bottom)
 
-    def _merged_row(self, text: str, style: StyleArray, row: int) -> None:
+    def _merged_row(self, text: str, style: Style, row: int) -> None:
         self._append([self._cell(text, style)])
         if self.width > 1:
             self.ws.merged_cells.add(f"A{row}:{self.last_letter}{row}")
 
     # --- rows ------------------------------------------------------------------------
 
-    def _cell(self, value: Any, style: StyleArray) -> Cell:
-        if isinstance(value, str):
-            value, quoted = safe_text(value)
-            cell = Cell(self.ws, 1, 1, value, style)
-            cell.data_type = "s"  # never a formula, never an error code
-            if quoted:
-                cell._style.quotePrefix = 1
-            return cell
-        return Cell(self.ws, 1, 1, value, style)
+    def _cell(self, value: Any, style: Style, quoted: Style | None = None) -> Cell:
+        """A cell with a ready-made style (shared, never changed afterwards).
 
-    def _append(self, cells: list[Cell]) -> None:
+        The value's type is set here rather than guessed by openpyxl: strings are always text
+        (never a formula or an error code), numbers numbers, dates dates.
+        """
+        cell = _ReadyCell(self.ws)
+        cell.has_style = True
+        if value is None:
+            cell._style, cell.style_id = style
+            return cell
+        kind = type(value)
+        if kind is str:
+            text, needs_quote = safe_text(value)
+            if needs_quote:
+                style = quoted or self.book.quoted(style)
+            cell._value = text
+            cell.data_type = "s"
+        elif kind is int or kind is float:
+            cell._value = value
+        elif kind is date or kind is datetime:
+            cell._value = value
+            cell.data_type = "d"
+        else:
+            cell.value = value
+        cell._style, cell.style_id = style
+        return cell
+
+    def _append(self, cells: list[Cell | None]) -> None:
         self.ws.append(cells)
         self.row_index += 1
 
     def row(self, values: Mapping[str, Any], *, total: bool = False) -> None:
         """Append one row; a missing rate/number is shown as "—" (its denominator is 0)."""
-        cells = []
-        styles = self._bold if total else self._plain
-        for position, column in enumerate(self.layout.columns):
-            value = values.get(column.key)
-            if value is None and column.kind in ("rate", "score", "int"):
-                cells.append(self._cell(DASH, self._dash_bold if total else self._dash))
-                continue
-            if isinstance(value, str):
-                text, quoted = safe_text(value)
-                cell = Cell(self.ws, 1, 1, text, (self._quoted if quoted else styles)[position])
-                cell.data_type = "s"
-                cells.append(cell)
+        make = self._cell
+        cells: list[Cell | None] = []
+        if total:
+            styles, quoted, dash = self._bold, self._bold_quoted, self._dash_bold
+        else:
+            styles, quoted, dash = self._plain, self._quoted, self._dash
+        for position, (key, numeric) in enumerate(self._keys):
+            value = values.get(key)
+            if value is None and numeric:
+                cells.append(make(DASH, dash))
             else:
-                cells.append(Cell(self.ws, 1, 1, value, styles[position]))
+                # An empty cell is still written, with its borders: two empty cells one above
+                # the other would otherwise have no line between them.
+                cells.append(make(value, styles[position], quoted[position]))
         self._append(cells)
         self.data_rows += 1
 
@@ -336,6 +376,15 @@ class SheetWriter:
         if self.layout.autofilter:
             last = max(self.header_last + self.data_rows, self.header_last + 1)
             self.ws.auto_filter.ref = f"A{self.header_last}:{self.last_letter}{last}"
+
+
+def _place_cells(cells: list[Cell | None], row: int) -> Iterator[Cell]:
+    """Stands in for WriteOnlyWorksheet._values_to_row: our rows are already cells."""
+    for column, cell in enumerate(cells, start=1):
+        if cell is not None:
+            cell.row = row
+            cell.column = column
+            yield cell
 
 
 def as_date(value: str | None) -> date | None:

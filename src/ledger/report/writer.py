@@ -194,6 +194,7 @@ class SheetWriter:
         self.header_first = 3
         self.header_last = 4 if layout.grouped else 3
         self.first_data_row = self.header_last + 1
+        self.table_width = 0.0  # in character units, the sum of the column widths
         self.row_index = 0  # rows written so far
         self.data_rows = 0
         self._plain: list[Style] = []
@@ -229,10 +230,10 @@ class SheetWriter:
             for value in hints.get(column.key, ()):
                 width = max(width, text_width(value) + 2)
             ws.column_dimensions[get_column_letter(position)].width = min(width, MAX_WIDTH)
+            self.table_width += min(width, MAX_WIDTH)
         frozen = get_column_letter(self.layout.freeze_columns + 1)
         ws.freeze_panes = f"{frozen}{self.first_data_row}"
         ws.row_dimensions[1].height = 30
-        ws.row_dimensions[2].height = 20
         if self.layout.grouped:
             ws.row_dimensions[self.header_first].height = 20
         ws.row_dimensions[self.header_last].height = 32  # room for a title on two lines
@@ -252,8 +253,9 @@ class SheetWriter:
     def _heading(self, title: str, info: str) -> None:
         book = self.book
         title_style = book.style(bold=True, size=16, border=False, horizontal="center")
-        info_style = book.style(size=10, border=False, horizontal="left")
+        info_style = book.style(size=10, border=False, horizontal="left", wrap=True)
         self._merged_row(title, title_style, 1)
+        self.ws.row_dimensions[2].height = self._height(info, 10, minimum=20)
         self._merged_row(info, info_style, 2)
         header = book.style(bold=True, fill=HEADER_FILL, horizontal="center", wrap=True)
         columns = self.layout.columns
@@ -346,8 +348,15 @@ class SheetWriter:
         """A line of explanation under the table, across its width."""
         self._append([])
         style = self.book.style(size=9, border=False, wrap=True)
+        # Row heights must be known before the row is streamed: estimate the wrapped lines.
+        self.ws.row_dimensions[self.row_index + 1].height = self._height(text, 9)
         self._merged_row(text, style, self.row_index + 1)
-        self.ws.row_dimensions[self.row_index].height = 30
+
+    def _height(self, text: str, size: float, minimum: float = 0) -> float:
+        """Points for ``text`` wrapped across the table's width (a CJK character ≈ 2 units)."""
+        units = text_width(text) * size / 11 * 1.1
+        lines = max(1, math.ceil(units / max(self.table_width, 1)))
+        return max(minimum, round(lines * size * 1.45 + 4, 1))
 
     def bar_chart(self, title: str, label_key: str, value_keys: list[str], rows: int) -> None:
         """A clustered bar chart of the first ``rows`` data rows (受理 vs 办结 per community)."""

@@ -130,7 +130,11 @@ def test_export_then_rebuild_is_identical(
     original_check = check_output(run, sample)
     assert original_check[0] == 0
     assert check_output(run, copy) == original_check
-    assert figures(run, copy) == figures(run, sample)
+    monthly = figures(run, sample)
+    # Not trivially equal: October has item 1 raised, November items 2, 3 and 4.
+    raised = [sum(s["figures"]["raised"] for s in month["subdistricts"]) for month in monthly]
+    assert raised == [1, 3]
+    assert figures(run, copy) == monthly
 
 
 def test_json_is_the_lossless_copy(sample: Path, run: Run, tmp_path: Path) -> None:

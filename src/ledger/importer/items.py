@@ -310,9 +310,12 @@ class _ItemReader:
             if ends:
                 longest = max(ends, key=len)
                 ids = self.communities[longest]
-        if len(ids) > 1 and len(names) > 1:
-            scope = "/".join(n.strip() for n in names[:-1])
-            ids = [i for i in ids if f"/{scope}/" in "/" + self.area_path[i]]
+        if len(ids) > 1:  # 济阳街道/铁塔寺社区, 古槐街道铁塔寺社区: the parents tell them apart
+            flat = "".join(n.strip() for n in names)
+            narrowed = [
+                i for i in ids if self.area_path[i].replace("/", "").endswith((flat, flat + "社区"))
+            ]
+            ids = narrowed or ids
         result: int | str
         if len(ids) == 1:
             result = ids[0]

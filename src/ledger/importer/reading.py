@@ -198,11 +198,16 @@ def _mb(size: int) -> str:
     return f"{size / (1 << 20):,.0f} MB"
 
 
+_UNSAFE_XML = ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden", "UnsafeXML")
+
+
 def unreadable(name: str, error: BaseException) -> LedgerError:
     """The clerk's sentence for an exception raised while parsing a workbook."""
-    kind = type(error).__name__
-    if kind in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden", "UnsafeXML"):
-        return LedgerError(f"“{name}”含有不安全的 XML 内容（实体定义或外部引用），已拒绝读取")
+    cause: BaseException | None = error
+    while cause is not None:  # openpyxl wraps what defusedxml raised in its own ValueError
+        if type(cause).__name__ in _UNSAFE_XML:
+            return LedgerError(f"“{name}”含有不安全的 XML 内容（实体定义或外部引用），已拒绝读取")
+        cause = cause.__cause__ or cause.__context__
     return LedgerError(f"“{name}”已损坏或不是有效的 .xlsx 文件，无法读取")
 
 

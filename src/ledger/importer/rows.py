@@ -208,6 +208,11 @@ def classify(row: Row, layout: Layout, used: tuple[int, ...]) -> str:
             break
     else:
         return "blank"
+    if type(first) is str:
+        if _TOTAL.match(first):
+            return "total"
+        if _FOOTER.match(first):
+            return "footer"
     width = len(row)
     for index in used:
         if index < width:
@@ -217,10 +222,6 @@ def classify(row: Row, layout: Layout, used: tuple[int, ...]) -> str:
     else:
         return "blank"
     if type(first) is str:
-        if _TOTAL.match(first):
-            return "total"
-        if _FOOTER.match(first):
-            return "footer"
         headings = layout.headings
         same = 0
         for index in used:

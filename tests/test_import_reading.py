@@ -1,0 +1,405 @@
+"""Opening what a clerk hands over: every kind of file that is refused (one clear line, the
+ledger untouched), CSV in every encoding Excel saves, and the .xlsx row reader giving
+exactly what openpyxl's read-only iteration gives."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from datetime import datetime, time
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from typer.testing import Result
+
+from import_fixtures import count, csv_file, items, prepare, xlsx
+from ledger.errors import LedgerError
+from ledger.importer import import_items, reading
+from ledger.storage import Ledger
+
+Run = Callable[..., Result]
+Snapshot = Callable[[Path], dict[str, object]]
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+GOOD_ROWS = [
+    ["序号", "反映时间", "社区", "问题描述"],
+    [1, datetime(2026, 3, 5), "铁塔寺社区", "楼道灯不亮"],
+]
+
+
+def refused(run: Run, *args: object) -> str:
+    """Exit code 1, exactly one line 错误: … on stderr; returns it."""
+    result = run("import", "items", *args)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("错误: "), result.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def ready(ledger: Ledger, db_path: Path, snapshot: Snapshot) -> Callable[[], None]:
+    """A prepared ledger; call the result to check the file was left exactly as it was."""
+    prepare(ledger)
+    ledger.close()
+    before = snapshot(db_path)
+
+    def unchanged() -> None:
+        assert snapshot(db_path) == before
+
+    return unchanged
+
+
+# --- refused files ------------------------------------------------------------------------
+
+
+def test_old_xls_is_refused(run: Run, tmp_path: Path, ready: Callable[[], None]) -> None:
+    # An Excel 97–2003 workbook is an OLE compound file holding a "Workbook" stream.
+    path = tmp_path / "台账.xls"
+    path.write_bytes(OLE + b"\x00" * 504 + "Workbook".encode("utf-16-le") + b"\x00" * 1000)
+    line = refused(run, path)
+    assert line == (
+        "错误: “台账.xls”是旧版 Excel（.xls）或 WPS（.et）格式，"
+        "请在 Excel 或 WPS 中打开，另存为 .xlsx（Excel 工作簿）后再导入"
+    )
+    ready()
+
+
+def test_password_protected_workbook_is_refused(
+    run: Run, tmp_path: Path, ready: Callable[[], None]
+) -> None:
+    # Excel stores an encrypted .xlsx inside an OLE file with an EncryptionInfo stream.
+    path = tmp_path / "加密台账.xlsx"
+    body = b"\x00" * 2048 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 4096
+    path.write_bytes(OLE + body)
+    line = refused(run, path)
+    assert line.startswith("错误: “加密台账.xlsx”设有打开密码，无法读取")
+    ready()
+
+
+def test_zip_with_encrypted_members_is_refused(tmp_path: Path) -> None:
+    path = xlsx(tmp_path / "t.xlsx", GOOD_ROWS)
+    data = bytearray(path.read_bytes())
+    # Set the "encrypted" flag bit in every local and central directory header.
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = 0
+        while (found := data.find(signature, start)) >= 0:
+            data[found + offset] |= 0x01
+            start = found + 4
+    path.write_bytes(bytes(data))
+    with pytest.raises(LedgerError, match="设有密码"):
+        reading.open_source(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        (
+            "扫描件.xlsx",
+            b"%PDF-1.7\n...",
+            "“扫描件.xlsx”是PDF 文件，不是表格文件（可导入 .xlsx 或 .csv）",
+        ),
+        (
+            "照片.csv",
+            b"\x89PNG\r\n\x1a\n....",
+            "“照片.csv”是图片，不是表格文件（可导入 .xlsx 或 .csv）",
+        ),
+        ("社区台账.db", b"SQLite format 3\x00....", "“社区台账.db”是SQLite 数据库"),
+        ("二进制.csv", b"a,b\x00\x01\x02\n", "“二进制.csv”不是表格文件（可导入 .xlsx 或 .csv）"),
+        ("空.xlsx", b"", "“空.xlsx”是空文件"),
+        ("乱码.csv", b"a,b\n\xff\x80\n", "“乱码.csv”的文字编码无法识别"),
+    ],
+)
+def test_not_a_spreadsheet(
+    run: Run,
+    tmp_path: Path,
+    ready: Callable[[], None],
+    name: str,
+    content: bytes,
+    expected: str,
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert refused(run, path).startswith("错误: " + expected)
+    ready()
+
+
+def test_web_page_saved_as_xls(run: Run, tmp_path: Path, ready: Callable[[], None]) -> None:
+    # Many systems "export to Excel" as an HTML table named .xls.
+    path = tmp_path / "系统导出.xls"
+    path.write_text("<html><body><table><tr><td>问题描述</td></tr></table></body></html>")
+    assert "网页格式的表格" in refused(run, path)
+    ready()
+
+
+def test_word_document_and_plain_zip(run: Run, tmp_path: Path, ready: Callable[[], None]) -> None:
+    word = tmp_path / "情况说明.docx"
+    with zipfile.ZipFile(word, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    assert "“情况说明.docx”是 Word 文档，不是 Excel 表格" in refused(run, word)
+    other = tmp_path / "材料.zip"
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("a.txt", "hello")
+    assert "“材料.zip”是压缩包，不是 Excel 表格" in refused(run, other)
+    ready()
+
+
+def test_truncated_workbook(run: Run, tmp_path: Path, ready: Callable[[], None]) -> None:
+    path = xlsx(tmp_path / "坏了.xlsx", GOOD_ROWS)
+    path.write_bytes(path.read_bytes()[:400])
+    assert refused(run, path) == "错误: “坏了.xlsx”已损坏，无法作为 .xlsx 读取"
+    ready()
+
+
+def test_missing_file(run: Run, tmp_path: Path, ready: Callable[[], None]) -> None:
+    assert refused(run, tmp_path / "没有.xlsx") == f"错误: 找不到文件“{tmp_path / '没有.xlsx'}”"
+    ready()
+
+
+def test_zip_bomb_is_refused_before_parsing(
+    run: Run, tmp_path: Path, ready: Callable[[], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A real workbook plus a 100 MiB member of zeros (packs to about 100 KB: 1000 : 1).
+    path = xlsx(tmp_path / "炸弹.xlsx", GOOD_ROWS)
+    with (
+        zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/media/padding.bin", "w") as member,
+    ):
+        block = bytes(1 << 20)
+        for _ in range(100):
+            member.write(block)
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("openpyxl must not be reached")
+
+    monkeypatch.setattr("openpyxl.load_workbook", never)
+    line = refused(run, path)
+    assert line.startswith("错误: “炸弹.xlsx”解压后异常庞大（xl/media/padding.bin 压缩比 ")
+    assert line.endswith("100 MB），疑似恶意文件，已拒绝读取")
+    ready()
+
+
+def test_unpacked_total_over_the_limit(
+    run: Run, tmp_path: Path, ready: Callable[[], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = xlsx(tmp_path / "大.xlsx", GOOD_ROWS)
+    total = sum(m.file_size for m in zipfile.ZipFile(path).infolist())
+    monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", total - 1)
+    assert "解压后达" in refused(run, path) and "已拒绝读取" in refused(run, path)
+    ready()
+
+
+BOMB = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+)
+
+
+def _with_part(path: Path, part: str, change: Callable[[str], str]) -> None:
+    """Rewrite one XML part of a workbook."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts[part] = change(parts[part].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+@pytest.mark.parametrize("reader", ["expat", "openpyxl"])
+def test_entity_bomb_in_a_sheet_is_refused(
+    run: Run,
+    tmp_path: Path,
+    ready: Callable[[], None],
+    monkeypatch: pytest.MonkeyPatch,
+    reader: str,
+) -> None:
+    monkeypatch.setattr(reading, "ROW_READER", reader)
+    path = xlsx(tmp_path / "实体.xlsx", GOOD_ROWS)
+    _with_part(
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: (
+            BOMB
+            + xml.replace(
+                "</sheetData>",
+                '<row r="9"><c r="A9" t="inlineStr"><is><t>&lol3;</t></is></c></row></sheetData>',
+            )
+        ),
+    )
+    assert (
+        refused(run, path)
+        == "错误: “实体.xlsx”含有不安全的 XML 内容（实体定义或外部引用），已拒绝读取"
+    )
+    ready()
+
+
+def test_entity_bomb_in_shared_strings_is_refused(
+    run: Run, tmp_path: Path, ready: Callable[[], None]
+) -> None:
+    # openpyxl parses the workbook parts through defusedxml: the entities are refused.
+    path = tmp_path / "共享.xlsx"
+    workbook = Workbook()
+    workbook.active.append(["问题描述", "反映时间"])
+    workbook.save(path)
+    sst = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+        'uniqueCount="1"><si><t>&lol3;</t></si></sst>'
+    )
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/sharedStrings.xml", BOMB + sst)
+    _with_part(
+        path,
+        "[Content_Types].xml",
+        lambda xml: xml.replace(
+            "</Types>",
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        ),
+    )
+    _with_part(
+        path,
+        "xl/_rels/workbook.xml.rels",
+        lambda xml: xml.replace(
+            "</Relationships>",
+            '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        ),
+    )
+    assert "含有不安全的 XML 内容" in refused(run, path)
+    ready()
+
+
+# --- CSV encodings ------------------------------------------------------------------------
+
+CSV_ROWS = [
+    ["反映时间", "社区", "反映人", "问题描述"],
+    ["2026-03-05", "铁塔寺社区", "𠮷祥", "楼道灯不亮，老人夜里上下楼不便"],
+]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_csv_in_every_encoding_excel_saves(ledger: Ledger, tmp_path: Path, encoding: str) -> None:
+    # 𠮷 is outside GBK: only GB18030 (GBK's superset, what Chinese Excel saves) has it.
+    prepare(ledger)
+    path = csv_file(tmp_path / f"{encoding}.csv", CSV_ROWS, encoding)
+    report = import_items(ledger, path)
+    assert report.new == 1
+    [item] = items(ledger)
+    assert (item["reporter"], item["title"]) == ("𠮷祥", "楼道灯不亮，老人夜里上下楼不便")
+
+
+def test_csv_in_gbk(ledger: Ledger, tmp_path: Path) -> None:
+    prepare(ledger)
+    rows = [["反映时间", "社区", "问题描述"], ["2026-03-05", "铁塔寺社区", "下水道返味"]]
+    path = csv_file(tmp_path / "gbk.csv", rows, "gbk")
+    assert import_items(ledger, path).new == 1
+    assert items(ledger)[0]["title"] == "下水道返味"
+
+
+def test_unicode_text_tab_separated(ledger: Ledger, tmp_path: Path) -> None:
+    # Excel's "Unicode 文本 (*.txt)": UTF-16 with a BOM, tab-separated.
+    prepare(ledger)
+    text = "反映时间\t社区\t问题描述\r\n2026-03-05\t铁塔寺社区\t路灯不亮，有安全隐患\r\n"
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(text.encode("utf-16"))
+    assert import_items(ledger, path).new == 1
+    assert items(ledger)[0]["title"] == "路灯不亮，有安全隐患"
+
+
+# --- the .xlsx row reader -----------------------------------------------------------------
+
+
+def test_row_reader_gives_what_openpyxl_gives(tmp_path: Path) -> None:
+    """Every kind of cell, sparse rows and columns, merged cells, rich and inline text."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["A1"] = "标题"
+    sheet.merge_cells("A1:D1")
+    sheet["A3"] = 1
+    sheet["B3"] = 2.5
+    sheet["C3"] = -7
+    sheet["D3"] = 1.5e-7
+    sheet["E3"] = True
+    sheet["F3"] = False
+    sheet["G3"] = datetime(2026, 3, 5, 14, 30)
+    sheet["H3"] = time(20, 0)
+    sheet["I3"] = "=SUM(A3:C3)"  # no cached value: None with data_only
+    sheet["J3"] = "#N/A"
+    sheet["J3"].data_type = "e"
+    sheet["K3"] = CellRichText("加粗", TextBlock(InlineFont(b=True), "的字"))
+    sheet["AB3"] = "远处的列"
+    sheet["B7"] = 46090
+    sheet["B7"].number_format = "yyyy/m/d"
+    sheet["C7"] = 13812345678
+    sheet["D7"] = " 前后有空格 "
+    path = tmp_path / "cells.xlsx"
+    workbook.save(path)
+    # And a write-only workbook: inline strings instead of the shared string table.
+    inline = Workbook(write_only=True)
+    other = inline.create_sheet("inline")
+    other.append(["内联", 3, None, datetime(2026, 5, 1)])
+    other.append([])
+    other.append([None, None, "第三行"])
+    inline_path = tmp_path / "inline.xlsx"
+    inline.save(inline_path)
+
+    for file in (path, inline_path):
+        seen = {}
+        for reader in ("openpyxl", "expat"):
+            reading.ROW_READER = reader
+            try:
+                with reading.open_source(file) as source:
+                    rows = list(source.sheets[0].rows())
+            finally:
+                reading.ROW_READER = "expat"
+            # Both readers skip rows without cells; openpyxl may pad a row with Nones.
+            seen[reader] = {
+                number: tuple(v for v in row) + (None,) * (40 - len(row))
+                for number, row in rows
+                if any(v is not None for v in row)
+            }
+        assert seen["expat"] == seen["openpyxl"], file.name
+    assert seen["expat"][1][0] == "内联"
+
+
+def test_merged_ranges_are_found(tmp_path: Path) -> None:
+    path = xlsx(
+        tmp_path / "m.xlsx",
+        [["标题"], ["a", "b"], ["c"], ["d"]],
+        merges=["A1:H1", "A3:A4", "B2:C2"],
+    )
+    with reading.open_source(path) as source:
+        assert sorted(source.sheets[0].merges) == [(1, 1, 1, 8), (2, 2, 2, 3), (3, 1, 4, 1)]
+
+
+def test_nothing_written_when_refused(ledger: Ledger, tmp_path: Path) -> None:
+    prepare(ledger)
+    path = tmp_path / "x.xls"
+    path.write_bytes(OLE + b"\x00" * 600)
+    with pytest.raises(LedgerError):
+        import_items(ledger, path)
+    assert count(ledger, "items") == 0
+
+
+def test_row_reader_refuses_a_dtd_itself() -> None:
+    """openpyxl (through defusedxml) already refuses a sheet with entities when it opens the
+    workbook; the row reader refuses any DTD on its own too, should it ever be reached."""
+    import io
+    from types import SimpleNamespace
+
+    sheet_xml = (
+        BOMB + '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row>'
+        "</sheetData></worksheet>"
+    ).encode()
+    archive = SimpleNamespace(open=lambda path: io.BytesIO(sheet_xml))
+    workbook = SimpleNamespace(
+        _archive=archive, _date_formats=set(), _timedelta_formats=set(), epoch=None
+    )
+    worksheet = SimpleNamespace(_shared_strings=[], _worksheet_path="xl/worksheets/sheet1.xml")
+    with pytest.raises(reading.UnsafeXML):
+        list(reading._expat_rows(workbook, worksheet))

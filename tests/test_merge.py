@@ -228,7 +228,7 @@ def test_conflict_is_reported_and_nothing_overwritten(
     result = run("merge", a)
     assert result.exit_code == 0, result.stderr
     assert "有 1 件问题两边各有对方没有的办理记录，未合并，本台账保持不变" in result.stderr
-    assert "问题 4（铁塔寺社区 3）：本台账有 1 条、铁塔寺社区.db 有 1 条对方没有的记录" in (
+    assert "问题 4（铁塔寺社区 原编号 3）：本台账有 1 条、铁塔寺社区.db 有 1 条对方没有的记录" in (
         result.stderr
     )
     conn = sqlite3.connect(subdistrict)

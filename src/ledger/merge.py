@@ -420,7 +420,9 @@ class _Merger:
         if only_ours:
             origin_number, origin_ledger = self._origin(row)
             self.report.conflicts.append(
-                Conflict(number, f"{origin_ledger} {origin_number}", len(only_ours), len(new))
+                Conflict(
+                    number, f"{origin_ledger} 原编号 {origin_number}", len(only_ours), len(new)
+                )
             )
             return
         self._insert_events(item_id, new)

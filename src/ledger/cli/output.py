@@ -882,7 +882,10 @@ def merge_report(report: Any) -> None:
         return
     added = sum(s.added["items"] for s in report.sources)
     updated = sum(s.updated for s in report.sources)
+    held = f"，{len(conflicts)} 件有冲突未合并" if conflicts else ""
     if added or updated or any(s.added["meetings"] for s in report.sources):
-        say(f"合并完成：新增问题 {added} 件，更新 {updated} 件。", "green")
+        say(f"合并完成：新增问题 {added} 件，更新 {updated} 件{held}。", "green")
+    elif conflicts:
+        say(f"没有合并任何内容：{len(conflicts)} 件有冲突（见上），其余记录本台账都已经有了。")
     else:
         say("没有新内容：这些台账中的记录本台账都已经有了。", "green")

@@ -59,8 +59,8 @@ def largest_subdistrict(path: Path) -> str:
     return name
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """Run a process; (wall seconds, peak RSS in MB)."""
+def timed(command: list[str]) -> tuple[float, float, float]:
+    """Run a process; (wall seconds, CPU seconds (user + system), peak RSS in MB)."""
     env = {**os.environ, "LEDGER_NOW": NOW, "LEDGER_ACTOR": "bench"}
     start = time.perf_counter()
     process = subprocess.Popen(
@@ -70,7 +70,7 @@ def timed(command: list[str]) -> tuple[float, float]:
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def job_args(job: str, db: Path, folder: Path, subdistrict: str) -> list[str]:
@@ -133,20 +133,22 @@ def run_job(job: str, db: Path, work: Path, subdistrict: str, repeat: int) -> di
     ours = work / f"{job}-ledger"
     theirs = work / f"{job}-baseline"
     pickled = work / f"{job}.pickle"
-    best_ledger = best_base = float("inf")
+    best_ledger = best_base = cpu_ledger = cpu_base = float("inf")
     rss_ledger = rss_base = 0.0
     for _ in range(repeat):
         shutil.rmtree(ours, ignore_errors=True)
-        seconds, rss = timed([*LEDGER, *job_args(job, db, ours, subdistrict)])
+        seconds, cpu, rss = timed([*LEDGER, *job_args(job, db, ours, subdistrict)])
         best_ledger, rss_ledger = min(best_ledger, seconds), max(rss_ledger, rss)
+        cpu_ledger = min(cpu_ledger, cpu)
     # In a child process, so this process stays small: a child's peak RSS counts its parent's
     # pages at fork time.
     subprocess.run([PYTHON, __file__, "--dump", str(ours), str(pickled)], check=True)
     rows, cells = pickle.loads(pickled.with_suffix(".count").read_bytes())
     for _ in range(repeat):
         shutil.rmtree(theirs, ignore_errors=True)
-        seconds, rss = timed([PYTHON, __file__, "--baseline", str(pickled), str(theirs)])
+        seconds, cpu, rss = timed([PYTHON, __file__, "--baseline", str(pickled), str(theirs)])
         best_base, rss_base = min(best_base, seconds), max(rss_base, rss)
+        cpu_base = min(cpu_base, cpu)
     return {
         "books": len(list(ours.glob("*.xlsx"))),
         "rows": rows,
@@ -154,6 +156,9 @@ def run_job(job: str, db: Path, work: Path, subdistrict: str, repeat: int) -> di
         "ledger": best_ledger,
         "baseline": best_base,
         "ratio": best_ledger / best_base,
+        "cpu_ledger": cpu_ledger,
+        "cpu_baseline": cpu_base,
+        "cpu_ratio": cpu_ledger / cpu_base,
         "rss_ledger": rss_ledger,
         "rss_baseline": rss_base,
     }
@@ -204,19 +209,25 @@ def main() -> None:
                 f"N={items:>7,} {job:5}  {result['books']:>2} books {result['rows']:>6,} rows "
                 f"{result['cells']:>8,} cells  ledger {result['ledger']:6.2f} s  "
                 f"baseline {result['baseline']:6.2f} s  ratio {result['ratio']:.2f}  "
+                f"(CPU {result['cpu_ledger']:.2f} / {result['cpu_baseline']:.2f} s, "
+                f"{result['cpu_ratio']:.2f})  "
                 f"peak RSS {result['rss_ledger']:.0f} / {result['rss_baseline']:.0f} MB  "
                 f"tracemalloc {peaks[items, job]:.1f} MB",
                 flush=True,
             )
 
     print()
-    print("| N | job | workbooks | rows | cells | ledger (s) | baseline (s) | ratio |")
-    print("| --: | --- | --: | --: | --: | --: | --: | --: |")
+    print(
+        "| N | job | workbooks | rows | cells | ledger wall (s) | baseline wall (s) | ratio "
+        "| ledger CPU (s) | baseline CPU (s) | CPU ratio |"
+    )
+    print("| --: | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |")
     for (items, job), result in results.items():
         print(
             f"| {items:,} | {job} | {result['books']:.0f} | {result['rows']:,} | "
             f"{result['cells']:,} | {result['ledger']:.2f} | {result['baseline']:.2f} | "
-            f"{result['ratio']:.2f} |"
+            f"{result['ratio']:.2f} | {result['cpu_ledger']:.2f} | "
+            f"{result['cpu_baseline']:.2f} | {result['cpu_ratio']:.2f} |"
         )
     print()
     print(

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from ledger import categories, deadlines, places
@@ -280,10 +281,11 @@ def fold(
     state = dict(EMPTY_STATE)
     open_at_start: bool | None = None
     finish_action = finish_day = due_at_finish = None
+    loads = json.loads
     for action, at, changes in events:
         if open_at_start is None and at >= start_at:
             open_at_start = state["status"] in OPEN_STATUSES
-        state.update(json.loads(changes))
+        state.update(loads(changes))
         if action in ("resolve", "decline"):
             finish_action, finish_day, due_at_finish = action, state["resolved_on"], state["due_on"]
     if open_at_start is None:
@@ -318,9 +320,10 @@ def items_as_of(
     params += [iso(period.last), iso(period.first), period.start_at, period.cutoff_at]
     first, last = iso(period.first), iso(period.last)
     cursor = ledger.conn.execute(_EVENTS_SQL.format(where_scope=where_scope), params)
-    for (item_id, number), rows in groupby(cursor, key=lambda row: (row[0], row[1])):
+    start_at = period.start_at
+    for (item_id, number), rows in groupby(cursor, key=itemgetter(0, 1)):
         state, open_at_start, finish_action, finish_day, due_at_finish = fold(
-            ((row[2], row[3], row[4]) for row in rows), period.start_at
+            map(itemgetter(2, 3, 4), rows), start_at
         )
         if state["community_id"] not in community_ids or state["status"] is None:
             continue

@@ -14,6 +14,7 @@ half-written workbook under the real name.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -67,8 +68,13 @@ def safe_text(value: str) -> tuple[str, bool]:
         value = _ILLEGAL.sub("", value)
     if len(value) > MAX_CELL_TEXT:
         value = value[:MAX_CELL_TEXT]
-    quoted = bool(value) and unicodedata.normalize("NFKC", value[0])[:1] in _FORMULA_START
-    return value, quoted
+    return value, bool(value) and _looks_like_formula(value[0])
+
+
+@functools.cache
+def _looks_like_formula(first: str) -> bool:
+    """= + - @ (tab, CR), also full-width or other forms that NFKC turns into them (＝ ﹢ ⁺)."""
+    return unicodedata.normalize("NFKC", first)[:1] in _FORMULA_START
 
 
 class _ReadyCell(Cell):

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from ledger import items, lifecycle
-from ledger.errors import TransitionRefused
+from ledger.errors import LedgerError, TransitionRefused
 from ledger.labels import ACTION, STATUS
 from ledger.storage import Ledger
 
@@ -98,7 +98,7 @@ DO: dict[str, Callable[[Ledger, int], Any]] = {
     "decline": lambda lg, n: items.decline(lg, n, "不属于本社区职责"),
     "reply": lambda lg, n: items.reply(lg, n, "已告知居民", channel="微信"),
     "rate": lambda lg, n: items.rate(lg, n, "基本满意"),
-    "reopen": lambda lg, n: items.rate(lg, n, "不满意"),
+    "reopen": lambda lg, n: items.rate(lg, n, "不满意", unit="扈师傅维修队"),
     "close": lambda lg, n: items.close(lg, n, "居民已搬离，无法回访"),
     "edit": lambda lg, n: items.edit(lg, n, title="楼道灯不亮（3单元）"),
     "remind": _remind,
@@ -195,9 +195,14 @@ def test_reassign_keeps_old_and_new_unit_in_events(places: Ledger) -> None:
 def test_unsatisfied_reopens_with_same_unit(places: Ledger) -> None:
     """不满意: back to 办理中 with the same unit, reopen count 1, a new small deadline."""
     number = _item_in(places, "replied")  # resolved on the spot: no unit yet
-    items.rate(places, number, "不满意")
+    before = items.timeline(places, items.get(places, number)["id"])
+    with pytest.raises(LedgerError, match="没有承办单位；重办请用 --unit 指定承办单位"):
+        items.rate(places, number, "不满意")
+    assert items.timeline(places, items.get(places, number)["id"]) == before
+    items.rate(places, number, "不满意", unit="扈师傅维修队")
     item = items.get(places, number)
     assert (item["status"], item["reopen_count"], item["rating"]) == ("assigned", 1, "unsatisfied")
+    assert item["unit"] == "扈师傅维修队"
     # Re-handled on Thu 2026-11-26: 3 working days → Fri 27, Mon 30, Tue 2026-12-01.
     assert item["due_on"] == "2026-12-01"
     assert (item["resolved_on"], item["replied_on"], item["result"]) == (None, None, None)

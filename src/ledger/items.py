@@ -376,17 +376,32 @@ def rate(
     rating: str,
     *,
     close: bool = False,
+    unit: str | None = None,
     note: str | None = None,
     at: datetime | None = None,
 ) -> Outcome:
-    """评价. 满意/基本满意 files the item; 不满意 sends it back (重办) unless ``close``."""
+    """评价. 满意/基本满意 files the item; 不满意 sends it back (重办) unless ``close``.
+
+    重办 goes back to the same unit; ``unit`` names one for an item settled on the spot
+    (which never had a unit) or hands the re-handling to another.
+    """
     rating_code = RATING.parse(rating)
     reopen = rating_code not in SATISFIED_RATINGS and not close
+    if unit is not None and not reopen:
+        raise LedgerError("只有“不满意”重办时才能用 --unit 指定承办单位")
+    unit_row = units.find(ledger, unit) if unit else None
 
     def compute(item: dict[str, Any], moment: datetime) -> dict[str, Any]:
         if not reopen:
             return {"rating": rating_code, "closed_on": iso(moment.date())}
+        unit_id = unit_row["id"] if unit_row else item["unit_id"]
+        if unit_id is None:
+            raise LedgerError(
+                f"问题 {number} 是当场办结的，没有承办单位；重办请用 --unit 指定承办单位，"
+                "或用 --close 直接归档"
+            )
         return {
+            "unit_id": unit_id,
             "rating": rating_code,
             "reopen_count": item["reopen_count"] + 1,
             "due_on": iso(deadlines.default_due(ledger, moment.date(), item["scale"])),

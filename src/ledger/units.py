@@ -106,9 +106,7 @@ def find(ledger: Ledger, text: str) -> dict[str, Any]:
     candidates = _rows(ledger, "WHERE u.name = ? ORDER BY a.path", (names[-1],))
     if len(names) > 1:
         scope = "/".join(names[:-1])
-        candidates = [
-            u for u in candidates if u["area"] and (u["area"] + "/").find(scope + "/") >= 0
-        ]
+        candidates = [u for u in candidates if u["area"] and f"/{scope}/" in f"/{u['area']}/"]
     if not candidates:
         known = "、".join(u["name"] for u in _rows(ledger, "ORDER BY u.name LIMIT 12"))
         hint = f"；已有：{known}" if known else ""

@@ -303,12 +303,15 @@ def rate_command(
         str, typer.Argument(help="满意 / 基本满意 / 不满意", metavar="评价", show_default=False)
     ],
     close: Annotated[bool, typer.Option("--close", help="不满意也直接归档，不再重办")] = False,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="不满意重办时改由此单位承办（当场办结的问题必填）")
+    ] = None,
     note: NoteOption = None,
     at: AtOption = None,
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    _done(items.rate(ledger, number, rating, close=close, note=note, at=moment(at)))
+    _done(items.rate(ledger, number, rating, close=close, unit=unit, note=note, at=moment(at)))
 
 
 @commands.command("close", help=_help("close", "无法评价时归档（如居民已搬离），写明理由。"))

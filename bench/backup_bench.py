@@ -126,8 +126,10 @@ def main() -> None:
     baseline, baseline_name = baseline_command(source, dest)
     variants = {
         baseline_name: baseline,
-        "`ledger backup COPY --quick`": ledger_command(source, dest, "--quick"),
-        "`ledger backup COPY` (default: full verification)": ledger_command(source, dest),
+        "`ledger backup COPY` (default: quick_check + row counts)": ledger_command(source, dest),
+        "`ledger backup COPY --full` (integrity_check + replay)": ledger_command(
+            source, dest, "--full"
+        ),
     }
     startup = [sys.executable, "-m", "ledger", "--version"]
     for command in variants.values():  # warm-up: the file in the page cache for everyone

@@ -54,7 +54,7 @@ def test_default_name_beside_the_ledger(filled: Path, run: Run) -> None:
     assert copy.exists()
     assert f"已备份：{copy}" in result.stdout
     assert "问题 2、办理记录 3" in result.stdout  # 2 adds + 1 assign
-    assert "SQLite 完整性检查和逐件核对通过" in result.stdout
+    assert "SQLite 快速检查（quick_check）通过" in result.stdout  # the default verification
     assert rows(copy) == rows(filled)
     # A single self-contained file: no -wal or -shm left beside it, nothing half-written.
     assert sorted(p.name for p in filled.parent.iterdir() if "备份" in p.name) == [copy.name]
@@ -97,11 +97,11 @@ def test_never_overwrites(filled: Path, run: Run, tmp_path: Path) -> None:
     assert result.exit_code == 1
 
 
-def test_quick_verification(filled: Path, run: Run, tmp_path: Path) -> None:
-    result = run("backup", tmp_path / "quick.db", "--quick")
+def test_full_verification(filled: Path, run: Run, tmp_path: Path) -> None:
+    result = run("backup", tmp_path / "full.db", "--full")
     assert result.exit_code == 0, result.stderr
-    assert "SQLite 快速检查（quick_check）通过" in result.stdout
-    assert rows(tmp_path / "quick.db") == rows(filled)
+    assert "SQLite 完整性检查和逐件核对通过" in result.stdout
+    assert rows(tmp_path / "full.db") == rows(filled)
 
 
 def test_a_ledger_with_problems_is_still_backed_up(filled: Path, run: Run, tmp_path: Path) -> None:
@@ -111,7 +111,7 @@ def test_a_ledger_with_problems_is_still_backed_up(filled: Path, run: Run, tmp_p
     conn.commit()
     conn.close()
     copy = tmp_path / "copy.db"
-    result = run("backup", copy)
+    result = run("backup", copy, "--full")
     assert result.exit_code == 1
     assert copy.exists()
     assert rows(copy) == rows(filled)

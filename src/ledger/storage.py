@@ -17,15 +17,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from ledger import clock
 from ledger.dates import iso
 from ledger.errors import LedgerError, NotALedger
 from ledger.labels import DEFAULT_CATEGORIES, SETTING
 from ledger.workdays import WorkCalendar
+
+if TYPE_CHECKING:  # sqlite-utils is imported when a command first writes
+    import sqlite_utils
 
 # "LDGR" — marks the file as ours, so a stranger's SQLite file is refused, not altered.
 APPLICATION_ID = 0x4C444752
@@ -252,13 +253,22 @@ SCHEMA_VERSION = len(MIGRATIONS)
 class Ledger:
     """An open ledger file: the sqlite-utils database plus settings, calendar and actor."""
 
-    def __init__(self, db: sqlite_utils.Database, path: Path | None, actor: str) -> None:
-        self.db = db
-        self.conn = db.conn
+    def __init__(self, conn: sqlite3.Connection, path: Path | None, actor: str) -> None:
+        self.conn = conn
+        self._db: sqlite_utils.Database | None = None
         self.path = path
         self.actor = actor
         self.calendar = WorkCalendar()
         self._settings: dict[str, str] | None = None
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The sqlite-utils view of the connection, made on first use (reads need only conn)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     # transactions
 
@@ -413,15 +423,16 @@ def open_ledger(path: Path | str, *, create: bool = False, actor: str | None = N
         if "not a database" in str(error) or "malformed" in str(error):
             raise NotALedger(f"“{target}”不是台账文件（无法作为 SQLite 数据库读取）") from None
         raise LedgerError(f"无法打开台账文件“{target}”：{error}") from None
-    db = sqlite_utils.Database(conn)
-    migrate(db)
-    return Ledger(db, target, actor or current_actor())
+    ledger = Ledger(conn, target, actor or current_actor())
+    if _schema_version(conn) < SCHEMA_VERSION:  # up to date: no write lock taken on open
+        migrate(ledger.db)
+    return ledger
 
 
 def open_memory(actor: str = "test") -> Ledger:
     """An in-memory ledger (for tests of the core and for dry runs)."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
-    db = sqlite_utils.Database(conn)
-    migrate(db)
-    return Ledger(db, None, actor)
+    ledger = Ledger(conn, None, actor)
+    migrate(ledger.db)
+    return ledger

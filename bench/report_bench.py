@@ -135,20 +135,27 @@ def run_job(job: str, db: Path, work: Path, subdistrict: str, repeat: int) -> di
     pickled = work / f"{job}.pickle"
     best_ledger = best_base = cpu_ledger = cpu_base = float("inf")
     rss_ledger = rss_base = 0.0
-    for _ in range(repeat):
+
+    def run_ledger() -> None:
+        nonlocal best_ledger, cpu_ledger, rss_ledger
         shutil.rmtree(ours, ignore_errors=True)
         seconds, cpu, rss = timed([*LEDGER, *job_args(job, db, ours, subdistrict)])
-        best_ledger, rss_ledger = min(best_ledger, seconds), max(rss_ledger, rss)
-        cpu_ledger = min(cpu_ledger, cpu)
+        best_ledger, cpu_ledger = min(best_ledger, seconds), min(cpu_ledger, cpu)
+        rss_ledger = max(rss_ledger, rss)
+
+    run_ledger()
     # In a child process, so this process stays small: a child's peak RSS counts its parent's
     # pages at fork time.
     subprocess.run([PYTHON, __file__, "--dump", str(ours), str(pickled)], check=True)
     rows, cells = pickle.loads(pickled.with_suffix(".count").read_bytes())
-    for _ in range(repeat):
+    # Taken in turns, so that a busy moment on the machine weighs on both sides alike.
+    for turn in range(repeat):
+        if turn:
+            run_ledger()
         shutil.rmtree(theirs, ignore_errors=True)
         seconds, cpu, rss = timed([PYTHON, __file__, "--baseline", str(pickled), str(theirs)])
-        best_base, rss_base = min(best_base, seconds), max(rss_base, rss)
-        cpu_base = min(cpu_base, cpu)
+        best_base, cpu_base = min(best_base, seconds), min(cpu_base, cpu)
+        rss_base = max(rss_base, rss)
     return {
         "books": len(list(ours.glob("*.xlsx"))),
         "rows": rows,

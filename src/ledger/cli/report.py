@@ -80,6 +80,7 @@ def figures_line(name: str, figures: Figures) -> str:
 
 @app.command(
     "monthly",
+    short_help="按街道生成 Excel 月报（每个街道一份，可另加区县排名汇总）。",
     help=(
         "按街道生成 Excel 月报：汇总、问题台账、超期督办、承办单位、分类统计、会议记录。"
         "数字按月末截止时点计算，什么时候生成都一样。默认每个有数据的街道一份；"
@@ -195,6 +196,7 @@ def _standings(
 
 @commands.command(
     "stats",
+    short_help="在终端查看月报的数字（各街道排名，或一个街道的各社区）。",
     help=(
         "在终端查看月报的数字（与 Excel 月报同一套计算）：不指定街道时各街道按综合得分排名；"
         "指定街道时按社区列出，并列出承办单位。"

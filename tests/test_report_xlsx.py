@@ -257,3 +257,25 @@ def test_control_characters_and_long_text_are_written(
     titles = [ws.cell(r, 10) for r in range(4, ws.max_row + 1)]
     cell = next(c for c in titles if c.value and "灯坏@" in str(c.value))
     assert cell.value == "+楼道灯坏@" and cell.data_type == "s" and cell.quotePrefix
+
+
+def test_a_crash_while_saving_leaves_no_workbook(
+    june: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    write(june, out)  # yesterday's good copy
+    good = (out / "古槐街道-2026年06月-问题台账月报.xlsx").read_bytes()
+
+    real_save = openpyxl.Workbook.save
+
+    def broken_save(self: openpyxl.Workbook, filename: str) -> None:
+        real_save(self, filename)
+        Path(filename).write_bytes(b"PK half a zip")  # the disk filled up halfway through
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    with pytest.raises(OSError):
+        write(june, out)
+    # The real name still holds the previous complete workbook; no temporary file is left.
+    assert [p.name for p in out.iterdir()] == ["古槐街道-2026年06月-问题台账月报.xlsx"]
+    assert (out / "古槐街道-2026年06月-问题台账月报.xlsx").read_bytes() == good

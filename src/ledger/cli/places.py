@@ -23,7 +23,9 @@ app = typer.Typer(help="区划：区县/街道/社区/小区/楼栋。", no_args
 def add_command(
     path: Annotated[
         str,
-        typer.Argument(help="区县/街道/社区，可续写 /小区、/小区/楼栋", metavar="区划路径", show_default=False),
+        typer.Argument(
+            help="区县/街道/社区，可续写 /小区、/小区/楼栋", metavar="区划路径", show_default=False
+        ),
     ],
     db: DbOption = None,
 ) -> None:

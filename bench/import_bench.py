@@ -25,6 +25,7 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("LEDGER_NOW", "2026-11-26T09:00:00")
 os.environ.setdefault("LEDGER_ACTOR", "bench")
@@ -214,19 +215,33 @@ def prepared_ledger(path: Path) -> None:
     ledger.close()
 
 
-def run_import(ledger_path: Path, workbook: Path) -> tuple[float, dict[str, int]]:
-    from ledger.importer import import_items
+def run_import(
+    ledger_path: Path, workbook: Path, reader: str = "expat"
+) -> tuple[float, dict[str, Any]]:
+    """Time import_items (the rows read by ``reader``); also when checking ended."""
+    from ledger.importer import import_items, reading
     from ledger.storage import open_ledger
 
+    marks: dict[str, float] = {}
+
+    def progress(phase: str, done: int, total: int | None) -> None:
+        marks.setdefault(phase, time.perf_counter())
+
+    reading.ROW_READER = reader
     start = time.perf_counter()
-    ledger = open_ledger(ledger_path, actor="bench")
-    report = import_items(ledger, workbook)
-    ledger.close()
+    try:
+        ledger = open_ledger(ledger_path, actor="bench")
+        report = import_items(ledger, workbook, progress=progress)
+        ledger.close()
+    finally:
+        reading.ROW_READER = "expat"
     elapsed = time.perf_counter() - start
+    checked = marks.get("写入", start + elapsed) - start  # the first write report ends checking
     return elapsed, {
         "items": report.new,
         "events": report.events,
         "skipped": sum(report.skipped.values()),
+        "check": checked,
     }
 
 
@@ -234,6 +249,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3, help="rounds; the best of each is kept")
+    parser.add_argument(
+        "--openpyxl-rows",
+        action="store_true",
+        help="also time the import with its rows read by openpyxl's iter_rows",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the last ledger in bench/out/")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -242,30 +262,36 @@ def main() -> None:
         print(f"writing {workbook.name} …", file=sys.stderr)
         legacy_workbook(workbook, args.rows)
     ledger_path = OUT / f"import-{args.rows}.db"
-    # Rounds alternate baseline and import, so that a busy machine slows both alike; the
+    readers = ["expat", *(["openpyxl"] if args.openpyxl_rows else [])]
+    # Rounds alternate baseline and imports, so that a busy machine slows them alike; the
     # best time of each is kept (the least disturbed run).
-    base_times, import_times = [], []
-    counts: dict[str, int] = {}
+    base_times: list[float] = []
+    runs: dict[str, list[tuple[float, dict[str, Any]]]] = {r: [] for r in readers}
     base_rows = 0
     for _ in range(args.repeat):
-        prepared_ledger(ledger_path)
         seconds, base_rows = baseline(workbook)
         base_times.append(seconds)
-        seconds, counts = run_import(ledger_path, workbook)
-        import_times.append(seconds)
+        for reader in readers:
+            prepared_ledger(ledger_path)
+            runs[reader].append(run_import(ledger_path, workbook, reader))
     if not args.keep:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{ledger_path}{suffix}").unlink(missing_ok=True)
-    base_seconds, import_seconds = min(base_times), min(import_times)
+    base_seconds = min(base_times)
     size = workbook.stat().st_size / (1 << 20)
     print(f"file: {workbook.name} ({size:.1f} MB, {base_rows} rows read), best of {args.repeat}")
-    print(f"baseline openpyxl read-only iteration: {base_seconds:8.2f} s")
-    print(
-        f"ledger import items:                   {import_seconds:8.2f} s "
-        f"({counts['items']} items, {counts['events']} events, {counts['skipped']} rows skipped)"
-    )
-    ratio = import_seconds / base_seconds
-    print(f"ratio import / baseline:               {ratio:8.2f}  (target ≤ 1.5)")
+    print(f"baseline openpyxl read-only iteration:  {base_seconds:8.2f} s")
+    for reader in readers:
+        seconds, counts = min(runs[reader], key=lambda run: run[0])
+        label = "ledger import items" + ("" if reader == "expat" else " (openpyxl rows)")
+        print(
+            f"{label:<39} {seconds:8.2f} s  (checking {counts['check']:.2f} s, writing "
+            f"{seconds - counts['check']:.2f} s; {counts['items']} items, {counts['events']} "
+            f"events, {counts['skipped']} rows skipped)"
+        )
+        print(
+            f"  ratio import / baseline:              {seconds / base_seconds:8.2f}  (target ≤ 1.5)"
+        )
 
 
 if __name__ == "__main__":

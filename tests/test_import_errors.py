@@ -282,3 +282,17 @@ def test_problems_with_the_file_as_a_whole(lg: Ledger, tmp_path: Path) -> None:
     with pytest.raises(LedgerError, match="台账中没有社区“幸福社区”"):
         import_items(lg, good, community="幸福社区")
     assert count(lg, "items") == 0
+
+
+def test_the_file_of_rows_to_fix_keeps_text_as_text(lg: Ledger, tmp_path: Path) -> None:
+    # A resident's text that looks like a formula must come back as that text, not run.
+    path = xlsx(tmp_path / "公式.xlsx", [HEADER, row(1), row(2, 反映时间="上周五")])
+    source = load_workbook(path)
+    source.active["F3"] = '=HYPERLINK("http://x","点我")'
+    source.active["F3"].data_type = "s"  # typed as text in the clerk's sheet
+    source.save(path)
+    report = import_items(lg, path, skip_bad=True)
+    assert report.bad_file is not None
+    cell = load_workbook(report.bad_file).active["F2"]
+    assert (cell.value, cell.data_type) == ("=HYPERLINK(\"http://x\",\"点我\")", "s")
+    assert cell.quotePrefix

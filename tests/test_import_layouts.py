@@ -362,3 +362,21 @@ def test_a_date_cell_that_is_really_a_date(lg: Ledger, tmp_path: Path) -> None:
     rows = [["反映时间", "社区", "问题描述"], [date(2026, 3, 5), "铁塔寺社区", "甲"]]
     import_items(lg, xlsx(tmp_path / "t.xlsx", rows, formats={"A2": "yyyy年m月d日"}))
     assert items(lg)[0]["raised_on"] == "2026-03-05"
+
+
+def test_hidden_sheets_are_left_alone(lg: Ledger, tmp_path: Path) -> None:
+    # A hidden sheet of drop-down lists (状态, 类别) looks like a header with data below it.
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "台账"
+    workbook.active.append(HEADER)
+    workbook.active.append(ROW_A)
+    lists = workbook.create_sheet("下拉选项")
+    for row in (["状态", "问题类别"], ["待分办", "停车"], ["办理中", "市容"]):
+        lists.append(row)
+    lists.sheet_state = "hidden"
+    path = tmp_path / "t.xlsx"
+    workbook.save(path)
+    report = import_items(lg, path)
+    assert (report.sheets, report.new, report.problems) == (["台账"], 1, [])

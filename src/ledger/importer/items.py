@@ -88,6 +88,7 @@ PHONE_REPAIRED = 1
 _STATUS_AT = ("raised", "assigned", "resolved", "replied", "closed")
 _STATUS_CHOICES = "待分办、办理中、已办结、不予办理、已回复、已归档、满意 等"
 _CHANNELS = "当面、电话、微信、会议通报"
+_SOURCES, _SCALES, _RATINGS = SOURCE.describe(), SCALE.describe(), RATING.describe()
 _MISSING = object()
 
 
@@ -511,6 +512,7 @@ class _ItemReader:
         area_path, calendar = self.area_path, self.calendar
         default_community = self.sheet_community.get(sheet, self.default_community)
         words: dict[tuple[str, str], Any] = {}  # (field, text) → value, or Bad's message
+        dues: dict[tuple[Any, date], Any] = {}
 
         def word(code: str, raw: str, table: dict[str, Any], what: str, choices: str) -> Any:
             found = words.get((code, raw), _MISSING)
@@ -614,14 +616,14 @@ class _ItemReader:
             text = cell(row, i_source)
             if text is not None:
                 try:
-                    source = word("source", text, values.SOURCE_WORDS, "来源", SOURCE.describe())
+                    source = word("source", text, values.SOURCE_WORDS, "来源", _SOURCES)
                 except Bad as error:
                     problems.append(("source", str(error)))
             scale = "small"
             text = cell(row, i_scale)
             if text is not None:
                 try:
-                    scale = word("scale", text, values.SCALE_WORDS, "规模", SCALE.describe())
+                    scale = word("scale", text, values.SCALE_WORDS, "规模", _SCALES)
                 except Bad as error:
                     problems.append(("scale", str(error)))
             unit: int | str | None = None
@@ -643,7 +645,7 @@ class _ItemReader:
             text = cell(row, i_rating)
             if text is not None and text not in values.NO_RATING:
                 try:
-                    rating = word("rating", text, values.RATING_WORDS, "评价", RATING.describe())
+                    rating = word("rating", text, values.RATING_WORDS, "评价", _RATINGS)
                 except Bad as error:
                     problems.append(("rating", str(error)))
             channel = None
@@ -661,15 +663,22 @@ class _ItemReader:
             due = None
             raw_due = row[i_due] if i_due is not None and i_due < len(row) else None
             if raised is not None and raw_due is not None and _clean(raw_due) is not None:
-                try:
-                    due = values.parse_due(
-                        raw_due, raised, calendar, today=date.max, year_hint=year_hint, epoch=epoch
-                    )
-                except Bad as error:
-                    problems.append(("due_on", str(error)))
+                found_due = dues.get((raw_due, raised))  # 3个工作日 from the same day: once
+                if found_due is None:
+                    try:
+                        found_due = values.parse_due(
+                            raw_due, raised, calendar, today=date.max, year_hint=year_hint,
+                            epoch=epoch,
+                        )  # fmt: skip
+                    except Bad as error:
+                        found_due = _Message(str(error))
+                    dues[(raw_due, raised)] = found_due
+                if type(found_due) is _Message:
+                    problems.append(("due_on", found_due))
+                elif found_due < raised:  # type: ignore[operator]
+                    problems.append(("due_on", f"办理时限 {found_due} 早于反映日期 {raised}"))
                 else:
-                    if due < raised:
-                        problems.append(("due_on", f"办理时限 {due} 早于反映日期 {raised}"))
+                    due = found_due  # type: ignore[assignment]
             if problems or raised is None or community_id is None or title is None:
                 _bad(report, sheet, number, row, problems, describe)
                 return None
@@ -973,12 +982,12 @@ def _write(
                 )
                 unit_ids[name] = int(cursor.lastrowid or 0)
         rebuild = _drop_indexes(conn, len(records), first_id - 1)
+        key_rows: list[tuple[Any, ...]] = []
         total = len(records)
         events = 0
         for offset in range(0, total, BATCH):
             item_rows: list[tuple[Any, ...]] = []
             event_rows: list[tuple[Any, ...]] = []
-            key_rows: list[tuple[Any, ...]] = []
             add_event = event_rows.append
             for position, r in enumerate(records[offset : offset + BATCH], start=offset):
                 item_id = first_id + position
@@ -1080,9 +1089,11 @@ def _write(
                 key_rows.append((r.key, item_id, f"{file_name} {r.sheet} 第{r.row}行", now_text))
             conn.executemany(_ITEM_SQL, item_rows)
             conn.executemany(_EVENT_SQL, event_rows)
-            conn.executemany(_KEY_SQL, key_rows)
             if progress is not None:
                 progress("写入", offset + len(item_rows), total)
+        # Keys are hashes, in no order: inserted sorted, the key index grows at its end.
+        key_rows.sort()
+        conn.executemany(_KEY_SQL, key_rows)
         for sql in rebuild:
             conn.execute(sql)
     report.written = True

@@ -265,11 +265,13 @@ def _expat_rows(workbook: Any, worksheet: Any) -> Iterator[tuple[int, Row]]:
     done: list[tuple[int, Row]] = []
     cells: list[Any] = []
     text: list[str] = []
-    state = {"row": 0, "col": 0, "type": "n", "style": 0, "collect": False, "skip": 0}
+    dates: dict[tuple[str, int], Any] = {}  # the same dates recur: convert each once
+    number = column = style = skipping = 0
+    kind = "n"
+    collecting = False
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        if ":" in name:
-            name = name.rpartition(":")[2]
+        nonlocal number, column, kind, style, collecting, skipping
         if name == "c":
             ref = attrs.get("r")
             if ref:
@@ -279,63 +281,77 @@ def _expat_rows(workbook: Any, worksheet: Any) -> Iterator[tuple[int, Row]]:
                         column = column * 26 + ord(char) - 64
                     else:
                         break
-                state["col"] = column
             else:
-                state["col"] += 1
-            state["type"] = attrs.get("t", "n")
-            style = attrs.get("s")
-            state["style"] = int(style) if style else 0
+                column += 1
+            kind = attrs.get("t", "n")
+            found = attrs.get("s")
+            style = int(found) if found else 0
             text.clear()
-        elif name == "v" or (name == "t" and not state["skip"]):
-            state["collect"] = True
+        elif name == "v":
+            collecting = True
         elif name == "row":
-            number = attrs.get("r")
-            state["row"] = int(number) if number else state["row"] + 1
-            state["col"] = 0
+            found = attrs.get("r")
+            number = int(found) if found else number + 1
+            column = 0
             cells.clear()
+        elif name == "t":
+            collecting = not skipping
         elif name == "rPh":
-            state["skip"] += 1  # phonetic guide text is not the cell's content
+            skipping += 1  # phonetic guide text is not the cell's content
+        elif ":" in name:  # a namespace prefix (x:c): the same, without it
+            start(name.rpartition(":")[2], attrs)
 
     def end(name: str) -> None:
-        if ":" in name:
-            name = name.rpartition(":")[2]
+        nonlocal collecting, skipping
         if name == "v" or name == "t":
-            state["collect"] = False
+            collecting = False
         elif name == "c":
-            value: Any = "".join(text) or None
-            kind = state["type"]
-            if value is not None:
-                if kind == "n":
-                    value = (
-                        float(value) if "." in value or "E" in value or "e" in value else int(value)
-                    )
-                    style = state["style"]
-                    if style and style in date_styles:
-                        try:
-                            value = from_excel(value, epoch, timedelta=style in timedelta_styles)
-                        except (OverflowError, ValueError):
-                            value = "#VALUE!"
-                elif kind == "s":
+            value: Any = "".join(text) if text else None
+            if value:
+                if kind == "s":
                     value = shared[int(value)]
+                elif kind == "n":
+                    if style and style in date_styles:
+                        key = (value, style)
+                        converted = dates.get(key)
+                        if converted is None:
+                            number_value = (
+                                float(value) if "." in value or "E" in value or "e" in value
+                                else int(value)
+                            )  # fmt: skip
+                            try:
+                                converted = from_excel(
+                                    number_value, epoch, timedelta=style in timedelta_styles
+                                )
+                            except (OverflowError, ValueError):
+                                converted = "#VALUE!"
+                            dates[key] = converted
+                        value = converted
+                    else:
+                        value = (
+                            float(value) if "." in value or "E" in value or "e" in value
+                            else int(value)
+                        )  # fmt: skip
                 elif kind == "b":
                     value = bool(int(value))
                 elif kind == "d":
                     value = from_ISO8601(value)
-            elif kind == "inlineStr":
+            else:
                 value = None
-            column = state["col"]
             missing = column - len(cells)
             if missing > 0:
                 cells.extend([None] * missing)
             cells[column - 1] = value
         elif name == "row":
             if cells:
-                done.append((state["row"], tuple(cells)))
+                done.append((number, tuple(cells)))
         elif name == "rPh":
-            state["skip"] -= 1
+            skipping -= 1
+        elif ":" in name:
+            end(name.rpartition(":")[2])
 
     def characters(data: str) -> None:
-        if state["collect"]:
+        if collecting:
             text.append(data)
 
     parser.StartElementHandler = start

@@ -820,8 +820,13 @@ class _ItemReader:
 
         repaired = [where(r) for r in records if r.flags & PHONE_REPAIRED]
         if repaired:
+            rows_text = (
+                f"第 {_rows_text(repaired)} 行"
+                if report.single_sheet
+                else _rows_text([f"{r}行" for r in repaired])
+            )
             report.notices.append(
-                f"{len(repaired)} 个座机号码被 Excel 去掉了开头的 0，已补回（第 {_rows_text(repaired)} 行）"
+                f"{len(repaired)} 个座机号码被 Excel 去掉了开头的 0，已补回（{rows_text}）"
             )
         for stage in range(1, len(_STAGE_DATES)):
             count = sum(1 for r in records if r.flags & (1 << stage))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ledger.dates import iso
-from ledger.importer import headers, reading, rows, table
+from ledger.importer import headers, reading, rows, table, values
 from ledger.importer.report import BadRow, Report, refusal, write_bad_rows
 from ledger.importer.table import Progress
 from ledger.labels import AREA_LEVEL, AREA_LEVELS
@@ -150,17 +150,11 @@ def _parent(
 
 
 def _name(value: object) -> str | None:
-    text = reading_text(value)
-    if not text:
+    """A place name from a cell: trimmed, inner spaces collapsed, None when blank."""
+    text = values.text(value)
+    if values.is_null(text):
         return None
-    return " ".join(text.split())
-
-
-def reading_text(value: object) -> str | None:
-    from ledger.importer.values import is_null, text
-
-    found = text(value)
-    return None if is_null(found) else found
+    return " ".join(text.split())  # type: ignore[union-attr]
 
 
 def _problems(names: list[str | None], top: int, deepest: int) -> list[tuple[str, str]]:

@@ -129,7 +129,6 @@ class _Plan:
         scale: str,
         reporter: str | None,
         phone: str | None,
-        unit: int | str | None,
         raised: date,
         due: date,
         channel: str | None,
@@ -467,21 +466,19 @@ class _ItemReader:
         return good
 
     def _named_community(self, texts: list[str]) -> int | None:
-        """The one community whose name appears in a sheet's title rows, name or file name."""
+        """The one community whose name appears in a sheet's title rows, name or file name
+        (the longest name found wins: 铁塔寺社区 over 铁塔寺)."""
         for text in texts:
-            found = {i for name, ids in self.communities.items() if name in text for i in ids}
-            longest: dict[int, int] = {}
+            found: dict[int, int] = {}  # community id → length of its name
             for name, ids in self.communities.items():
                 if name in text:
-                    for i in ids:
-                        longest[i] = len(name)
-            if len(found) == 1:
-                return found.pop()
-            if found:  # 铁塔寺社区 and 铁塔寺: the longer name wins when it is alone
-                best = max(longest.values())
-                top = [i for i, n in longest.items() if n == best]
-                if len(top) == 1:
-                    return top[0]
+                    for community_id in ids:
+                        found[community_id] = len(name)
+            if found:
+                longest = max(found.values())
+                best = [i for i, length in found.items() if length == longest]
+                if len(best) == 1:
+                    return best[0]
         return None
 
     def _parser(
@@ -716,7 +713,7 @@ class _ItemReader:
                 note = "；".join([note, *(e for e in extras if e)])
             return plan.record(  # type: ignore[union-attr]
                 sheet, number, key, title, community_id, place_id, meeting_id, source,
-                category, scale, reporter, phone, unit, raised, due, channel, note, flags,
+                category, scale, reporter, phone, raised, due, channel, note, flags,
                 missing_place,
             )  # fmt: skip
 

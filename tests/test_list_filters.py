@@ -208,8 +208,8 @@ def test_waiting_reply_and_waiting_rating(places: Ledger, run: Callable[..., Res
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--due-within", "-1"], "--due-within 应不小于 0"),
-        (["--stale", "0"], "--stale 应不小于 1"),
+        (["--due-within", "-1"], "--due-within 应在 0 到 1000 之间"),
+        (["--stale", "0"], "--stale 应在 1 到 1000 之间"),
         (["--overdue-by", "三"], "--overdue-by"),
     ],
 )

@@ -78,6 +78,13 @@ _USAGE_MESSAGES: list[tuple[str, str]] = [
         r"\1 应不小于 \2",
     ),
     (r"Invalid value for '(.+?)': Input should be less than or equal to (\S+)", r"\1 应不大于 \2"),
+    # Click's own range messages (Typer releases without pydantic).
+    (r"Invalid value for '(.+?)': \S+ is not in the range x>=(\S+?)\.?$", r"\1 应不小于 \2"),
+    (r"Invalid value for '(.+?)': \S+ is not in the range x<=(\S+?)\.?$", r"\1 应不大于 \2"),
+    (
+        r"Invalid value for '(.+?)': \S+ is not in the range (\S+?)<=x<=(\S+?)\.?$",
+        r"\1 应在 \2 到 \3 之间",
+    ),
     (r"Invalid value for '(.+?)': [Ff]ile '(.+?)' is a directory\.?", r"\1：“\2”是文件夹"),
     (r"Invalid value for '(.+?)': (.+)", r"\1 的值无效：\2"),
 ]

@@ -1,6 +1,7 @@
 """``kill -9`` of a running ``ledger import items`` at any moment leaves either nothing or
 everything: after each kill the file is reopened and holds 0 or all N items, passes SQLite's
-integrity and foreign-key checks, and every item row equals the replay of its events.
+integrity and foreign-key checks and ``ledger check``, and every item row equals the replay
+of its events.
 
 Moments are drawn at random (seeded) over the length of a full run, and two more are taken
 the instant the write-ahead log starts to grow, i.e. in the middle of writing.
@@ -19,6 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from import_fixtures import assert_rows_replay, count, csv_file, prepare
+from ledger.check import check
 from ledger.storage import open_ledger
 
 N = 10_000
@@ -59,6 +61,7 @@ def _check(db: Path) -> int:
         assert ledger.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert ledger.conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert assert_rows_replay(ledger) == items
+        assert check(ledger.conn).ok  # what `ledger check` runs
         return items
     finally:
         ledger.close()

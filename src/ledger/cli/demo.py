@@ -7,7 +7,6 @@ from pathlib import Path
 
 import typer
 
-from ledger import demo
 from ledger.cli import output
 from ledger.cli.errors import guarded
 from ledger.cli.options import DbOption
@@ -21,6 +20,8 @@ commands = typer.Typer()
 )
 @guarded
 def demo_command(db: DbOption = None) -> None:
+    from ledger import demo  # the demo's builder is needed by this command only
+
     path = db or demo.default_demo_path()
     summary = demo.build(path)
     output.say(f"已生成演示台账：{summary['path']}", "green")

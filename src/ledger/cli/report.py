@@ -7,19 +7,20 @@ imported when a workbook is written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ledger import metrics
 from ledger.cli import output
 from ledger.cli.context import open_for
 from ledger.cli.errors import guarded
 from ledger.cli.options import DbOption, JsonOption, SubdistrictOption
 from ledger.errors import LedgerError
 from ledger.labels import REPORT_COLUMN, REPORT_TEXT
-from ledger.metrics import Figures, Period, Scope, Standing
 from ledger.storage import Ledger
+
+if TYPE_CHECKING:  # metrics is imported by the functions that compute (not at start-up)
+    from ledger.metrics import Figures, Lookups, Period, Scope, Standing, Tally
 
 app = typer.Typer(help="报表：按街道生成 Excel 月报（问题台账月报）。", no_args_is_help=True)
 commands = typer.Typer()
@@ -49,6 +50,8 @@ YearOption = Annotated[
 
 
 def _period(ledger: Ledger, month: str | None, to: str | None, year: str | None) -> Period:
+    from ledger import metrics
+
     period = metrics.parse_period(month, to, year, ledger.now())
     if not period.complete:
         output.notice(
@@ -59,6 +62,8 @@ def _period(ledger: Ledger, month: str | None, to: str | None, year: str | None)
 
 
 def _scopes(ledger: Ledger, subdistrict: str | None) -> list[Scope]:
+    from ledger import metrics
+
     chosen = metrics.scopes(ledger, subdistrict)
     if not chosen:
         raise LedgerError(
@@ -175,12 +180,14 @@ def _titled(columns: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
 
 
 def _standings(
-    ledger: Ledger, period: Period, chosen: list[Scope], lookups: metrics.Lookups
-) -> tuple[dict[int, metrics.Tally], list[tuple[str, list[Standing]]]]:
+    ledger: Ledger, period: Period, chosen: list[Scope], lookups: Lookups
+) -> tuple[dict[int, Tally], list[tuple[str, list[Standing]]]]:
     """Tallies of the chosen subdistricts, and each of their counties ranked."""
+    from ledger import metrics
+
     every = metrics.scopes(ledger)
     wanted = {scope.county_id for scope in chosen}
-    tallies: dict[int, metrics.Tally] = {}
+    tallies: dict[int, Tally] = {}
     counties: list[tuple[str, list[Standing]]] = []
     members: dict[int | None, list[Scope]] = {}
     for scope in every:
@@ -211,6 +218,8 @@ def stats_command(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
+    from ledger import metrics
+
     ledger = open_for(db)
     period = _period(ledger, month, to, year)
     chosen = _scopes(ledger, subdistrict)
@@ -224,7 +233,7 @@ def stats_command(
     if subdistrict is None:
         for county, standings in counties:
             rows = [_standing_row(standing) for standing in standings]
-            total = Figures()
+            total = metrics.Figures()
             for standing in standings:
                 total.merge(standing.figures)
             output.figures_table(
@@ -280,10 +289,12 @@ def _stats_json(
     ledger: Ledger,
     period: Period,
     counties: list[tuple[str, list[Standing]]],
-    tallies: dict[int, metrics.Tally],
+    tallies: dict[int, Tally],
     chosen_ids: set[int],
-    lookups: metrics.Lookups,
+    lookups: Lookups,
 ) -> dict[str, Any]:
+    from ledger import metrics
+
     subdistricts = []
     for county, standings in counties:
         for standing in standings:

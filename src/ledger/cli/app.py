@@ -20,6 +20,7 @@ app = typer.Typer(
     name="ledger",
     help="问题台账：每周夜话、拉呱说事中居民诉求的登记、交办、督办、答复与评价（说、议、办、回、评）。",
     no_args_is_help=True,
+    add_completion=False,  # its options' help is English only; clerks do not need it
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

@@ -141,6 +141,8 @@ ITEM_JSON_FIELDS = (
     "workdays_overdue",
     "workdays_left",
     "estimated",
+    "origin_ledger",
+    "origin_number",
 )
 
 
@@ -244,6 +246,12 @@ def item_detail(item: dict[str, Any], category_labels: dict[str, str]) -> None:
     status = Text(STATUS.label(item["status"]), style=STATUS_STYLE.get(item["status"], ""))
     rows: list[tuple[str, Any]] = [
         ("编号", f"{item['number']}"),
+        (
+            "原编号",
+            f"{item.get('origin_ledger') or ''} {item['origin_number']}".strip()
+            if item.get("origin_number")
+            else None,
+        ),
         ("问题描述", item["title"]),
         ("状态", status),
         ("社区", "/".join(p for p in (item["subdistrict"], item["community"]) if p)),

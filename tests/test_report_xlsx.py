@@ -129,8 +129,9 @@ def test_detail_sheet(june: Ledger, tmp_path: Path) -> None:
     # Phones are masked by default, mobiles and landlines alike.
     assert ws.cell(r4, col["联系电话"]).value == "138****5678"
     assert ws.cell(by_number[9], col["联系电话"]).value == "0537****2345"
-    assert ws.cell(by_number[6], col["是否超期"]).value == "是"
-    assert ws.cell(by_number[10], col["是否超期"]).value == "否"
+    assert ws.cell(by_number[6], col["是否超期"]).value == "超期未办结"  # open past its due date
+    assert ws.cell(by_number[11], col["是否超期"]).value == "超期办结"  # resolved a day late
+    assert ws.cell(by_number[10], col["是否超期"]).value == "否"  # not yet due
     assert ws.cell(by_number[1], col["统计归属"]).value == "结转"
     assert ws.cell(by_number[7], col["办结日期"]).value == datetime(2026, 6, 15)  # backdated
     assert ws.cell(by_number[7], col["答复日期"]).value is None  # replied in July

@@ -296,6 +296,8 @@ REPORT_TEXT = {
     "none": "—",  # a rate whose denominator is 0
     "yes": "是",
     "no": "否",
+    "open_overdue": "超期未办结",
+    "finished_late": "超期办结",
     "raised_here": "本期受理",
     "carried_in": "结转",
     "reopened": "本期重办",

@@ -113,7 +113,7 @@ DETAIL = Layout(
         _c("reply_channel", 8, "label"),
         _c("rating", 8, "label"),
         _c("status", 8, "label"),
-        _c("is_overdue", 6, "label"),
+        _c("is_overdue", 11, "label"),
         _c("belongs", 8, "label"),
     ),
     freeze_columns=2,

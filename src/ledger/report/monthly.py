@@ -125,9 +125,18 @@ def detail_row(item: AsOfItem, seq: int, lookups: Lookups, unmask: bool) -> dict
         "reply_channel": CHANNEL.label(state["reply_channel"]),
         "rating": RATING.label(state["rating"]),
         "status": STATUS.label(state["status"]),
-        "is_overdue": REPORT_TEXT["yes"] if item.overdue else REPORT_TEXT["no"],
+        "is_overdue": _lateness(item),
         "belongs": REPORT_TEXT["raised_here" if item.belongs == "raised" else "carried_in"],
     }
+
+
+def _lateness(item: AsOfItem) -> str:
+    """是否超期: still open past its due date, finished after it, or neither."""
+    if item.overdue:
+        return REPORT_TEXT["open_overdue"]
+    if item.finished and not item.on_time:
+        return REPORT_TEXT["finished_late"]
+    return REPORT_TEXT["no"]
 
 
 def overdue_row(item: AsOfItem, seq: int, lookups: Lookups) -> dict[str, Any]:

@@ -123,21 +123,7 @@ def areas_command(
 ) -> None:
     from ledger.importer import import_areas
 
-    ledger = open_for(db)
-    report = _run(
-        lambda progress: import_areas(
-            ledger,
-            file,
-            sheets=sheet,
-            mapping=mapping,
-            dry_run=dry_run,
-            skip_bad=skip_bad,
-            bad_file=bad_file,
-            progress=progress,
-        ),
-        as_json,
-    )
-    _show(report, as_json)
+    _import_plain(import_areas, file, sheet, mapping, dry_run, skip_bad, bad_file, as_json, db)
 
 
 @app.command(
@@ -158,9 +144,27 @@ def units_command(
 ) -> None:
     from ledger.importer import import_units
 
+    _import_plain(import_units, file, sheet, mapping, dry_run, skip_bad, bad_file, as_json, db)
+
+
+# --- running and showing ----------------------------------------------------------------
+
+
+def _import_plain(
+    function: Callable[..., Any],
+    file: Path,
+    sheet: list[str] | None,
+    mapping: list[str] | None,
+    dry_run: bool,
+    skip_bad: bool,
+    bad_file: Path | None,
+    as_json: bool,
+    db: Path | None,
+) -> None:
+    """Run an import of areas or units (the kinds without a community) and show its report."""
     ledger = open_for(db)
     report = _run(
-        lambda progress: import_units(
+        lambda progress: function(
             ledger,
             file,
             sheets=sheet,
@@ -173,9 +177,6 @@ def units_command(
         as_json,
     )
     _show(report, as_json)
-
-
-# --- running and showing ----------------------------------------------------------------
 
 
 def _run(job: Callable[[Callable[[str, int, int | None], None]], Report], as_json: bool) -> Report:

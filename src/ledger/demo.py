@@ -103,6 +103,8 @@ def build(path: Path, data_dir: Path | None = None, actor: str = "演示") -> di
 
 
 def _load(ledger: Ledger, data: dict[str, Any]) -> None:
+    for key, value in data.get("settings", {}).items():
+        ledger.set_setting(key, str(value))
     for path in data["areas"]:
         places.add_path(ledger, path)
     for label in data.get("categories", []):

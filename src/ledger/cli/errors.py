@@ -20,6 +20,8 @@ def message_for(error: BaseException) -> str | None:
     """The clerk's message for an expected failure, or None for a real bug."""
     if isinstance(error, LedgerError):
         return str(error)
+    if isinstance(error, OverflowError):  # e.g. `show 99999999999999999999`: SQLite ints are 64-bit
+        return "数字过大，超出台账能处理的范围"
     if isinstance(error, sqlite3.OperationalError):
         text = str(error)
         if "locked" in text or "busy" in text:

@@ -96,3 +96,46 @@ def test_huge_number_is_one_line_not_a_traceback(
     line = refused(run(*args))
     assert line == "错误: 数字过大，超出台账能处理的范围"
     assert snapshot(filled) == before
+
+
+# --- Click's own messages, in Chinese -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("show", "abc"), "错误: 问题编号 的值“abc”不是整数（用 --help 查看用法）"),
+        (("list", "--limit", "1.5"), "错误: --limit 的值“1.5”不是整数（用 --help 查看用法）"),
+        (
+            ("list", "--due-within", "三"),
+            "错误: --due-within 的值“三”不是整数（用 --help 查看用法）",
+        ),
+        (
+            ("progress", "1", "已开工", "--percent", "一半"),
+            "错误: --percent 的值“一半”不是整数（用 --help 查看用法）",
+        ),
+        (("import", "items"), "错误: 缺少参数 文件（用 --help 查看用法）"),
+    ],
+)
+def test_usage_errors_are_chinese(
+    filled: Path, snapshot: Snapshot, args: tuple[str, ...], expected: str
+) -> None:
+    before = snapshot(filled)
+    assert _one_chinese_line(_ledger(*args)) == expected
+    assert snapshot(filled) == before
+
+
+def test_remind_out_is_a_file(filled: Path, snapshot: Snapshot, tmp_path: Path) -> None:
+    blocker = tmp_path / "催办.txt"
+    blocker.write_text("", encoding="utf-8")
+    before = snapshot(filled)
+    line = _one_chinese_line(_ledger("remind", "--out", str(blocker)))
+    assert line == f"错误: --out：“{blocker}”是文件，不是文件夹（用 --help 查看用法）"
+    assert snapshot(filled) == before
+
+
+def test_import_a_folder(filled: Path, snapshot: Snapshot, tmp_path: Path) -> None:
+    before = snapshot(filled)
+    line = _one_chinese_line(_ledger("import", "items", str(tmp_path)))
+    assert line == f"错误: 文件：“{tmp_path}”是文件夹（用 --help 查看用法）"
+    assert snapshot(filled) == before

@@ -73,7 +73,14 @@ _USAGE_MESSAGES: list[tuple[str, str]] = [
     (r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)", r"多余的参数：\1"),
     (r"Option '(.+?)' does not take a value\.?", r"选项 \1 不需要值"),
     (r"Option '(.+?)' requires an argument\.?", r"选项 \1 需要一个值"),
-    (r"Invalid value for '(.+?)': '(.+?)' is not a valid integer\.?", r"\1 的值“\2”不是整数"),
+    (
+        r"Invalid value for '(.+?)': '(.*?)' is not a valid (?:integer|int)(?: range)?\.?$",
+        r"\1 的值“\2”不是整数",
+    ),
+    (
+        r"Invalid value for '(.+?)': '(.*?)' is not a valid float(?: range)?\.?$",
+        r"\1 的值“\2”不是数字",
+    ),
     (r"Invalid value for '(.+?)': Input should be a valid integer.*", r"\1 应为整数"),
     (
         r"Invalid value for '(.+?)': Input should be greater than or equal to (\S+)",
@@ -88,6 +95,10 @@ _USAGE_MESSAGES: list[tuple[str, str]] = [
         r"\1 应在 \2 到 \3 之间",
     ),
     (r"Invalid value for '(.+?)': [Ff]ile '(.+?)' is a directory\.?", r"\1：“\2”是文件夹"),
+    (r"Invalid value for '(.+?)': \w+ '(.+?)' is a file\.?", r"\1：“\2”是文件，不是文件夹"),
+    (r"Invalid value for '(.+?)': \w+ '(.+?)' does not exist\.?", r"\1：找不到“\2”"),
+    (r"Invalid value for '(.+?)': \w+ '(.+?)' is not readable\.?", r"\1：“\2”不可读取"),
+    (r"Invalid value for '(.+?)': \w+ '(.+?)' is not writable\.?", r"\1：“\2”不可写入"),
     (r"Invalid value for '(.+?)': (.+)", r"\1 的值无效：\2"),
 ]
 

@@ -27,7 +27,12 @@ app = typer.Typer(
 
 FileArgument = Annotated[
     Path,
-    typer.Argument(help="要导入的文件（.xlsx 或 .csv）", show_default=False, dir_okay=False),
+    typer.Argument(
+        help="要导入的文件（.xlsx 或 .csv）",
+        metavar="文件",
+        show_default=False,
+        dir_okay=False,
+    ),
 ]
 SheetOption = Annotated[
     list[str] | None,

@@ -139,3 +139,63 @@ def test_import_a_folder(filled: Path, snapshot: Snapshot, tmp_path: Path) -> No
     line = _one_chinese_line(_ledger("import", "items", str(tmp_path)))
     assert line == f"错误: 文件：“{tmp_path}”是文件夹（用 --help 查看用法）"
     assert snapshot(filled) == before
+
+
+# --- a ledger that cannot be opened is not called "not a ledger" ---------------------------
+
+READ_ONLY = "文件或其所在文件夹是只读的，请把台账复制到可写入的文件夹"
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root ignores file permissions"
+)
+def test_ledger_in_a_read_only_folder(filled: Path, run: Callable[..., Result]) -> None:
+    """A good ledger copied into a read-only folder (WAL cannot make its -shm file there)."""
+    folder = filled.parent / "只读"
+    folder.mkdir()
+    copy = folder / "ledger.db"
+    copy.write_bytes(filled.read_bytes())
+    copy.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        line = refused(run("list", "--db", str(copy)))
+    finally:
+        folder.chmod(0o755)
+    assert line == f"错误: 无法打开台账文件“{copy}”：{READ_ONLY}"
+
+
+def test_read_only_error_on_open_is_not_not_a_ledger(
+    filled: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, snapshot: Snapshot
+) -> None:
+    """The error SQLite gives for a read-only folder, on a real ledger file.
+
+    (Tests run as root here, where permissions cannot produce it, so it is injected on the
+    first read; before the fix it was reported as “不是台账文件”.)
+    """
+    import sqlite3
+
+    from ledger import storage
+
+    real_connect = storage._connect
+
+    class ReadOnlyFolder:
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self.conn = conn
+
+        def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+            if sql.startswith("PRAGMA application_id"):
+                raise sqlite3.OperationalError("attempt to write a readonly database")
+            return self.conn.execute(sql, *args)
+
+    monkeypatch.setattr(storage, "_connect", lambda path: ReadOnlyFolder(real_connect(path)))
+    before = snapshot(filled)
+    assert refused(run("list")) == f"错误: 无法打开台账文件“{filled}”：{READ_ONLY}"
+    assert snapshot(filled) == before
+
+
+def test_ledger_path_under_a_file(tmp_path: Path, run: Callable[..., Result]) -> None:
+    blocker = tmp_path / "台账"
+    blocker.write_text("", encoding="utf-8")
+    line = refused(run("init", "--db", str(blocker / "ledger.db")))
+    assert line == f"错误: 无法创建目录“{blocker}”（同名文件已存在，或没有权限）"
+    assert blocker.read_text(encoding="utf-8") == ""

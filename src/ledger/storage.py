@@ -355,6 +355,8 @@ def _check_identity(conn: sqlite3.Connection, path: Path | str) -> None:
     try:
         app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.OperationalError:
+        raise  # cannot read it (read-only folder, no permission): not a verdict on the file
     except sqlite3.DatabaseError:
         raise NotALedger(f"“{path}”不是台账文件（无法作为 SQLite 数据库读取）") from None
     if app_id == 0 and tables == 0:
@@ -409,8 +411,10 @@ def open_ledger(path: Path | str, *, create: bool = False, actor: str | None = N
     if not exists:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise LedgerError(f"无法创建目录“{target.parent}”：{error.strerror}") from None
+        except OSError:
+            raise LedgerError(
+                f"无法创建目录“{target.parent}”（同名文件已存在，或没有权限）"
+            ) from None
     elif target.is_dir():
         raise NotALedger(f"“{target}”是一个文件夹，不是台账文件")
     try:
@@ -422,7 +426,16 @@ def open_ledger(path: Path | str, *, create: bool = False, actor: str | None = N
     except sqlite3.DatabaseError as error:
         if "not a database" in str(error) or "malformed" in str(error):
             raise NotALedger(f"“{target}”不是台账文件（无法作为 SQLite 数据库读取）") from None
-        raise LedgerError(f"无法打开台账文件“{target}”：{error}") from None
+        text = str(error)
+        if "readonly" in text or "read-only" in text:
+            # WAL needs its -shm/-wal files beside the ledger, even just to read it
+            raise LedgerError(
+                f"无法打开台账文件“{target}”：文件或其所在文件夹是只读的，"
+                "请把台账复制到可写入的文件夹"
+            ) from None
+        if "unable to open" in text:
+            raise LedgerError(f"无法打开台账文件“{target}”：没有权限或路径无效") from None
+        raise LedgerError(f"无法打开台账文件“{target}”（SQLite：{error}）") from None
     ledger = Ledger(conn, target, actor or current_actor())
     if _schema_version(conn) < SCHEMA_VERSION:  # up to date: no write lock taken on open
         migrate(ledger.db)

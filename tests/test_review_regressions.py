@@ -199,3 +199,17 @@ def test_ledger_path_under_a_file(tmp_path: Path, run: Callable[..., Result]) ->
     line = refused(run("init", "--db", str(blocker / "ledger.db")))
     assert line == f"错误: 无法创建目录“{blocker}”（同名文件已存在，或没有权限）"
     assert blocker.read_text(encoding="utf-8") == ""
+
+
+# --- backup to a place that cannot be written ----------------------------------------------
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc (never writable)")
+@pytest.mark.parametrize("dest", ["/proc/台账备份.db", "/proc/"])
+def test_backup_where_nothing_can_be_written(
+    filled: Path, run: Callable[..., Result], snapshot: Snapshot, dest: str
+) -> None:
+    before = snapshot(filled)
+    line = refused(run("backup", dest))
+    assert line == "错误: 无法在“/proc”写入备份（没有权限或该位置不可写入）；台账未受影响"
+    assert snapshot(filled) == before

@@ -70,7 +70,14 @@ def backup(ledger: Ledger, dest: Path | None = None, *, quick: bool = False) -> 
     target = destination(ledger, dest)
     partial = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        counts = _copy(ledger.conn, partial)
+        try:
+            counts = _copy(ledger.conn, partial)
+        except sqlite3.OperationalError as error:
+            if "unable to open" not in str(error) and "readonly" not in str(error):
+                raise  # e.g. locked: mapped by the CLI
+            raise LedgerError(
+                f"无法在“{target.parent}”写入备份（没有权限或该位置不可写入）；台账未受影响"
+            ) from None
         report = _verify(partial, counts, quick)
         _publish(partial, target)
     finally:

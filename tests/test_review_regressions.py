@@ -213,3 +213,31 @@ def test_backup_where_nothing_can_be_written(
     line = refused(run("backup", dest))
     assert line == "错误: 无法在“/proc”写入备份（没有权限或该位置不可写入）；台账未受影响"
     assert snapshot(filled) == before
+
+
+# --- the OS's English error texts are not shown ---------------------------------------------
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc (never writable)")
+def test_report_folder_that_cannot_be_made(
+    filled: Path, run: Callable[..., Result], snapshot: Snapshot
+) -> None:
+    before = snapshot(filled)
+    line = refused(run("report", "monthly", "--month", "2026-10", "--out", "/proc/无此/月报"))
+    assert line == "错误: 无法创建输出文件夹“/proc/无此/月报”（没有权限或该位置不可写入）"
+    assert snapshot(filled) == before
+
+
+def test_os_errors_in_chinese() -> None:
+    """Disk full, read-only medium … while saving: the reason in Chinese, with the file."""
+    import errno
+
+    from ledger.cli.errors import message_for
+
+    full = OSError(errno.ENOSPC, "No space left on device", "月报.xlsx")
+    assert message_for(full) == "文件操作失败：磁盘已满（“月报.xlsx”）"
+    read_only = OSError(errno.EROFS, "Read-only file system", "/media/u盘/备份.db")
+    assert message_for(read_only) == "文件操作失败：该位置是只读的（“/media/u盘/备份.db”）"
+    assert message_for(OSError(errno.ELOOP, "Too many levels of symbolic links")) == (
+        f"文件操作失败：系统错误 {errno.ELOOP}"
+    )

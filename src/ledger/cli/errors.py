@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import re
 import sqlite3
@@ -40,8 +41,23 @@ def message_for(error: BaseException) -> str | None:
     if isinstance(error, FileNotFoundError):
         return f"找不到文件或目录“{error.filename}”"
     if isinstance(error, OSError):
-        return f"文件操作失败：{error.strerror or error}"
+        reason = _OS_REASONS.get(error.errno or 0, f"系统错误 {error.errno}")
+        return f"文件操作失败：{reason}" + (f"（“{error.filename}”）" if error.filename else "")
     return None
+
+
+# The OS's own texts (strerror) are English; the usual reasons, for the clerk.
+_OS_REASONS = {
+    errno.ENOSPC: "磁盘已满",
+    errno.EROFS: "该位置是只读的",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOTDIR: "路径中有一部分不是文件夹",
+    errno.EEXIST: "文件已存在",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.EIO: "读写出错（磁盘或 U 盘可能有问题）",
+    errno.EXDEV: "不能跨磁盘移动文件",
+}
 
 
 def guarded(function: F) -> F:

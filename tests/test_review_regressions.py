@@ -241,3 +241,31 @@ def test_os_errors_in_chinese() -> None:
     assert message_for(OSError(errno.ELOOP, "Too many levels of symbolic links")) == (
         f"文件操作失败：系统错误 {errno.ELOOP}"
     )
+
+
+# --- the running-month notice does not come before an error ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("stats", "--month", "2026-11", "--subdistrict", "古淮街道"),
+        ("report", "monthly", "--month", "本月", "--subdistrict", "古淮街道"),
+    ],
+)
+def test_typo_in_the_running_month_is_one_line(
+    filled: Path, run: Callable[..., Result], snapshot: Snapshot, args: tuple[str, ...]
+) -> None:
+    """November is still running on 2026-11-26; the typo 古淮 for 古槐 is the only line."""
+    before = snapshot(filled)
+    line = refused(run(*args))
+    assert line.startswith("错误: 没有名为“古淮街道”的街道")
+    assert snapshot(filled) == before
+
+
+def test_running_month_notice_still_shown(filled: Path, run: Callable[..., Result]) -> None:
+    result = run("stats", "--month", "2026-11")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "提示：2026年11月尚未结束，数字截至 2026-11-26 09:00，期满后重新生成为准"
+    ]

@@ -52,13 +52,16 @@ YearOption = Annotated[
 def _period(ledger: Ledger, month: str | None, to: str | None, year: str | None) -> Period:
     from ledger import metrics
 
-    period = metrics.parse_period(month, to, year, ledger.now())
+    return metrics.parse_period(month, to, year, ledger.now())
+
+
+def _running_notice(period: Period) -> None:
+    """Say the figures may still change; only once the input is known good (one error line)."""
     if not period.complete:
         output.notice(
             f"提示：{period.label}尚未结束，数字截至 {period.as_of:%Y-%m-%d %H:%M}，"
             "期满后重新生成为准"
         )
-    return period
 
 
 def _scopes(ledger: Ledger, subdistrict: str | None) -> list[Scope]:
@@ -113,6 +116,7 @@ def monthly_command(
     period = _period(ledger, month, to, year)
     chosen = _scopes(ledger, subdistrict)
     folder = monthly.prepare_folder(out)
+    _running_notice(period)
     with output.progress(len(chosen), f"生成{period.label}{period.report_kind}") as bar:
         written = monthly.write_reports(
             ledger,
@@ -223,6 +227,7 @@ def stats_command(
     ledger = open_for(db)
     period = _period(ledger, month, to, year)
     chosen = _scopes(ledger, subdistrict)
+    _running_notice(period)
     lookups = metrics.Lookups(ledger)
     tallies, counties = _standings(ledger, period, chosen, lookups)
     chosen_ids = {scope.id for scope in chosen}

@@ -17,6 +17,7 @@ import pytest
 from typer.testing import Result
 
 from ledger import items
+from ledger.errors import LedgerError
 from ledger.storage import Ledger
 
 Snapshot = Callable[[Path], dict[str, object]]
@@ -146,24 +147,6 @@ def test_import_a_folder(filled: Path, snapshot: Snapshot, tmp_path: Path) -> No
 READ_ONLY = "文件或其所在文件夹是只读的，请把台账复制到可写入的文件夹"
 
 
-@pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root ignores file permissions"
-)
-def test_ledger_in_a_read_only_folder(filled: Path, run: Callable[..., Result]) -> None:
-    """A good ledger copied into a read-only folder (WAL cannot make its -shm file there)."""
-    folder = filled.parent / "只读"
-    folder.mkdir()
-    copy = folder / "ledger.db"
-    copy.write_bytes(filled.read_bytes())
-    copy.chmod(0o444)
-    folder.chmod(0o555)
-    try:
-        line = refused(run("list", "--db", str(copy)))
-    finally:
-        folder.chmod(0o755)
-    assert line == f"错误: 无法打开台账文件“{copy}”：{READ_ONLY}"
-
-
 def test_read_only_error_on_open_is_not_not_a_ledger(
     filled: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, snapshot: Snapshot
 ) -> None:
@@ -269,3 +252,17 @@ def test_running_month_notice_still_shown(filled: Path, run: Callable[..., Resul
     assert result.stderr.splitlines() == [
         "提示：2026年11月尚未结束，数字截至 2026-11-26 09:00，期满后重新生成为准"
     ]
+
+
+def test_control_characters_are_stripped_from_typed_text(places: Ledger) -> None:
+    """A pasted terminal escape never reaches the ledger (or a clerk's screen)."""
+    outcome = items.add(places, "路灯\x01\x1b[31m红", community="铁塔寺社区")
+    # \x01 and \x1b are dropped; the printable "[31m" stays as typed.
+    assert outcome.item["title"] == "路灯[31m红"
+
+
+def test_deadline_settings_need_at_least_one_day(ledger: Ledger) -> None:
+    with pytest.raises(LedgerError, match="应在 1–1000 之间，收到 0"):
+        ledger.set_setting("small_days", "0")
+    assert ledger.setting("small_days") == 3
+    assert ledger.set_setting("rank_min_items", "0") == 0  # 0 is fine for a count

@@ -8,6 +8,7 @@ the replay of its events.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -85,8 +86,12 @@ def timeline(ledger: Ledger, item_id: int) -> list[dict[str, Any]]:
 # --- writing --------------------------------------------------------------------------
 
 
+# Control characters (terminal escapes, NUL …) from pasted text; tabs and newlines stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _text(value: str | None, what: str, limit: int = MAX_NOTE, required: bool = True) -> str:
-    text = (value or "").strip()
+    text = _CONTROL.sub("", value or "").strip()
     if required and not text:
         raise LedgerError(f"{what}不能为空")
     if len(text) > limit:

@@ -312,8 +312,9 @@ class Ledger:
                 number = int(value)
             except ValueError:
                 raise LedgerError(f"{spec.label}应为整数，收到“{value}”") from None
-            if number < 0 or number > 1000:
-                raise LedgerError(f"{spec.label}应在 0–1000 之间，收到 {number}")
+            lowest = 1 if key.endswith("_days") else 0  # a deadline of 0 working days is none
+            if number < lowest or number > 1000:
+                raise LedgerError(f"{spec.label}应在 {lowest}–1000 之间，收到 {number}")
             value = str(number)
         with self.transaction():
             self.conn.execute(

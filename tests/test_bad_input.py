@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
+from cli_helpers import refused
 from ledger import items, meetings
 from ledger import places as places_service
 from ledger.storage import SCHEMA_VERSION, Ledger
@@ -37,17 +38,6 @@ def filled(places: Ledger, db_path: Path) -> Path:
     items.assign(ledger, 2, "住建局")
     ledger.close()
     return db_path
-
-
-def refused(result: Result) -> str:
-    """Exit code 1, exactly one line 错误: … on stderr, no traceback; returns the line."""
-    assert result.exit_code == 1, (result.exit_code, result.stdout, result.stderr)
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("错误: "), lines[0]
-    assert "Traceback" not in result.stdout + result.stderr
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    return lines[0]
 
 
 CASES = [

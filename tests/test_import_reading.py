@@ -15,6 +15,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from typer.testing import Result
 
+from cli_helpers import refused
 from import_fixtures import count, csv_file, items, prepare, xlsx
 from ledger.errors import LedgerError
 from ledger.importer import import_items, reading
@@ -30,13 +31,9 @@ GOOD_ROWS = [
 ]
 
 
-def refused(run: Run, *args: object) -> str:
-    """Exit code 1, exactly one line 错误: … on stderr; returns it."""
-    result = run("import", "items", *args)
-    assert result.exit_code == 1, result.stdout + result.stderr
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("错误: "), result.stderr
-    return lines[0]
+def refused_import(run: Run, *args: object) -> str:
+    """`ledger import items ARGS…` refused with one line; returns it."""
+    return refused(run("import", "items", *args))
 
 
 @pytest.fixture
@@ -59,7 +56,7 @@ def test_old_xls_is_refused(run: Run, tmp_path: Path, ready: Callable[[], None])
     # An Excel 97–2003 workbook is an OLE compound file holding a "Workbook" stream.
     path = tmp_path / "台账.xls"
     path.write_bytes(OLE + b"\x00" * 504 + "Workbook".encode("utf-16-le") + b"\x00" * 1000)
-    line = refused(run, path)
+    line = refused_import(run, path)
     assert line == (
         "错误: “台账.xls”是旧版 Excel（.xls）或 WPS（.et）格式，"
         "请在 Excel 或 WPS 中打开，另存为 .xlsx（Excel 工作簿）后再导入"
@@ -74,7 +71,7 @@ def test_password_protected_workbook_is_refused(
     path = tmp_path / "加密台账.xlsx"
     body = b"\x00" * 2048 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 4096
     path.write_bytes(OLE + body)
-    line = refused(run, path)
+    line = refused_import(run, path)
     assert line.startswith("错误: “加密台账.xlsx”设有打开密码，无法读取")
     ready()
 
@@ -122,7 +119,7 @@ def test_not_a_spreadsheet(
 ) -> None:
     path = tmp_path / name
     path.write_bytes(content)
-    assert refused(run, path).startswith("错误: " + expected)
+    assert refused_import(run, path).startswith("错误: " + expected)
     ready()
 
 
@@ -130,7 +127,7 @@ def test_web_page_saved_as_xls(run: Run, tmp_path: Path, ready: Callable[[], Non
     # Many systems "export to Excel" as an HTML table named .xls.
     path = tmp_path / "系统导出.xls"
     path.write_text("<html><body><table><tr><td>问题描述</td></tr></table></body></html>")
-    assert "网页格式的表格" in refused(run, path)
+    assert "网页格式的表格" in refused_import(run, path)
     ready()
 
 
@@ -139,23 +136,25 @@ def test_word_document_and_plain_zip(run: Run, tmp_path: Path, ready: Callable[[
     with zipfile.ZipFile(word, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<document/>")
-    assert "“情况说明.docx”是 Word 文档，不是 Excel 表格" in refused(run, word)
+    assert "“情况说明.docx”是 Word 文档，不是 Excel 表格" in refused_import(run, word)
     other = tmp_path / "材料.zip"
     with zipfile.ZipFile(other, "w") as archive:
         archive.writestr("a.txt", "hello")
-    assert "“材料.zip”是压缩包，不是 Excel 表格" in refused(run, other)
+    assert "“材料.zip”是压缩包，不是 Excel 表格" in refused_import(run, other)
     ready()
 
 
 def test_truncated_workbook(run: Run, tmp_path: Path, ready: Callable[[], None]) -> None:
     path = xlsx(tmp_path / "坏了.xlsx", GOOD_ROWS)
     path.write_bytes(path.read_bytes()[:400])
-    assert refused(run, path) == "错误: “坏了.xlsx”已损坏，无法作为 .xlsx 读取"
+    assert refused_import(run, path) == "错误: “坏了.xlsx”已损坏，无法作为 .xlsx 读取"
     ready()
 
 
 def test_missing_file(run: Run, tmp_path: Path, ready: Callable[[], None]) -> None:
-    assert refused(run, tmp_path / "没有.xlsx") == f"错误: 找不到文件“{tmp_path / '没有.xlsx'}”"
+    assert (
+        refused_import(run, tmp_path / "没有.xlsx") == f"错误: 找不到文件“{tmp_path / '没有.xlsx'}”"
+    )
     ready()
 
 
@@ -176,7 +175,7 @@ def test_zip_bomb_is_refused_before_parsing(
         raise AssertionError("openpyxl must not be reached")
 
     monkeypatch.setattr("openpyxl.load_workbook", never)
-    line = refused(run, path)
+    line = refused_import(run, path)
     assert line.startswith("错误: “炸弹.xlsx”解压后异常庞大（xl/media/padding.bin 压缩比 ")
     assert line.endswith("100 MB），疑似恶意文件，已拒绝读取")
     ready()
@@ -188,7 +187,7 @@ def test_unpacked_total_over_the_limit(
     path = xlsx(tmp_path / "大.xlsx", GOOD_ROWS)
     total = sum(m.file_size for m in zipfile.ZipFile(path).infolist())
     monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", total - 1)
-    assert "解压后达" in refused(run, path) and "已拒绝读取" in refused(run, path)
+    assert "解压后达" in refused_import(run, path) and "已拒绝读取" in refused_import(run, path)
     ready()
 
 
@@ -231,7 +230,7 @@ def test_entity_bomb_in_a_sheet_is_refused(
         ),
     )
     assert (
-        refused(run, path)
+        refused_import(run, path)
         == "错误: “实体.xlsx”含有不安全的 XML 内容（实体定义或外部引用），已拒绝读取"
     )
     ready()
@@ -269,7 +268,7 @@ def test_entity_bomb_in_shared_strings_is_refused(
             '2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
         ),
     )
-    assert "含有不安全的 XML 内容" in refused(run, path)
+    assert "含有不安全的 XML 内容" in refused_import(run, path)
     ready()
 
 

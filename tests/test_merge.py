@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
+from cli_helpers import refused
 from ledger import categories, items, meetings, places, units
 from ledger.check import check
 from ledger.storage import Ledger, open_ledger
@@ -274,14 +275,6 @@ def test_rolled_up_twice_keeps_the_first_number(
     # Merging a community file directly into the county afterwards adds nothing new.
     result = run("merge", files[0], "--db", county, "--json")
     assert json.loads(result.stdout)["files"][0]["added"]["items"] == 0
-
-
-def refused(result: Result) -> str:
-    assert result.exit_code == 1, (result.stdout, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("错误: "), result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-    return lines[0]
 
 
 def test_refusals_leave_the_ledger_unchanged(

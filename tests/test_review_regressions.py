@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
+from cli_helpers import refused
 from ledger import items
 from ledger.errors import LedgerError
 from ledger.storage import Ledger
@@ -31,16 +32,6 @@ def filled(places: Ledger, db_path: Path) -> Path:
     items.assign(places, 1, "住建局")
     places.close()
     return db_path
-
-
-def refused(result: Result) -> str:
-    """Exit code 1, one line 错误: … on stderr, no traceback; returns the line."""
-    assert result.exit_code == 1, (result.exit_code, result.stdout, result.stderr)
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("错误: "), lines[0]
-    assert "Traceback" not in result.stdout + result.stderr
-    return lines[0]
 
 
 def _ledger(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
+from cli_helpers import refused
 from ledger import items, lifecycle, meetings
 from ledger.storage import Ledger, open_ledger
 
@@ -26,15 +27,6 @@ def ok(result: Result) -> str:
     assert result.exit_code == 0, result.stdout + result.stderr
     assert result.stderr == ""
     return result.stdout
-
-
-def refused(result: Result) -> str:
-    """Exit code 1 and exactly one line 错误: … on stderr; returns that line."""
-    assert result.exit_code == 1, result.stdout + result.stderr
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("错误: ")
-    return lines[0]
 
 
 def test_night_talk_evening_to_evaluation(run: Callable[..., Result], db_path: Path) -> None:

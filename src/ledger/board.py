@@ -21,7 +21,7 @@ from typing import Any
 from ledger import deadlines, queries
 from ledger.dates import iso
 from ledger.items import ITEM_SELECT, row_to_item
-from ledger.lifecycle import OPEN_STATUSES
+from ledger.lifecycle import OPEN_STATUSES, sql_list
 from ledger.storage import Ledger
 
 LEVELS = ("severe", "overdue", "warning")  # most urgent first
@@ -279,8 +279,7 @@ def _compounds(
     for place_id, parent_id, level, _name, _path in places:
         if level == "building" and parent_id in compound_of:
             compound_of[place_id] = parent_id
-    statuses = ",".join(f"'{status}'" for status in UNANSWERED_STATUSES)
-    condition = f"i.status IN ({statuses}) AND i.place_id IS NOT NULL"
+    condition = f"i.status IN {sql_list(UNANSWERED_STATUSES)} AND i.place_id IS NOT NULL"
     where = (scope_where + " AND " if scope_where else " WHERE ") + condition
     counts: dict[int, int] = {}
     places_of: dict[int, list[int]] = {}

@@ -51,6 +51,14 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 RULE_BY_ACTION = {rule.action: rule for rule in RULES}
 
 
+def sql_list(codes: tuple[str, ...]) -> str:
+    """Status codes as an SQL list, "('raised', 'assigned')" (codes are ours, never typed)."""
+    return "(" + ", ".join(f"'{code}'" for code in codes) + ")"
+
+
+OPEN_SQL = sql_list(OPEN_STATUSES)
+
+
 def allowed_actions(status: str) -> list[str]:
     """Actions allowed from a status, in table order."""
     return [rule.action for rule in RULES if status in rule.sources]

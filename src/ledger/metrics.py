@@ -27,7 +27,7 @@ from ledger import categories, deadlines, places
 from ledger.dates import iso, parse_month
 from ledger.errors import LedgerError
 from ledger.labels import MEETING_KIND, REPORT_TEXT, SATISFIED_RATINGS, SOURCE
-from ledger.lifecycle import EMPTY_STATE, FINISHED_STATUSES, OPEN_STATUSES
+from ledger.lifecycle import EMPTY_STATE, FINISHED_STATUSES, OPEN_SQL, OPEN_STATUSES
 from ledger.storage import Ledger
 
 END_OF_DAY = time(23, 59, 59)
@@ -298,7 +298,7 @@ SELECT i.id, i.number, e.action, e.at, e.changes
 FROM items i JOIN events e ON e.item_id = i.id
 WHERE ({where_scope})
   AND i.raised_on <= ?
-  AND (i.raised_on >= ? OR i.status IN ('raised', 'assigned') OR i.last_event_at >= ?)
+  AND (i.raised_on >= ? OR i.status IN {open_statuses} OR i.last_event_at >= ?)
   AND e.at <= ?
 ORDER BY i.number, e.at, e.id
 """
@@ -319,7 +319,9 @@ def items_as_of(
     params: list[Any] = [*sorted(community_ids), *moved]
     params += [iso(period.last), iso(period.first), period.start_at, period.cutoff_at]
     first, last = iso(period.first), iso(period.last)
-    cursor = ledger.conn.execute(_EVENTS_SQL.format(where_scope=where_scope), params)
+    cursor = ledger.conn.execute(
+        _EVENTS_SQL.format(where_scope=where_scope, open_statuses=OPEN_SQL), params
+    )
     start_at = period.start_at
     for (item_id, number), rows in groupby(cursor, key=itemgetter(0, 1)):
         state, open_at_start, finish_action, finish_day, due_at_finish = fold(

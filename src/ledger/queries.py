@@ -10,7 +10,7 @@ from ledger import categories, deadlines, places, units
 from ledger.dates import iso
 from ledger.items import ITEM_SELECT, row_to_item
 from ledger.labels import SOURCE, STATUS
-from ledger.lifecycle import OPEN_STATUSES
+from ledger.lifecycle import OPEN_SQL, OPEN_STATUSES, sql_list
 from ledger.storage import Ledger
 from ledger.workdays import WorkCalendar
 
@@ -76,7 +76,7 @@ def where_clause(ledger: Ledger, wanted: ItemFilter, today: date) -> tuple[str, 
         conditions.append("i.category = ?")
         params.append(categories.parse(ledger, wanted.category))
     if wanted.overdue:
-        conditions.append(f"i.status IN {OPEN_STATUSES!r} AND i.due_on < ?")
+        conditions.append(f"i.status IN {OPEN_SQL} AND i.due_on < ?")
         params.append(iso(today))
     if wanted.since:
         conditions.append("i.raised_on >= ?")
@@ -88,13 +88,13 @@ def where_clause(ledger: Ledger, wanted: ItemFilter, today: date) -> tuple[str, 
     # the indexed date columns (exact, and fast on a large ledger).
     calendar = ledger.calendar
     if wanted.due_within is not None:
-        conditions.append(f"i.status IN {OPEN_STATUSES!r} AND i.due_on >= ? AND i.due_on < ?")
+        conditions.append(f"i.status IN {OPEN_SQL} AND i.due_on >= ? AND i.due_on < ?")
         params += [iso(today), iso(due_within_boundary(calendar, today, wanted.due_within))]
     if wanted.overdue_by is not None:
-        conditions.append(f"i.status IN {OPEN_STATUSES!r} AND i.due_on < ?")
+        conditions.append(f"i.status IN {OPEN_SQL} AND i.due_on < ?")
         params.append(iso(overdue_by_boundary(calendar, today, wanted.overdue_by)))
     if wanted.waiting_reply:
-        conditions.append(f"i.status IN {WAITING_REPLY_STATUSES!r}")
+        conditions.append(f"i.status IN {sql_list(WAITING_REPLY_STATUSES)}")
     if wanted.waiting_rating:
         conditions.append(f"i.status = '{WAITING_RATING_STATUS}'")
     if wanted.stale is not None:

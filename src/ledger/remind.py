@@ -22,7 +22,7 @@ from ledger import deadlines, queries, units
 from ledger.dates import iso
 from ledger.items import ITEM_SELECT, row_to_item
 from ledger.labels import LEVEL
-from ledger.lifecycle import OPEN_STATUSES, next_status
+from ledger.lifecycle import OPEN_SQL, next_status
 from ledger.storage import Ledger, new_uid
 
 # Columns of the notice, in the text and the workbook alike.
@@ -85,10 +85,7 @@ def due_items(ledger: Ledger, today: date, unit_id: int | None = None) -> list[d
     boundary = queries.due_within_boundary(
         ledger.calendar, today, deadlines.WARNING_WITHIN_WORKDAYS
     )
-    sql = (
-        ITEM_SELECT
-        + f" WHERE i.status IN {OPEN_STATUSES!r} AND i.unit_id IS NOT NULL AND i.due_on < ?"
-    )
+    sql = ITEM_SELECT + f" WHERE i.status IN {OPEN_SQL} AND i.unit_id IS NOT NULL AND i.due_on < ?"
     params: list[Any] = [iso(boundary)]
     if unit_id is not None:
         sql += " AND i.unit_id = ?"
@@ -142,8 +139,7 @@ def _unassigned_due(ledger: Ledger, today: date) -> int:
         ledger.calendar, today, deadlines.WARNING_WITHIN_WORKDAYS
     )
     return ledger.conn.execute(
-        f"SELECT count(*) FROM items WHERE status IN {OPEN_STATUSES!r} "
-        "AND unit_id IS NULL AND due_on < ?",
+        f"SELECT count(*) FROM items WHERE status IN {OPEN_SQL} AND unit_id IS NULL AND due_on < ?",
         (iso(boundary),),
     ).fetchone()[0]
 

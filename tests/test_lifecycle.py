@@ -20,7 +20,7 @@ from ledger.errors import LedgerError, TransitionRefused
 from ledger.labels import ACTION, STATUS
 from ledger.storage import Ledger
 
-STATUSES = ("raised", "assigned", "resolved", "declined", "replied", "closed")
+STATUSES = ("raised", "assigned", "resolved", "declined", "replied", "closed", "voided")
 ACTIONS = tuple(rule.action for rule in lifecycle.RULES if rule.sources)  # all but add
 PAIRS = [(status, action) for status in STATUSES for action in ACTIONS]
 
@@ -46,11 +46,13 @@ def test_table_is_the_design() -> None:
         ("raised", "remind"): "raised",
         ("assigned", "remind"): "assigned",
     }
-    # edit (更正) is allowed from every status and changes none.
-    expected |= {(status, "edit"): status for status in STATUSES}
+    live = [status for status in STATUSES if status != "voided"]
+    # edit (更正) is allowed from every live status and changes none; 作废 from every one.
+    expected |= {(status, "edit"): status for status in live}
+    expected |= {(status, "void"): "voided" for status in live}
     assert expected == lifecycle.TRANSITIONS
     assert set(lifecycle.ALL_STATUSES) == set(STATUSES)
-    assert len(PAIRS) == 6 * 12  # 6 statuses × 12 actions (add has no "from")
+    assert len(PAIRS) == 7 * 13  # 7 statuses × 13 actions (add has no "from")
 
 
 def _add(ledger: Ledger) -> int:
@@ -77,15 +79,8 @@ PATHS: dict[str, list[Callable[[Ledger, int], Any]]] = {
         lambda lg, n: items.reply(lg, n, "已当面告知", channel="当面"),
         lambda lg, n: items.rate(lg, n, "满意"),
     ],
+    "voided": [lambda lg, n: items.void(lg, n, "重复登记")],
 }
-
-
-def _remind(lg: Ledger, n: int) -> Any:
-    # 催办 belongs to the 督办 work; until the core has its own function, the generic
-    # action path (check → compute → record) stands in for it.
-    if hasattr(items, "remind"):
-        return items.remind(lg, n, "请尽快办理")
-    return items._act(lg, n, "remind", None, "请尽快办理", lambda item, at: {})
 
 
 # One real core call per action of the table.
@@ -101,7 +96,8 @@ DO: dict[str, Callable[[Ledger, int], Any]] = {
     "reopen": lambda lg, n: items.rate(lg, n, "不满意", unit="扈师傅维修队"),
     "close": lambda lg, n: items.close(lg, n, "居民已搬离，无法回访"),
     "edit": lambda lg, n: items.edit(lg, n, title="楼道灯不亮（3单元）"),
-    "remind": _remind,
+    "remind": lambda lg, n: items.remind(lg, n, "请尽快办理"),
+    "void": lambda lg, n: items.void(lg, n, "重复登记，同第 1 号"),
 }
 
 
@@ -129,7 +125,8 @@ def _replayed(ledger: Ledger, number: int) -> None:
     changes = [
         row[0]
         for row in ledger.conn.execute(
-            "SELECT changes FROM events WHERE item_id = ? ORDER BY at, id", (item["id"],)
+            "SELECT changes FROM events WHERE item_id = ? AND withdrawn = 0 ORDER BY seq",
+            (item["id"],),
         )
     ]
     state = lifecycle.replay(changes)
@@ -157,6 +154,8 @@ def test_every_pair(places: Ledger, status: str, action: str) -> None:
     assert f"“{STATUS.label(status)}”" in message
     assert f"不能{ACTION[action]}" in message
     allowed = [a for (s, a) in lifecycle.TRANSITIONS if s == status]
+    if status == "voided":
+        assert "此状态下可以：撤销作废（ledger undo" in message
     for name in allowed:
         assert ACTION[name] in message.split("此状态下可以：")[1]
     assert _state(places, number) == before  # row and events untouched
@@ -168,7 +167,8 @@ def test_refusal_message_in_full(places: Ledger) -> None:
     with pytest.raises(TransitionRefused) as refused:
         items.reply(places, number, "已告知")
     assert str(refused.value) == (
-        "问题 1 当前状态为“待分办”，不能答复；此状态下可以：交办、升级、办结、不予办理、更正、催办"
+        "问题 1 当前状态为“待分办”，不能答复；"
+        "此状态下可以：交办、升级、办结、不予办理、更正、催办、作废"
     )
 
 
@@ -176,7 +176,7 @@ def test_closed_allows_only_edit(places: Ledger) -> None:
     number = _item_in(places, "closed")
     with pytest.raises(TransitionRefused) as refused:
         items.assign(places, number, "住建局")
-    assert str(refused.value).endswith("此状态下可以：更正")
+    assert str(refused.value).endswith("此状态下可以：更正、作废")
 
 
 def test_reassign_keeps_old_and_new_unit_in_events(places: Ledger) -> None:
@@ -196,7 +196,7 @@ def test_unsatisfied_reopens_with_same_unit(places: Ledger) -> None:
     """不满意: back to 办理中 with the same unit, reopen count 1, a new small deadline."""
     number = _item_in(places, "replied")  # resolved on the spot: no unit yet
     before = items.timeline(places, items.get(places, number)["id"])
-    with pytest.raises(LedgerError, match="没有承办单位；重办请用 --unit 指定承办单位"):
+    with pytest.raises(LedgerError, match="社区自己当场办结的，没有承办单位；重办请用 --unit"):
         items.rate(places, number, "不满意")
     assert items.timeline(places, items.get(places, number)["id"]) == before
     items.rate(places, number, "不满意", unit="扈师傅维修队")

@@ -28,9 +28,10 @@ LEVELS = ("severe", "overdue", "warning")  # most urgent first
 UNANSWERED_STATUSES = (*OPEN_STATUSES, *queries.WAITING_REPLY_STATUSES)  # not yet 回
 NO_UNIT = None  # raised items have no unit yet; the board shows them as 未交办
 
-# The ``ledger list`` arguments whose total each group equals (shown as hints, kept in JSON).
+# The ``ledger list`` arguments whose total each group equals (shown as hints, kept in JSON);
+# 严重超期's threshold is a setting, filled in by :func:`list_args`.
 LIST_ARGS = {
-    "severe": f"--overdue-by {deadlines.SEVERE_AFTER_WORKDAYS}",
+    "severe": "--overdue-by {severe}",
     "overdue": "--overdue",  # includes 严重超期
     "warning": f"--due-within {deadlines.WARNING_WITHIN_WORKDAYS}",
     "waiting_assignment": "--status raised",
@@ -140,6 +141,11 @@ def _nothing_due(board: dict[str, Any]) -> bool:
 # --- 督办: 严重超期 / 超期 / 今明到期, by unit ---------------------------------------------
 
 
+def list_args(ledger: Ledger, key: str) -> str:
+    """The ``ledger list`` arguments of a board group, with this ledger's 严重超期 threshold."""
+    return LIST_ARGS[key].format(severe=deadlines.severe_workdays(ledger))
+
+
 def _level_filters(
     ledger: Ledger, today: date, community: str | None, subdistrict: str | None
 ) -> dict[str, tuple[str, list[Any]]]:
@@ -149,12 +155,11 @@ def _level_filters(
         chosen = queries.ItemFilter(community=community, subdistrict=subdistrict, **wanted)
         return queries.where_clause(ledger, chosen, today)
 
-    severe_where, severe_params = where(overdue_by=deadlines.SEVERE_AFTER_WORKDAYS)
+    severe = deadlines.severe_workdays(ledger)
+    severe_where, severe_params = where(overdue_by=severe)
     overdue_where, overdue_params = where(overdue=True)
     # 超期 but not 严重超期: overdue, and not before the 严重超期 boundary.
-    severe_from = queries.overdue_by_boundary(
-        ledger.calendar, today, deadlines.SEVERE_AFTER_WORKDAYS
-    )
+    severe_from = queries.overdue_by_boundary(ledger.calendar, today, severe)
     return {
         "severe": (severe_where, severe_params),
         "overdue": (overdue_where + " AND i.due_on >= ?", [*overdue_params, iso(severe_from)]),
@@ -180,7 +185,7 @@ def _supervision(
             _annotate(ledger, item, today, None)
         result[level] = {
             "count": sum(count for _, count in counts),
-            "list_args": LIST_ARGS[level],
+            "list_args": list_args(ledger, level),
             "items": rows,
         }
     names = _unit_names(ledger, [unit_id for unit_id in per_unit if unit_id is not None])
@@ -228,7 +233,7 @@ def _group(
     rows = _items(ledger, where, params, order, limit) if count else []
     for item in rows:
         _annotate(ledger, item, today, waited_from)
-    return {"count": count, "list_args": LIST_ARGS[key], "items": rows}
+    return {"count": count, "list_args": list_args(ledger, key), "items": rows}
 
 
 def _items(

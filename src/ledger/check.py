@@ -5,9 +5,11 @@ Checks, in order (labels.CHECK):
 - ``integrity``: SQLite's own ``PRAGMA integrity_check`` (or ``quick_check``);
 - ``foreign_keys``: ``PRAGMA foreign_key_check`` — no record points at a missing one;
 - ``numbers``: item and meeting numbers (and uids) are unique;
-- ``state``: every item's row equals :func:`lifecycle.replay` of its events in (at, id) order,
-  over :data:`lifecycle.STATE_FIELDS`, and every item has at least one event;
-- ``last_event``: ``items.last_event_at`` equals the latest event's ``at``.
+- ``state``: every item's events are stored in time order (``seq`` equals
+  :func:`history.time_order`, withdrawn flags equal the 撤销 in force) and its row equals
+  :func:`lifecycle.replay` of the events in force in that order, over
+  :data:`lifecycle.STATE_FIELDS`; every item has at least one event;
+- ``last_event``: ``items.last_event_at`` equals the latest ``at`` of the events in force.
 
 The check reads a plain ``sqlite3.Connection`` so that ``ledger backup`` can verify a copy
 without opening it as a ledger (which would migrate it).
@@ -24,8 +26,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from ledger.history import Event, time_order, withdrawn_ids
 from ledger.labels import CHANNEL, CHECK, FIELD, RATING, SCALE, SOURCE, STATUS, TABLE
-from ledger.lifecycle import EMPTY_STATE, STATE_FIELDS
+from ledger.lifecycle import EMPTY_STATE, META_ACTIONS, STATE_FIELDS
 
 # Examples kept per kind of problem: a tampered 100,000-item file must not print 100,000 lines.
 MAX_EXAMPLES = 20
@@ -229,8 +232,11 @@ def _states(conn: sqlite3.Connection, report: CheckReport) -> None:
     """Merge-join items (by id) with their events (by item_id, at, id): one pass over each."""
     columns = ", ".join(STATE_FIELDS)
     items = conn.execute(f"SELECT id, number, last_event_at, {columns} FROM items ORDER BY id")
-    events = conn.execute("SELECT item_id, at, changes FROM events ORDER BY item_id, at, id")
-    groups: Iterator[tuple[int, Iterator[tuple[int, str, str]]]] = itertools.groupby(
+    events = conn.execute(
+        "SELECT item_id, at, changes, id, uid, action, params, seq, withdrawn FROM events "
+        "ORDER BY item_id, seq, id"
+    )
+    groups: Iterator[tuple[int, Iterator[tuple[Any, ...]]]] = itertools.groupby(
         events, key=lambda row: row[0]
     )
     pending = next(groups, None)
@@ -246,13 +252,18 @@ def _states(conn: sqlite3.Connection, report: CheckReport) -> None:
             continue
         state = dict(EMPTY_STATE)
         last_at = ""
-        for _, at, changes in pending[1]:
-            event_count += 1
+        rows = list(pending[1])
+        event_count += len(rows)
+        if not _in_time_order(rows):
+            report.add("state", f"问题 {number} 的办理记录顺序与发生时间不符")
+        for _, at, changes, *_rest, withdrawn in rows:
+            if withdrawn or _rest[2] in META_ACTIONS:
+                continue
             try:
                 state.update(json.loads(changes))
             except (ValueError, TypeError):
                 report.add("state", f"问题 {number} 有一条办理记录的变更内容无法解析")
-            last_at = at
+            last_at = max(last_at, at)
         pending = next(groups, None)
         wrong = [
             (name, row[3 + index], state[name])
@@ -275,6 +286,26 @@ def _states(conn: sqlite3.Connection, report: CheckReport) -> None:
         event_count += sum(1 for _ in pending[1])
         pending = next(groups, None)
     report.events = event_count
+
+
+def _in_time_order(rows: list[tuple[Any, ...]]) -> bool:
+    """Stored positions and withdrawn flags agree with the history's rules."""
+    events = []
+    for _item, at, _changes, event_id, uid, action, params, seq, withdrawn in rows:
+        try:
+            decoded = json.loads(params) if params else None
+        except (ValueError, TypeError):
+            return False
+        events.append(
+            Event(event_id, uid, action, at, "", "", None, decoded, {}, seq, bool(withdrawn))
+        )
+    ordered = time_order(events)
+    withdrawn_now = withdrawn_ids(events)
+    return (
+        [e.id for e in ordered] == [e.id for e in sorted(events, key=lambda e: e.seq)]
+        and all((e.id in withdrawn_now) == e.withdrawn for e in events)
+        and [e.seq for e in ordered] == list(range(1, len(ordered) + 1))
+    )
 
 
 def summary_counts(conn: sqlite3.Connection) -> Counter[str]:

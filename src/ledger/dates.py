@@ -46,11 +46,11 @@ def parse_date(text: str, today: date) -> date:
         raise LedgerError(f"日期“{text}”不存在") from None
 
 
-def parse_moment(text: str, now: datetime) -> datetime:
+def parse_moment(text: str, now: datetime) -> date | datetime:
     """Parse a date or a date-time for ``--at``.
 
-    A bare date means now when it is today, and the end of that day otherwise, so that
-    actions backdated to the same day keep the order in which they were typed.
+    A bare date stays a date (no clock time is invented): the history orders it within its
+    day by when it was recorded.
     """
     value = text.strip()
     parts = re.split(r"[\sT]+", value, maxsplit=1)
@@ -66,9 +66,7 @@ def parse_moment(text: str, now: datetime) -> datetime:
     day = parse_date(parts[0], now.date())
     if moment_time is not None:
         return datetime.combine(day, moment_time)
-    if day == now.date():
-        return now
-    return datetime.combine(day, END_OF_DAY)
+    return day
 
 
 def parse_month(text: str, today: date) -> tuple[int, int]:

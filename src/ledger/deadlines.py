@@ -8,8 +8,19 @@ from datetime import date
 from ledger.lifecycle import OPEN_STATUSES
 from ledger.storage import Ledger
 
-SEVERE_AFTER_WORKDAYS = 5  # overdue by more than this: 严重超期
 WARNING_WITHIN_WORKDAYS = 1  # due within this: 预警
+
+
+def severe_workdays(ledger: Ledger) -> int:
+    """严重超期 starts at this many working days overdue (以上 includes the number itself)."""
+    return int(ledger.setting("severe_days"))
+
+
+def severe_rule(ledger: Ledger) -> str:
+    """The rule in words, exactly as :func:`deadline` applies it."""
+    return (
+        f"超期 {severe_workdays(ledger)} 个工作日以上（含 {severe_workdays(ledger)} 个）为严重超期"
+    )
 
 
 def default_due(ledger: Ledger, start: date, scale: str) -> date:
@@ -36,7 +47,7 @@ def deadline(ledger: Ledger, status: str, due_on: date | None, today: date) -> D
     estimated = calendar.is_estimated(due_on, today)
     if due_on < today:
         late = calendar.workdays_between(due_on, today)
-        level = "severe" if late > SEVERE_AFTER_WORKDAYS else "overdue"
+        level = "severe" if late >= severe_workdays(ledger) else "overdue"
         return Deadline(level, late, 0, estimated)
     left = calendar.workdays_between(today, due_on)
     level = "warning" if left <= WARNING_WITHIN_WORKDAYS else None

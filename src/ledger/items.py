@@ -7,25 +7,24 @@ the replay of its events.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from ledger import categories, deadlines, meetings, places, units
+from ledger import categories, deadlines, history, meetings, places, units
 from ledger.dates import iso, to_date
-from ledger.errors import LedgerError, NotFound
-from ledger.labels import CHANNEL, RATING, SATISFIED_RATINGS, SCALE, SOURCE
-from ledger.lifecycle import RULE_BY_ACTION, next_status
+from ledger.errors import LedgerError, NotFound, TransitionRefused
+from ledger.labels import ACTION, CHANNEL, RATING, SATISFIED_RATINGS, SCALE, SOURCE
+from ledger.lifecycle import REDO, UNDO
 from ledger.phones import normalise_phone
-from ledger.storage import Ledger, new_uid
+from ledger.storage import Ledger
 from ledger.workdays import fallback_notice
 
 MAX_TITLE = 2000
 MAX_NOTE = 4000
-_FUTURE_TOLERANCE = timedelta(minutes=5)
+MAX_NAME = 100
 
 
 @dataclass
@@ -35,6 +34,7 @@ class Outcome:
     item: dict[str, Any]
     event: dict[str, Any]
     notices: list[str] = field(default_factory=list)
+    withdrawn: dict[str, Any] | None = None  # the event an undo/redo withdrew or restored
 
 
 # --- reading --------------------------------------------------------------------------
@@ -70,17 +70,8 @@ def get(ledger: Ledger, number: int) -> dict[str, Any]:
 
 
 def timeline(ledger: Ledger, item_id: int) -> list[dict[str, Any]]:
-    """An item's events, oldest first, with their changes decoded."""
-    rows = ledger.conn.execute(
-        "SELECT id, uid, action, at, recorded_at, actor, note, changes FROM events "
-        "WHERE item_id = ? ORDER BY at, id",
-        (item_id,),
-    ).fetchall()
-    keys = ("id", "uid", "action", "at", "recorded_at", "actor", "note", "changes")
-    events = [dict(zip(keys, row, strict=True)) for row in rows]
-    for event in events:
-        event["changes"] = json.loads(event["changes"])
-    return events
+    """An item's events in time order, with their changes decoded and withdrawn ones marked."""
+    return [event.as_json() for event in history.load(ledger, item_id)]
 
 
 # --- writing --------------------------------------------------------------------------
@@ -99,40 +90,7 @@ def _text(value: str | None, what: str, limit: int = MAX_NOTE, required: bool = 
     return text
 
 
-def _check_moment(ledger: Ledger, at: datetime, after: str | None) -> None:
-    now = ledger.now()
-    if at > now + _FUTURE_TOLERANCE:
-        raise LedgerError(f"时间 {_shown(at)} 晚于现在（{_shown(now)}），不能预先登记")
-    if after and iso(at) < after:  # type: ignore[operator]
-        raise LedgerError(
-            f"时间 {_shown(at)} 早于该问题上一条记录的时间 {after.replace('T', ' ')[:16]}，请检查 --at"
-        )
-
-
-def _shown(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
-
-
-def _record(
-    ledger: Ledger,
-    item_id: int,
-    action: str,
-    at: datetime,
-    changes: dict[str, Any],
-    note: str | None,
-) -> dict[str, Any]:
-    event = {
-        "uid": new_uid(),
-        "item_id": item_id,
-        "action": action,
-        "at": iso(at),
-        "recorded_at": iso(ledger.now()),
-        "actor": ledger.actor,
-        "note": note or None,
-        "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
-    }
-    event["id"] = ledger.db["events"].insert(event).last_pk
-    return event
+Moment = date | datetime  # a bare date when the clerk gave no clock time
 
 
 def add(
@@ -151,7 +109,11 @@ def add(
     raised_on: date | None = None,
     note: str | None = None,
 ) -> Outcome:
-    """Record a problem raised by a resident (说); its due date comes from its scale."""
+    """Record a problem raised by a resident (说); its due date comes from its scale.
+
+    Registered today without ``raised_on`` it happens now; with a date (or a meeting's date)
+    it happens on that day, with no invented clock time.
+    """
     title = _text(title, "问题描述", MAX_TITLE)
     meeting_row = meetings.get(ledger, meeting) if meeting is not None else None
     if community:
@@ -182,11 +144,8 @@ def add(
         raise LedgerError(f"反映日期 {raised} 晚于今天")
     if meeting_row and raised < to_date(meeting_row["held_on"]):  # type: ignore[operator]
         raise LedgerError(f"反映日期 {raised} 早于会议日期 {meeting_row['held_on']}")
-    # A backdated item starts at the beginning of its day, so that actions typed for the
-    # same evening (--at "昨天 21:30") still come after it.
-    at = now if raised == now.date() else datetime.combine(raised, time.min)
-    due = deadlines.default_due(ledger, raised, scale_code)
-    changes = {
+    at: Moment = now if raised_on is None and not meeting_row and raised == now.date() else raised
+    params = {
         "title": title,
         "community_id": community_row["id"],
         "place_id": place["id"] if place else None,
@@ -194,49 +153,36 @@ def add(
         "source": source_code,
         "category": category_code,
         "scale": scale_code,
-        "reporter": (reporter or "").strip() or None,
+        "reporter": _text(reporter, "反映人", MAX_NAME, required=False) or None,
         "phone": phone_value,
-        "status": RULE_BY_ACTION["add"].target,
         "raised_on": iso(raised),
-        "due_on": iso(due),
+        "due_on": iso(deadlines.default_due(ledger, raised, scale_code)),
     }
     with ledger.transaction():
         number = ledger.next_number("items")
-        row = {
-            "uid": new_uid(),
-            "number": number,
-            **changes,
-            "last_event_at": iso(at),
-        }
-        item_id = ledger.db["items"].insert(row).last_pk
-        event = _record(ledger, item_id, "add", at, changes, note)
-    return Outcome(get(ledger, number), event, _calendar_notices(ledger))
+        event = history.register(ledger, number, at, params, note)
+    return Outcome(get(ledger, number), event.as_json(), _calendar_notices(ledger))
 
 
 def _act(
     ledger: Ledger,
     number: int,
     action: str,
-    at: datetime | None,
+    at: Moment | None,
+    params: dict[str, Any],
     note: str | None,
-    compute: Callable[[dict[str, Any], datetime], dict[str, Any]],
+    check: Callable[[dict[str, Any]], None] | None = None,
 ) -> Outcome:
-    """Check, compute and record one action on one item, in one transaction."""
-    at = (at or ledger.now()).replace(microsecond=0)
+    """Record one action on one item, in its place in time order, in one transaction."""
     with ledger.transaction():
-        item = get(ledger, number)
-        target = next_status(item["status"], action, number=number)
-        _check_moment(ledger, at, item["last_event_at"])
-        proposed = compute(item, at)
-        proposed["status"] = target
-        changes = {key: value for key, value in proposed.items() if item.get(key) != value}
-        event = _record(ledger, item["id"], action, at, changes, note)
-        assignments = ", ".join(f"{key} = ?" for key in [*changes, "last_event_at"])
-        ledger.conn.execute(
-            f"UPDATE items SET {assignments} WHERE id = ?",
-            [*changes.values(), iso(at), item["id"]],
-        )
-    return Outcome(get(ledger, number), event, _calendar_notices(ledger))
+        item_id, _ = history.item_id_of(ledger, number)
+        if check is not None:
+            check(get(ledger, number))
+        try:
+            event = history.record(ledger, item_id, action, at, params, note)
+        except TransitionRefused as refused:
+            raise TransitionRefused(f"问题 {number} {refused}") from refused
+    return Outcome(get(ledger, number), event.as_json(), _calendar_notices(ledger))
 
 
 def _calendar_notices(ledger: Ledger) -> list[str]:
@@ -252,7 +198,7 @@ def assign(
     due: date | None = None,
     days: int | None = None,
     note: str | None = None,
-    at: datetime | None = None,
+    at: Moment | None = None,
 ) -> Outcome:
     """交办 (or 转办 when already assigned) to a unit; ``due``/``days`` set a new deadline."""
     unit_row = units.find(ledger, unit)
@@ -260,22 +206,13 @@ def assign(
         raise LedgerError("--due 与 --days 只能指定一个")
     if days is not None and days <= 0:
         raise LedgerError("--days 应为正整数（工作日）")
-
-    def compute(item: dict[str, Any], moment: datetime) -> dict[str, Any]:
-        if item["unit_id"] == unit_row["id"] and due is None and days is None:
-            raise LedgerError(f"问题 {number} 已由“{unit_row['name']}”承办")
-        changes: dict[str, Any] = {"unit_id": unit_row["id"]}
-        if item["assigned_on"] is None:
-            changes["assigned_on"] = iso(moment.date())
-        if due is not None:
-            if due < moment.date():
-                raise LedgerError(f"办理时限 {due} 早于交办日期 {moment.date()}")
-            changes["due_on"] = iso(due)
-        elif days is not None:
-            changes["due_on"] = iso(ledger.calendar.add_workdays(moment.date(), days))
-        return changes
-
-    return _act(ledger, number, "assign", at, note, compute)
+    params = {
+        "unit_id": unit_row["id"],
+        "unit_name": unit_row["name"],
+        "due": iso(due),
+        "days": days,
+    }
+    return _act(ledger, number, "assign", at, params, note)
 
 
 def progress(
@@ -284,73 +221,42 @@ def progress(
     note: str,
     *,
     percent: int | None = None,
-    at: datetime | None = None,
+    at: Moment | None = None,
 ) -> Outcome:
     """A dated progress note, with an optional percent for big matters."""
     text = _text(note, "进展说明")
     if percent is not None and not 0 <= percent <= 100:
         raise LedgerError("进度应在 0–100 之间")
-
-    def compute(item: dict[str, Any], moment: datetime) -> dict[str, Any]:
-        changes: dict[str, Any] = {"last_progress": text}
-        if percent is not None:
-            changes["percent"] = percent
-        return changes
-
-    return _act(ledger, number, "progress", at, text, compute)
+    return _act(ledger, number, "progress", at, {"text": text, "percent": percent}, text)
 
 
 def extend(
-    ledger: Ledger, number: int, to: date, reason: str, *, at: datetime | None = None
+    ledger: Ledger, number: int, to: date, reason: str, *, at: Moment | None = None
 ) -> Outcome:
     """延期: a later due date, with a reason; counted."""
     text = _text(reason, "延期理由")
-
-    def compute(item: dict[str, Any], moment: datetime) -> dict[str, Any]:
-        if item["due_on"] and iso(to) <= item["due_on"]:
-            raise LedgerError(f"新的办理时限 {to} 应晚于现有时限 {item['due_on']}")
-        return {"due_on": iso(to), "extend_count": item["extend_count"] + 1}
-
-    return _act(ledger, number, "extend", at, text, compute)
+    return _act(ledger, number, "extend", at, {"to": iso(to)}, text)
 
 
 def escalate(
-    ledger: Ledger, number: int, unit: str, reason: str, *, at: datetime | None = None
+    ledger: Ledger, number: int, unit: str, reason: str, *, at: Moment | None = None
 ) -> Outcome:
     """大事按程序办: becomes big, goes to a higher-level unit, gets the big deadline."""
     unit_row = units.find(ledger, unit)
     text = _text(reason, "升级理由")
-
-    def compute(item: dict[str, Any], moment: datetime) -> dict[str, Any]:
-        raised = to_date(item["raised_on"])
-        big_due = deadlines.default_due(ledger, raised, "big")  # type: ignore[arg-type]
-        due = max(iso(big_due), item["due_on"] or "")  # type: ignore[type-var]
-        changes: dict[str, Any] = {"scale": "big", "unit_id": unit_row["id"], "due_on": due}
-        if item["assigned_on"] is None:
-            changes["assigned_on"] = iso(moment.date())
-        return changes
-
-    return _act(ledger, number, "escalate", at, text, compute)
+    return _act(ledger, number, "escalate", at, {"unit_id": unit_row["id"]}, text)
 
 
-def resolve(ledger: Ledger, number: int, result: str, *, at: datetime | None = None) -> Outcome:
+def resolve(ledger: Ledger, number: int, result: str, *, at: Moment | None = None) -> Outcome:
     """办结 with the result; from 待分办 it was settled on the spot (小事马上办)."""
     text = _text(result, "办理结果")
-
-    def compute(item: dict[str, Any], moment: datetime) -> dict[str, Any]:
-        return {"resolved_on": iso(moment.date()), "result": text}
-
-    return _act(ledger, number, "resolve", at, text, compute)
+    return _act(ledger, number, "resolve", at, {"text": text}, text)
 
 
-def decline(ledger: Ledger, number: int, reason: str, *, at: datetime | None = None) -> Outcome:
+def decline(ledger: Ledger, number: int, reason: str, *, at: Moment | None = None) -> Outcome:
     """不予办理, with the reason the resident will be told."""
     text = _text(reason, "不予办理理由")
-
-    def compute(item: dict[str, Any], moment: datetime) -> dict[str, Any]:
-        return {"resolved_on": iso(moment.date()), "result": text}
-
-    return _act(ledger, number, "decline", at, text, compute)
+    return _act(ledger, number, "decline", at, {"text": text}, text)
 
 
 def reply(
@@ -359,20 +265,12 @@ def reply(
     text: str,
     *,
     channel: str = "phone",
-    at: datetime | None = None,
+    at: Moment | None = None,
 ) -> Outcome:
     """说事必回: what the resident was told, how and when."""
     body = _text(text, "答复内容")
-    channel_code = CHANNEL.parse(channel)
-
-    def compute(item: dict[str, Any], moment: datetime) -> dict[str, Any]:
-        return {
-            "replied_on": iso(moment.date()),
-            "reply_channel": channel_code,
-            "reply_text": body,
-        }
-
-    return _act(ledger, number, "reply", at, body, compute)
+    params = {"text": body, "channel": CHANNEL.parse(channel)}
+    return _act(ledger, number, "reply", at, params, body)
 
 
 def rate(
@@ -383,53 +281,81 @@ def rate(
     close: bool = False,
     unit: str | None = None,
     note: str | None = None,
-    at: datetime | None = None,
+    at: Moment | None = None,
 ) -> Outcome:
     """评价. 满意/基本满意 files the item; 不满意 sends it back (重办) unless ``close``.
 
-    重办 goes back to the same unit; ``unit`` names one for an item settled on the spot
-    (which never had a unit) or hands the re-handling to another.
+    The rating counts against whoever held the item when the resident judged it. 重办 goes
+    back to the same unit; ``unit`` names one for an item the community settled or declined
+    itself (which never had a unit) or hands the re-handling to another.
     """
     rating_code = RATING.parse(rating)
     reopen = rating_code not in SATISFIED_RATINGS and not close
     if unit is not None and not reopen:
         raise LedgerError("只有“不满意”重办时才能用 --unit 指定承办单位")
     unit_row = units.find(ledger, unit) if unit else None
-
-    def compute(item: dict[str, Any], moment: datetime) -> dict[str, Any]:
-        if not reopen:
-            return {"rating": rating_code, "closed_on": iso(moment.date())}
-        unit_id = unit_row["id"] if unit_row else item["unit_id"]
-        if unit_id is None:
-            raise LedgerError(
-                f"问题 {number} 是当场办结的，没有承办单位；重办请用 --unit 指定承办单位，"
-                "或用 --close 直接归档"
-            )
-        return {
-            "unit_id": unit_id,
-            "rating": rating_code,
-            "reopen_count": item["reopen_count"] + 1,
-            "due_on": iso(deadlines.default_due(ledger, moment.date(), item["scale"])),
-            "resolved_on": None,
-            "result": None,
-            "replied_on": None,
-            "reply_channel": None,
-            "reply_text": None,
-            "assigned_on": item["assigned_on"] or iso(moment.date()),
-        }
-
+    params = {"rating": rating_code, "unit_id": unit_row["id"] if unit_row else None}
     action = "reopen" if reopen else "rate"
-    return _act(ledger, number, action, at, (note or "").strip() or None, compute)
+    return _act(ledger, number, action, at, params, _text(note, "评价说明", required=False) or None)
 
 
-def close(ledger: Ledger, number: int, reason: str, *, at: datetime | None = None) -> Outcome:
+def close(ledger: Ledger, number: int, reason: str, *, at: Moment | None = None) -> Outcome:
     """归档 without an evaluation (the resident cannot be reached), with the reason."""
     text = _text(reason, "归档理由")
+    return _act(ledger, number, "close", at, {}, text)
 
-    def compute(item: dict[str, Any], moment: datetime) -> dict[str, Any]:
-        return {"closed_on": iso(moment.date())}
 
-    return _act(ledger, number, "close", at, text, compute)
+def remind(ledger: Ledger, number: int, note: str, *, at: Moment | None = None) -> Outcome:
+    """催办 one item: a dated note that the unit was chased; the status stays."""
+    text = _text(note, "催办说明")
+    return _act(ledger, number, "remind", at, {}, text)
+
+
+def void(ledger: Ledger, number: int, reason: str, *, at: Moment | None = None) -> Outcome:
+    """作废: withdraw a registration made by mistake (重复登记, 登错); its history stays.
+
+    A voided item is in no list, figure, reminder or report table; ``undo`` restores it.
+    """
+    text = _text(reason, "作废理由")
+    return _act(ledger, number, "void", at, {}, text)
+
+
+def undo(ledger: Ledger, number: int, reason: str | None = None) -> Outcome:
+    """撤销: withdraw the item's latest action still in force, as a new event.
+
+    The withdrawn event stays in the history, marked; replay and every report skip it.
+    Several undos walk back further; :func:`redo` withdraws the latest undo.
+    """
+    text = _text(reason, "撤销理由", required=False) or None
+    with ledger.transaction():
+        item_id, _ = history.item_id_of(ledger, number)
+        target = history.undo_target(history.load(ledger, item_id))
+        try:
+            event = history.record(ledger, item_id, UNDO, None, {"target": target.uid}, text)
+        except LedgerError as refused:
+            raise LedgerError(
+                f"不能撤销问题 {number} 的“{ACTION[target.action]}”：{refused}"
+            ) from refused
+    outcome = Outcome(get(ledger, number), event.as_json(), _calendar_notices(ledger))
+    outcome.withdrawn = target.as_json()
+    return outcome
+
+
+def redo(ledger: Ledger, number: int, reason: str | None = None) -> Outcome:
+    """恢复: withdraw the latest 撤销, so the action it withdrew is in force again."""
+    text = _text(reason, "恢复理由", required=False) or None
+    with ledger.transaction():
+        item_id, _ = history.item_id_of(ledger, number)
+        undo_event, target = history.redo_target(history.load(ledger, item_id))
+        try:
+            event = history.record(ledger, item_id, REDO, None, {"target": undo_event.uid}, text)
+        except LedgerError as refused:
+            raise LedgerError(
+                f"不能恢复问题 {number} 的“{ACTION[target.action]}”：{refused}"
+            ) from refused
+    outcome = Outcome(get(ledger, number), event.as_json(), _calendar_notices(ledger))
+    outcome.withdrawn = target.as_json()
+    return outcome
 
 
 EDITABLE = ("title", "reporter", "phone", "category", "source", "scale", "community", "place")
@@ -449,14 +375,18 @@ def edit(
     compound: str | None = None,
     building: str | None = None,
     note: str | None = None,
-    at: datetime | None = None,
+    at: Moment | None = None,
 ) -> Outcome:
-    """更正: corrections are events too, so the history keeps what was there before."""
+    """更正: corrections are events too, so the history keeps what was there before.
+
+    A change of scale moves the deadline with it (as ``add``/``escalate`` set it), unless the
+    deadline was set by hand (``--due``, ``--days``, ``extend``); the event records either.
+    """
     proposed: dict[str, Any] = {}
     if title is not None:
         proposed["title"] = _text(title, "问题描述", MAX_TITLE)
     if reporter is not None:
-        proposed["reporter"] = reporter.strip() or None
+        proposed["reporter"] = _text(reporter, "反映人", MAX_NAME, required=False) or None
     if phone is not None:
         proposed["phone"] = normalise_phone(phone) if phone.strip() else None
     if category is not None:
@@ -480,11 +410,15 @@ def edit(
     changed = {k: v for k, v in proposed.items() if current.get(k) != v}
     if not changed:
         raise LedgerError(f"问题 {number} 的内容与更正值相同，无需更正")
-
-    def compute(item: dict[str, Any], moment: datetime) -> dict[str, Any]:
-        return dict(proposed)
-
-    return _act(ledger, number, "edit", at, note, compute)
+    outcome = _act(ledger, number, "edit", at, {"fields": changed}, note)
+    if "scale" in changed:
+        if "due_on" in outcome.event["changes"]:
+            outcome.notices.append(
+                f"办理时限随规模改为 {outcome.item['due_on']}（{SCALE.label(changed['scale'])}）"
+            )
+        elif outcome.item["status"] in ("raised", "assigned"):
+            outcome.notices.append(f"办理时限是手工设定的，仍为 {outcome.item['due_on']}")
+    return outcome
 
 
 def is_satisfied(rating: str | None) -> bool:

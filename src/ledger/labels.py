@@ -69,8 +69,16 @@ STATUS = Choice(
         "declined": "不予办理",
         "replied": "已回复",
         "closed": "已归档",
+        "voided": "已作废",
     },
-    {"办结": "resolved", "办理": "assigned", "回复": "replied", "归档": "closed", "分办": "raised"},
+    {
+        "办结": "resolved",
+        "办理": "assigned",
+        "回复": "replied",
+        "归档": "closed",
+        "分办": "raised",
+        "作废": "voided",
+    },
 )
 
 SCALE = Choice("规模", {"small": "小事", "big": "大事"})
@@ -93,10 +101,33 @@ RATING = Choice(
 )
 SATISFIED_RATINGS = ("satisfied", "basically")
 
+# Each channel is stored as itself: a 短信 is not a 电话 (说事必回 offices answer all of these).
 CHANNEL = Choice(
     "答复方式",
-    {"in_person": "当面", "phone": "电话", "wechat": "微信", "meeting": "会议通报"},
-    {"面谈": "in_person", "会议": "meeting", "短信": "phone"},
+    {
+        "in_person": "当面",
+        "phone": "电话",
+        "sms": "短信",
+        "wechat": "微信",
+        "home_visit": "上门",
+        "letter": "书面",
+        "meeting": "会议通报",
+        "notice_board": "公示栏",
+    },
+    {
+        "面谈": "in_person",
+        "当面答复": "in_person",
+        "电话答复": "phone",
+        "入户": "home_visit",
+        "上门/入户": "home_visit",
+        "走访": "home_visit",
+        "书面答复": "letter",
+        "信函": "letter",
+        "会议": "meeting",
+        "微信群": "wechat",
+        "公开栏": "notice_board",
+        "公告栏": "notice_board",
+    },
 )
 
 AREA_LEVEL = Choice(
@@ -140,6 +171,9 @@ ACTION = {
     "close": "归档",
     "edit": "更正",
     "remind": "催办",
+    "void": "作废",
+    "undo": "撤销",
+    "redo": "恢复",
 }
 
 # Overdue levels (DESIGN.md §4).
@@ -180,6 +214,7 @@ FIELD = {
 SETTING = {
     "small_days": "小事办理时限（工作日）",
     "big_days": "大事办理时限（工作日）",
+    "severe_days": "严重超期：超期达到的工作日数（含本数）",
     "weight_reply": "排名权重：回复率",
     "weight_resolve": "排名权重：办结率",
     "weight_satisfaction": "排名权重：满意率",
@@ -293,6 +328,7 @@ REPORT_GROUP = {
 REPORT_TEXT = {
     "total": "合计",
     "no_unit": "（未交办）",
+    "self_handled": "（社区自办）",
     "none": "—",  # a rate whose denominator is 0
     "yes": "是",
     "no": "否",

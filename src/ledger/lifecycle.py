@@ -17,6 +17,8 @@ from ledger.labels import ACTION, STATUS
 
 OPEN_STATUSES = ("raised", "assigned")  # not yet 办结: can be overdue
 FINISHED_STATUSES = ("resolved", "declined", "replied", "closed")  # 办结 (or beyond)
+VOIDED = "voided"  # 已作废: a registration made by mistake; in no list, figure or report
+LIVE_STATUSES = (*OPEN_STATUSES, *FINISHED_STATUSES)  # every status but 已作废
 ALL_STATUSES = tuple(STATUS.codes)
 
 
@@ -27,12 +29,15 @@ class Rule:
     action: str
     sources: tuple[str, ...]
     target: str | None
+    # An annotation (催办, 进展, 更正) never blocks an earlier-dated action: once recorded, it
+    # stays valid wherever a backdated action puts it in time order.
+    annotation: bool = False
 
 
 RULES: tuple[Rule, ...] = (
     Rule("add", (), "raised"),
     Rule("assign", ("raised", "assigned"), "assigned"),
-    Rule("progress", ("assigned",), None),
+    Rule("progress", ("assigned",), None, annotation=True),
     Rule("extend", ("assigned",), None),
     Rule("escalate", ("raised", "assigned"), "assigned"),
     Rule("resolve", ("raised", "assigned"), "resolved"),
@@ -41,9 +46,15 @@ RULES: tuple[Rule, ...] = (
     Rule("rate", ("replied",), "closed"),  # 满意 / 基本满意, or 不满意 with --close
     Rule("reopen", ("replied",), "assigned"),  # 不满意: 重办
     Rule("close", ("replied",), "closed"),
-    Rule("edit", ALL_STATUSES, None),
-    Rule("remind", OPEN_STATUSES, None),
+    Rule("edit", LIVE_STATUSES, None, annotation=True),
+    Rule("remind", OPEN_STATUSES, None, annotation=True),
+    Rule("void", LIVE_STATUSES, VOIDED),  # 作废: withdrawn registration, history kept
 )
+
+# Corrections of the record itself, not steps of the lifecycle: 撤销 withdraws an earlier
+# event (replay skips it), 恢复 withdraws an 撤销. They are events, but never in RULES.
+UNDO, REDO = "undo", "redo"
+META_ACTIONS = (UNDO, REDO)
 
 TRANSITIONS: dict[tuple[str, str], str] = {
     (source, rule.action): rule.target or source for rule in RULES for source in rule.sources
@@ -69,6 +80,8 @@ def next_status(status: str, action: str, *, number: int | None = None) -> str:
     target = TRANSITIONS.get((status, action))
     if target is None:
         allowed = "、".join(ACTION[a] for a in allowed_actions(status)) or "无"
+        if status == VOIDED:
+            allowed = "撤销作废（ledger undo，误作废时）"
         subject = f"问题 {number} " if number is not None else ""
         raise TransitionRefused(
             f"{subject}当前状态为“{STATUS.label(status)}”，不能{ACTION[action]}；"
@@ -121,7 +134,11 @@ EMPTY_STATE: dict[str, Any] = {
 
 
 def replay(changes: Iterable[str | dict[str, Any]]) -> dict[str, Any]:
-    """Fold events' changes (JSON text or dicts), oldest first, into an item state."""
+    """Fold events' changes (JSON text or dicts), in time order, into an item state.
+
+    Callers pass only the events in force (not withdrawn by 撤销, no 撤销/恢复 events):
+    see :mod:`ledger.history`, which decides both.
+    """
     state = dict(EMPTY_STATE)
     for change in changes:
         state.update(json.loads(change) if isinstance(change, str) else change)

@@ -32,6 +32,7 @@ from ledger.storage import Ledger
 
 END_OF_DAY = time(23, 59, 59)
 REPLIED_STATUSES = ("replied", "closed")
+SELF_HANDLED = 0  # the 承办单位 row of what the community settled or declined itself
 
 
 # --- the period ---------------------------------------------------------------------------
@@ -47,8 +48,9 @@ class Period:
 
     @property
     def start_at(self) -> str:
-        """The first instant of the period, as stored."""
-        return iso(datetime.combine(self.first, time.min))  # type: ignore[return-value]
+        """The period's first day as stored: every event on or after it (with a clock time or
+        only a date) compares ``>=`` to it."""
+        return iso(self.first)  # type: ignore[return-value]
 
     @property
     def cutoff_at(self) -> str:
@@ -259,6 +261,7 @@ class AsOfItem:
     level: str | None  # supervision level at the cut-off (overdue/severe only when open)
     workdays_overdue: int
     estimated: bool
+    judged_unit_id: int | None = None  # who held the item at its latest rating (None: 社区)
 
     @property
     def overdue(self) -> bool:
@@ -270,37 +273,49 @@ class AsOfItem:
         return self.state["rating"]
 
 
-def fold(
-    events: Iterable[tuple[str, str, str]], start_at: str
-) -> tuple[dict[str, Any], bool, str | None, str | None, str | None]:
-    """Replay (action, at, changes) rows, oldest first, all at or before the cut-off.
+@dataclass(slots=True)
+class Folded:
+    """An item's state at the cut-off and what its history says about the period."""
 
-    Returns the state, whether the item was open at ``start_at``, and the action, date and
-    due date in force of its latest 办结 (resolve or decline).
-    """
+    state: dict[str, Any]
+    open_at_start: bool
+    finish_action: str | None  # its latest 办结: resolve or decline
+    finish_day: str | None
+    due_at_finish: str | None  # the due date in force at that 办结
+    judged_unit_id: int | None  # the unit holding it at its latest rating (None: 社区自办)
+
+
+def fold(events: Iterable[tuple[str, str, str]], start_at: str) -> Folded:
+    """Replay (action, at, changes) rows in time order, all in force and not after the cut-off."""
     state = dict(EMPTY_STATE)
     open_at_start: bool | None = None
     finish_action = finish_day = due_at_finish = None
+    judged_unit_id = None
     loads = json.loads
     for action, at, changes in events:
         if open_at_start is None and at >= start_at:
             open_at_start = state["status"] in OPEN_STATUSES
+        if action in ("rate", "reopen"):
+            judged_unit_id = state["unit_id"]  # before 重办 hands it on
         state.update(loads(changes))
         if action in ("resolve", "decline"):
             finish_action, finish_day, due_at_finish = action, state["resolved_on"], state["due_on"]
     if open_at_start is None:
         open_at_start = state["status"] in OPEN_STATUSES
-    return state, open_at_start, finish_action, finish_day, due_at_finish
+    return Folded(state, open_at_start, finish_action, finish_day, due_at_finish, judged_unit_id)
 
 
+# Voided items count nowhere, whenever they were voided; withdrawn events (撤销) and the
+# 撤销/恢复 events themselves never happened as far as the figures go.
 _EVENTS_SQL = """
 SELECT i.id, i.number, e.action, e.at, e.changes
 FROM items i JOIN events e ON e.item_id = i.id
 WHERE ({where_scope})
+  AND i.status != 'voided'
   AND i.raised_on <= ?
   AND (i.raised_on >= ? OR i.status IN {open_statuses} OR i.last_event_at >= ?)
-  AND e.at <= ?
-ORDER BY i.number, e.at, e.id
+  AND e.at <= ? AND e.withdrawn = 0 AND e.action NOT IN ('undo', 'redo')
+ORDER BY i.number, e.seq
 """
 
 
@@ -324,8 +339,12 @@ def items_as_of(
     )
     start_at = period.start_at
     for (item_id, number), rows in groupby(cursor, key=itemgetter(0, 1)):
-        state, open_at_start, finish_action, finish_day, due_at_finish = fold(
-            map(itemgetter(2, 3, 4), rows), start_at
+        folded = fold(map(itemgetter(2, 3, 4), rows), start_at)
+        state, open_at_start = folded.state, folded.open_at_start
+        finish_action, finish_day, due_at_finish = (
+            folded.finish_action,
+            folded.finish_day,
+            folded.due_at_finish,
         )
         if state["community_id"] not in community_ids or state["status"] is None:
             continue
@@ -353,6 +372,7 @@ def items_as_of(
             level=level,
             workdays_overdue=standing.workdays_overdue if level else 0,
             estimated=standing.estimated,
+            judged_unit_id=folded.judged_unit_id,
         )
 
 
@@ -499,6 +519,7 @@ class UnitFigures:
         return ratio(self.unsatisfied, self.rated)
 
     def count(self, item: AsOfItem) -> None:
+        """An item this unit holds at the cut-off."""
         self.dispatched += 1
         if not item.finished:
             self.open += 1
@@ -506,6 +527,9 @@ class UnitFigures:
             self.on_time += 1
         else:
             self.late += 1
+
+    def count_rating(self, item: AsOfItem) -> None:
+        """An item this unit held when the resident judged it."""
         self.rated += item.rating is not None
         self.unsatisfied += item.rating == "unsatisfied"
 
@@ -586,11 +610,13 @@ class Tally:
         self.communities[item.state["community_id"]].count(item)
         if item.belongs != "raised":
             return
-        unit_id = item.state["unit_id"]
-        if unit_id not in self.units:
-            name = lookups.units.get(unit_id, "") if unit_id else REPORT_TEXT["no_unit"]
-            self.units[unit_id] = UnitFigures(name)
-        self.units[unit_id].count(item)
+        holder = item.state["unit_id"]
+        if holder is None and item.finished:
+            holder = SELF_HANDLED  # settled or declined by the community itself
+        self._unit(holder, lookups).count(item)
+        if item.rating is not None:
+            judged = item.judged_unit_id if item.judged_unit_id is not None else SELF_HANDLED
+            self._unit(judged, lookups).count_rating(item)
         code = item.state["category"]
         if code not in self.categories:
             self.categories[code] = CategoryFigures(lookups.categories.get(code, code))
@@ -602,10 +628,25 @@ class Tally:
             meeting["items_replied"] += item.replied
             self.communities[meeting["community_id"]].meeting_items += 1
 
+    def _unit(self, unit_id: int | None, lookups: Lookups) -> UnitFigures:
+        if unit_id not in self.units:
+            if unit_id == SELF_HANDLED:
+                name = REPORT_TEXT["self_handled"]
+            elif unit_id is None:
+                name = REPORT_TEXT["no_unit"]
+            else:
+                name = lookups.units.get(unit_id, "")
+            self.units[unit_id] = UnitFigures(name)
+        return self.units[unit_id]
+
     def unit_rows(self) -> list[UnitFigures]:
-        """Units by name, the items never assigned last."""
-        named = sorted((u for k, u in self.units.items() if k is not None), key=lambda u: u.name)
-        return named + ([self.units[None]] if None in self.units else [])
+        """Units by name, then 社区自办, then the items never assigned."""
+        named = sorted(
+            (u for k, u in self.units.items() if k not in (None, SELF_HANDLED)),
+            key=lambda u: u.name,
+        )
+        tail = [self.units[k] for k in (SELF_HANDLED, None) if k in self.units]
+        return named + tail
 
     def unit_total(self) -> UnitFigures:
         total = UnitFigures(REPORT_TEXT["total"])

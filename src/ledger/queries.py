@@ -40,7 +40,7 @@ class ItemFilter:
     include_closed: bool = False
     limit: int | None = None
     due_within: int | None = None  # open, not overdue, due within N working days
-    overdue_by: int | None = None  # open, overdue by more than N working days
+    overdue_by: int | None = None  # open, overdue by N working days or more (N 个工作日以上)
     waiting_reply: bool = False  # 已办结/不予办理, the resident not yet told (说事必回)
     waiting_rating: bool = False  # 已回复, not yet evaluated (待回访)
     stale: int | None = None  # last event at least N working days ago
@@ -120,15 +120,15 @@ def due_within_boundary(calendar: WorkCalendar, today: date, workdays: int) -> d
 
 
 def overdue_by_boundary(calendar: WorkCalendar, today: date, workdays: int) -> date:
-    """Due dates before this day are overdue by more than ``workdays`` working days.
+    """Due dates before this day are overdue by ``workdays`` working days or more.
 
     ``workdays_between(d, today)`` only grows as ``d`` moves back, so walk back from today to
-    the earliest day still within ``workdays``; everything due before it is later than that.
+    the earliest day overdue by fewer than ``workdays``; everything due before it is not.
     """
     boundary = today
     while boundary > _FIRST_DAY:
         earlier = boundary - timedelta(days=1)
-        if calendar.workdays_between(earlier, today) > workdays:
+        if calendar.workdays_between(earlier, today) >= workdays:
             break
         boundary = earlier
     return boundary

@@ -9,7 +9,6 @@ count of reminders stay honest.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import unicodedata
@@ -18,12 +17,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ledger import deadlines, queries, units
+from ledger import deadlines, history, queries, units
 from ledger.dates import iso
 from ledger.items import ITEM_SELECT, row_to_item
 from ledger.labels import LEVEL
-from ledger.lifecycle import OPEN_SQL, next_status
-from ledger.storage import Ledger, new_uid
+from ledger.lifecycle import OPEN_SQL
+from ledger.storage import Ledger
 
 # Columns of the notice, in the text and the workbook alike.
 COLUMNS = (
@@ -156,30 +155,8 @@ def _reminded_on(ledger: Ledger, day: date, item_ids: list[int]) -> set[int]:
 
 
 def _record_remind(ledger: Ledger, item: dict[str, Any], now: Any) -> None:
-    """One ``remind`` event; the item's status stays as it is (checked against the table)."""
-    next_status(item["status"], "remind", number=item["number"])
-    count = item["remind_count"] + 1
-    changes = {"remind_count": count}
-    at = iso(now)
-    # Plain SQL, not db[...].insert(): a run may chase thousands of items at once.
-    ledger.conn.execute(
-        "INSERT INTO events (uid, item_id, action, at, recorded_at, actor, note, changes) "
-        "VALUES (?, ?, 'remind', ?, ?, ?, ?, ?)",
-        (
-            new_uid(),
-            item["id"],
-            at,
-            at,
-            ledger.actor,
-            f"催办：{_standing_text(item)}",
-            json.dumps(changes, ensure_ascii=False, sort_keys=True),
-        ),
-    )
-    ledger.conn.execute(
-        "UPDATE items SET remind_count = ?, last_event_at = max(last_event_at, ?) WHERE id = ?",
-        (count, at, item["id"]),
-    )
-    item["remind_count"] = count
+    """One ``remind`` event through the one event writer; the item's status stays."""
+    history.record(ledger, item["id"], "remind", now, {}, f"催办：{_standing_text(item)}")
 
 
 def _standing_text(item: dict[str, Any]) -> str:

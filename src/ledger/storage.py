@@ -80,6 +80,7 @@ SETTINGS = {
     for spec in (
         SettingSpec("small_days", "3", int),
         SettingSpec("big_days", "15", int),
+        SettingSpec("severe_days", "5", int),
         SettingSpec("weight_reply", "30", int),
         SettingSpec("weight_resolve", "35", int),
         SettingSpec("weight_satisfaction", "35", int),
@@ -236,6 +237,23 @@ def _m005_report_edit_index(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m006_time_ordered_history(db: sqlite_utils.Database) -> None:
+    """History in time order: each event's inputs (``params``), its position in its item's
+    history (``seq``) and whether an 撤销 withdrew it; old events keep their ``changes``."""
+    db.executescript(
+        """
+        ALTER TABLE events ADD COLUMN params TEXT;
+        ALTER TABLE events ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE events ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;
+        UPDATE events SET seq = ordered.position FROM (
+            SELECT id, ROW_NUMBER() OVER (PARTITION BY item_id ORDER BY at, id) AS position
+            FROM events
+        ) AS ordered WHERE events.id = ordered.id;
+        CREATE INDEX events_item_seq ON events(item_id, seq);
+        """
+    )
+
+
 # Ordered, named, never reordered: a migration's position is the schema version it produces.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
@@ -243,6 +261,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("003_board_indexes", _m003_board_indexes),
     ("004_import_keys", _m004_import_keys),
     ("005_report_edit_index", _m005_report_edit_index),
+    ("006_time_ordered_history", _m006_time_ordered_history),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -129,9 +129,9 @@ def list_command(
         int | None,
         typer.Option(
             "--overdue-by",
-            min=0,
+            min=1,
             max=1000,
-            help="超期超过 N 个工作日（5 即严重超期）",
+            help="超期 N 个工作日以上（含 N 个；默认设置下 5 即严重超期）",
         ),
     ] = None,
     waiting_reply: Annotated[

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ledger import metrics
+from ledger import deadlines, metrics
 from ledger.errors import LedgerError
 from ledger.labels import (
     CHANNEL,
@@ -43,7 +43,9 @@ DETAIL_NOTE = (
     "说明：本表列出本期受理的问题和期初结转的问题，内容为统计截止时的状态；联系电话已部分隐去。"
 )
 DETAIL_NOTE_UNMASKED = "说明：本表列出本期受理的问题和期初结转的问题，内容为统计截止时的状态；本表含完整联系电话，请妥善保管。"
-OVERDUE_NOTE = "说明：统计截止时未办结且已过办理时限的问题（含结转），超期天数按工作日计；超期 5 个工作日以上为严重超期。"
+OVERDUE_NOTE = (
+    "说明：统计截止时未办结且已过办理时限的问题（含结转），超期天数按工作日计；{severe_rule}。"
+)
 UNITS_NOTE = "说明：本期受理的问题按统计截止时的承办单位统计；结案率 = (按时办结 + 超时办结) / 派单数；不满意率 = 不满意数 / 评价数。"
 
 
@@ -223,7 +225,7 @@ def subdistrict_book(
         book.discard()
         return None, tally
     detail.note(DETAIL_NOTE_UNMASKED if unmask else DETAIL_NOTE)
-    overdue.note(OVERDUE_NOTE)
+    overdue.note(OVERDUE_NOTE.format(severe_rule=deadlines.severe_rule(ledger)))
 
     summary = book.sheet(
         layouts.SUMMARY,

@@ -48,7 +48,7 @@ def build_board_ledger(ledger: Ledger) -> Ledger:
     5  overdue   市住建局     big, raised Mon 11-02 → 15 working days: Nov 3–6 (4), 9–13 (9),
                             16–20 (14), Mon 23 (15) → due 11-23; late 24, 25, 26 = 3; 60 %
     6  overdue   未交办       raised Mon 11-16 → due Thu 11-19 (17, 18, 19); late Fri 20,
-                            Mon 23, Tue 24, Wed 25, Thu 26 = 5: 超期, not 严重超期 (> 5)
+                            Mon 23, Tue 24, Wed 25, Thu 26 = 5: 严重超期 (5 个工作日以上, ≥ 5)
     7  待分办     —          raised today → due Tue 12-01 (Fri 27, Mon 30, Tue 1): 3 left
     8  待答复     扈师傅维修队 resolved Wed 11-04: waited (11-04, 11-26] = 2 + 5 + 5 + 4 = 16
     9  待答复     住建局      declined Wed 11-25: waited Thu 26 = 1
@@ -129,9 +129,10 @@ def board_ledger(places: Ledger) -> Ledger:
 def test_supervision_levels_by_unit(board_ledger: Ledger) -> None:
     data = board.build(board_ledger, TODAY)
     supervision = data["supervision"]
-    assert numbers(supervision["severe"]) == [1]
-    # 超期 oldest due first: 6 (11-19), 5 (11-23), 2 (11-24).
-    assert numbers(supervision["overdue"]) == [6, 5, 2]
+    # 严重超期 oldest due first: 1 (11-12), 6 (11-19: exactly 5 is 严重超期).
+    assert numbers(supervision["severe"]) == [1, 6]
+    # 超期 oldest due first: 5 (11-23), 2 (11-24).
+    assert numbers(supervision["overdue"]) == [5, 2]
     # 今明到期: 3 due today, 4 due tomorrow after its extension.
     assert numbers(supervision["warning"]) == [3, 4]
     standing = {
@@ -141,19 +142,19 @@ def test_supervision_levels_by_unit(board_ledger: Ledger) -> None:
     }
     assert standing == {
         1: ("severe", 10, 0),
-        6: ("overdue", 5, 0),  # exactly 5 is not yet 严重超期
+        6: ("severe", 5, 0),  # exactly 5 is 严重超期 (以上 includes the number)
         5: ("overdue", 3, 0),
         2: ("overdue", 2, 0),
         3: ("warning", 0, 0),
         4: ("warning", 0, 1),
     }
-    # By unit, most to chase first: 住建局 (1 severe), then 市住建局 (1 overdue + 1 warning),
-    # 扈师傅维修队 (1 overdue), and the unassigned item last on the tie.
+    # By unit, most to chase first: 住建局 (1 severe + 1 warning), the unassigned item 6
+    # (1 severe), then 市住建局 (1 overdue + 1 warning), 扈师傅维修队 (1 overdue).
     assert supervision["by_unit"] == [
         {"unit": "住建局", "severe": 1, "overdue": 0, "warning": 1, "total": 2},
+        {"unit": None, "severe": 1, "overdue": 0, "warning": 0, "total": 1},
         {"unit": "市住建局", "severe": 0, "overdue": 1, "warning": 1, "total": 2},
         {"unit": "扈师傅维修队", "severe": 0, "overdue": 1, "warning": 0, "total": 1},
-        {"unit": None, "severe": 0, "overdue": 1, "warning": 0, "total": 1},
     ]
 
 
@@ -201,8 +202,8 @@ def test_compounds_list_what_is_not_yet_answered(board_ledger: Ledger) -> None:
 
 def test_limit_cuts_lists_but_never_counts(board_ledger: Ledger) -> None:
     data = board.build(board_ledger, TODAY, limit=1)
-    assert numbers(data["supervision"]["overdue"]) == [6]
-    assert data["supervision"]["overdue"]["count"] == 3
+    assert numbers(data["supervision"]["overdue"]) == [5]
+    assert data["supervision"]["overdue"]["count"] == 2
     assert len(data["compounds"]["compounds"]) == 1
     assert data["compounds"]["count"] == 2
 
@@ -210,8 +211,8 @@ def test_limit_cuts_lists_but_never_counts(board_ledger: Ledger) -> None:
 def test_scope_by_community(board_ledger: Ledger) -> None:
     data = board.build(board_ledger, TODAY, community="铁塔寺社区")
     counts = {level: data["supervision"][level]["count"] for level in board.LEVELS}
-    # 铁塔寺社区 holds 1 (severe), 2 and 6 (overdue), 3 and 4 (warning); 5 is in 财工街社区.
-    assert counts == {"severe": 1, "overdue": 2, "warning": 2}
+    # 铁塔寺社区 holds 1 and 6 (severe), 2 (overdue), 3 and 4 (warning); 5 is in 财工街社区.
+    assert counts == {"severe": 2, "overdue": 1, "warning": 2}
     assert data["waiting_reply"]["count"] == 0
     assert data["waiting_rating"]["count"] == 1
 
@@ -253,9 +254,9 @@ def test_today_screen(board_ledger: Ledger, run: Callable[..., Result]) -> None:
     out = ok(result)
     assert result.stderr == ""
     assert "今日督办 · 2026-11-26 星期四" in out
-    assert "严重超期 1 件 · 超期 3 件 · 今明到期 2 件" in out
+    assert "严重超期 2 件 · 超期 2 件 · 今明到期 2 件" in out
     assert "严重超期10工作日" in out
-    assert "超期5工作日" in out
+    assert "严重超期5工作日" in out
     assert "预警 今日到期" in out and "预警 明日到期" in out
     assert "▇▇▇▇▇▇░░░░ 60%" in out  # the big item 5 at 60 %
     assert "（未交办）" in out
@@ -307,7 +308,7 @@ def test_colors_follow_the_levels(board_ledger: Ledger) -> None:
         output.stdout = saved
     text = captured.get()
     assert "\x1b[1;31m严重超期10工作日" in text  # bold red
-    assert "\x1b[31m超期5工作日" in text  # red
+    assert "\x1b[31m超期3工作日" in text  # red
     assert "\x1b[33m预警 今日到期" in text  # yellow
 
 
@@ -378,7 +379,7 @@ def test_due_date_in_2027_is_estimated_not_an_error(
     # A week later, in 2027: late (01-01, 01-08] = Mon 4 … Fri 8 = 5 working days, estimated.
     monkeypatch.setenv("LEDGER_NOW", "2027-01-08T09:00:00")
     data = json.loads(ok(run("today", "--json")))
-    item = data["supervision"]["overdue"]["items"][0]
+    item = data["supervision"]["severe"]["items"][0]  # 5 working days: 严重超期
     assert (item["workdays_overdue"], item["estimated"]) == (5, True)
 
 

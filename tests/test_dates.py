@@ -56,13 +56,13 @@ def test_add_date_through_the_cli(
         ("昨天 21:30", datetime(2026, 11, 25, 21, 30)),
         ("昨天 21：30", datetime(2026, 11, 25, 21, 30)),  # full-width colon
         ("11月20日 8:05", datetime(2026, 11, 20, 8, 5)),
-        # A bare past date is the end of that day, so same-day actions keep their order.
-        ("2026-11-20", datetime(2026, 11, 20, 23, 59, 59)),
-        ("昨天", datetime(2026, 11, 25, 23, 59, 59)),
-        ("今天", NOW),  # today: now
+        # A date without a time is a date: no clock time is invented.
+        ("2026-11-20", date(2026, 11, 20)),
+        ("昨天", date(2026, 11, 25)),
+        ("今天", date(2026, 11, 26)),
     ],
 )
-def test_parse_moment(text: str, expected: datetime) -> None:
+def test_parse_moment(text: str, expected: datetime | date) -> None:
     assert parse_moment(text, NOW) == expected
 
 
@@ -115,9 +115,10 @@ def test_at_accepts_the_same_formats(places: Ledger, run: Callable[..., Result])
     assert run("resolve", "1", "已修复", "--at", "昨天 16:00").exit_code == 0
     assert run("reply", "1", "已告知", "--at", "今天").exit_code == 0
     events = json.loads(run("show", "1", "--json").stdout)["events"]
-    assert [e["at"] for e in events[1:]] == [
+    assert [e["at"] for e in events] == [
+        "2026-11-20",  # --date: a day, not midnight
         "2026-11-20T21:30:00",
-        "2026-11-23T23:59:59",
+        "2026-11-23",  # a day, not 23:59:59
         "2026-11-25T16:00:00",
-        "2026-11-26T09:00:00",
+        "2026-11-26",
     ]

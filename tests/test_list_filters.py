@@ -72,10 +72,11 @@ def due_ledger(places: Ledger) -> Ledger:
     [
         (["--overdue"], [1, 2, 3]),
         (["--overdue-by", "0"], [1, 2, 3]),
-        (["--overdue-by", "1"], [1, 2]),
+        (["--overdue-by", "1"], [1, 2, 3]),  # N 个工作日以上: N itself included
         (["--overdue-by", "4"], [1, 2]),
-        (["--overdue-by", "5"], [1]),  # 严重超期: more than 5
-        (["--overdue-by", "6"], []),
+        (["--overdue-by", "5"], [1, 2]),  # 严重超期: 5 working days or more
+        (["--overdue-by", "6"], [1]),
+        (["--overdue-by", "7"], []),
         (["--due-within", "0"], [4]),
         (["--due-within", "1"], [4, 5, 6]),  # 预警 (今明到期)
         (["--due-within", "2"], [4, 5, 6, 7]),
@@ -91,8 +92,8 @@ def test_due_and_overdue_filters_are_exact_in_working_days(
 def test_filters_combine_with_the_others(due_ledger: Ledger, run: Callable[..., Result]) -> None:
     add_due(due_ledger, "财工街的问题", date(2026, 11, 18))  # 9: late 6, in 铁塔寺社区 too
     items.assign(due_ledger, 9, "扈师傅维修队", at=at("2026-11-20T10:00"))
-    assert listed(run, "--overdue-by", "5") == [1, 9]
-    assert listed(run, "--overdue-by", "5", "--unit", "住建局") == [1]
+    assert listed(run, "--overdue-by", "5") == [1, 2, 9]
+    assert listed(run, "--overdue-by", "5", "--unit", "住建局") == [1, 2]
     assert listed(run, "--overdue-by", "5", "--unit", "扈师傅维修队") == [9]
     assert listed(run, "--due-within", "1", "--community", "财工街社区") == []
     assert listed(run, "--overdue-by", "1", "--status", "raised") == []
@@ -111,10 +112,11 @@ def test_overdue_on_a_weekend_by_zero_working_days(
     due_ledger: Ledger, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Saturday 11-28: item 5 (due Fri 11-27) is past its date but late by 0 working days
-    # ((11-27, 11-28] holds no working day): it is 超期, yet not overdue "by more than 0".
+    # ((11-27, 11-28] holds no working day): it is 超期, yet not overdue by 1 working day.
     monkeypatch.setenv("LEDGER_NOW", "2026-11-28T10:00:00")
     assert listed(run, "--overdue") == [1, 2, 3, 4, 5]
-    assert listed(run, "--overdue-by", "0") == [1, 2, 3, 4]
+    assert listed(run, "--overdue-by", "0") == [1, 2, 3, 4, 5]
+    assert listed(run, "--overdue-by", "1") == [1, 2, 3, 4]
     # Left from Sat 11-28: item 6 (Sun 29) 0, item 7 (Mon 30) 1, item 8 (Tue 12-01) 2.
     assert listed(run, "--due-within", "1") == [6, 7]
 
@@ -133,8 +135,9 @@ def test_saturday_make_up_workday(
     assert listed(run, "--due-within", "2") == [1, 2, 3, 4]
     # On Tuesday 10-13, item 2 (due Sat 10-10) is late Mon 12, Tue 13 = 2.
     monkeypatch.setenv("LEDGER_NOW", "2026-10-13T10:00:00")
-    assert listed(run, "--overdue-by", "1") == [1, 2, 3]  # 1: late Sat, Mon, Tue = 3; 3: 2
-    assert listed(run, "--overdue-by", "2") == [1]
+    # 1: late Sat, Mon, Tue = 3; 3 (due Sun): Mon, Tue = 2; 4 (due Mon): Tue = 1.
+    assert listed(run, "--overdue-by", "2") == [1, 2, 3]
+    assert listed(run, "--overdue-by", "3") == [1]
 
 
 def test_across_2026_into_2027_is_estimated(
@@ -148,7 +151,8 @@ def test_across_2026_into_2027_is_estimated(
     # Item 1 late: Thu 12-31, Fri 01-01, Mon 4 – Fri 8 = 7. Item 2 late: Tue 5 – Fri 8 = 4.
     assert listed(run, "--overdue-by", "5") == [1]
     assert listed(run, "--overdue-by", "3") == [1, 2]
-    assert listed(run, "--overdue-by", "4") == [1]
+    assert listed(run, "--overdue-by", "4") == [1, 2]
+    assert listed(run, "--overdue-by", "5") == [1]
     result = run("list", "--overdue", "--json")
     data = json.loads(result.stdout)
     assert [(i["number"], i["workdays_overdue"], i["estimated"]) for i in data["items"]] == [

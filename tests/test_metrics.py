@@ -111,8 +111,9 @@ def test_june_per_community(june: Ledger) -> None:
 def test_june_per_unit(june: Ledger) -> None:
     tally = tally_of(june, "2026-06")
     rows = {unit.name: unit.as_dict() for unit in tally.unit_rows()}
-    # Units at the cut-off of the items raised in June; units sorted by name, unassigned last.
-    assert list(rows) == ["住建局", "市住建局", "扈师傅维修队", "（未交办）"]
+    # Units at the cut-off of the items raised in June; units sorted by name, then what the
+    # community settled or declined itself, then what was never assigned.
+    assert list(rows) == ["住建局", "市住建局", "扈师傅维修队", "（社区自办）", "（未交办）"]
     # 住建局: 6 (open), 9 (open), 12 (on time, 不满意) → 3 dispatched, 1 on time, 2 open;
     # 结案率 1/3, 按时结案率 1/3, 不满意率 1/1.
     assert rows["住建局"] == pytest.approx(
@@ -137,11 +138,15 @@ def test_june_per_unit(june: Ledger) -> None:
     # 扈师傅维修队: 5 (on time by its latest 办结) and 7 (backdated, on the due day) → 2 of 2.
     assert (rows["扈师傅维修队"]["unit_on_time"], rows["扈师傅维修队"]["unit_late"]) == (2, 0)
     assert rows["扈师傅维修队"]["unsatisfied_rate"] == 0.0  # rated 1 (item 5, 满意), 0 不满意
-    # Never assigned: 4 (on the spot), 8 (declined), 10 (open).
+    # Settled by the community itself: 4 (on the spot, 满意) and 8 (declined, no rating).
+    own = rows["（社区自办）"]
+    assert (own["dispatched"], own["unit_on_time"], own["unit_open"]) == (2, 2, 0)
+    assert (own["rated"], own["unsatisfied"], own["unsatisfied_rate"]) == (1, 0, 0.0)
+    # Never assigned and still open: 10.
     unassigned = rows["（未交办）"]
     assert (unassigned["dispatched"], unassigned["unit_on_time"], unassigned["unit_open"]) == (
-        3,
-        2,
+        1,
+        0,
         1,
     )
     total = tally.unit_total().as_dict()
@@ -184,10 +189,10 @@ def test_june_items_and_overdue(june: Ledger) -> None:
         *[(n, "raised") for n in range(4, 13)],
     ]
     overdue = [(i.number, i.level, i.workdays_overdue) for i in found if i.overdue]
-    # 3: due 06-18, late 06-22…26, 29, 30 = 7 working days (06-19 is 端午) → 严重超期 (> 5).
-    # 6: due 06-23, late 24, 25, 26, 29, 30 = 5 → 超期 (not more than 5).
+    # 3: due 06-18, late 06-22…26, 29, 30 = 7 working days (06-19 is 端午) → 严重超期 (≥ 5).
+    # 6: due 06-23, late 24, 25, 26, 29, 30 = 5 → 严重超期 (5 个工作日以上 includes 5).
     # 9: due 06-25, late 26, 29, 30 = 3 → 超期.
-    assert overdue == [(3, "severe", 7), (6, "overdue", 5), (9, "overdue", 3)]
+    assert overdue == [(3, "severe", 7), (6, "severe", 5), (9, "overdue", 3)]
 
 
 def test_reopened_item_counts_by_its_latest_resolution(june: Ledger) -> None:

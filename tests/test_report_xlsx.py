@@ -155,7 +155,7 @@ def test_overdue_units_categories_meetings(june: Ledger, tmp_path: Path) -> None
     ]  # fmt: skip
     assert [(r[1], r[9], r[10]) for r in overdue[3:6]] == [
         (3, 7, "严重超期"),
-        (6, 5, "超期"),
+        (6, 5, "严重超期"),  # 5 个工作日以上 includes 5
         (9, 3, "超期"),
     ]
     units = book["承办单位"]
@@ -163,7 +163,7 @@ def test_overdue_units_categories_meetings(june: Ledger, tmp_path: Path) -> None
         "承办单位", "派单数", "按时办结", "超时办结", "未办结", "结案率", "按时结案率",
         "评价数", "不满意数", "不满意率",
     ]  # fmt: skip
-    unit_rows = {r[0]: r for r in rows(units)[3:8]}
+    unit_rows = {r[0]: r for r in rows(units)[3:9]}  # 3 units, 社区自办, 未交办, 合计
     assert unit_rows["住建局"][1:5] == [3, 1, 0, 2]  # 6, 9 open; 12 on time
     assert unit_rows["市住建局"][9] == "—"  # no rating: 不满意率 has no denominator
     assert unit_rows["合计"][1] == 9

@@ -90,6 +90,7 @@ class Event:
             "note": self.note,
             "changes": dict(self.changes),
             "withdrawn": self.withdrawn,
+            "target": (self.params or {}).get("target") if self.is_meta else None,
         }
 
 

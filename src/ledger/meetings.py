@@ -14,7 +14,7 @@ from ledger.storage import Ledger, new_uid
 _SELECT = """
 SELECT m.id, m.uid, m.number, m.kind, m.held_on, m.host, m.attendees, m.note,
        c.name AS community, s.name AS subdistrict, p.path AS place_path, m.community_id,
-       m.place_id, (SELECT count(*) FROM items i WHERE i.meeting_id = m.id) AS items
+       m.place_id, (SELECT count(*) FROM items i WHERE i.meeting_id = m.id AND i.status != 'voided') AS items
 FROM meetings m
 JOIN areas c ON c.id = m.community_id
 LEFT JOIN areas s ON s.id = c.parent_id

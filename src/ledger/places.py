@@ -128,7 +128,7 @@ def tree(ledger: Ledger) -> list[dict[str, Any]]:
     places = [dict(zip(keys, row, strict=True)) for row in rows]
     counts: dict[int, int] = dict(
         ledger.conn.execute(
-            "SELECT community_id, count(*) FROM items GROUP BY community_id"
+            "SELECT community_id, count(*) FROM items WHERE status != 'voided' GROUP BY community_id"
         ).fetchall()
     )
     for place in places:

@@ -38,6 +38,7 @@ class ItemFilter:
     since: date | None = None
     until: date | None = None
     include_closed: bool = False
+    include_voided: bool = False  # 已作废 items: only ``list --all`` (and --status 作废) shows them
     limit: int | None = None
     due_within: int | None = None  # open, not overdue, due within N working days
     overdue_by: int | None = None  # open, overdue by N working days or more (N 个工作日以上)
@@ -55,7 +56,9 @@ def where_clause(ledger: Ledger, wanted: ItemFilter, today: date) -> tuple[str, 
         conditions.append(f"i.status IN ({','.join('?' * len(codes))})")
         params += codes
     elif not wanted.include_closed:
-        conditions.append("i.status != 'closed'")
+        conditions.append("i.status NOT IN ('closed', 'voided')")
+    elif not wanted.include_voided:
+        conditions.append("i.status != 'voided'")
     if wanted.community:
         community = places.find(ledger, wanted.community, "community")
         conditions.append("i.community_id = ?")
@@ -203,7 +206,8 @@ def annotate_deadline(ledger: Ledger, item: dict[str, Any], today: date) -> None
 def items_of_meeting(ledger: Ledger, meeting_id: int, today: date) -> list[dict[str, Any]]:
     """The items raised at a meeting, in number order, with their deadline standing."""
     cursor = ledger.conn.execute(
-        ITEM_SELECT + " WHERE i.meeting_id = ? ORDER BY i.number", (meeting_id,)
+        ITEM_SELECT + " WHERE i.meeting_id = ? AND i.status != 'voided' ORDER BY i.number",
+        (meeting_id,),
     )
     rows = [row_to_item(row, cursor.description) for row in cursor.fetchall()]
     for item in rows:

@@ -129,7 +129,7 @@ def list_command(
         int | None,
         typer.Option(
             "--overdue-by",
-            min=1,
+            min=0,
             max=1000,
             help="超期 N 个工作日以上（含 N 个；默认设置下 5 即严重超期）",
         ),
@@ -169,6 +169,7 @@ def list_command(
         since=day(since),
         until=day(until),
         include_closed=all_items,
+        include_voided=all_items,
         limit=limit,
     )
     rows, total = queries.list_items(ledger, wanted, today())
@@ -360,3 +361,62 @@ def edit_command(
         at=moment(at),
     )
     _done(outcome)
+
+
+@commands.command(
+    "void",
+    help=_help(
+        "void",
+        "作废误登记或重复登记的问题，写明理由：作废后不进任何清单、统计和月报，"
+        "办理记录保留；误作废可用 ledger undo 恢复。",
+    ),
+)
+@guarded
+def void_command(
+    number: ItemNumber,
+    reason: Annotated[
+        str, typer.Option("--reason", help="作废理由，如：重复登记，同第 15 号", show_default=False)
+    ],
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    _done(items.void(ledger, number, reason, at=moment(at)))
+
+
+def _withdrawn(outcome: items.Outcome, verb: str) -> None:
+    item, target = outcome.item, outcome.withdrawn or {}
+    when = target.get("at", "").replace("T", " ")[:16]
+    output.say(
+        f"问题 {item['number']}：已{verb}“{ACTION.get(target.get('action', ''), '')}”"
+        f"（{when}），当前状态：{STATUS.label(item['status'])}",
+        "green",
+    )
+    for notice in outcome.notices:
+        output.notice(notice)
+
+
+@commands.command(
+    "undo",
+    help="撤销该问题最近记录的一步操作（交办错单位、记错问题号、评价记错等）："
+    "以一条新记录撤销，原记录保留并标明“已撤销”；多次撤销逐步向前；撤销作废即恢复问题。",
+)
+@guarded
+def undo_command(
+    number: ItemNumber,
+    reason: Annotated[str | None, typer.Option("--reason", help="撤销理由")] = None,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    _withdrawn(items.undo(ledger, number, reason), "撤销")
+
+
+@commands.command("redo", help="恢复最近一次撤销的操作（撤销的撤销），同样记入办理过程。")
+@guarded
+def redo_command(
+    number: ItemNumber,
+    reason: Annotated[str | None, typer.Option("--reason", help="恢复理由")] = None,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    _withdrawn(items.redo(ledger, number, reason), "恢复")

@@ -151,8 +151,15 @@ def item_json(item: dict[str, Any]) -> dict[str, Any]:
     data = {key: item.get(key) for key in ITEM_JSON_FIELDS}
     if "events" in item:
         data["events"] = [
-            {key: event[key] for key in ("uid", "action", "at", "recorded_at", "actor", "note")}
-            | {"changes": event["changes"]}
+            {
+                key: event.get(key)
+                for key in ("uid", "seq", "action", "at", "recorded_at", "actor", "note")
+            }
+            | {
+                "changes": event["changes"],
+                "withdrawn": event.get("withdrawn", False),
+                "target": event.get("target"),
+            }
             for event in item["events"]
         ]
     return data
@@ -293,8 +300,16 @@ def item_detail(item: dict[str, Any], category_labels: dict[str, str]) -> None:
             head.add_row(label, value)
     stdout.print(head)
     timeline = _table("时间", "动作", "记录人", "内容", title="办理过程")
+    by_uid = {event["uid"]: event for event in item["events"]}
     for event in item["events"]:
-        parts = [event["note"]] if event["note"] else []
+        parts = []
+        target = by_uid.get(event.get("target") or "")
+        if target is not None and target.get("target"):  # 恢复: name what the 撤销 withdrew
+            target = by_uid.get(target["target"], target)
+        if target is not None:  # 撤销 / 恢复: say which record it withdraws or restores
+            parts.append(f"{ACTION.get(target['action'], target['action'])}（{_moment(target)}）")
+        if event["note"]:
+            parts.append(event["note"])
         parts += [
             _change_text(key, value, category_labels)
             for key, value in event["changes"].items()
@@ -302,13 +317,17 @@ def item_detail(item: dict[str, Any], category_labels: dict[str, str]) -> None:
             and (event["action"] != "add" or key in ADD_SHOWN)
             and (value is not None or event["action"] == "edit")
         ]
-        timeline.add_row(
-            event["at"].replace("T", " ")[:16],
-            ACTION.get(event["action"], event["action"]),
-            event["actor"],
-            "；".join(parts),
-        )
+        action = ACTION.get(event["action"], event["action"])
+        style = None
+        if event.get("withdrawn"):
+            action, style = f"{action}（已撤销）", "dim strike"
+        timeline.add_row(_moment(event), action, event["actor"], "；".join(parts), style=style)
     stdout.print(timeline)
+
+
+def _moment(event: dict[str, Any]) -> str:
+    """An event's time as the clerk gave it: a date alone, or date and minutes."""
+    return event["at"].replace("T", " ")[:16]
 
 
 # --- places, units, meetings, settings ------------------------------------------------

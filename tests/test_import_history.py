@@ -38,11 +38,11 @@ D = datetime  # a date cell
 
 
 def start(day: str) -> str:
-    return f"2026-03-{day}T00:00:00"
+    """A sheet gives days: the event is stored as that day, with no invented clock time."""
+    return f"2026-03-{day}"
 
 
-def end(day: str) -> str:
-    return f"2026-03-{day}T23:59:59"
+end = start
 
 
 # (状态, 责任单位, 办理情况, 办结日期, 答复日期, 满意度) → status, rating, [(action, at)]

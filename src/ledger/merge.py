@@ -31,6 +31,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from ledger import history
 from ledger.errors import LedgerError, NotALedger
 from ledger.lifecycle import STATE_FIELDS, replay
 from ledger.storage import Ledger, _check_identity
@@ -340,8 +341,20 @@ class _Merger:
                 touched = True
         return touched
 
+    def _translate_params(self, event: dict[str, Any], number: int) -> None:
+        """Ids inside an event's inputs (``params``) become ours too."""
+        if not event.get("params"):
+            return
+        params = json.loads(event["params"])
+        touched = self._translate(params, number)
+        if isinstance(params.get("fields"), dict):
+            touched = self._translate(params["fields"], number) or touched
+        if touched:
+            event["params"] = json.dumps(params, ensure_ascii=False, sort_keys=True)
+
     def _events_of(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
-        events = _dicts(self.source, "SELECT * FROM events ORDER BY item_id, at, id")
+        # In recording order: that order breaks ties between events of the same moment.
+        events = _dicts(self.source, "SELECT * FROM events ORDER BY item_id, id")
         for item_id, group in groupby(events, key=lambda e: e["item_id"]):
             yield item_id, list(group)
 
@@ -362,6 +375,7 @@ class _Merger:
                     event["changes"] = json.dumps(
                         event["parsed"], ensure_ascii=False, sort_keys=True
                     )
+                self._translate_params(event, row["number"])
             known = self.target.execute(
                 "SELECT id, number FROM items WHERE uid = ?", (row["uid"],)
             ).fetchone()
@@ -398,6 +412,7 @@ class _Merger:
         assert new_id is not None
         self.items[source_id] = new_id
         self._insert_events(new_id, events)
+        self._rederive(new_id, number)
         self.report.added["items"] += 1
         self.report.numbers.append((origin_number, number))
 
@@ -426,16 +441,15 @@ class _Merger:
             )
             return
         self._insert_events(item_id, new)
-        history = self.target.execute(
-            "SELECT changes, at FROM events WHERE item_id = ? ORDER BY at, id", (item_id,)
-        ).fetchall()
-        state = replay(changes for changes, _ in history)
-        assignments = ", ".join(f"{name} = ?" for name in (*STATE_FIELDS, "last_event_at"))
-        self.target.execute(
-            f"UPDATE items SET {assignments} WHERE id = ?",
-            [*(state[name] for name in STATE_FIELDS), history[-1][1], item_id],
-        )
+        self._rederive(item_id, number)
         self.report.updated += 1
+
+    def _rederive(self, item_id: int, number: int) -> None:
+        """The item's history in time order and its row as the replay: the one event writer."""
+        try:
+            history.rebuild(self.ledger, item_id)
+        except LedgerError as wrong:
+            raise self._fail(f"中问题 {number} 的办理记录无法按时间顺序成立：{wrong}") from wrong
 
     def _import_keys(self) -> None:
         """Keys of imported spreadsheet rows follow their items, so re-importing adds nothing."""

@@ -936,8 +936,8 @@ _ITEM_SQL = (
     f"INSERT INTO items ({', '.join(_ITEM_COLUMNS)}) VALUES ({', '.join('?' * len(_ITEM_COLUMNS))})"
 )
 _EVENT_SQL = (
-    "INSERT INTO events (uid, item_id, action, at, recorded_at, actor, note, changes) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO events (uid, item_id, action, at, recorded_at, actor, note, changes, seq) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _KEY_SQL = "INSERT INTO import_keys (key, item_id, source, imported_at) VALUES (?, ?, ?, ?)"
 
@@ -957,7 +957,6 @@ def _write(
     changes, field by field, so it equals ``lifecycle.replay`` of its events.
     """
     conn = ledger.conn
-    today = reader.today
     now_text = iso(reader.now)
     actor = ledger.actor
     file_name = reader.source.path.name
@@ -965,11 +964,10 @@ def _write(
     next_uid = _uid_sequence()
     q = encode_basestring  # JSON string quoting, in C
 
-    def start(day: date) -> str:  # a backdated item starts at the beginning of its day
-        return now_text if day == today else f"{day.isoformat()}T00:00:00"  # type: ignore[return-value]
+    def start(day: date) -> str:  # a sheet gives days, not clock times: stored as days
+        return day.isoformat()
 
-    def end(day: date) -> str:  # a backdated action: the end of its day, as --at DATE does
-        return now_text if day == today else f"{day.isoformat()}T23:59:59"  # type: ignore[return-value]
+    end = start
 
     with ledger.transaction():
         first_number = ledger.next_number("items")
@@ -987,10 +985,20 @@ def _write(
         key_rows: list[tuple[Any, ...]] = []
         total = len(records)
         events = 0
+        event_rows: list[tuple[Any, ...]] = []
+        slot = {"item": 0, "seq": 0}
+
+        def add_event(row: tuple[Any, ...]) -> None:
+            # Events come item by item in time order: their position is their count.
+            if row[1] != slot["item"]:
+                slot["item"], slot["seq"] = row[1], 0
+            slot["seq"] += 1
+            event_rows.append((*row, slot["seq"]))
+
         for offset in range(0, total, BATCH):
             item_rows: list[tuple[Any, ...]] = []
-            event_rows: list[tuple[Any, ...]] = []
-            add_event = event_rows.append
+            event_rows.clear()
+
             for position, r in enumerate(records[offset : offset + BATCH], start=offset):
                 item_id = first_id + position
                 raised = r.raised.isoformat()

@@ -376,6 +376,18 @@ def items_as_of(
         )
 
 
+def voided_count(ledger: Ledger, period: Period, scope: Scope) -> int:
+    """Items raised in the period in the scope's communities and voided since (作废): they are
+    in no figure, and the report says how many, so that voiding can be seen."""
+    ids = sorted(scope.community_ids)
+    row = ledger.conn.execute(
+        f"SELECT count(*) FROM items WHERE status = 'voided' AND raised_on BETWEEN ? AND ? "
+        f"AND community_id IN ({','.join('?' * len(ids)) or 'NULL'})",
+        [iso(period.first), iso(period.last), *ids],
+    ).fetchone()
+    return int(row[0])
+
+
 # --- counters -----------------------------------------------------------------------------
 
 

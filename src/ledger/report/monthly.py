@@ -46,7 +46,12 @@ DETAIL_NOTE_UNMASKED = "说明：本表列出本期受理的问题和期初结�
 OVERDUE_NOTE = (
     "说明：统计截止时未办结且已过办理时限的问题（含结转），超期天数按工作日计；{severe_rule}。"
 )
-UNITS_NOTE = "说明：本期受理的问题按统计截止时的承办单位统计；结案率 = (按时办结 + 超时办结) / 派单数；不满意率 = 不满意数 / 评价数。"
+UNITS_NOTE = (
+    "说明：本期受理的问题按统计截止时的承办单位统计，社区自行办结或不予办理的计入“社区自办”；"
+    "评价数、不满意数按居民评价时承办该问题的单位计；"
+    "结案率 = (按时办结 + 超时办结) / 派单数；不满意率 = 不满意数 / 评价数。"
+)
+VOIDED_NOTE = "本期登记后作废（误登、重复登记）{count} 件，不计入以上任何数字。"
 
 
 @dataclass
@@ -233,7 +238,7 @@ def subdistrict_book(
         info,
         {"community": [*community_names, REPORT_TEXT["total"]]},
     )
-    _summary_rows(summary, tally)
+    _summary_rows(summary, tally, metrics.voided_count(ledger, period, scope))
 
     units = book.sheet(
         layouts.UNITS,
@@ -276,13 +281,13 @@ def subdistrict_book(
     return path, tally
 
 
-def _summary_rows(sheet: SheetWriter, tally: Tally) -> None:
+def _summary_rows(sheet: SheetWriter, tally: Tally, voided: int) -> None:
     names = dict(tally.scope.communities)
     for community_id, figures in tally.communities.items():
         sheet.row({"community": names[community_id], **figures.as_dict()})
     total = tally.total
     sheet.row({"community": REPORT_TEXT["total"], **total.as_dict()}, total=True)
-    sheet.note(SUMMARY_NOTE)
+    sheet.note(SUMMARY_NOTE + VOIDED_NOTE.format(count=voided))
     with_items = sum(1 for figures in tally.communities.values() if figures.raised)
     if with_items >= 2:  # a chart of one bar helps nobody
         sheet.bar_chart(

@@ -21,10 +21,10 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
+from ledger import history
 from ledger.dates import iso
 from ledger.errors import LedgerError
 from ledger.importer import headers, reading, rows, table, values
@@ -32,7 +32,7 @@ from ledger.importer.report import BadRow, Report, refusal, write_bad_rows
 from ledger.importer.values import Bad
 from ledger.items import MAX_TITLE
 from ledger.labels import RATING, SCALE, SOURCE, STATUS, UNIT_KIND
-from ledger.lifecycle import EMPTY_STATE, STATE_FIELDS
+from ledger.lifecycle import STATE_FIELDS
 from ledger.storage import Ledger
 
 Progress = Callable[[str, int, int | None], None]
@@ -935,11 +935,40 @@ _ITEM_COLUMNS = ("id", "uid", "number", *STATE_FIELDS, "last_event_at")
 _ITEM_SQL = (
     f"INSERT INTO items ({', '.join(_ITEM_COLUMNS)}) VALUES ({', '.join('?' * len(_ITEM_COLUMNS))})"
 )
-_EVENT_SQL = (
-    "INSERT INTO events (uid, item_id, action, at, recorded_at, actor, note, changes, seq) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
 _KEY_SQL = "INSERT INTO import_keys (key, item_id, source, imported_at) VALUES (?, ?, ?, ?)"
+
+
+def plan_of(r: Record, unit_id: int | None) -> list[history.Planned]:
+    """The history a row tells, as actions on the days the sheet gives (no clock times)."""
+    add = {
+        "title": r.title,
+        "community_id": r.community_id,
+        "place_id": r.place_id,
+        "meeting_id": r.meeting_id,
+        "source": r.source,
+        "category": r.category,
+        "scale": r.scale,
+        "reporter": r.reporter,
+        "phone": r.phone,
+        "raised_on": r.raised.isoformat(),
+        "due_on": r.due.isoformat(),
+    }
+    plan = [history.Planned("add", r.raised, add, r.note)]
+    if r.assigned is not None and unit_id is not None:
+        plan.append(history.Planned("assign", r.assigned, {"unit_id": unit_id}))
+        if r.progress:
+            plan.append(history.Planned("progress", r.assigned, {"text": r.progress}, r.progress))
+    if r.finish is not None and r.finished is not None and r.result is not None:
+        plan.append(history.Planned(r.finish, r.finished, {"text": r.result}, r.result))
+    if r.replied is not None and r.reply_text is not None:
+        params = {"text": r.reply_text, "channel": r.channel}
+        plan.append(history.Planned("reply", r.replied, params, r.reply_text))
+    if r.end is not None and r.closed is not None:
+        if r.end == "rate" and r.rating is not None:
+            plan.append(history.Planned("rate", r.closed, {"rating": r.rating}))
+        else:
+            plan.append(history.Planned("close", r.closed, {}, NO_RATING_NOTE))
+    return plan
 
 
 def _write(
@@ -951,23 +980,13 @@ def _write(
 ) -> None:
     """Everything in one transaction: new units, then items, events and keys in batches.
 
-    Each event's ``changes`` is the JSON ``json.dumps(changes, ensure_ascii=False,
-    sort_keys=True)`` gives (what the core writes), built from a template per action: the
-    general encoder would take a fifth of the import. The item row is the fold of the same
-    changes, field by field, so it equals ``lifecycle.replay`` of its events.
+    Each row's history goes through :func:`history.derive_new_item`, the same replay and
+    effects every action uses, so an imported item obeys the lifecycle like a typed one.
     """
     conn = ledger.conn
     now_text = iso(reader.now)
-    actor = ledger.actor
     file_name = reader.source.path.name
-    state_fields = STATE_FIELDS
     next_uid = _uid_sequence()
-    q = encode_basestring  # JSON string quoting, in C
-
-    def start(day: date) -> str:  # a sheet gives days, not clock times: stored as days
-        return day.isoformat()
-
-    end = start
 
     with ledger.transaction():
         first_number = ledger.next_number("items")
@@ -985,120 +1004,22 @@ def _write(
         key_rows: list[tuple[Any, ...]] = []
         total = len(records)
         events = 0
-        event_rows: list[tuple[Any, ...]] = []
-        slot = {"item": 0, "seq": 0}
-
-        def add_event(row: tuple[Any, ...]) -> None:
-            # Events come item by item in time order: their position is their count.
-            if row[1] != slot["item"]:
-                slot["item"], slot["seq"] = row[1], 0
-            slot["seq"] += 1
-            event_rows.append((*row, slot["seq"]))
-
         for offset in range(0, total, BATCH):
             item_rows: list[tuple[Any, ...]] = []
-            event_rows.clear()
-
+            event_rows: list[tuple[Any, ...]] = []
             for position, r in enumerate(records[offset : offset + BATCH], start=offset):
                 item_id = first_id + position
-                raised = r.raised.isoformat()
-                due = r.due.isoformat()
-                state = dict(EMPTY_STATE)
-                state.update(
-                    title=r.title,
-                    community_id=r.community_id,
-                    place_id=r.place_id,
-                    meeting_id=r.meeting_id,
-                    source=r.source,
-                    category=r.category,
-                    scale=r.scale,
-                    reporter=r.reporter,
-                    phone=r.phone,
-                    status="raised",
-                    raised_on=raised,
-                    due_on=due,
-                )
-                moment = start(r.raised)
-                add_event(
-                    (next_uid(), item_id, "add", moment, now_text, actor, r.note,
-                     f'{{"category": {q(r.category)}, "community_id": {r.community_id}, '
-                     f'"due_on": "{due}", "meeting_id": {_number(r.meeting_id)}, '
-                     f'"phone": {_string(r.phone)}, "place_id": {_number(r.place_id)}, '
-                     f'"raised_on": "{raised}", "reporter": {_string(r.reporter)}, '
-                     f'"scale": {q(r.scale)}, "source": {q(r.source)}, "status": "raised", '
-                     f'"title": {q(r.title)}}}')
-                )  # fmt: skip
-                count = 1
-                if r.assigned is not None and r.unit is not None:
-                    unit_id = unit_ids[r.unit] if isinstance(r.unit, str) else r.unit
-                    day = r.assigned.isoformat()
-                    state["assigned_on"], state["status"], state["unit_id"] = (
-                        day,
-                        "assigned",
-                        unit_id,
-                    )
-                    moment = end(r.assigned)
-                    add_event(
-                        (next_uid(), item_id, "assign", moment, now_text, actor, None,
-                         f'{{"assigned_on": "{day}", "status": "assigned", "unit_id": {unit_id}}}')
-                    )  # fmt: skip
-                    count += 1
-                    if r.progress:
-                        state["last_progress"] = r.progress
-                        add_event(
-                            (next_uid(), item_id, "progress", moment, now_text, actor, r.progress,
-                             f'{{"last_progress": {q(r.progress)}}}')
-                        )  # fmt: skip
-                        count += 1
-                if r.finish is not None and r.finished is not None and r.result is not None:
-                    day = r.finished.isoformat()
-                    status = "declined" if r.finish == "decline" else "resolved"
-                    state["resolved_on"], state["result"], state["status"] = day, r.result, status
-                    moment = end(r.finished)
-                    add_event(
-                        (next_uid(), item_id, r.finish, moment, now_text, actor, r.result,
-                         f'{{"resolved_on": "{day}", "result": {q(r.result)}, '
-                         f'"status": "{status}"}}')
-                    )  # fmt: skip
-                    count += 1
-                if r.replied is not None and r.reply_text is not None:
-                    day = r.replied.isoformat()
-                    state["replied_on"], state["reply_text"] = day, r.reply_text
-                    state["status"] = "replied"
-                    channel = ""
-                    if r.channel:
-                        state["reply_channel"] = r.channel
-                        channel = f'"reply_channel": {q(r.channel)}, '
-                    moment = end(r.replied)
-                    add_event(
-                        (next_uid(), item_id, "reply", moment, now_text, actor, r.reply_text,
-                         f'{{"replied_on": "{day}", {channel}"reply_text": {q(r.reply_text)}, '
-                         '"status": "replied"}')
-                    )  # fmt: skip
-                    count += 1
-                if r.end is not None and r.closed is not None:
-                    day = r.closed.isoformat()
-                    state["closed_on"], state["status"] = day, "closed"
-                    moment = end(r.closed)
-                    if r.end == "rate" and r.rating is not None:
-                        state["rating"] = r.rating
-                        changes = (
-                            f'{{"closed_on": "{day}", "rating": {q(r.rating)}, "status": "closed"}}'
-                        )
-                        note = None
-                    else:
-                        changes = f'{{"closed_on": "{day}", "status": "closed"}}'
-                        note = NO_RATING_NOTE
-                    add_event((next_uid(), item_id, r.end, moment, now_text, actor, note, changes))
-                    count += 1
-                events += count
+                unit_id = unit_ids[r.unit] if isinstance(r.unit, str) else r.unit
+                state, derived = history.derive_new_item(ledger, plan_of(r, unit_id))
+                event_rows += [history.event_row(e, item_id, next_uid()) for e in derived]
+                events += len(derived)
                 item_rows.append(
                     (item_id, next_uid(), first_number + position,
-                     *[state[f] for f in state_fields], moment)
+                     *[state[f] for f in STATE_FIELDS], max(e.at for e in derived))
                 )  # fmt: skip
                 key_rows.append((r.key, item_id, f"{file_name} {r.sheet} 第{r.row}行", now_text))
             conn.executemany(_ITEM_SQL, item_rows)
-            conn.executemany(_EVENT_SQL, event_rows)
+            conn.executemany(history.EVENT_INSERT, event_rows)
             if progress is not None:
                 progress("写入", offset + len(item_rows), total)
         # Keys are hashes, in no order: inserted sorted, the key index grows at its end.
@@ -1109,14 +1030,6 @@ def _write(
     report.written = True
     report.events = events
     report.numbers = (first_number, first_number + total - 1)
-
-
-def _string(value: str | None) -> str:
-    return "null" if value is None else encode_basestring(value)
-
-
-def _number(value: int | None) -> str:
-    return "null" if value is None else str(value)
 
 
 def _drop_indexes(conn: Any, adding: int, existing: int) -> list[str]:

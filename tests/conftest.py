@@ -5,8 +5,14 @@ No test reads the real date: ``LEDGER_NOW`` fixes the clock for the core and the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+# The CLI's Rich consoles fix their width at import when COLUMNS is set then (pytest-xdist's
+# workers start with COLUMNS=80); without it they read COLUMNS on every print, so each test's
+# own setting (fixed_clock below, or a test's monkeypatch) is the one that counts.
+os.environ.pop("COLUMNS", None)
 
 import pytest
 from typer.testing import CliRunner, Result

@@ -297,3 +297,17 @@ def test_no_error_drops_its_cause() -> None:
         if re.search(r"\bfrom None\b", line) and not line.lstrip().startswith("#")
     ]
     assert offenders == []
+
+
+def test_usage_errors_are_translated_in_process(
+    places: Ledger, run: Callable[..., Result], snapshot: Snapshot, db_path: Path
+) -> None:
+    """`run` goes through main(), where Click's English usage errors become Chinese."""
+    places.close()
+    before = snapshot(db_path)
+    assert refused(run("list", "--colour", "红")) == (
+        "错误: 没有选项 --colour（可用：--source）（用 --help 查看用法）"
+    )
+    assert refused(run("show")) == "错误: 缺少参数 问题编号（用 --help 查看用法）"
+    assert refused(run("show", "四")) == "错误: 问题编号 的值“四”不是整数（用 --help 查看用法）"
+    assert snapshot(db_path) == before

@@ -106,7 +106,7 @@ def root(
     traceback: bool = typer.Option(
         False,
         "--traceback",
-        help="出错时在屏幕上显示完整的错误原因（供维护人员排查；也可设环境变量 LEDGER_DEBUG=1）",
+        help="出错时显示完整的错误原因，供维护人员排查（同 LEDGER_DEBUG=1）",
     ),
 ) -> None:
     """问题台账 ledger."""

@@ -5,13 +5,19 @@ No test reads the real date: ``LEDGER_NOW`` fixes the clock for the core and the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+# The CLI's Rich consoles fix their width at import when COLUMNS is set then (pytest-xdist's
+# workers start with COLUMNS=80); without it they read COLUMNS on every print, so each test's
+# own setting (fixed_clock below, or a test's monkeypatch) is the one that counts.
+os.environ.pop("COLUMNS", None)
 
 import pytest
 from typer.testing import CliRunner, Result
 
-from ledger.cli.app import app
+from ledger.cli.app import main
 from ledger.storage import Ledger, open_ledger
 
 FIXED_NOW = "2026-11-26T09:00:00"
@@ -42,15 +48,46 @@ def ledger(db_path: Path) -> Iterator[Ledger]:
     opened.close()
 
 
+def invoke_main(*args: object, input: str | None = None) -> Result:
+    """Run ``ledger ARGS…`` in-process through :func:`ledger.cli.app.main`, the real entry point.
+
+    So usage errors are translated here as for the clerk. stdout and stderr are kept apart;
+    ``exception`` is the SystemExit that ended the run (None for exit code 0), or an error
+    that escaped ``main`` (which the one-line tests then report).
+    """
+    import sys
+
+    runner = CliRunner()
+    exit_code, exception, exc_info = 0, None, None
+    with runner.isolation(input=input) as streams:
+        try:
+            main([str(arg) for arg in args])
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+            exit_code, exception = code, (stop if code else None)
+            exc_info = sys.exc_info() if code else None
+        except Exception as error:  # escaped main(): a bug the test should show
+            exit_code, exception, exc_info = 1, error, sys.exc_info()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            captured = [stream.getvalue() for stream in streams]
+    return Result(
+        runner=runner,
+        stdout_bytes=captured[0],
+        stderr_bytes=captured[1],
+        output_bytes=captured[2],
+        return_value=None,
+        exit_code=exit_code,
+        exception=exception,
+        exc_info=exc_info,  # type: ignore[arg-type]
+    )
+
+
 @pytest.fixture
 def run() -> Callable[..., Result]:
-    """Run ``ledger ARGS…`` in-process; stdout and stderr are kept apart."""
-    runner = CliRunner()
-
-    def invoke(*args: str) -> Result:
-        return runner.invoke(app, [str(a) for a in args])
-
-    return invoke
+    """Run ``ledger ARGS…`` in-process through ``main()``; stdout and stderr are kept apart."""
+    return invoke_main
 
 
 @pytest.fixture

@@ -171,6 +171,7 @@ print(n)
 """
 
 
+@pytest.mark.slow  # a second process writing meanwhile
 def test_backup_while_another_process_writes(filled: Path, tmp_path: Path) -> None:
     """Another process keeps adding and assigning items; every copy is whole and consistent."""
     stop = tmp_path / "stop"

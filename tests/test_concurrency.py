@@ -13,7 +13,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from ledger.storage import Ledger
+
+pytestmark = pytest.mark.slow  # real processes racing on one file (.ci/run runs it)
 
 PER_WORKER = 30
 

@@ -53,6 +53,7 @@ def schema(ledger: Ledger) -> list[tuple[str, str]]:
     ).fetchall()
 
 
+@pytest.mark.slow  # 50,000 rows
 def test_a_problem_at_row_25000_of_50000_writes_nothing(ledger: Ledger, tmp_path: Path) -> None:
     prepare(ledger)
     path = big_csv(tmp_path / "五万行.csv", bad_row=25_000)
@@ -71,6 +72,7 @@ def test_a_problem_at_row_25000_of_50000_writes_nothing(ledger: Ledger, tmp_path
     )
 
 
+@pytest.mark.slow  # 50,000 rows
 def test_a_database_failure_while_writing_item_25000_leaves_nothing(
     ledger: Ledger, tmp_path: Path
 ) -> None:

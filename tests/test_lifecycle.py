@@ -26,7 +26,7 @@ PAIRS = [(status, action) for status in STATUSES for action in ACTIONS]
 
 
 def test_table_is_the_design() -> None:
-    """DESIGN.md §3, typed out by hand: (from, action) → to."""
+    """docs/domain.md's lifecycle table, typed out by hand: (from, action) → to."""
     expected = {
         ("raised", "assign"): "assigned",
         ("assigned", "assign"): "assigned",  # 转办

@@ -378,6 +378,7 @@ def _state(target: Path) -> tuple[int, int, bool]:
         conn.close()
 
 
+@pytest.mark.slow  # kill -9 of a 20,000-item merge
 def test_kill_during_a_large_merge_leaves_nothing_or_everything(
     generated: Path, tmp_path: Path, run: Run
 ) -> None:

@@ -36,14 +36,14 @@ def test_fresh_file_reaches_current_schema(tmp_path: Path) -> None:
         ]
         assert recorded[0][:2] == (1, "001_initial")
         assert {at for _, _, at in recorded} == {"2026-11-26T09:00:00"}  # the fixed clock
-        # DESIGN §6: WAL, synchronous=FULL (2), foreign keys on, a busy timeout.
+        # docs/storage.md: WAL, synchronous=FULL (2), foreign keys on, a busy timeout.
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30000
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         assert {"settings", "categories", "areas", "units", "meetings", "items", "events"} <= tables
-        # The eleven built-in categories of DESIGN §2.
+        # The eleven built-in categories (docs/domain.md).
         assert [row[0] for row in conn.execute("SELECT label FROM categories ORDER BY position")] == [
             "基础设施", "环境卫生", "物业管理", "绿化", "停车", "邻里纠纷",
             "安全隐患", "治安", "政策咨询", "为民代办", "其他",

@@ -143,14 +143,22 @@ def test_read_only_error_on_open_is_not_not_a_ledger(
 ) -> None:
     """The error SQLite gives for a read-only folder, on a real ledger file.
 
-    (Tests run as root here, where permissions cannot produce it, so it is injected on the
-    first read; before the fix it was reported as “不是台账文件”.)
+    (Tests run as root here, where permissions cannot produce it, so a real SQLITE_READONLY
+    error, made by writing through a read-only connection, is raised on the first read;
+    before the fix it was reported as “不是台账文件”.)
     """
     import sqlite3
 
     from ledger import storage
 
     real_connect = storage._connect
+    scratch = sqlite3.connect(":memory:")
+    try:
+        scratch.execute("PRAGMA query_only = ON")
+        scratch.execute("CREATE TABLE t(x)")
+    except sqlite3.OperationalError as error:
+        read_only = error
+    assert read_only.sqlite_errorname == "SQLITE_READONLY"
 
     class ReadOnlyFolder:
         def __init__(self, conn: sqlite3.Connection) -> None:
@@ -158,7 +166,7 @@ def test_read_only_error_on_open_is_not_not_a_ledger(
 
         def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
             if sql.startswith("PRAGMA application_id"):
-                raise sqlite3.OperationalError("attempt to write a readonly database")
+                raise read_only
             return self.conn.execute(sql, *args)
 
     monkeypatch.setattr(storage, "_connect", lambda path: ReadOnlyFolder(real_connect(path)))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ledger.check import CheckReport, check, file_check, summary_counts
 from ledger.errors import LedgerError
-from ledger.storage import APPLICATION_ID, Ledger
+from ledger.storage import APPLICATION_ID, Ledger, sqlite_failure
 
 
 @dataclass
@@ -73,11 +73,11 @@ def backup(ledger: Ledger, dest: Path | None = None, *, quick: bool = False) -> 
         try:
             counts = _copy(ledger.conn, partial)
         except sqlite3.OperationalError as error:
-            if "unable to open" not in str(error) and "readonly" not in str(error):
-                raise  # e.g. locked: mapped by the CLI
+            if sqlite_failure(error) not in ("cantopen", "readonly", "permission"):
+                raise  # e.g. busy or a full disk: mapped by the CLI
             raise LedgerError(
                 f"无法在“{target.parent}”写入备份（没有权限或该位置不可写入）；台账未受影响"
-            ) from None
+            ) from error
         report = _verify(partial, counts, quick)
         _publish(partial, target)
     finally:
@@ -136,11 +136,11 @@ def _publish(partial: Path, target: Path) -> None:
     """Give the verified copy its name without ever replacing an existing file."""
     try:
         os.link(partial, target)  # fails if target exists: no silent overwrite
-    except FileExistsError:
-        raise LedgerError(f"“{target}”已存在，不会覆盖") from None
-    except OSError:
+    except FileExistsError as error:
+        raise LedgerError(f"“{target}”已存在，不会覆盖") from error
+    except OSError as error:
         if target.exists():
-            raise LedgerError(f"“{target}”已存在，不会覆盖") from None
+            raise LedgerError(f"“{target}”已存在，不会覆盖") from error
         os.replace(partial, target)  # file systems without hard links
     with contextlib.suppress(OSError):  # make the new name itself survive a power cut
         folder = os.open(target.parent, os.O_RDONLY)

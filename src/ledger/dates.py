@@ -42,8 +42,8 @@ def parse_date(text: str, today: date) -> date:
         raise LedgerError(f"日期“{text}”超出范围（{MIN_YEAR}–{MAX_YEAR} 年）")
     try:
         return date(year, month, day)
-    except ValueError:
-        raise LedgerError(f"日期“{text}”不存在") from None
+    except ValueError as error:
+        raise LedgerError(f"日期“{text}”不存在") from error
 
 
 def parse_moment(text: str, now: datetime) -> date | datetime:

@@ -1,4 +1,4 @@
-"""Deadlines (办理时限) and supervision levels (督办), in working days (DESIGN.md §4)."""
+"""Deadlines (办理时限) and supervision levels (督办), in working days (docs/domain.md, "Deadlines")."""
 
 from __future__ import annotations
 

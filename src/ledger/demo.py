@@ -83,8 +83,8 @@ def build(path: Path, data_dir: Path | None = None, actor: str = "演示") -> di
     source = folder / "demo.json"
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise LedgerError(f"找不到示例数据“{source}”") from None
+    except FileNotFoundError as error:
+        raise LedgerError(f"找不到示例数据“{source}”") from error
     _prepare(path)
     ledger = open_ledger(path, create=True, actor=actor)
     try:

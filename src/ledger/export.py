@@ -402,8 +402,8 @@ def _read_json(path: Path) -> _Export:
     try:
         with path.open(encoding="utf-8") as f:
             data = json.load(f)
-    except (ValueError, UnicodeDecodeError):
-        raise _not_export(path, "（不是有效的 JSON）") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise _not_export(path, "（不是有效的 JSON）") from error
     if not isinstance(data, dict) or not isinstance(data.get("tables"), dict):
         raise _not_export(path)
     meta = {key: value for key, value in data.items() if key != "tables"}
@@ -440,8 +440,8 @@ def _read_csv(path: Path) -> _Export:
     else:
         try:
             archive = zipfile.ZipFile(path)
-        except zipfile.BadZipFile:
-            raise _not_export(path, "（不是 zip 文件）") from None
+        except zipfile.BadZipFile as error:
+            raise _not_export(path, "（不是 zip 文件）") from error
         members = {info.filename: info for info in archive.infolist()}
 
         def open_text(name: str) -> Any:
@@ -472,8 +472,8 @@ def _read_xlsx(path: Path) -> _Export:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise _not_export(path, "（无法作为 Excel 文件读取）") from None
+    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+        raise _not_export(path, "（无法作为 Excel 文件读取）") from error
     if META not in workbook.sheetnames:
         workbook.close()
         raise _not_export(path, f"（缺少“{META}”工作表）")
@@ -576,7 +576,7 @@ def rebuild(export_path: Path, new_db: Path) -> dict[str, int]:
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
         if isinstance(error, sqlite3.IntegrityError):
-            raise LedgerError(f"导出文件的内容不一致，无法重建：{error}") from None
+            raise LedgerError(f"导出文件的内容不一致，无法重建：{error}") from error
         raise
     finally:
         source.close()

@@ -176,7 +176,7 @@ ACTION = {
     "redo": "恢复",
 }
 
-# Overdue levels (DESIGN.md §4).
+# Overdue levels (docs/domain.md, "Deadlines").
 LEVEL = {"warning": "预警", "overdue": "超期", "severe": "严重超期"}
 
 # Item fields as clerks read them (show, edit messages, reports).
@@ -223,7 +223,7 @@ SETTING = {
 }
 
 
-# --- REPORT: the monthly workbook and ``ledger stats`` (DESIGN.md §5) -------------------
+# --- REPORT: the monthly workbook and ``ledger stats`` (docs/figures.md) -------------------
 
 # Sheet names (≤ 31 characters, no []:*?/\).
 REPORT_SHEET = {

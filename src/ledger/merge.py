@@ -106,8 +106,8 @@ def open_source(path: Path, target: Ledger) -> sqlite3.Connection:
         raise LedgerError(f"“{path}”就是当前台账，不能合并到它自己")
     try:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
-    except sqlite3.Error:
-        raise NotALedger(f"无法打开“{path}”") from None
+    except sqlite3.Error as error:
+        raise NotALedger(f"无法打开“{path}”") from error
     try:
         _check_identity(conn, path)  # not a ledger, or from a newer version: one line
         present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
@@ -141,7 +141,7 @@ def merge(ledger: Ledger, paths: list[Path], *, dry_run: bool = False) -> MergeR
     except sqlite3.IntegrityError as error:
         raise LedgerError(
             f"合并失败，台账未作任何改动：两份台账的记录相互矛盾（{error}）"
-        ) from None
+        ) from error
     finally:
         for _, conn in sources:
             conn.close()

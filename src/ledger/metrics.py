@@ -1,4 +1,4 @@
-"""The monthly figures of DESIGN.md §5, computed as of the period's cut-off.
+"""The monthly figures (defined in docs/figures.md), computed as of the period's cut-off.
 
 A report for a period (one month, or several consecutive months) counts only events whose
 ``at`` is not later than the cut-off — the last instant of the period, or now while the period

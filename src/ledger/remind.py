@@ -308,7 +308,7 @@ def _write_xlsx(notice: Notice, today: date, path: Path) -> None:
 
 
 def _set_text(cell: Any, value: str) -> None:
-    """Write as text, never as a formula (DESIGN.md §8)."""
+    """Write as text, never as a formula (docs/storage.md, "Spreadsheets")."""
     text = _safe_text(value)
     cell.value = text
     cell.data_type = "s"

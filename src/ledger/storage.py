@@ -329,8 +329,8 @@ class Ledger:
         if spec.kind is int:
             try:
                 number = int(value)
-            except ValueError:
-                raise LedgerError(f"{spec.label}应为整数，收到“{value}”") from None
+            except ValueError as error:
+                raise LedgerError(f"{spec.label}应为整数，收到“{value}”") from error
             lowest = 1 if key.endswith("_days") else 0  # a deadline of 0 working days is none
             if number < lowest or number > 1000:
                 raise LedgerError(f"{spec.label}应在 {lowest}–1000 之间，收到 {number}")
@@ -360,6 +360,39 @@ class Ledger:
         self.conn.close()
 
 
+# --- SQLite failures, classified by their error code -----------------------------------------
+
+# SQLite's primary result codes (the low byte of an extended code such as
+# SQLITE_READONLY_DIRECTORY) for failures the clerk can act on. Classifying by code, not by the
+# English message text, keeps a bug whose message happens to contain "locked" or "full" (e.g.
+# "no such table: fulltext") from being reported as a busy or full disk.
+_FAILURES = {
+    sqlite3.SQLITE_BUSY: "busy",  # another connection holds the lock beyond the busy timeout
+    sqlite3.SQLITE_LOCKED: "busy",
+    sqlite3.SQLITE_READONLY: "readonly",  # file, folder or medium cannot be written
+    sqlite3.SQLITE_PERM: "permission",
+    sqlite3.SQLITE_AUTH: "permission",
+    sqlite3.SQLITE_FULL: "full",
+    sqlite3.SQLITE_IOERR: "io",  # the disk or USB stick failed a read or write
+    sqlite3.SQLITE_CANTOPEN: "cantopen",  # no such folder, or no permission to open
+    sqlite3.SQLITE_NOTADB: "notadb",
+    sqlite3.SQLITE_CORRUPT: "corrupt",
+}
+
+
+def sqlite_failure(error: BaseException) -> str | None:
+    """What an SQLite error says about the file or disk, read from its error code.
+
+    One of busy, readonly, permission, full, io, cantopen, notadb, corrupt; None for any other
+    error (a mistake in the program, such as bad SQL or a broken constraint) and for errors
+    raised by Python's sqlite3 module itself, which carry no SQLite code.
+    """
+    code = getattr(error, "sqlite_errorcode", None)
+    if not isinstance(error, sqlite3.Error) or not isinstance(code, int):
+        return None
+    return _FAILURES.get(code & 0xFF)
+
+
 def _connect(path: Path | str) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
@@ -377,8 +410,8 @@ def _check_identity(conn: sqlite3.Connection, path: Path | str) -> None:
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.OperationalError:
         raise  # cannot read it (read-only folder, no permission): not a verdict on the file
-    except sqlite3.DatabaseError:
-        raise NotALedger(f"“{path}”不是台账文件（无法作为 SQLite 数据库读取）") from None
+    except sqlite3.DatabaseError as error:
+        raise NotALedger(f"“{path}”不是台账文件（无法作为 SQLite 数据库读取）") from error
     if app_id == 0 and tables == 0:
         return  # a new, empty file: ours to initialise
     if app_id != APPLICATION_ID:
@@ -431,10 +464,10 @@ def open_ledger(path: Path | str, *, create: bool = False, actor: str | None = N
     if not exists:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError:
+        except OSError as error:
             raise LedgerError(
                 f"无法创建目录“{target.parent}”（同名文件已存在，或没有权限）"
-            ) from None
+            ) from error
     elif target.is_dir():
         raise NotALedger(f"“{target}”是一个文件夹，不是台账文件")
     try:
@@ -444,18 +477,20 @@ def open_ledger(path: Path | str, *, create: bool = False, actor: str | None = N
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
     except sqlite3.DatabaseError as error:
-        if "not a database" in str(error) or "malformed" in str(error):
-            raise NotALedger(f"“{target}”不是台账文件（无法作为 SQLite 数据库读取）") from None
-        text = str(error)
-        if "readonly" in text or "read-only" in text:
+        failure = sqlite_failure(error)
+        if failure in ("notadb", "corrupt"):
+            raise NotALedger(f"“{target}”不是台账文件（无法作为 SQLite 数据库读取）") from error
+        if failure == "readonly":
             # WAL needs its -shm/-wal files beside the ledger, even just to read it
             raise LedgerError(
                 f"无法打开台账文件“{target}”：文件或其所在文件夹是只读的，"
                 "请把台账复制到可写入的文件夹"
-            ) from None
-        if "unable to open" in text:
-            raise LedgerError(f"无法打开台账文件“{target}”：没有权限或路径无效") from None
-        raise LedgerError(f"无法打开台账文件“{target}”（SQLite：{error}）") from None
+            ) from error
+        if failure in ("cantopen", "permission"):
+            raise LedgerError(f"无法打开台账文件“{target}”：没有权限或路径无效") from error
+        if failure in ("busy", "full", "io"):
+            raise  # not about this file's identity: the CLI names the cause
+        raise LedgerError(f"无法打开台账文件“{target}”（SQLite：{error}）") from error
     ledger = Ledger(conn, target, actor or current_actor())
     if _schema_version(conn) < SCHEMA_VERSION:  # up to date: no write lock taken on open
         migrate(ledger.db)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib.util
 import sys
 import types
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
 import typer
 
@@ -14,7 +15,7 @@ from ledger.cli import admin, daily, demo, items, meetings, output, places, unit
 from ledger.cli import importer as importer_cli
 from ledger.cli import maintenance as maintenance_cli
 from ledger.cli import report as report_cli
-from ledger.cli.errors import usage_message
+from ledger.cli.errors import fail, request_traceback, usage_message
 
 app = typer.Typer(
     name="ledger",
@@ -102,21 +103,35 @@ def root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="显示版本"
     ),
+    traceback: bool = typer.Option(
+        False,
+        "--traceback",
+        help="出错时显示完整的错误原因，供维护人员排查（同 LEDGER_DEBUG=1）",
+    ),
 ) -> None:
     """问题台账 ledger."""
+    request_traceback(traceback)
 
 
-def main() -> None:
-    """Entry point: runs the app; usage errors are shown in Chinese with exit code 1."""
+def main(args: Sequence[str] | None = None) -> NoReturn:
+    """Entry point: runs the app (``args`` default to the command line).
+
+    Usage errors are shown in Chinese with exit code 1; any other failure that reaches here
+    goes through :func:`ledger.cli.errors.fail` (one Chinese line, details kept).
+    """
+    request_traceback(False)
     try:
-        result = app(standalone_mode=False)
+        result = app(args=args, prog_name="ledger", standalone_mode=False)
     except typer.Abort:
         output.error("已取消")
         sys.exit(1)
     except Exception as error:  # Click's usage errors carry format_message and exit_code
         format_message = getattr(error, "format_message", None)
         if format_message is None or not hasattr(error, "exit_code"):
-            raise
+            try:
+                fail(error)
+            except typer.Exit as stop:
+                sys.exit(stop.exit_code)
         if type(error).__name__ == "NoArgsIsHelpError":  # `ledger area`: help shown, no error
             sys.exit(0)
         output.error(usage_message(format_message()) + "（用 --help 查看用法）")

@@ -1,20 +1,62 @@
-"""The one place that turns failures into ``错误: …`` on stderr and exit code 1."""
+"""The one place that turns failures into ``错误: …`` on stderr and exit code 1.
+
+An expected failure (a :class:`~ledger.errors.LedgerError`, a busy or full disk, a file that
+cannot be written) becomes one Chinese line. Anything else is a mistake in the program: the
+clerk still gets one Chinese line, and the details go to a file whose path that line names.
+The cause of every failure is kept (``raise … from error``); ``LEDGER_DEBUG=1`` or the root
+option ``--traceback`` prints it in full on stderr, for whoever maintains the installation.
+"""
 
 from __future__ import annotations
 
 import errno
 import functools
+import os
+import platform
 import re
-import sqlite3
+import sys
+import tempfile
+import traceback
 from collections.abc import Callable
-from typing import Any, TypeVar
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
 
 import typer
 
+from ledger import __version__
 from ledger.cli import output
 from ledger.errors import LedgerError
+from ledger.storage import DB_VARIABLE, sqlite_failure
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+DEBUG_VARIABLE = "LEDGER_DEBUG"
+_traceback_requested = False  # set by the root --traceback option, for one run of main()
+
+
+def request_traceback(wanted: bool) -> None:
+    """Show the full cause of a failure in this run (the root ``--traceback`` option)."""
+    global _traceback_requested
+    _traceback_requested = wanted
+
+
+def debugging() -> bool:
+    """True when failures should show their full cause: ``--traceback`` or LEDGER_DEBUG."""
+    return _traceback_requested or os.environ.get(DEBUG_VARIABLE, "").strip() not in ("", "0")
+
+
+# What SQLite's error codes (see storage.sqlite_failure) mean for the clerk.
+_SQLITE_MESSAGES = {
+    "busy": "台账文件正被其他程序长时间占用，请稍后再试",
+    "readonly": "台账文件是只读的，无法写入",
+    "permission": "没有权限访问台账文件",
+    "full": "磁盘已满，本次操作未保存",
+    "io": "读写台账文件出错（磁盘或 U 盘可能有问题），本次操作未保存",
+    "cantopen": "无法打开台账文件：没有权限或路径无效",
+    "notadb": "台账文件已损坏或不是台账文件",
+    "corrupt": "台账文件已损坏或不是台账文件",
+}
 
 
 def message_for(error: BaseException) -> str | None:
@@ -23,17 +65,9 @@ def message_for(error: BaseException) -> str | None:
         return str(error)
     if isinstance(error, OverflowError):  # e.g. `show 99999999999999999999`: SQLite ints are 64-bit
         return "数字过大，超出台账能处理的范围"
-    if isinstance(error, sqlite3.OperationalError):
-        text = str(error)
-        if "locked" in text or "busy" in text:
-            return "台账文件正被其他程序长时间占用，请稍后再试"
-        if "readonly" in text or "read-only" in text:
-            return "台账文件是只读的，无法写入"
-        if "disk" in text or "full" in text:
-            return "磁盘已满或无法写入，本次操作未保存"
-        return None
-    if isinstance(error, sqlite3.DatabaseError):
-        return "台账文件已损坏或不是台账文件"
+    failure = sqlite_failure(error)
+    if failure is not None:
+        return _SQLITE_MESSAGES[failure]
     if isinstance(error, PermissionError):
         return f"没有权限访问“{error.filename}”"
     if isinstance(error, IsADirectoryError):
@@ -60,8 +94,28 @@ _OS_REASONS = {
 }
 
 
+def fail(error: BaseException) -> NoReturn:
+    """End the command for ``error``: one Chinese line on stderr and exit code 1.
+
+    With ``--traceback`` or LEDGER_DEBUG the full cause chain is printed first. An unexpected
+    error is also written to a file, whose path the line gives.
+    """
+    message = message_for(error)
+    if debugging():
+        traceback.print_exception(error, file=sys.stderr)
+        sys.stderr.flush()
+    if message is None:
+        written = write_details(error)
+        if written is None:
+            message = f"程序内部出错，详细信息未能写入文件（设置环境变量 {DEBUG_VARIABLE}=1 后重试可显示）"
+        else:
+            message = f"程序内部出错，详细信息已写入“{written}”，请把该文件交给维护人员"
+    output.error(message)
+    raise typer.Exit(1) from error
+
+
 def guarded(function: F) -> F:
-    """Run a command; expected failures become one Chinese line and exit code 1."""
+    """Run a command; any failure becomes one Chinese line and exit code 1 (see :func:`fail`)."""
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -70,13 +124,54 @@ def guarded(function: F) -> F:
         except (typer.Exit, typer.Abort):
             raise
         except Exception as error:
-            message = message_for(error)
-            if message is None:
-                raise
-            output.error(message)
-            raise typer.Exit(1) from None
+            fail(error)
 
     return wrapper  # type: ignore[return-value]
+
+
+# --- the details of an unexpected error --------------------------------------------------
+
+
+def details_folders() -> list[Path]:
+    """Where the details of an unexpected error may be written, in order of preference.
+
+    The user's log folder (platformdirs), then the folder of the ledger named by LEDGER_DB,
+    then the system's temporary folder.
+    """
+    import platformdirs
+
+    folders = [Path(platformdirs.user_log_dir("ledger", appauthor=False))]
+    configured = os.environ.get(DB_VARIABLE)
+    if configured:
+        folders.append(Path(configured).expanduser().parent)
+    folders.append(Path(tempfile.gettempdir()))
+    return folders
+
+
+def write_details(error: BaseException) -> Path | None:
+    """Write the error, its causes and where it happened to a new file; None if none could be."""
+    moment = datetime.now()  # the real time, not LEDGER_NOW: this is for maintainers
+    text = "".join(
+        [
+            f"ledger {__version__} 出错记录\n",
+            f"time: {moment.isoformat(timespec='seconds')}\n",
+            f"command: {' '.join(sys.argv)}\n",
+            f"python: {sys.version.split()[0]} ({platform.platform()})\n\n",
+            *traceback.format_exception(error),
+        ]
+    )
+    for folder in details_folders():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(  # a new file: never overwrites an earlier record
+                prefix=f"ledger-error-{moment:%Y%m%d-%H%M%S}-", suffix=".txt", dir=folder
+            )
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(text)
+            return Path(name)
+        except OSError:
+            continue
+    return None
 
 
 # Click's own usage messages, in Chinese.

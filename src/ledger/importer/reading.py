@@ -133,8 +133,8 @@ def _open_xlsx(path: Path) -> Source:
     try:
         archive = zipfile.ZipFile(path)
         members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise LedgerError(f"“{name}”已损坏，无法作为 .xlsx 读取") from None
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise LedgerError(f"“{name}”已损坏，无法作为 .xlsx 读取") from error
     names = {member.filename for member in members}
     try:
         if "xl/workbook.xml" not in names:
@@ -153,7 +153,7 @@ def _open_xlsx(path: Path) -> Source:
     except LedgerError:
         raise
     except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise unreadable(name, error) from None
+        raise unreadable(name, error) from error
     sheets: list[Sheet] = []
     hidden: list[str] = []
     for worksheet in workbook.worksheets:
@@ -229,7 +229,7 @@ def _xlsx_sheet(workbook: Any, worksheet: Any, file_name: str) -> Sheet:
         except LedgerError:
             raise
         except Exception as error:
-            raise unreadable(file_name, error) from None
+            raise unreadable(file_name, error) from error
 
     return Sheet(worksheet.title, rows, total, _merges(workbook, worksheet))
 
@@ -430,7 +430,7 @@ def _open_csv(path: Path) -> Source:
             for number, record in enumerate(reader, start=1):
                 yield number, tuple(record)
         except csv.Error as error:
-            raise LedgerError(f"“{name}”第 {reader.line_num} 行格式有误：{error}") from None
+            raise LedgerError(f"“{name}”第 {reader.line_num} 行格式有误：{error}") from error
 
     total = text.count("\n") + 1
     return Source(path, "csv", [Sheet(path.stem, rows, total)])

@@ -120,8 +120,8 @@ def _from_number(value: float, epoch: datetime | None) -> date:
 def _make(raw: str, year: int, month: int, day: int) -> date:
     try:
         found = date(year, month, day)
-    except ValueError:
-        raise Bad(f"日期“{raw}”不存在") from None
+    except ValueError as error:
+        raise Bad(f"日期“{raw}”不存在") from error
     return _in_range(found, raw)
 
 
@@ -221,17 +221,17 @@ def parse_phone(value: Any) -> tuple[str | None, bool]:
             )
         try:
             return _digits(str(int(Decimal(cleaned))))
-        except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-            raise Bad(f"“{raw}”不是有效的电话号码") from None
+        except InvalidOperation as error:  # pragma: no cover - the pattern admits only numbers
+            raise Bad(f"“{raw}”不是有效的电话号码") from error
     try:
         return _digits(cleaned)
-    except Bad:
+    except Bad as error:
         first = _SEPARATORS.split(cleaned)[0].strip()
         if first and first != cleaned:
             return _digits(first)
         raise Bad(
             f"“{raw}”不是有效的电话号码（手机 11 位，如 13812345678；座机如 0537-1234567）"
-        ) from None
+        ) from error
 
 
 def _digits(candidate: str) -> tuple[str, bool]:

@@ -70,8 +70,8 @@ def prepare_folder(folder: Path) -> Path:
         raise LedgerError(f"输出位置“{folder}”是一个文件，不是文件夹")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        raise LedgerError(f"无法创建输出文件夹“{folder}”（没有权限或该位置不可写入）") from None
+    except OSError as error:
+        raise LedgerError(f"无法创建输出文件夹“{folder}”（没有权限或该位置不可写入）") from error
     if not os.access(folder, os.W_OK | os.X_OK):
         raise LedgerError(f"输出文件夹“{folder}”不可写入")
     return folder

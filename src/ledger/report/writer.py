@@ -5,7 +5,7 @@ with the number of rows. Styles are registered once per column (with their index
 and shared by that column's cells, instead of being set attribute by attribute on every cell;
 and values are typed here rather than guessed per cell.
 
-Safety (DESIGN.md §8): every string is written as a text cell — never a formula — and a string
+Safety (docs/storage.md, "Spreadsheets"): every string is written as a text cell — never a formula — and a string
 that would look like one (= + - @ after NFKC, or a leading tab/CR) also gets ``quotePrefix``;
 control characters Excel refuses are removed; text is capped at 32,767 characters. The book is
 saved under a temporary name in the target folder and renamed, so a crash never leaves a

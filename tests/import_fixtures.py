@@ -88,7 +88,7 @@ def history(ledger: Ledger, number: int) -> list[tuple[str, str, dict[str, Any]]
     """An item's events as (action, at, changes), oldest first."""
     rows = ledger.conn.execute(
         "SELECT e.action, e.at, e.changes FROM events e JOIN items i ON i.id = e.item_id "
-        "WHERE i.number = ? ORDER BY e.at, e.id",
+        "WHERE i.number = ? ORDER BY e.seq, e.id",
         (number,),
     ).fetchall()
     return [(action, at, json.loads(changes)) for action, at, changes in rows]
@@ -113,7 +113,9 @@ def assert_rows_replay(ledger: Ledger) -> int:
         changes = [
             c[0]
             for c in ledger.conn.execute(
-                "SELECT changes FROM events WHERE item_id = ? ORDER BY at, id", (item_id,)
+                "SELECT changes FROM events WHERE item_id = ? AND withdrawn = 0 "
+                "AND action NOT IN ('undo', 'redo') ORDER BY seq",
+                (item_id,),
             )
         ]
         for text in changes:
@@ -121,7 +123,9 @@ def assert_rows_replay(ledger: Ledger) -> int:
         state = replay(changes)
         assert {f: row[f] for f in STATE_FIELDS} == state, row["number"]
         last = ledger.conn.execute(
-            "SELECT max(at) FROM events WHERE item_id = ?", (item_id,)
+            "SELECT max(at) FROM events WHERE item_id = ? AND withdrawn = 0 "
+            "AND action NOT IN ('undo', 'redo')",
+            (item_id,),
         ).fetchone()[0]
         assert row["last_event_at"] == last
         checked += 1

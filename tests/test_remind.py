@@ -218,7 +218,7 @@ def test_history_replays_to_the_item_row(
         changes = [
             r[0]
             for r in board_ledger.conn.execute(
-                "SELECT changes FROM events WHERE item_id = ? ORDER BY at, id", (row["id"],)
+                "SELECT changes FROM events WHERE item_id = ? ORDER BY seq", (row["id"],)
             )
         ]
         state = lifecycle.replay(changes)

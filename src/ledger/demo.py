@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger import categories, items, meetings, places, units
-from ledger.dates import END_OF_DAY, iso
+from ledger.dates import iso
 from ledger.errors import LedgerError
 from ledger.storage import Ledger, open_ledger
 
@@ -31,14 +31,15 @@ def sample_data_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "sample_data"
 
 
-def _moment(text: str) -> datetime:
+def _moment(text: str) -> date | datetime:
+    """A scripted moment: a date-time, or a bare date (no clock time invented)."""
     if "T" in text or " " in text:
         return datetime.fromisoformat(text.replace(" ", "T"))
-    return datetime.combine(date.fromisoformat(text), END_OF_DAY)
+    return date.fromisoformat(text)
 
 
 # One entry per scripted action: [action, date, *arguments] → the core call.
-STEPS: dict[str, Callable[[Ledger, int, datetime, list[Any]], items.Outcome]] = {
+STEPS: dict[str, Callable[[Ledger, int, date | datetime, list[Any]], items.Outcome]] = {
     "assign": lambda lg, n, at, a: items.assign(
         lg, n, a[0], at=at, note=a[1] if len(a) > 1 else None
     ),
@@ -56,6 +57,8 @@ STEPS: dict[str, Callable[[Ledger, int, datetime, list[Any]], items.Outcome]] = 
         lg, n, a[0], close=bool(a[1]) if len(a) > 1 else False, at=at
     ),
     "close": lambda lg, n, at, a: items.close(lg, n, a[0], at=at),
+    "void": lambda lg, n, at, a: items.void(lg, n, a[0], at=at),
+    "undo": lambda lg, n, at, a: items.undo(lg, n, a[0]),  # a correction happens now
 }
 
 

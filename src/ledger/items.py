@@ -326,35 +326,40 @@ def undo(ledger: Ledger, number: int, reason: str | None = None) -> Outcome:
     The withdrawn event stays in the history, marked; replay and every report skip it.
     Several undos walk back further; :func:`redo` withdraws the latest undo.
     """
-    text = _text(reason, "撤销理由", required=False) or None
-    with ledger.transaction():
-        item_id, _ = history.item_id_of(ledger, number)
-        target = history.undo_target(history.load(ledger, item_id))
-        try:
-            event = history.record(ledger, item_id, UNDO, None, {"target": target.uid}, text)
-        except LedgerError as refused:
-            raise LedgerError(
-                f"不能撤销问题 {number} 的“{ACTION[target.action]}”：{refused}"
-            ) from refused
-    outcome = Outcome(get(ledger, number), event.as_json(), _calendar_notices(ledger))
-    outcome.withdrawn = target.as_json()
-    return outcome
+
+    def pick(events: list[history.Event]) -> tuple[history.Event, history.Event]:
+        target = history.undo_target(events)
+        return target, target
+
+    return _correct(ledger, number, UNDO, pick, reason)
 
 
 def redo(ledger: Ledger, number: int, reason: str | None = None) -> Outcome:
     """恢复: withdraw the latest 撤销, so the action it withdrew is in force again."""
-    text = _text(reason, "恢复理由", required=False) or None
+    return _correct(ledger, number, REDO, history.redo_target, reason)
+
+
+def _correct(
+    ledger: Ledger,
+    number: int,
+    action: str,
+    pick: Callable[[list[history.Event]], tuple[history.Event, history.Event]],
+    reason: str | None,
+) -> Outcome:
+    """Record an 撤销/恢复 of the event ``pick`` chooses (what it withdraws, what that undid)."""
+    verb = ACTION[action]
+    text = _text(reason, f"{verb}理由", required=False) or None
     with ledger.transaction():
         item_id, _ = history.item_id_of(ledger, number)
-        undo_event, target = history.redo_target(history.load(ledger, item_id))
+        withdrawn, affected = pick(history.load(ledger, item_id))
         try:
-            event = history.record(ledger, item_id, REDO, None, {"target": undo_event.uid}, text)
+            event = history.record(ledger, item_id, action, None, {"target": withdrawn.uid}, text)
         except LedgerError as refused:
             raise LedgerError(
-                f"不能恢复问题 {number} 的“{ACTION[target.action]}”：{refused}"
+                f"不能{verb}问题 {number} 的“{ACTION[affected.action]}”：{refused}"
             ) from refused
     outcome = Outcome(get(ledger, number), event.as_json(), _calendar_notices(ledger))
-    outcome.withdrawn = target.as_json()
+    outcome.withdrawn = affected.as_json()
     return outcome
 
 

@@ -35,6 +35,7 @@ from ledger.labels import ACTION, STATUS
 from ledger.lifecycle import (
     EMPTY_STATE,
     META_ACTIONS,
+    OPEN_STATUSES,
     REDO,
     RULE_BY_ACTION,
     STATE_FIELDS,
@@ -280,8 +281,10 @@ def _close(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict
 def _edit(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
     changes = dict(p["fields"])
     scale = changes.get("scale")
-    if scale and scale != state["scale"] and not ctx.due_by_hand and ctx.due_basis:
-        # The deadline follows the scale, as add/escalate set it, unless set by hand.
+    still_open = state["status"] in OPEN_STATUSES
+    if scale and scale != state["scale"] and still_open and not ctx.due_by_hand and ctx.due_basis:
+        # The deadline follows the scale, as add/escalate set it, unless set by hand; once
+        # 办结, the deadline it was judged by stays.
         changes["due_on"] = iso(deadlines.default_due(ledger, to_date(ctx.due_basis), scale))  # type: ignore[arg-type]
     return changes
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,13 +26,14 @@ from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
+from ledger import meetings
 from ledger.dates import iso
 from ledger.errors import LedgerError
-from ledger.importer import headers, reading, rows, table, values
+from ledger.importer import headers, minutes, reading, rows, status, table, values
 from ledger.importer.report import BadRow, Report, refusal, write_bad_rows
 from ledger.importer.values import Bad
 from ledger.items import MAX_TITLE
-from ledger.labels import RATING, SCALE, SOURCE, STATUS, UNIT_KIND
+from ledger.labels import SCALE, SOURCE, UNIT_KIND
 from ledger.lifecycle import EMPTY_STATE, STATE_FIELDS
 from ledger.storage import Ledger
 
@@ -40,11 +42,7 @@ Progress = Callable[[str, int, int | None], None]
 BATCH = 2000
 BULK_ROWS = 5000  # from this many new items on, indexes are rebuilt rather than grown
 PREVIEW_ROWS = 10
-_STAGE = {"raised": 0, "assigned": 1, "resolved": 2, "declined": 2, "replied": 3, "closed": 4}
-_STAGE_DATES = ("raised_on", "assigned_on", "resolved_on", "replied_on", "rated_on")
-NO_RESULT = "（原台账未填写办理结果）"
-NO_REASON = "（原台账未填写不予办理理由）"
-NO_REPLY = "（原台账未填写答复内容）"
+_STAGE_DATES = status.STAGE_DATES
 NO_RATING_NOTE = "原台账已归档，未记录评价"
 
 
@@ -82,67 +80,21 @@ class Record:
     status: str
     flags: int = 0  # PHONE_REPAIRED, and 1 << stage for each step dated from a neighbour
     place_note: str | None = None  # a 小区/楼栋 the area tree does not have
+    rule: str = "nothing"  # how the status was decided (status.RULES)
+    rating_note: str | None = None  # the rest of the rating cell (不满意，仍在滴水 → 仍在滴水)
+    reopen_due: date | None = None  # rated 不满意 and sent back for 重办: the new due date
+    meeting: minutes.Meeting | None = None  # the meeting block the row sits in
 
 
 PHONE_REPAIRED = 1
-_STATUS_AT = ("raised", "assigned", "resolved", "replied", "closed")
-_STATUS_CHOICES = "待分办、办理中、已办结、不予办理、已回复、已归档、满意 等"
 _CHANNELS = "当面、电话、微信、会议通报"
-_SOURCES, _SCALES, _RATINGS = SOURCE.describe(), SCALE.describe(), RATING.describe()
+_SOURCES, _SCALES = SOURCE.describe(), SCALE.describe()
 _MISSING = object()
+_PENDING: Any = object()  # a row waiting for the year of the file's other rows
 
 
 class _Message(str):
     """A cached refusal (a word already found unknown)."""
-
-
-@dataclass(slots=True)
-class _Plan:
-    """The steps a row's item went through, from its status and dated columns."""
-
-    stage: int
-    status: str
-    unit: int | str | None
-    assigned: date | None
-    progress: str | None
-    finish: str | None
-    finished: date | None
-    result: str | None
-    replied: date | None
-    reply_text: str | None
-    end: str | None
-    closed: date | None
-    rating: str | None
-    filled: int  # 1 << stage for each step whose date came from a neighbouring step
-
-    def record(
-        self,
-        sheet: str,
-        row: int,
-        key: str,
-        title: str,
-        community_id: int,
-        place_id: int | None,
-        meeting_id: int | None,
-        source: str,
-        category: str,
-        scale: str,
-        reporter: str | None,
-        phone: str | None,
-        raised: date,
-        due: date,
-        channel: str | None,
-        note: str,
-        flags: int,
-        place_note: str | None,
-    ) -> Record:
-        return Record(
-            sheet, row, key, title, community_id, place_id, meeting_id, source, category,
-            scale, reporter, phone, self.unit, raised, due, self.assigned, self.progress,
-            self.finish, self.finished, self.result, self.replied, self.reply_text,
-            channel if self.replied else None, self.end, self.closed, self.rating, note,
-            self.status, flags | self.filled, place_note,
-        )  # fmt: skip
 
 
 def _clean(value: Any) -> str | None:
@@ -283,6 +235,9 @@ class _ItemReader:
         self.default_community: int | None = None
         self.default_note: str | None = None
         self.sheet_community: dict[str, int] = {}  # from a sheet's title, when it has no column
+        self.sheet_source: dict[str, str] = {}  # from a sheet's or book's title
+        self.meetings_read: list[minutes.Meeting] = []
+        self.years: set[int] = set()  # of the file's dates written with a year
         self.absent_columns: set[str] = set()  # dated columns some sheet does not have
         self._asked_community = False
         if community:
@@ -410,8 +365,15 @@ class _ItemReader:
         explicit: bool,
         progress: Progress | None,
     ) -> list[Record]:
-        records: list[Record] = []
+        """Every data row of every sheet as a record (bad rows go to the report).
+
+        A row whose dates lack a year that neither the row nor the sheet's title gives waits
+        until the whole file is read: then the one year of the file's other rows is used,
+        or the row is reported (never this year by default).
+        """
+        records: list[Record | None] = []
         append = records.append
+        pending: list[tuple[int, Callable[..., Any], int, reading.Row, Any]] = []
         for layout, data in table.tables(
             self.source,
             sheets,
@@ -424,14 +386,93 @@ class _ItemReader:
             progress=progress,
         ):
             parse = self._parser(layout, layout.sheet, report)
+            meeting = self._title_meeting(layout)
             for number, row in data:
-                record = parse(number, row)
-                if record is not None:
-                    append(record)
-        return records
+                if type(row) is rows.Mark:
+                    meeting = self._meeting_line(layout, number, row, report)
+                    continue
+                record = parse(number, row, meeting)
+                if record is _PENDING:
+                    pending.append((len(records), parse, number, row, meeting))
+                    append(None)
+                elif record is not None:
+                    append(record)  # type: ignore[arg-type]
+        if pending or self.meetings_read:
+            years = sorted(self.years)
+            year = years[0] if len(years) == 1 else None
+            for meeting in self.meetings_read:
+                self._meeting_year(meeting, year, years, report)
+            for index, parse, number, row, meeting in pending:
+                records[index] = parse(number, row, meeting, year, years)
+        return [r for r in records if r is not None]
+
+    def _title_meeting(self, layout: rows.Layout) -> minutes.Meeting | None:
+        """A meeting named in the lines above the header (the minutes of one meeting)."""
+        for text in layout.context[: len(layout.context) - 2]:  # not the sheet or file name
+            try:
+                found = minutes.read_line(
+                    text, layout.sheet, None, today=self.today, year_hint=layout.year_hint
+                )
+            except Bad:
+                continue
+            if found is not None and found.held is not None:
+                self.meetings_read.append(found)
+                return found
+        return None
+
+    def _meeting_line(
+        self, layout: rows.Layout, number: int, row: reading.Row, report: Report
+    ) -> minutes.Meeting | None:
+        """The meeting a marked line starts (None, reported, when it cannot be read)."""
+        text = minutes.line_text(row) or ""
+        problem = None
+        try:
+            found = minutes.read_line(
+                text, layout.sheet, number, today=self.today, year_hint=layout.year_hint
+            )
+        except Bad as error:
+            found, problem = None, str(error)
+        if found is not None and found.held is None:
+            problem = "会议行没有写日期（如“6月3日 每周夜话 主持人：李建忠 参会23人”）"
+        elif isinstance(found.held if found else None, date) and found.held > self.today:  # type: ignore[union-attr, operator]
+            problem = f"会议日期 {found.held} 晚于今天（{self.today}）"  # type: ignore[union-attr]
+        if found is None and problem is None:
+            return None  # 说事 named in a line that is no meeting: a row like any other
+        if problem is not None:
+            _bad(report, layout.sheet, number, row, [("meeting", problem)], {"meeting": "会议行"})
+            return None
+        self.meetings_read.append(found)  # type: ignore[arg-type]
+        return found
+
+    def _meeting_year(
+        self, meeting: minutes.Meeting, year: int | None, years: list[int], report: Report
+    ) -> None:
+        """A meeting dated 6月3日 without a year: the year of the file's other rows."""
+        held = meeting.held
+        if not isinstance(held, values.NeedsYear):
+            return
+        if year is not None:
+            try:
+                meeting.held = held.on(year)
+                if meeting.held <= self.today:
+                    return
+                message = f"会议日期 {meeting.held} 晚于今天（{self.today}）"
+            except Bad as error:
+                message = str(error)
+        else:
+            message = _no_year(held.raw, years)
+        meeting.held = None
+        report.bad_rows += 1
+        report.problem(meeting.sheet, meeting.row, "会议行", message)
 
     def _check_columns(self, layout: rows.Layout, report: Report) -> bool:
         listed = "、".join(layout.headings[i] for i in sorted(layout.headings))
+        layout.marks = _is_meeting_line
+        for text in layout.context:  # a 拉呱说事 record book, a 每周夜话 minutes book
+            kind = minutes.kind_of(text)
+            if kind is not None:
+                self.sheet_source[layout.sheet] = kind
+                break
         self.absent_columns.update(c for c in _STAGE_DATES if c not in layout.columns)
         good = True
         for code, example in (("title", "问题描述=title"), ("raised_on", "登记日期=raised_on")):
@@ -483,7 +524,7 @@ class _ItemReader:
 
     def _parser(
         self, layout: rows.Layout, sheet: str, report: Report
-    ) -> Callable[[int, reading.Row], Record | None]:
+    ) -> Callable[..., Record | None]:
         """A function reading one row of this layout; columns are looked up once, and each
         distinct word (a status, a community, a unit …) is resolved once per import."""
         at = {code: layout.first(code) for code in headers.ITEMS.fields}
@@ -508,8 +549,10 @@ class _ItemReader:
         where = self.source.path.name + ("" if report.single_sheet else f"（{sheet}）")
         area_path, calendar = self.area_path, self.calendar
         default_community = self.sheet_community.get(sheet, self.default_community)
+        default_source = self.sheet_source.get(sheet, "other")
         words: dict[tuple[str, str], Any] = {}  # (field, text) → value, or Bad's message
         dues: dict[tuple[Any, date], Any] = {}
+        years = self.years
 
         def word(code: str, raw: str, table: dict[str, Any], what: str, choices: str) -> Any:
             found = words.get((code, raw), _MISSING)
@@ -523,7 +566,8 @@ class _ItemReader:
                 raise Bad(found)
             return found
 
-        def day(row: reading.Row, index: int, code: str, problems: list[Any]) -> date | None:
+        def day(row: reading.Row, index: int, code: str, problems: list[Any]) -> Any:
+            """A date, a NeedsYear (a month and day without a year), or None."""
             value = row[index] if index < len(row) else None
             if value is None:
                 return None
@@ -535,7 +579,12 @@ class _ItemReader:
                 else:
                     if _clean(value) is None:
                         return None
-                    found = values.parse_day(value, today=today, year_hint=year_hint, epoch=epoch)
+                    found = values.parse_day(
+                        value, today=today, year_hint=year_hint, epoch=epoch, strict=True
+                    )
+            except values.NeedsYear as missing:
+                missing.code = code  # type: ignore[attr-defined]
+                return missing
             except Bad as error:
                 problems.append((code, str(error)))
                 return None
@@ -549,7 +598,15 @@ class _ItemReader:
                 return None
             return _clean(row[index])
 
-        def parse(number: int, row: reading.Row) -> Record | None:
+        def parse(
+            number: int,
+            row: reading.Row,
+            meeting: minutes.Meeting | None,
+            year: int | None = None,
+            years_seen: list[int] | None = None,
+        ) -> Record | None:
+            """One row as a record; None when bad (reported); _PENDING when its dates need
+            the year of the file's other rows (called again with ``years_seen`` then)."""
             problems: list[tuple[str, str]] = []  # (field, message)
             title = cell(row, i_title)
             if title is None:
@@ -559,8 +616,36 @@ class _ItemReader:
             before = len(problems)
             raised = day(row, i_raised, "raised_on", problems)  # type: ignore[arg-type]
             if raised is None and len(problems) == before:
-                problems.append(("raised_on", "反映日期为空"))
-
+                if meeting is not None and meeting.held is not None:
+                    raised = meeting.held  # the meeting's date, for a row left blank
+                else:
+                    problems.append(("raised_on", "反映日期为空"))
+            dates = [
+                (stage, code, day(row, index, code, problems))
+                for stage, code, index in stage_columns
+            ]
+            if type(raised) is date:
+                years.add(raised.year)
+            # A month and day without a year: the year of the row's own dates, then the
+            # title's (already applied by parse_day), then the file's other rows.
+            partial = [d for _, _, d in dates if type(d) is values.NeedsYear]
+            if type(raised) is values.NeedsYear:
+                partial.append(raised)
+            if partial:
+                anchors = [d for d in (raised, *(d for _, _, d in dates)) if type(d) is date]
+                if anchors:
+                    year = anchors[0].year
+                elif year is None:
+                    if years_seen is None:
+                        return _PENDING
+                    code = getattr(partial[0], "code", "raised_on")
+                    problems.append((code, _no_year(partial[0].raw, years_seen)))
+                if year is not None:
+                    anchor = anchors[0] if anchors else None
+                    raised = _on_year(raised, year, anchor, today, "raised_on", problems)
+                    dates = [
+                        (s, c, _on_year(d, year, anchor, today, c, problems)) for s, c, d in dates
+                    ]
             community_id = default_community
             community_text = cell(row, i_community)
             if community_text is not None:
@@ -609,7 +694,7 @@ class _ItemReader:
                     )
                 else:
                     category = found_category
-            source = "other"
+            source = meeting.kind if meeting is not None else default_source
             text = cell(row, i_source)
             if text is not None:
                 try:
@@ -631,20 +716,31 @@ class _ItemReader:
                 except Bad as error:
                     problems.append(("unit", str(error)))
             status_text = cell(row, i_status)
-            status = rating = None
+            column = None
             if status_text is not None:
-                try:
-                    status, rating = word(
-                        "status", status_text, values.STATUS_WORDS, "状态", _STATUS_CHOICES
+                column = words.get(("status", status_text))
+                if column is None:
+                    column = status.read(status_text, whole=True)
+                    words[("status", status_text)] = column
+                if column.status is None:
+                    problems.append(
+                        ("status", f"无法识别的状态“{status_text}”，可填：{status.CHOICES}")
                     )
-                except Bad as error:
-                    problems.append(("status", str(error)))
-            text = cell(row, i_rating)
-            if text is not None and text not in values.NO_RATING:
-                try:
-                    rating = word("rating", text, values.RATING_WORDS, "评价", _RATINGS)
-                except Bad as error:
-                    problems.append(("rating", str(error)))
+            rating = rating_note = None
+            told = False
+            rating_text = cell(row, i_rating)
+            if rating_text is not None:
+                read_rating = words.get(("rating", rating_text))
+                if read_rating is None:
+                    try:
+                        read_rating = values.read_rating(rating_text)
+                    except Bad as error:
+                        read_rating = _Message(str(error))
+                    words[("rating", rating_text)] = read_rating
+                if type(read_rating) is _Message:
+                    problems.append(("rating", read_rating))
+                else:
+                    rating, rating_note, told = read_rating
             channel = None
             text = cell(row, i_channel)
             if text is not None:
@@ -652,21 +748,23 @@ class _ItemReader:
                     channel = word("channel", text, values.CHANNEL_WORDS, "答复方式", _CHANNELS)
                 except Bad as error:
                     problems.append(("reply_channel", str(error)))
-            dates = [
-                (stage, code, day(row, index, code, problems))
-                for stage, code, index in stage_columns
-            ]
             result, reply_text = cell(row, i_result), cell(row, i_reply)
             due = None
             raw_due = row[i_due] if i_due is not None and i_due < len(row) else None
-            if raised is not None and raw_due is not None and _clean(raw_due) is not None:
+            if type(raised) is date and raw_due is not None and _clean(raw_due) is not None:
                 found_due = dues.get((raw_due, raised))  # 3个工作日 from the same day: once
                 if found_due is None:
                     try:
                         found_due = values.parse_due(
                             raw_due, raised, calendar, today=date.max, year_hint=year_hint,
-                            epoch=epoch,
+                            epoch=epoch, strict=True,
                         )  # fmt: skip
+                    except values.NeedsYear as missing:  # 5月29日前: the year raised
+                        found_due = _on_year(missing, raised.year, raised, date.max, "", [])
+                        if found_due is not None and found_due < raised:
+                            found_due = _on_year(missing, raised.year + 1, None, date.max, "", [])
+                        if found_due is None:
+                            found_due = _Message(f"日期“{missing.raw}”不存在")
                     except Bad as error:
                         found_due = _Message(str(error))
                     dues[(raw_due, raised)] = found_due
@@ -676,17 +774,19 @@ class _ItemReader:
                     problems.append(("due_on", f"办理时限 {found_due} 早于反映日期 {raised}"))
                 else:
                     due = found_due  # type: ignore[assignment]
-            if problems or raised is None or community_id is None or title is None:
+            if problems or type(raised) is not date or community_id is None or title is None:
                 _bad(report, sheet, number, row, problems, describe)
                 return None
-            plan = self._plan(status, status_text, rating, unit, result, reply_text, raised, dates)
+            plan = status.plan(
+                column, status_text, rating, told, unit, result, reply_text, raised, dates
+            )
             if type(plan) is tuple:
                 _bad(report, sheet, number, row, [plan], describe)  # type: ignore[list-item]
                 return None
+            assert isinstance(plan, status.Plan)
+            days = self.big_days if scale == "big" else self.small_days
             if due is None:
-                due = calendar.add_workdays(
-                    raised, self.big_days if scale == "big" else self.small_days
-                )
+                due = calendar.add_workdays(raised, days)
             reporter = cell(row, i_reporter)
             raised_text = raised.isoformat()
             key = hashlib.sha256(
@@ -702,103 +802,29 @@ class _ItemReader:
             ).hexdigest()[:32]
             meeting_id = (
                 self.meetings.get((community_id, raised_text, source))
-                if source in ("night_talk", "shuoshi")
+                if meeting is None and source in ("night_talk", "shuoshi")
                 else None
             )
             note = f"导入自 {where} 第{number}行"
             extras = [cell(row, index) for index in notes]
-            if plan.stage == 0 and result:  # type: ignore[union-attr]
-                extras.append(result)
+            if plan.note:
+                extras.append(f"办理情况：{plan.note}")
+            if told and rating is None:
+                extras.append(f"评价：{rating_text}")
             if any(extras):
                 note = "；".join([note, *(e for e in extras if e)])
-            return plan.record(  # type: ignore[union-attr]
+            return Record(
                 sheet, number, key, title, community_id, place_id, meeting_id, source,
-                category, scale, reporter, phone, raised, due, channel, note, flags,
-                missing_place,
+                category, scale, reporter, phone, plan.unit, raised, due, plan.assigned,
+                plan.progress, plan.finish, plan.finished, plan.result, plan.replied,
+                plan.reply_text, channel if plan.replied else None, plan.end, plan.closed,
+                plan.rating, note, plan.status, flags | plan.filled, missing_place, plan.rule,
+                rating_note if plan.rating else None,
+                calendar.add_workdays(plan.closed, days) if plan.reopen else None,  # type: ignore[arg-type]
+                meeting,
             )  # fmt: skip
 
         return parse
-
-    def _plan(
-        self,
-        status: str | None,
-        status_text: str | None,
-        rating: str | None,
-        unit: int | str | None,
-        result: str | None,
-        reply_text: str | None,
-        raised: date,
-        dates: list[tuple[int, str, date | None]],
-    ) -> _Plan | tuple[str, str]:
-        """Which steps the item went through and on which dates, from its status and columns;
-        or the (field, message) saying why the row contradicts itself.
-
-        The status column says how far it got; dates and a rating are evidence too (a sheet
-        whose status stays “已办结” after the resident rated it: the rating wins). An open
-        status contradicted by a 办结日期 or a rating is reported, not guessed. 交办 without a
-        date happened on the day raised; a later step without its date takes the next later
-        date the row has, else the previous one.
-        """
-        known: dict[int, date] = {0: raised}
-        evidence, evidence_field = 0, ""
-        for stage, code, found in dates:
-            if found is not None:
-                known[stage] = found
-                if stage > evidence:
-                    evidence, evidence_field = stage, code
-        if rating and evidence < 4:
-            evidence, evidence_field = 4, "rating"
-        if reply_text and evidence < 3:
-            evidence, evidence_field = 3, "reply_text"
-        if status is not None:
-            stage = _STAGE[status]
-            if (stage <= 1 and evidence >= 2) or (stage == 0 and (evidence >= 1 or unit)):
-                what = headers.ITEMS.label(evidence_field or "unit")
-                return ("status", f"状态为“{status_text}”，但已填写了{what}；请核对状态")
-            stage = max(stage, evidence)
-        else:
-            stage = max(evidence, 2 if result else 0, 1 if unit else 0)
-        if stage == 1 and not unit:
-            shown = status_text or STATUS.label("assigned")
-            return ("unit", f"状态为“{shown}”，但没有填写承办单位")
-        steps = [0, *([1] if unit else []), *(s for s in (2, 3, 4) if s <= stage)]
-        previous_stage = 0
-        for s in steps[1:]:
-            if s in known:
-                if known[s] < known[previous_stage]:
-                    label = headers.ITEMS.label
-                    return (
-                        _STAGE_DATES[s],
-                        f"{label(_STAGE_DATES[s])} {known[s]} 早于"
-                        f"{label(_STAGE_DATES[previous_stage])} {known[previous_stage]}",
-                    )
-                previous_stage = s
-        when: dict[int, date] = {}
-        filled = 0
-        for s in steps:
-            if s in known:
-                when[s] = known[s]
-                continue
-            later = [known[t] for t in steps if t > s and t in known] if s > 1 else []
-            when[s] = min(later) if later else when[max(t for t in when if t < s)]
-            filled |= 1 << s
-        declined = status == "declined"
-        return _Plan(
-            stage=stage,
-            status=("declined" if declined and stage == 2 else _STATUS_AT[stage]),
-            unit=unit if stage >= 1 else None,
-            assigned=when.get(1),
-            progress=result if stage == 1 else None,
-            finish=("decline" if declined else "resolve") if stage >= 2 else None,
-            finished=when.get(2),
-            result=(result or (NO_REASON if declined else NO_RESULT)) if stage >= 2 else None,
-            replied=when.get(3),
-            reply_text=(reply_text or NO_REPLY) if stage >= 3 else None,
-            end=("rate" if rating else "close") if stage >= 4 else None,
-            closed=when.get(4),
-            rating=rating if stage >= 4 else None,
-            filled=filled,
-        )
 
     def _notices(self, records: list[Record], report: Report) -> None:
         """What the clerk should know about the rows imported (not about rows skipped)."""
@@ -854,6 +880,26 @@ class _ItemReader:
         for record in records:
             report.by_status[record.status] += 1
             report.by_month[record.raised.isoformat()[:7]] += 1
+            report.by_rule[record.rule] += 1
+        seen: set[tuple[int, int]] = set()
+        for record in records:
+            meeting = record.meeting
+            held = meeting.held_on() if meeting is not None else None
+            if meeting is None or held is None or (id(meeting), record.community_id) in seen:
+                continue
+            seen.add((id(meeting), record.community_id))
+            known = self.meetings.get((record.community_id, held.isoformat(), meeting.kind))
+            report.meetings.append(
+                {
+                    "held_on": held.isoformat(),
+                    "kind": meeting.kind,
+                    "community": self.area_name[record.community_id],
+                    "host": meeting.host,
+                    "attendees": meeting.attendees,
+                    "items": sum(1 for r in records if r.meeting is meeting),
+                    "existing": known is not None,
+                }
+            )
         used_new = {r.unit for r in records if isinstance(r.unit, str)}
         report.created = [
             f"{name}（{UNIT_KIND.label(kind)}）"
@@ -872,6 +918,44 @@ class _ItemReader:
                     "unit": self._unit_label(record.unit),
                 }
             )
+
+
+def _on_year(
+    value: Any, year: int, anchor: date | None, today: date, code: str, problems: list[Any]
+) -> Any:
+    """A NeedsYear given its year (values other than NeedsYear pass through). Next to an
+    ``anchor`` date of the same row the nearer year wins: 12月28日 beside 2027-01-05 is
+    2026-12-28."""
+    if not isinstance(value, values.NeedsYear):
+        return value
+    try:
+        found = value.on(year)
+        if anchor is not None and abs((found - anchor).days) > 183:
+            found = value.on(year + (1 if found < anchor else -1))
+    except Bad as error:
+        problems.append((code, str(error)))
+        return None
+    if found > today:
+        problems.append((code, f"日期 {found} 晚于今天（{today}）"))
+        return None
+    return found
+
+
+def _is_meeting_line(first: str, row: reading.Row) -> bool:
+    return minutes.MARK.search(first) is not None and minutes.line_text(row) is not None
+
+
+def _no_year(raw: str, years: list[int]) -> str:
+    """Why a month-day date cannot be given a year."""
+    if len(years) > 1:
+        seen = "、".join(str(y) for y in years)
+        why = f"文件中其他日期分属 {seen} 年，无法确定"
+    else:
+        why = "文件中也没有写明年份的日期"
+    return (
+        f"日期“{raw}”没有写年份：本行、表格标题和文件名都没有写年份，{why}；"
+        "请写明年份（如 2026年6月26日），或在标题或文件名中注明年份"
+    )
 
 
 def _rows_text(numbers: list[str], limit: int = 8) -> str:
@@ -983,6 +1067,7 @@ def _write(
                     (next_uid(), name, kind, now_text),
                 )
                 unit_ids[name] = int(cursor.lastrowid or 0)
+        _write_meetings(ledger, records, reader)  # sets meeting_id of the rows in a block
         rebuild = _drop_indexes(conn, len(records), first_id - 1)
         key_rows: list[tuple[Any, ...]] = []
         total = len(records)
@@ -1068,7 +1153,16 @@ def _write(
                          '"status": "replied"}')
                     )  # fmt: skip
                     count += 1
-                if r.end is not None and r.closed is not None:
+                if r.end is not None and r.closed is not None and r.reopen_due is not None:
+                    # 不满意 and not filed: 重办, as items.rate records it (the unit stays).
+                    changes = _reopen(state, r.rating, r.reopen_due)
+                    moment = end(r.closed)
+                    add_event(
+                        (next_uid(), item_id, "reopen", moment, now_text, actor, r.rating_note,
+                         changes)
+                    )  # fmt: skip
+                    count += 1
+                elif r.end is not None and r.closed is not None:
                     day = r.closed.isoformat()
                     state["closed_on"], state["status"] = day, "closed"
                     moment = end(r.closed)
@@ -1077,7 +1171,7 @@ def _write(
                         changes = (
                             f'{{"closed_on": "{day}", "rating": {q(r.rating)}, "status": "closed"}}'
                         )
-                        note = None
+                        note = r.rating_note
                     else:
                         changes = f'{{"closed_on": "{day}", "status": "closed"}}'
                         note = NO_RATING_NOTE
@@ -1101,6 +1195,44 @@ def _write(
     report.written = True
     report.events = events
     report.numbers = (first_number, first_number + total - 1)
+
+
+def _reopen(state: dict[str, Any], rating: str | None, due: date) -> str:
+    """The changes of a 重办 after 不满意 (only what changes, as items.rate records them);
+    ``state`` is updated to match."""
+    changes: dict[str, Any] = {
+        "due_on": due.isoformat(),
+        "rating": rating,
+        "reopen_count": state["reopen_count"] + 1,
+        "status": "assigned",
+    }
+    for field in ("resolved_on", "result", "replied_on", "reply_channel", "reply_text"):
+        if state[field] is not None:
+            changes[field] = None
+    state.update(changes)
+    return json.dumps(changes, ensure_ascii=False, sort_keys=True)
+
+
+def _write_meetings(ledger: Ledger, records: list[Record], reader: _ItemReader) -> None:
+    """The meetings named in the file, each written once (inside the import's transaction)
+    or matched with one the ledger has (same community, day and kind); every row of a
+    meeting's block gets its id."""
+    for r in records:
+        meeting = r.meeting
+        if meeting is None or meeting.held_on() is None:
+            continue
+        meeting_id = meeting.ids.get(r.community_id)
+        if meeting_id is None:
+            held = meeting.held_on()
+            assert held is not None
+            meeting_id = reader.meetings.get((r.community_id, held.isoformat(), meeting.kind))
+            if meeting_id is None:
+                meeting_id, _ = meetings.insert(
+                    ledger, kind=meeting.kind, held_on=held, community_id=r.community_id,
+                    host=meeting.host, attendees=meeting.attendees, note=meeting.note,
+                )  # fmt: skip
+            meeting.ids[r.community_id] = meeting_id
+        r.meeting_id = meeting_id
 
 
 def _string(value: str | None) -> str:

@@ -78,6 +78,8 @@ class Report:
     by_status: Counter[str] = field(default_factory=Counter)
     by_month: Counter[str] = field(default_factory=Counter)
     by_level: Counter[str] = field(default_factory=Counter)
+    by_rule: Counter[str] = field(default_factory=Counter)  # how each status was decided
+    meetings: list[dict[str, Any]] = field(default_factory=list)  # named in the file
     numbers: tuple[int, int] | None = None
     events: int = 0
     preview: list[dict[str, Any]] = field(default_factory=list)
@@ -110,6 +112,8 @@ class Report:
             "by_status": dict(self.by_status),
             "by_month": dict(sorted(self.by_month.items())),
             "by_level": dict(self.by_level),
+            "status_rules": dict(self.by_rule),
+            "meetings": self.meetings,
             "numbers": list(self.numbers) if self.numbers else None,
             "events": self.events,
             "preview": self.preview,

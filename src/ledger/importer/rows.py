@@ -11,7 +11,7 @@ group) hold their value in every row they cover, as the clerk sees it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ledger.errors import LedgerError
@@ -38,6 +38,12 @@ def column_letter(index: int) -> str:
     return letters
 
 
+class Mark(tuple):  # type: ignore[type-arg]
+    """A row that is a line of its own between the table's rows (see ``Layout.marks``)."""
+
+    __slots__ = ()
+
+
 @dataclass
 class Layout:
     """Where a sheet's fields are: field → column index (0-based), and the headings."""
@@ -50,6 +56,9 @@ class Layout:
     year_hint: int | None = None
     context: list[str] = field(default_factory=list)  # title rows, sheet and file name
     problems: list[tuple[int | None, str]] = field(default_factory=list)  # (column, message)
+    # For a kind of import whose sheets may hold lines that are not rows of the table (a
+    # meeting's heading in minutes): (first text, row) → whether the row is such a line.
+    marks: Callable[[str, Row], bool] | None = None
 
     def first(self, code: str) -> int | None:
         found = self.columns.get(code)
@@ -196,7 +205,8 @@ def _layout(
 
 
 def classify(row: Row, layout: Layout, used: tuple[int, ...]) -> str:
-    """'data', or why the row is not: 'blank', 'total', 'footer', 'header'.
+    """'data', 'mark' (see ``Layout.marks``), or why the row is not data: 'blank', 'total',
+    'footer', 'header'.
 
     Only ``used`` columns make a row data: a template row numbered 1…100 in its 序号 column
     but otherwise empty is blank. (Called for every row: kept to a few comparisons.)
@@ -213,6 +223,8 @@ def classify(row: Row, layout: Layout, used: tuple[int, ...]) -> str:
             return "total"
         if _FOOTER.match(first):
             return "footer"
+        if layout.marks is not None and layout.marks(first, row):
+            return "mark"
     width = len(row)
     for index in used:
         if index < width:

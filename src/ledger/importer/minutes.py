@@ -1,0 +1,112 @@
+"""Meeting minutes kept as a sheet: a line naming a meeting, then the problems raised there.
+
+A line such as ``6月3日 每周夜话 主持人：李建忠 参会23人`` (one cell, or merged across the
+table) starts a meeting; the rows below it, up to the next such line, are its items: they
+take its date where theirs is empty and its kind as their source. A book or sheet whose
+title names 拉呱说事 or 每周夜话 gives its items that source.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from ledger.importer import values
+
+# What makes a text-only row worth a closer look (rows.classify calls it on such rows).
+MARK = re.compile(r"夜话|说事|拉呱")
+_KIND = (("night_talk", re.compile(r"夜话")), ("shuoshi", re.compile(r"说事|拉呱")))
+_DATE = re.compile(
+    r"(?:20\d{2}\s*[年./-]\s*)?\d{1,2}\s*[月./-]\s*\d{1,2}\s*[日号]?|20\d{2}[01]\d[0-3]\d"
+)
+_HOST = re.compile(r"主持(?:人)?\s*[:：]?\s*([\u4e00-\u9fff·]{2,5}?)(?=[\s,，;；、(（]|参|$)")
+_ATTENDANCE = re.compile(
+    r"(?:参会|参加|到会|出席|参与|与会)(?:人数|人员)?\s*[:：]?\s*(\d{1,4})\s*(?:人|名)"
+    r"|(\d{1,4})\s*(?:人|名)\s*(?:参会|参加|到会|出席|参与)"
+)
+_PLACE = re.compile(r"地点\s*[:：]\s*(\S+)")
+
+
+@dataclass(eq=False)
+class Meeting:
+    """A meeting named in a sheet; ``id`` is set once it is matched or written."""
+
+    sheet: str
+    row: int | None
+    line: str
+    kind: str
+    held: date | values.NeedsYear | None
+    host: str | None
+    attendees: int | None
+    note: str | None
+    ids: dict[int, int] = field(default_factory=dict)  # community id → meeting id
+
+    def held_on(self) -> date | None:
+        return self.held if isinstance(self.held, date) else None
+
+
+def kind_of(text: str) -> str | None:
+    """The meeting kind a text names (每周夜话 → night_talk, 拉呱说事 → shuoshi), or None."""
+    for kind, pattern in _KIND:
+        if pattern.search(text):
+            return kind
+    return None
+
+
+def read_line(
+    text: str, sheet: str, row: int | None, *, today: date, year_hint: int | None
+) -> Meeting | None:
+    """The meeting a line names, or None when the line is not one (a title such as
+    “2026年每周夜话问题台账” names no date, host or attendance). A date that cannot be read
+    raises :class:`values.Bad`."""
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    kind = kind_of(cleaned)
+    if kind is None:
+        return None
+    found_date = _DATE.search(cleaned)
+    host = _HOST.search(cleaned)
+    attendance = _ATTENDANCE.search(cleaned)
+    if found_date is None and host is None and attendance is None:
+        return None
+    held: date | values.NeedsYear | None = None
+    if found_date is not None:
+        try:
+            held = values.parse_day(
+                found_date.group(0), today=today, year_hint=year_hint, strict=True
+            )
+        except values.NeedsYear as missing:
+            held = missing
+    attendees = None
+    if attendance is not None:
+        attendees = int(attendance.group(1) or attendance.group(2))
+    place = _PLACE.search(cleaned)
+    return Meeting(
+        sheet,
+        row,
+        text.strip(),
+        kind,
+        held,
+        host.group(1) if host else None,
+        attendees,
+        f"地点：{place.group(1)}" if place else None,
+    )
+
+
+def line_text(row: tuple[object, ...]) -> str | None:
+    """The text of a row that holds one text only (one cell, or one merged across)."""
+    found: str | None = None
+    for value in row:
+        if value is None or value == "":
+            continue
+        if type(value) is not str:
+            return None
+        stripped = value.strip()
+        if not stripped:
+            continue
+        if found is None:
+            found = stripped
+        elif stripped != found:
+            return None
+    return found

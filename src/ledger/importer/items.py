@@ -476,6 +476,8 @@ class _ItemReader:
         self.absent_columns.update(c for c in _STAGE_DATES if c not in layout.columns)
         good = True
         for code, example in (("title", "问题描述=title"), ("raised_on", "登记日期=raised_on")):
+            if code == "raised_on" and layout.sheet in self.sheet_source:
+                continue  # minutes: the dates are the meetings' (a row without one is reported)
             if code not in layout.columns:
                 label = headers.ITEMS.label(code)
                 report.problem(
@@ -566,9 +568,9 @@ class _ItemReader:
                 raise Bad(found)
             return found
 
-        def day(row: reading.Row, index: int, code: str, problems: list[Any]) -> Any:
+        def day(row: reading.Row, index: int | None, code: str, problems: list[Any]) -> Any:
             """A date, a NeedsYear (a month and day without a year), or None."""
-            value = row[index] if index < len(row) else None
+            value = row[index] if index is not None and index < len(row) else None
             if value is None:
                 return None
             try:
@@ -614,7 +616,7 @@ class _ItemReader:
             elif len(title) > MAX_TITLE:
                 problems.append(("title", f"问题描述过长（{len(title)} 字，最多 {MAX_TITLE} 字）"))
             before = len(problems)
-            raised = day(row, i_raised, "raised_on", problems)  # type: ignore[arg-type]
+            raised = day(row, i_raised, "raised_on", problems)
             if raised is None and len(problems) == before:
                 if meeting is not None and meeting.held is not None:
                     raised = meeting.held  # the meeting's date, for a row left blank

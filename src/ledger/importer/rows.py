@@ -25,6 +25,8 @@ _FOOTER = re.compile(
     r"^\s*(填表人|制表人|审核人|审批人|填报人|填表日期|制表日期|填报日期|填报单位|审核|备注|说明|注"
     r"|单位负责人|负责人|联系人|统计人|报送单位|制表单位|领导签字|签字)\s*[:：]"
 )
+# A signature line anywhere in the first text: 社区书记（签字）：, 经办人签名：, （盖章）.
+_SIGNATURE = re.compile(r"(签字|签名|盖章)\s*[)）]?\s*[:：]|[(（]\s*(签字|签名|盖章)\s*[)）]\s*$")
 _YEAR = re.compile(r"(20\d{2})\s*(年|[-./]\s*\d)")
 
 
@@ -221,7 +223,7 @@ def classify(row: Row, layout: Layout, used: tuple[int, ...]) -> str:
     if type(first) is str:
         if _TOTAL.match(first):
             return "total"
-        if _FOOTER.match(first):
+        if _FOOTER.match(first) or (("签" in first or "章" in first) and _SIGNATURE.search(first)):
             return "footer"
         if layout.marks is not None and layout.marks(first, row):
             return "mark"

@@ -176,7 +176,7 @@ def plan(
     if (reply_text or told) and evidence < 3:
         evidence, evidence_field = 3, "reply_text" if reply_text else "rating"
     words = read(result) if result and (column is None or column.status is None) else None
-    note = None
+    written = result  # as the sheet has it, for the note of an item still 待分办
     declined = filed = False
     if column is not None and column.status is not None:
         rule = "status_column"
@@ -212,8 +212,7 @@ def plan(
     if stage == 1 and not unit:
         shown = column_text or STATUS.label("assigned")
         return ("unit", f"状态为“{shown}”，但没有填写承办单位")
-    if stage == 0 and result:
-        note, result = result, None
+    note = written if stage == 0 else None
     reopen = stage == 4 and rating == "unsatisfied" and not filed
     if reopen:
         if not unit:

@@ -196,3 +196,36 @@ def test_open_items_keep_their_text_as_progress(lg: Ledger, tmp_path: Path) -> N
         "WHERE i.title = '健身器材损坏' AND e.action = 'add'"
     ).fetchone()[0]
     assert note == "导入自 古槐街道诉求汇总.xlsx 第3行；办理情况：未交办"
+
+
+def test_a_bad_row_of_a_meeting_goes_to_the_fix_file_under_its_meeting(
+    lg: Ledger, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    path = legacy_layouts.meeting_minutes(tmp_path)
+    book = load_workbook(path)
+    book.active["C7"] = "138****1234"  # 孙立华's phone, masked: that row cannot be imported
+    book.save(path)
+    report = import_items(lg, path, skip_bad=True, bad_file=tmp_path / "待修正.xlsx")
+    assert (report.new, report.bad_rows) == (2, 1)
+    fix = load_workbook(tmp_path / "待修正.xlsx").active
+    cells = [[c.value for c in row] for row in fix.iter_rows()]
+    # The sheet's title (community and year), the header, the meeting's line alone in its
+    # row, then the bad row as it was.
+    assert [row[0] for row in cells[:3]] == [
+        "铁塔寺社区2026年每周夜话问题记录",
+        "序号",
+        "6月10日 每周夜话 主持人：李建忠 参会18人",
+    ]
+    assert set(cells[2][1:]) == {None}
+    assert cells[3][:7] == [3, "孙立华", "138****1234", "楼道堆放杂物", None, "当场清理", "6.10"]
+    # The clerk writes the number in full; the row joins the meeting of 6-10 made before.
+    fix["C4"] = "13812345679"
+    fix.parent.save(tmp_path / "待修正.xlsx")
+    again = import_items(lg, tmp_path / "待修正.xlsx")
+    assert again.new == 1 and again.problems == []
+    assert count(lg, "meetings") == 2
+    assert as_read(lg)["楼道堆放杂物"] == (
+        "resolved", "2026-06-10", "2026-06-15", "13812345679", None, "2026-06-10", "night_talk",
+    )  # fmt: skip

@@ -391,7 +391,10 @@ class _ItemReader:
                 if type(row) is rows.Mark:
                     meeting = self._meeting_line(layout, number, row, report)
                     continue
+                before = len(report.bad)
                 record = parse(number, row, meeting)
+                if len(report.bad) > before:
+                    _keep_line(report, meeting, before)
                 if record is _PENDING:
                     pending.append((len(records), parse, number, row, meeting))
                     append(None)
@@ -403,7 +406,10 @@ class _ItemReader:
             for meeting in self.meetings_read:
                 self._meeting_year(meeting, year, years, report)
             for index, parse, number, row, meeting in pending:
+                before = len(report.bad)
                 records[index] = parse(number, row, meeting, year, years)
+                if len(report.bad) > before:
+                    _keep_line(report, meeting, before)
         return [r for r in records if r is not None]
 
     def _title_meeting(self, layout: rows.Layout) -> minutes.Meeting | None:
@@ -433,7 +439,7 @@ class _ItemReader:
         except Bad as error:
             found, problem = None, str(error)
         if found is not None and found.held is None:
-            problem = "会议行没有写日期（如“6月3日 每周夜话 主持人：李建忠 参会23人”）"
+            problem = f"会议行“{text}”没有写日期（如“6月3日 每周夜话 主持人：李建忠 参会23人”）"
         elif isinstance(found.held if found else None, date) and found.held > self.today:  # type: ignore[union-attr, operator]
             problem = f"会议日期 {found.held} 晚于今天（{self.today}）"  # type: ignore[union-attr]
         if found is None and problem is None:
@@ -441,6 +447,7 @@ class _ItemReader:
         if problem is not None:
             _bad(report, layout.sheet, number, row, [("meeting", problem)], {"meeting": "会议行"})
             return None
+        found.cells = row  # type: ignore[union-attr]
         self.meetings_read.append(found)  # type: ignore[arg-type]
         return found
 
@@ -941,6 +948,15 @@ def _on_year(
         problems.append((code, f"日期 {found} 晚于今天（{today}）"))
         return None
     return found
+
+
+def _keep_line(report: Report, meeting: minutes.Meeting | None, position: int) -> None:
+    """A bad row of a meeting's block goes to the file of rows to fix under its meeting's
+    line (once), so that the fixed file imports into the same meeting."""
+    if meeting is None or meeting.row is None or meeting.saved:
+        return
+    meeting.saved = True
+    report.bad.insert(position, BadRow(meeting.sheet, meeting.row, meeting.cells, [], line=True))
 
 
 def _is_meeting_line(first: str, row: reading.Row) -> bool:

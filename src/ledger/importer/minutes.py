@@ -42,6 +42,8 @@ class Meeting:
     attendees: int | None
     note: str | None
     ids: dict[int, int] = field(default_factory=dict)  # community id → meeting id
+    cells: tuple[object, ...] = ()  # the line's row, for the file of rows to fix
+    saved: bool = False  # already in that file
 
     def held_on(self) -> date | None:
         return self.held if isinstance(self.held, date) else None

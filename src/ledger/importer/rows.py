@@ -57,6 +57,7 @@ class Layout:
     unused: list[str] = field(default_factory=list)
     year_hint: int | None = None
     context: list[str] = field(default_factory=list)  # title rows, sheet and file name
+    titles: list[str] = field(default_factory=list)  # the texts above the header, once each
     problems: list[tuple[int | None, str]] = field(default_factory=list)  # (column, message)
     # For a kind of import whose sheets may hold lines that are not rows of the table (a
     # meeting's heading in minutes): (first text, row) → whether the row is such a line.
@@ -198,6 +199,7 @@ def _layout(
     columns.pop(IGNORE, None)
     layout.unused = [headings[i] for i in sorted(headings) if i not in fields]
     layout.context = [t for t in [*titles, sheet_name, *hints] if t]
+    layout.titles = list(dict.fromkeys(t for t in titles if t))
     for text in layout.context:
         match = _YEAR.search(text)
         if match:

@@ -67,6 +67,7 @@ def tables(
             report.unused[sheet.name] = layout.unused
         width = max(layout.headings) + 1 if layout.headings else 0
         report.headings[sheet.name] = [layout.headings.get(i, "") for i in range(width)]
+        report.titles[sheet.name] = layout.titles
         yield layout, _data(layout, _chain(head, stream), report, done, total, progress)
     if progress is not None:
         progress("检查", done[0], done[0])

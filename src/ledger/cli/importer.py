@@ -273,12 +273,18 @@ def _show(report: Report, as_json: bool) -> None:
         )
         output.say(f"各状态：{shown}")
     if report.by_rule:
-        rules = "、".join(
+        # How each status was read: one rule on the line, several one per line (they are long).
+        rules = [
             f"{label} {report.by_rule[code]}"
             for code, label in IMPORT_RULE.items()
             if report.by_rule.get(code)
-        )
-        output.say(f"状态判定：{rules}")
+        ]
+        if len(rules) == 1:
+            output.say(f"状态判定：{rules[0]}")
+        else:
+            output.say("状态判定：")
+            for line in rules:
+                output.say(f"  {line}")
     if report.meetings:
         _show_meetings(report)
     if report.by_month:

@@ -339,6 +339,23 @@ def test_a_date_without_a_year_takes_the_year_of_its_row_then_of_the_file(
     assert [i["title"] for i in items(lg)] == ["甲", "乙", "丙", "丁"]
 
 
+def test_the_row_s_own_year_comes_before_the_title_s(lg: Ledger, tmp_path: Path) -> None:
+    rows = [
+        ["2026年居民诉求台账"],
+        ["反映时间", "社区", "问题描述", "办结日期"],
+        # Resolved 2026-01-05: raised 12月28日 is the December before, not 2026-12-28.
+        ["12月28日", "铁塔寺社区", "跨年", "2026-01-05"],
+        # Nothing else in the row: the title's year.
+        ["3月9日", "铁塔寺社区", "标题年份", None],
+    ]
+    report = import_items(lg, xlsx(tmp_path / "t.xlsx", rows))
+    assert report.problems == []
+    assert {i["title"]: i["raised_on"] for i in items(lg)} == {
+        "跨年": "2025-12-28",
+        "标题年份": "2026-03-09",
+    }
+
+
 def test_a_year_is_not_taken_when_the_file_spans_two(lg: Ledger, tmp_path: Path) -> None:
     rows = [
         ["反映时间", "社区", "问题描述"],

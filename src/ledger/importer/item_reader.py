@@ -275,7 +275,10 @@ class ItemReader(Lookups):
                     if _clean(value) is None:
                         return None
                     found = values.parse_day(
-                        value, today=today, year_hint=year_hint, epoch=epoch, strict=True
+                        value,
+                        today=today,
+                        epoch=epoch,
+                        strict=True,  # the year: below
                     )
             except values.NeedsYear as missing:
                 missing.code = code  # type: ignore[attr-defined]
@@ -322,7 +325,7 @@ class ItemReader(Lookups):
             if type(raised) is date:
                 years.add(raised.year)
             # A month and day without a year: the year of the row's own dates, then the
-            # title's (already applied by parse_day), then the file's other rows.
+            # title's, then the file's other rows.
             partial = [d for _, _, d in dates if type(d) is values.NeedsYear]
             if type(raised) is values.NeedsYear:
                 partial.append(raised)
@@ -330,6 +333,8 @@ class ItemReader(Lookups):
                 anchors = [d for d in (raised, *(d for _, _, d in dates)) if type(d) is date]
                 if anchors:
                     year = anchors[0].year
+                elif year_hint is not None:
+                    year = year_hint
                 elif year is None:
                     if years_seen is None:
                         return _PENDING
@@ -451,7 +456,7 @@ class ItemReader(Lookups):
                 if found_due is None:
                     try:
                         found_due = values.parse_due(
-                            raw_due, raised, calendar, today=date.max, year_hint=year_hint,
+                            raw_due, raised, calendar, today=date.max,
                             epoch=epoch, strict=True,
                         )  # fmt: skip
                     except values.NeedsYear as missing:  # 5月29日前: the year raised

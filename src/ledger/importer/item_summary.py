@@ -84,7 +84,7 @@ def summarise(reader: ItemReader, records: list[Record], report: Report) -> None
         if meeting is None or held is None or (id(meeting), record.community_id) in seen:
             continue
         seen.add((id(meeting), record.community_id))
-        known = reader.meetings.get((record.community_id, held.isoformat(), meeting.kind))
+        known = reader.meeting(record.community_id, held.isoformat(), meeting.kind, meeting.host)
         report.meetings.append(
             {
                 "held_on": held.isoformat(),

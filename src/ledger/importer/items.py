@@ -355,7 +355,9 @@ def _write_meetings(ledger: Ledger, records: list[Record], reader: _ItemReader) 
         if meeting_id is None:
             held = meeting.held_on()
             assert held is not None
-            meeting_id = reader.meetings.get((r.community_id, held.isoformat(), meeting.kind))
+            meeting_id = reader.meeting(
+                r.community_id, held.isoformat(), meeting.kind, meeting.host
+            )
             if meeting_id is None:
                 meeting_id, _ = meetings.insert(
                     ledger, kind=meeting.kind, held_on=held, community_id=r.community_id,

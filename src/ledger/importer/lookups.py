@@ -76,6 +76,22 @@ class Lookups:
 
     # lookups (each distinct text is resolved once)
 
+    def meeting(self, community_id: int, held_on: str, kind: str, host: str | None) -> int | None:
+        """The ledger's meeting of that community, day and kind; of two on one day, the one
+        with the same host (else the first recorded)."""
+        slot = (community_id, held_on, kind)
+        if slot not in self.meetings:
+            return None
+        found = self.meetings[slot]
+        if found is not None:
+            return found
+        row = self.ledger.conn.execute(
+            "SELECT id FROM meetings WHERE community_id = ? AND held_on = ? AND kind = ? "
+            "ORDER BY host IS ? DESC, id LIMIT 1",
+            (community_id, held_on, kind, host),
+        ).fetchone()
+        return int(row[0])
+
     def community(self, text: str) -> int | str:
         """A community id, or the sentence saying why ``text`` names none (or several)."""
         cached = self._community_cache.get(text)

@@ -16,7 +16,7 @@ import pytest
 import legacy_layouts
 from import_fixtures import assert_rows_replay, count, history, items, prepare
 from ledger import meetings
-from ledger.importer import import_items
+from ledger.importer import ImportRefused, import_items
 from ledger.storage import Ledger
 
 # title: (status, raised, due, phone, rating, meeting date, source)
@@ -229,3 +229,27 @@ def test_a_bad_row_of_a_meeting_goes_to_the_fix_file_under_its_meeting(
     assert as_read(lg)["楼道堆放杂物"] == (
         "resolved", "2026-06-10", "2026-06-15", "13812345679", None, "2026-06-10", "night_talk",
     )  # fmt: skip
+
+
+def test_a_lone_text_naming_a_talk_but_no_meeting_is_a_row(lg: Ledger, tmp_path: Path) -> None:
+    from import_fixtures import xlsx
+
+    rows = [
+        ["反映时间", "社区", "问题描述"],
+        ["2026-03-02", "铁塔寺社区", "楼道灯不亮"],
+        # Only a title, in a row of its own: 夜话 named, but no date, host or attendance.
+        [None, None, "夜话上提的路灯问题"],
+    ]
+    with pytest.raises(ImportRefused) as refused:
+        import_items(lg, xlsx(tmp_path / "t.xlsx", rows))
+    # Read as a row, so its empty cells are reported (it does not vanish, nor start a meeting).
+    assert [(p.row, p.message) for p in refused.value.report.problems] == [
+        (3, "反映日期为空"),
+        (3, "社区为空（可用 --community 指定默认社区）"),
+    ]
+
+
+def test_a_dry_run_of_minutes_makes_no_meeting(lg: Ledger, tmp_path: Path) -> None:
+    report = import_items(lg, legacy_layouts.meeting_minutes(tmp_path), dry_run=True)
+    assert [m["held_on"] for m in report.meetings] == ["2026-06-03", "2026-06-10"]
+    assert (count(lg, "meetings"), count(lg, "items")) == (0, 0)

@@ -24,6 +24,7 @@ _CHANNELS = "当面、电话、微信、会议通报"
 _SOURCES, _SCALES = SOURCE.describe(), SCALE.describe()
 _MISSING = object()
 _PENDING: Any = object()  # a row waiting for the year of the file's other rows
+_NOT_A_MEETING: Any = object()  # a marked line that names no meeting: read as a row
 
 
 class _Message(str):
@@ -91,8 +92,11 @@ class ItemReader(Lookups):
             meeting = self._title_meeting(layout)
             for number, row in data:
                 if type(row) is rows.Mark:
-                    meeting = self._meeting_line(layout, number, row, report)
-                    continue
+                    found = self._meeting_line(layout, number, row, report)
+                    if found is not _NOT_A_MEETING:
+                        meeting = found
+                        continue
+                    row = tuple(row)  # 说事 named in a line that is no meeting: a row
                 before = len(report.bad)
                 record = parse(number, row, meeting)
                 if len(report.bad) > before:
@@ -130,8 +134,9 @@ class ItemReader(Lookups):
 
     def _meeting_line(
         self, layout: rows.Layout, number: int, row: reading.Row, report: Report
-    ) -> minutes.Meeting | None:
-        """The meeting a marked line starts (None, reported, when it cannot be read)."""
+    ) -> Any:
+        """The meeting a marked line starts (None, reported, when it cannot be read), or
+        _NOT_A_MEETING."""
         text = minutes.line_text(row) or ""
         problem = None
         try:
@@ -145,7 +150,7 @@ class ItemReader(Lookups):
         elif isinstance(found.held if found else None, date) and found.held > self.today:  # type: ignore[union-attr, operator]
             problem = f"会议日期 {found.held} 晚于今天（{self.today}）"  # type: ignore[union-attr]
         if found is None and problem is None:
-            return None  # 说事 named in a line that is no meeting: a row like any other
+            return _NOT_A_MEETING
         if problem is not None:
             _bad(report, layout.sheet, number, row, [("meeting", problem)], {"meeting": "会议行"})
             return None

@@ -253,3 +253,22 @@ def test_a_dry_run_of_minutes_makes_no_meeting(lg: Ledger, tmp_path: Path) -> No
     report = import_items(lg, legacy_layouts.meeting_minutes(tmp_path), dry_run=True)
     assert [m["held_on"] for m in report.meetings] == ["2026-06-03", "2026-06-10"]
     assert (count(lg, "meetings"), count(lg, "items")) == (0, 0)
+
+
+def test_a_meeting_line_without_a_date_is_reported(lg: Ledger, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = legacy_layouts.meeting_minutes(tmp_path)
+    book = load_workbook(path)
+    book.active["A6"] = "每周夜话 主持人：李建忠 参会18人"  # the clerk forgot the date
+    book.save(path)
+    with pytest.raises(ImportRefused) as refused:
+        import_items(lg, path)
+    problems = [(p.row, p.column, p.message) for p in refused.value.report.problems]
+    # The line itself, and its one row, which now has no date to take.
+    assert problems == [
+        (6, "会议行", "会议行“每周夜话 主持人：李建忠 参会18人”没有写日期"
+         "（如“6月3日 每周夜话 主持人：李建忠 参会23人”）"),
+        (7, "反映日期", "反映日期为空"),
+    ]  # fmt: skip
+    assert count(lg, "meetings") == 0

@@ -120,7 +120,7 @@ class ItemReader(Lookups):
 
     def _title_meeting(self, layout: rows.Layout) -> minutes.Meeting | None:
         """A meeting named in the lines above the header (the minutes of one meeting)."""
-        for text in layout.context[: len(layout.context) - 2]:  # not the sheet or file name
+        for text in layout.titles:
             try:
                 found = minutes.read_line(
                     text, layout.sheet, None, today=self.today, year_hint=layout.year_hint
@@ -138,24 +138,33 @@ class ItemReader(Lookups):
         """The meeting a marked line starts (None, reported, when it cannot be read), or
         _NOT_A_MEETING."""
         text = minutes.line_text(row) or ""
-        problem = None
         try:
             found = minutes.read_line(
                 text, layout.sheet, number, today=self.today, year_hint=layout.year_hint
             )
         except Bad as error:
             found, problem = None, str(error)
-        if found is not None and found.held is None:
-            problem = f"会议行“{text}”没有写日期（如“6月3日 每周夜话 主持人：李建忠 参会23人”）"
-        elif isinstance(found.held if found else None, date) and found.held > self.today:  # type: ignore[union-attr, operator]
-            problem = f"会议日期 {found.held} 晚于今天（{self.today}）"  # type: ignore[union-attr]
-        if found is None and problem is None:
-            return _NOT_A_MEETING
-        if problem is not None:
-            _bad(report, layout.sheet, number, row, [("meeting", problem)], {"meeting": "会议行"})
+        else:
+            if found is None:
+                return _NOT_A_MEETING
+            held = found.held
+            problem = None
+            if held is None:
+                problem = f"会议行“{text}”没有写日期（如“6月3日 每周夜话 主持人：李建忠 参会23人”）"
+            elif isinstance(held, date) and held > self.today:
+                problem = f"会议日期 {held} 晚于今天（{self.today}）"
+        if found is None or problem is not None:
+            _bad(
+                report,
+                layout.sheet,
+                number,
+                row,
+                [("meeting", problem or "")],
+                {"meeting": "会议行"},
+            )
             return None
-        found.cells = row  # type: ignore[union-attr]
-        self.meetings_read.append(found)  # type: ignore[arg-type]
+        found.cells = row
+        self.meetings_read.append(found)
         return found
 
     def _meeting_year(

@@ -97,10 +97,13 @@ class ItemReader(Lookups):
                         meeting = found
                         continue
                     row = tuple(row)  # 说事 named in a line that is no meeting: a row
-                before = len(report.bad)
-                record = parse(number, row, meeting)
-                if len(report.bad) > before:
-                    _keep_line(report, meeting, before)
+                if meeting is None:
+                    record = parse(number, row, None)
+                else:
+                    before = len(report.bad)
+                    record = parse(number, row, meeting)
+                    if len(report.bad) > before:
+                        _keep_line(report, meeting, before)
                 if record is _PENDING:
                     pending.append((len(records), parse, number, row, meeting))
                     append(None)
@@ -262,6 +265,7 @@ class ItemReader(Lookups):
         words: dict[tuple[str, str], Any] = {}  # (field, text) → value, or Bad's message
         dues: dict[tuple[Any, date], Any] = {}
         years = self.years
+        undated = False
 
         def word(code: str, raw: str, table: dict[str, Any], what: str, choices: str) -> Any:
             found = words.get((code, raw), _MISSING)
@@ -296,6 +300,8 @@ class ItemReader(Lookups):
                     )
             except values.NeedsYear as missing:
                 missing.code = code  # type: ignore[attr-defined]
+                nonlocal undated
+                undated = True
                 return missing
             except Bad as error:
                 problems.append((code, str(error)))
@@ -325,6 +331,8 @@ class ItemReader(Lookups):
                 problems.append(("title", "问题描述为空"))
             elif len(title) > MAX_TITLE:
                 problems.append(("title", f"问题描述过长（{len(title)} 字，最多 {MAX_TITLE} 字）"))
+            nonlocal undated
+            undated = False  # set by day() for a date without its year
             before = len(problems)
             raised = day(row, i_raised, "raised_on", problems)
             if raised is None and len(problems) == before:
@@ -340,9 +348,12 @@ class ItemReader(Lookups):
                 years.add(raised.year)
             # A month and day without a year: the year of the row's own dates, then the
             # title's, then the file's other rows.
-            partial = [d for _, _, d in dates if type(d) is values.NeedsYear]
-            if type(raised) is values.NeedsYear:
-                partial.append(raised)
+            if undated or type(raised) is not date:
+                partial = [d for _, _, d in dates if type(d) is values.NeedsYear]
+                if type(raised) is values.NeedsYear:
+                    partial.append(raised)
+            else:
+                partial = None  # the usual row: every date with its year
             if partial:
                 anchors = [d for d in (raised, *(d for _, _, d in dates)) if type(d) is date]
                 if anchors:

@@ -24,26 +24,10 @@ _CHANNELS = "当面、电话、微信、会议通报"
 _SOURCES, _SCALES = SOURCE.describe(), SCALE.describe()
 _MISSING = object()
 _PENDING: Any = object()  # a row waiting for the year of the file's other rows
-_NOT_A_MEETING: Any = object()  # a marked line that names no meeting: read as a row
 
 
 class _Message(str):
     """A cached refusal (a word already found unknown)."""
-
-
-def _clean(value: Any) -> str | None:
-    """A cell as text, None when blank or a placeholder such as “/” or “无”."""
-    if value is None:
-        return None
-    if type(value) is str:
-        text = value.strip()
-        if text and not text.isprintable():
-            text = values.text(text) or ""
-    else:
-        text = values.text(value) or ""
-    if not text or (len(text) <= 4 and text.lower() in values.NULL_TOKENS):
-        return None
-    return text
 
 
 class ItemReader(Lookups):
@@ -93,7 +77,7 @@ class ItemReader(Lookups):
             for number, row in data:
                 if type(row) is rows.Mark:
                     found = self._meeting_line(layout, number, row, report)
-                    if found is not _NOT_A_MEETING:
+                    if found is not minutes.NOT_A_MEETING:
                         meeting = found
                         continue
                     row = tuple(row)  # 说事 named in a line that is no meeting: a row
@@ -103,7 +87,7 @@ class ItemReader(Lookups):
                     before = len(report.bad)
                     record = parse(number, row, meeting)
                     if len(report.bad) > before:
-                        _keep_line(report, meeting, before)
+                        minutes.keep_line(report, meeting, before)
                 if record is _PENDING:
                     pending.append((len(records), parse, number, row, meeting))
                     append(None)
@@ -118,82 +102,41 @@ class ItemReader(Lookups):
                 before = len(report.bad)
                 records[index] = parse(number, row, meeting, year, years)
                 if len(report.bad) > before:
-                    _keep_line(report, meeting, before)
+                    minutes.keep_line(report, meeting, before)
         return [r for r in records if r is not None]
 
     def _title_meeting(self, layout: rows.Layout) -> minutes.Meeting | None:
         """A meeting named in the lines above the header (the minutes of one meeting)."""
-        for text in layout.titles:
-            try:
-                found = minutes.read_line(
-                    text, layout.sheet, None, today=self.today, year_hint=layout.year_hint
-                )
-            except Bad:
-                continue
-            if found is not None and found.held is not None:
-                self.meetings_read.append(found)
-                return found
-        return None
+        found = minutes.title_meeting(layout, self.today)
+        if found is not None:
+            self.meetings_read.append(found)
+        return found
 
     def _meeting_line(
         self, layout: rows.Layout, number: int, row: reading.Row, report: Report
     ) -> Any:
         """The meeting a marked line starts (None, reported, when it cannot be read), or
-        _NOT_A_MEETING."""
-        text = minutes.line_text(row) or ""
-        try:
-            found = minutes.read_line(
-                text, layout.sheet, number, today=self.today, year_hint=layout.year_hint
-            )
-        except Bad as error:
-            found, problem = None, str(error)
-        else:
-            if found is None:
-                return _NOT_A_MEETING
-            held = found.held
-            problem = None
-            if held is None:
-                problem = f"会议行“{text}”没有写日期（如“6月3日 每周夜话 主持人：李建忠 参会23人”）"
-            elif isinstance(held, date) and held > self.today:
-                problem = f"会议日期 {held} 晚于今天（{self.today}）"
-        if found is None or problem is not None:
-            _bad(
-                report,
-                layout.sheet,
-                number,
-                row,
-                [("meeting", problem or "")],
-                {"meeting": "会议行"},
-            )
+        minutes.NOT_A_MEETING."""
+        found = minutes.line_meeting(layout, number, row, self.today)
+        if isinstance(found, str):
+            _bad(report, layout.sheet, number, row, [("meeting", found)], {"meeting": "会议行"})
             return None
-        found.cells = row
-        self.meetings_read.append(found)
+        if isinstance(found, minutes.Meeting):
+            self.meetings_read.append(found)
         return found
 
     def _meeting_year(
         self, meeting: minutes.Meeting, year: int | None, years: list[int], report: Report
     ) -> None:
         """A meeting dated 6月3日 without a year: the year of the file's other rows."""
-        held = meeting.held
-        if not isinstance(held, values.NeedsYear):
-            return
-        if year is not None:
-            try:
-                meeting.held = held.on(year)
-                if meeting.held <= self.today:
-                    return
-                message = f"会议日期 {meeting.held} 晚于今天（{self.today}）"
-            except Bad as error:
-                message = str(error)
-        else:
-            message = _no_year(held.raw, years)
-        meeting.held = None
-        report.bad_rows += 1
-        report.problem(meeting.sheet, meeting.row, "会议行", message)
+        message = minutes.settle_year(meeting, year, years, self.today)
+        if message is not None:
+            report.bad_rows += 1
+            report.problem(meeting.sheet, meeting.row, "会议行", message)
 
     def _check_columns(self, layout: rows.Layout, report: Report) -> bool:
         listed = "、".join(layout.headings[i] for i in sorted(layout.headings))
-        layout.marks = _is_meeting_line
+        layout.marks = minutes.is_line
         for text in layout.context:  # a 拉呱说事 record book, a 每周夜话 minutes book
             kind = minutes.kind_of(text)
             if kind is not None:
@@ -266,6 +209,7 @@ class ItemReader(Lookups):
         dues: dict[tuple[Any, date], Any] = {}
         years = self.years
         undated = False
+        clean = values.clean
 
         def word(code: str, raw: str, table: dict[str, Any], what: str, choices: str) -> Any:
             found = words.get((code, raw), _MISSING)
@@ -290,7 +234,7 @@ class ItemReader(Lookups):
                     if not 2000 <= found.year <= 2099:
                         raise Bad(f"日期“{found}”超出范围（2000–2099 年）")
                 else:
-                    if _clean(value) is None:
+                    if clean(value) is None:
                         return None
                     found = values.parse_day(
                         value,
@@ -314,7 +258,7 @@ class ItemReader(Lookups):
         def cell(row: reading.Row, index: int | None) -> str | None:
             if index is None or index >= len(row):
                 return None
-            return _clean(row[index])
+            return clean(row[index])
 
         def parse(
             number: int,
@@ -364,12 +308,13 @@ class ItemReader(Lookups):
                     if years_seen is None:
                         return _PENDING
                     code = getattr(partial[0], "code", "raised_on")
-                    problems.append((code, _no_year(partial[0].raw, years_seen)))
+                    problems.append((code, values.no_year(partial[0].raw, years_seen)))
                 if year is not None:
                     anchor = anchors[0] if anchors else None
-                    raised = _on_year(raised, year, anchor, today, "raised_on", problems)
+                    raised = values.on_year(raised, year, anchor, today, "raised_on", problems)
                     dates = [
-                        (s, c, _on_year(d, year, anchor, today, c, problems)) for s, c, d in dates
+                        (s, c, values.on_year(d, year, anchor, today, c, problems))
+                        for s, c, d in dates
                     ]
             community_id = default_community
             community_text = cell(row, i_community)
@@ -476,7 +421,7 @@ class ItemReader(Lookups):
             result, reply_text = cell(row, i_result), cell(row, i_reply)
             due = None
             raw_due = row[i_due] if i_due is not None and i_due < len(row) else None
-            if type(raised) is date and raw_due is not None and _clean(raw_due) is not None:
+            if type(raised) is date and raw_due is not None and clean(raw_due) is not None:
                 found_due = dues.get((raw_due, raised))  # 3个工作日 from the same day: once
                 if found_due is None:
                     try:
@@ -485,9 +430,11 @@ class ItemReader(Lookups):
                             epoch=epoch, strict=True,
                         )  # fmt: skip
                     except values.NeedsYear as missing:  # 5月29日前: the year raised
-                        found_due = _on_year(missing, raised.year, raised, date.max, "", [])
+                        found_due = values.on_year(missing, raised.year, raised, date.max, "", [])
                         if found_due is not None and found_due < raised:
-                            found_due = _on_year(missing, raised.year + 1, None, date.max, "", [])
+                            found_due = values.on_year(
+                                missing, raised.year + 1, None, date.max, "", []
+                            )
                         if found_due is None:
                             found_due = _Message(f"日期“{missing.raw}”不存在")
                     except Bad as error:
@@ -554,53 +501,6 @@ class ItemReader(Lookups):
     def summarise(self, records: list[Record], report: Report) -> None:
         """Counts, notices and the preview of what is (or would be) imported."""
         item_summary.summarise(self, records, report)
-
-
-def _on_year(
-    value: Any, year: int, anchor: date | None, today: date, code: str, problems: list[Any]
-) -> Any:
-    """A NeedsYear given its year (values other than NeedsYear pass through). Next to an
-    ``anchor`` date of the same row the nearer year wins: 12月28日 beside 2027-01-05 is
-    2026-12-28."""
-    if not isinstance(value, values.NeedsYear):
-        return value
-    try:
-        found = value.on(year)
-        if anchor is not None and abs((found - anchor).days) > 183:
-            found = value.on(year + (1 if found < anchor else -1))
-    except Bad as error:
-        problems.append((code, str(error)))
-        return None
-    if found > today:
-        problems.append((code, f"日期 {found} 晚于今天（{today}）"))
-        return None
-    return found
-
-
-def _keep_line(report: Report, meeting: minutes.Meeting | None, position: int) -> None:
-    """A bad row of a meeting's block goes to the file of rows to fix under its meeting's
-    line (once), so that the fixed file imports into the same meeting."""
-    if meeting is None or meeting.row is None or meeting.saved:
-        return
-    meeting.saved = True
-    report.bad.insert(position, BadRow(meeting.sheet, meeting.row, meeting.cells, [], line=True))
-
-
-def _is_meeting_line(first: str, row: reading.Row) -> bool:
-    return minutes.MARK.search(first) is not None and minutes.line_text(row) is not None
-
-
-def _no_year(raw: str, years: list[int]) -> str:
-    """Why a month-day date cannot be given a year."""
-    if len(years) > 1:
-        seen = "、".join(str(y) for y in years)
-        why = f"文件中其他日期分属 {seen} 年，无法确定"
-    else:
-        why = "文件中也没有写明年份的日期"
-    return (
-        f"日期“{raw}”没有写年份：本行、表格标题和文件名都没有写年份，{why}；"
-        "请写明年份（如 2026年6月26日），或在标题或文件名中注明年份"
-    )
 
 
 def _bad(

@@ -12,8 +12,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ledger.importer import values
+from ledger.importer.report import BadRow, Report
+from ledger.importer.rows import Layout
 
 # What makes a text-only row worth a closer look (rows.classify calls it on such rows).
 MARK = re.compile(r"夜话|说事|拉呱")
@@ -27,6 +30,7 @@ _ATTENDANCE = re.compile(
     r"|(\d{1,4})\s*(?:人|名)\s*(?:参会|参加|到会|出席|参与)"
 )
 _PLACE = re.compile(r"地点\s*[:：]\s*(\S+)")
+NOT_A_MEETING: Any = object()  # a marked line that names no meeting: read as a row
 
 
 @dataclass(eq=False)
@@ -112,3 +116,68 @@ def line_text(row: tuple[object, ...]) -> str | None:
         elif stripped != found:
             return None
     return found
+
+
+def is_line(first: str, row: tuple[object, ...]) -> bool:
+    """Whether a row whose first text is ``first`` may be a meeting's line (Layout.marks)."""
+    return MARK.search(first) is not None and line_text(row) is not None
+
+
+def title_meeting(layout: Layout, today: date) -> Meeting | None:
+    """A meeting named in the lines above a sheet's header (the minutes of one meeting)."""
+    for text in layout.titles:
+        try:
+            found = read_line(text, layout.sheet, None, today=today, year_hint=layout.year_hint)
+        except values.Bad:
+            continue
+        if found is not None and found.held is not None:
+            return found
+    return None
+
+
+def line_meeting(layout: Layout, number: int, row: tuple[object, ...], today: date) -> Any:
+    """The meeting a marked line starts; the sentence saying why it cannot be read; or
+    NOT_A_MEETING for a line that names none."""
+    text = line_text(row) or ""
+    try:
+        found = read_line(text, layout.sheet, number, today=today, year_hint=layout.year_hint)
+    except values.Bad as error:
+        return str(error)
+    if found is None:
+        return NOT_A_MEETING
+    if found.held is None:
+        return f"会议行“{text}”没有写日期（如“6月3日 每周夜话 主持人：李建忠 参会23人”）"
+    if isinstance(found.held, date) and found.held > today:
+        return f"会议日期 {found.held} 晚于今天（{today}）"
+    found.cells = row
+    return found
+
+
+def settle_year(meeting: Meeting, year: int | None, years: list[int], today: date) -> str | None:
+    """Give a meeting dated 6月3日 the one year of the file's other rows; else (the date
+    then unknown) the sentence saying why."""
+    held = meeting.held
+    if not isinstance(held, values.NeedsYear):
+        return None
+    message: str
+    if year is not None:
+        try:
+            meeting.held = held.on(year)
+            if meeting.held <= today:
+                return None
+            message = f"会议日期 {meeting.held} 晚于今天（{today}）"
+        except values.Bad as error:
+            message = str(error)
+    else:
+        message = values.no_year(held.raw, years)
+    meeting.held = None
+    return message
+
+
+def keep_line(report: Report, meeting: Meeting | None, position: int) -> None:
+    """A bad row of a meeting's block goes to the file of rows to fix under its meeting's
+    line (once), so that the fixed file imports into the same meeting."""
+    if meeting is None or meeting.row is None or meeting.saved:
+        return
+    meeting.saved = True
+    report.bad.insert(position, BadRow(meeting.sheet, meeting.row, meeting.cells, [], line=True))

@@ -447,3 +447,55 @@ def guess_unit_kind(name: str) -> str:
     ):
         return "person"
     return "department"
+
+
+# --- years for dates written without one ------------------------------------------------
+
+
+def on_year(
+    value: Any, year: int, anchor: date | None, today: date, code: str, problems: list[Any]
+) -> Any:
+    """A NeedsYear given its year (values other than NeedsYear pass through). Next to an
+    ``anchor`` date of the same row the nearer year wins: 12月28日 beside 2027-01-05 is
+    2026-12-28."""
+    if not isinstance(value, NeedsYear):
+        return value
+    try:
+        found = value.on(year)
+        if anchor is not None and abs((found - anchor).days) > 183:
+            found = value.on(year + (1 if found < anchor else -1))
+    except Bad as error:
+        problems.append((code, str(error)))
+        return None
+    if found > today:
+        problems.append((code, f"日期 {found} 晚于今天（{today}）"))
+        return None
+    return found
+
+
+def no_year(raw: str, years: list[int]) -> str:
+    """Why a month-day date cannot be given a year."""
+    if len(years) > 1:
+        seen = "、".join(str(y) for y in years)
+        why = f"文件中其他日期分属 {seen} 年，无法确定"
+    else:
+        why = "文件中也没有写明年份的日期"
+    return (
+        f"日期“{raw}”没有写年份：本行、表格标题和文件名都没有写年份，{why}；"
+        "请写明年份（如 2026年6月26日），或在标题或文件名中注明年份"
+    )
+
+
+def clean(value: Any) -> str | None:
+    """A cell as text, None when blank or a placeholder such as “/” or “无”."""
+    if value is None:
+        return None
+    if type(value) is str:
+        found = value.strip()
+        if found and not found.isprintable():
+            found = text(found) or ""
+    else:
+        found = text(value) or ""
+    if not found or (len(found) <= 4 and found.lower() in NULL_TOKENS):
+        return None
+    return found

@@ -39,6 +39,7 @@ def test_import_items_says_what_it_did(ledger: Ledger, tmp_path: Path, run: Run)
         # 2 items; events: 登记+交办+办结 and 登记+交办 = 5.
         "已导入 铁塔寺台账.xlsx：问题 2 条（编号 1–2），办理记录 5 条",
         "各状态：办理中 1、已办结 1",
+        "状态判定：按状态列 2",
         "按反映月份：2026-03 2",
         "新建承办单位 1 个：新兴物业（物业）",
         "跳过：合计行 1 行",
@@ -146,7 +147,11 @@ def test_demo_imports_the_legacy_ledgers(
         by_month: dict[tuple[str, str], int] = {}
         for community, month, status, n in imported:
             by_month[(community, month)] = by_month.get((community, month), 0) + n
-            assert status in ("resolved", "replied", "closed")  # all settled by May
+            # All settled by May but one: 5月 row 2, rated 不满意 on a sheet that still says
+            # 已办结, is sent back for 重办 (the ledger's rule for 不满意).
+            assert status in ("resolved", "replied", "closed") or (community, month, status, n) == (
+                "铁塔寺社区", "2026-05", "assigned", 1,
+            )  # fmt: skip
         assert by_month == {
             ("铁塔寺社区", "2026-03"): 6, ("铁塔寺社区", "2026-04"): 5, ("铁塔寺社区", "2026-05"): 4,
             ("财工街社区", "2026-03"): 5, ("财工街社区", "2026-04"): 4, ("财工街社区", "2026-05"): 3,

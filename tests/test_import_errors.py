@@ -92,7 +92,8 @@ EXPECTED = [
     (18, "I列“规模”", "无法识别的规模“中事”，可填：小事(small)、大事(big)"),
     (19, "O列“状态”", "状态为“待分办”，但已填写了承办单位；请核对状态"),
     (20, "O列“状态”", "无法识别的状态“研究中”，可填：待分办、办理中、已办结、不予办理、已回复、已归档、满意 等"),
-    (21, "N列“满意度”", "无法识别的评价“还行吧”，可填：满意(satisfied)、基本满意(basically)、不满意(unsatisfied)"),
+    (21, "N列“满意度”", "无法识别的评价“还行吧”，可填：满意(satisfied)、基本满意(basically)、不满意(unsatisfied)"
+     "（可带说明，如“不满意，仍在滴水”）"),
     (22, "M列“答复方式”", "无法识别的答复方式“飞鸽传书”，可填：当面、电话、微信、会议通报"),
     (23, "J列“责任单位”", "状态为“办理中”，但没有填写承办单位"),
     (24, "O列“状态”", "状态为“办理中”，但已填写了办结日期；请核对状态"),
@@ -197,9 +198,10 @@ def test_dry_run_writes_nothing(
     before = snapshot(db_path)
     result = run("import", "items", path, "--dry-run")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines()[:5] == [
+    assert result.stdout.splitlines()[:6] == [
         "试导入 好.xlsx（未写入任何内容）：将导入问题 2 条",
         "各状态：待分办 1、办理中 1",
+        "状态判定：按状态列 2",
         "按反映月份：2026-03 2",
         "将新建承办单位 1 个：新来的物业（物业）",
         "前几行将导入为：",

@@ -102,8 +102,22 @@ CASES: list[tuple[tuple[Any, ...], str, str | None, list[tuple[str, str]]]] = [
     ),
     (
         ("已办结", "住建局", "已修复", D(2026, 3, 6), D(2026, 3, 9), "不满意"),
+        "assigned",
+        "unsatisfied",
+        # 不满意, and the row does not say it was then filed: the ledger's rule, 重办.
+        [
+            ("add", start("05")),
+            ("assign", end("05")),
+            ("resolve", end("06")),
+            ("reply", end("09")),
+            ("reopen", end("09")),
+        ],
+    ),
+    (
+        ("已归档", "住建局", "已修复", D(2026, 3, 6), D(2026, 3, 9), "不满意"),
         "closed",
         "unsatisfied",
+        # 已归档: filed with the verdict (rate --close).
         [
             ("add", start("05")),
             ("assign", end("05")),
@@ -111,6 +125,47 @@ CASES: list[tuple[tuple[Any, ...], str, str | None, list[tuple[str, str]]]] = [
             ("reply", end("09")),
             ("rate", end("09")),
         ],
+    ),
+    (
+        (None, "住建局", "正在办理，已进场勘查", None, None, None),
+        "assigned",
+        None,
+        # A status word in the 办理情况: open, the text kept as progress.
+        [("add", start("05")), ("assign", end("05")), ("progress", end("05"))],
+    ),
+    (
+        (None, "住建局", "已更换灯头", None, None, None),
+        "assigned",
+        None,
+        # A result without a status word and nothing showing 办结: still open.
+        [("add", start("05")), ("assign", end("05")), ("progress", end("05"))],
+    ),
+    (
+        (None, None, "协调中", None, None, None),
+        "raised",
+        None,
+        # 协调中 with nobody named to handle it: still 待分办 (the text is kept as a note).
+        [("add", start("05"))],
+    ),
+    (
+        (None, "住建局", "不予办理（不属于物业管理范围）", None, None, None),
+        "declined",
+        None,
+        [("add", start("05")), ("assign", end("05")), ("decline", end("05"))],
+    ),
+    (
+        (None, "住建局", "已更换灯头", None, D(2026, 3, 9), None),
+        "replied",
+        None,
+        # The same text with a 答复日期: the reply shows it was done first.
+        [("add", start("05")), ("assign", end("05")), ("resolve", end("09")), ("reply", end("09"))],
+    ),
+    (
+        (None, "住建局", "已解决", None, None, "已答复，待回访"),
+        "replied",
+        None,
+        # 已答复，待回访 in the rating column: told, not yet rated.
+        [("add", start("05")), ("assign", end("05")), ("resolve", end("05")), ("reply", end("05"))],
     ),
     (
         ("已归档", "住建局", "已修复", D(2026, 3, 6), D(2026, 3, 6), None),
@@ -242,8 +297,8 @@ MARCH = [
     ["反映时间", "社区", "问题描述", "责任单位", "办理情况", "办结日期", "答复日期", "满意度", "状态"],
     # A: raised Mon 3-02, due Thu 3-05 (Tue 3, Wed 4, Thu 5); resolved 3-04: on time.
     [D(2026, 3, 2), "铁塔寺社区", "甲", "住建局", "已修", D(2026, 3, 4), D(2026, 3, 5), "满意", "已办结"],
-    # B: raised Thu 3-05, due Tue 3-10; resolved 3-12: late. Rated 不满意.
-    [D(2026, 3, 5), "铁塔寺社区", "乙", "住建局", "已修", D(2026, 3, 12), D(2026, 3, 13), "不满意", "已办结"],
+    # B: raised Thu 3-05, due Tue 3-10; resolved 3-12: late. Rated 不满意 and filed.
+    [D(2026, 3, 5), "铁塔寺社区", "乙", "住建局", "已修", D(2026, 3, 12), D(2026, 3, 13), "不满意", "已归档"],
     # C: raised Mon 3-16, due Thu 3-19; still 办理中: overdue at the end of March.
     [D(2026, 3, 16), "铁塔寺社区", "丙", "住建局", "协调中", None, None, None, "办理中"],
     # D: raised Mon 3-30, due Thu 4-02 (Tue 31, Wed 4-01, Thu 4-02); resolved 4-01.

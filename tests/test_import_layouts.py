@@ -301,17 +301,73 @@ def test_dates_in_every_form(lg: Ledger, tmp_path: Path) -> None:
     assert {i["due_on"] for i in items(lg) if i["raised_on"] == "2020-06-24"} == {"2020-06-30"}
 
 
-def test_short_dates_without_a_year_hint_take_the_latest_past_year(
-    lg: Ledger, tmp_path: Path
-) -> None:
-    # Today is 2026-11-26: 11月20日 is this year; 12月20日 would be in the future → 2025.
+def test_a_date_without_a_year_is_reported_not_guessed(lg: Ledger, tmp_path: Path) -> None:
+    # No year in the rows, the title or the file name: nothing to read one from. (Today is
+    # 2026-11-26; the old importer silently took 2026-11-20 and 2025-12-20.)
     rows = [
         ["反映时间", "社区", "问题描述"],
         ["11月20日", "铁塔寺社区", "甲"],
         ["12月20日", "铁塔寺社区", "乙"],
     ]
-    import_items(lg, xlsx(tmp_path / "t.xlsx", rows))
-    assert [i["raised_on"] for i in items(lg)] == ["2026-11-20", "2025-12-20"]
+    with pytest.raises(ImportRefused) as refused:
+        import_items(lg, xlsx(tmp_path / "t.xlsx", rows))
+    problems = refused.value.report.problems
+    assert [(p.row, p.column) for p in problems] == [(2, "A列“反映时间”"), (3, "A列“反映时间”")]
+    assert problems[0].message.startswith("日期“11月20日”没有写年份")
+    assert items(lg) == []
+
+
+def test_a_date_without_a_year_takes_the_year_of_its_row_then_of_the_file(
+    lg: Ledger, tmp_path: Path
+) -> None:
+    rows = [
+        ["反映时间", "社区", "问题描述", "办结日期"],
+        # 6月26日 beside its own 办结日期 2025-07-02: 2025, from the row.
+        ["6月26日", "铁塔寺社区", "甲", "2025-07-02"],
+        # Nothing in the row: the file's other rows are all of 2026 (甲's year comes from its
+        # own row and counts for nothing here).
+        ["3月9日", "铁塔寺社区", "乙", None],
+        [datetime(2026, 3, 2), "铁塔寺社区", "丙", None],
+        ["2026-03-04", "铁塔寺社区", "丁", None],
+    ]
+    report = import_items(lg, xlsx(tmp_path / "t.xlsx", rows))
+    assert report.problems == []
+    assert {i["title"]: i["raised_on"] for i in items(lg)} == {
+        "甲": "2025-06-26", "乙": "2026-03-09", "丙": "2026-03-02", "丁": "2026-03-04",
+    }  # fmt: skip
+    # The rows keep the file's order.
+    assert [i["title"] for i in items(lg)] == ["甲", "乙", "丙", "丁"]
+
+
+def test_the_row_s_own_year_comes_before_the_title_s(lg: Ledger, tmp_path: Path) -> None:
+    rows = [
+        ["2026年居民诉求台账"],
+        ["反映时间", "社区", "问题描述", "办结日期"],
+        # Resolved 2026-01-05: raised 12月28日 is the December before, not 2026-12-28.
+        ["12月28日", "铁塔寺社区", "跨年", "2026-01-05"],
+        # Nothing else in the row: the title's year.
+        ["3月9日", "铁塔寺社区", "标题年份", None],
+    ]
+    report = import_items(lg, xlsx(tmp_path / "t.xlsx", rows))
+    assert report.problems == []
+    assert {i["title"]: i["raised_on"] for i in items(lg)} == {
+        "跨年": "2025-12-28",
+        "标题年份": "2026-03-09",
+    }
+
+
+def test_a_year_is_not_taken_when_the_file_spans_two(lg: Ledger, tmp_path: Path) -> None:
+    rows = [
+        ["反映时间", "社区", "问题描述"],
+        ["3月9日", "铁塔寺社区", "乙"],
+        [datetime(2025, 12, 2), "铁塔寺社区", "丙"],
+        [datetime(2026, 1, 5), "铁塔寺社区", "丁"],
+    ]
+    with pytest.raises(ImportRefused) as refused:
+        import_items(lg, xlsx(tmp_path / "t.xlsx", rows))
+    [problem] = refused.value.report.problems
+    assert problem.row == 2
+    assert "文件中其他日期分属 2025、2026 年，无法确定" in problem.message
 
 
 def test_phone_numbers_excel_damaged_are_repaired(lg: Ledger, tmp_path: Path) -> None:

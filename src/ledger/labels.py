@@ -449,3 +449,14 @@ IMPORT_FIELD = {
     "ignore": "不导入",
 }
 IMPORT_KIND = {"items": "问题", "areas": "区划", "units": "承办单位"}
+# How an imported row's status was decided (importer/status.py), in the import summary.
+IMPORT_RULE = {
+    "status_column": "按状态列",
+    "result_word": "按办理情况中的状态词",
+    "result_evidence": "办理结果，且有办结日期、答复或评价 → 已办结",
+    "result_open": "办理情况无状态词，也无办结日期、答复、评价 → 未办结，记为进展",
+    "dates": "按办结日期、答复日期或评价",
+    "unit": "只填了承办单位 → 办理中",
+    "nothing": "没有办理情况 → 待分办",
+    "reopen": "评价不满意且未写明归档 → 退回重办",
+}

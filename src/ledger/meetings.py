@@ -52,23 +52,44 @@ def add(
     community_row = places.find(ledger, community, "community")
     place = places.find_place(ledger, community_row, compound, None)
     with ledger.transaction():
-        number = ledger.next_number("meetings")
-        ledger.db["meetings"].insert(
-            {
-                "uid": new_uid(),
-                "number": number,
-                "kind": kind_code,
-                "held_on": iso(held_on),
-                "community_id": community_row["id"],
-                "place_id": place["id"] if place else None,
-                "host": host,
-                "attendees": attendees,
-                "note": note,
-                "created_at": iso(ledger.now()),
-                "actor": ledger.actor,
-            }
+        _, number = insert(
+            ledger,
+            kind=kind_code,
+            held_on=held_on,
+            community_id=community_row["id"],
+            place_id=place["id"] if place else None,
+            host=host,
+            attendees=attendees,
+            note=note,
         )
     return get(ledger, number)
+
+
+def insert(
+    ledger: Ledger,
+    *,
+    kind: str,
+    held_on: date,
+    community_id: int,
+    place_id: int | None = None,
+    host: str | None = None,
+    attendees: int | None = None,
+    note: str | None = None,
+) -> tuple[int, int]:
+    """Write one meeting row, already checked (kind a code); returns its (id, number).
+
+    The one writer of meetings: ``add`` and the import call it inside their transaction.
+    """
+    number = ledger.next_number("meetings")
+    cursor = ledger.conn.execute(
+        "INSERT INTO meetings (uid, number, kind, held_on, community_id, place_id, host, "
+        "attendees, note, created_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            new_uid(), number, kind, iso(held_on), community_id, place_id, host, attendees,
+            note, iso(ledger.now()), ledger.actor,
+        ),
+    )  # fmt: skip
+    return int(cursor.lastrowid or 0), number
 
 
 def get(ledger: Ledger, number: int) -> dict[str, Any]:

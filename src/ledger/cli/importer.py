@@ -14,7 +14,7 @@ from ledger.cli import output
 from ledger.cli.context import open_for
 from ledger.cli.errors import guarded
 from ledger.cli.options import CommunityOption, DbOption, JsonOption
-from ledger.labels import AREA_LEVEL, IMPORT_KIND, STATUS, UNIT_KIND
+from ledger.labels import AREA_LEVEL, IMPORT_KIND, IMPORT_RULE, MEETING_KIND, STATUS, UNIT_KIND
 
 if TYPE_CHECKING:
     from ledger.importer import Report
@@ -76,7 +76,10 @@ _ITEM_FIELDS = (
     "items",
     help="导入问题台账。自动找表头（标题行、合并单元格、序号、合计行都不碍事），认得常见列名、"
     "各种日期写法和被 Excel 弄坏的电话号码；按状态和各日期列重建办理过程，"
-    "导入的问题计入以往各月的统计。\n\n" + _ITEM_FIELDS,
+    "导入的问题计入以往各月的统计。状态按状态列或办理情况中的状态词判定，"
+    "无状态词的办理情况只有在有办结日期、答复或评价时才算办结；"
+    "会议记录式的表（“6月3日 每周夜话 主持人：… 参会23人”一行，下面是会上的问题）会建立会议。"
+    "\n\n" + _ITEM_FIELDS,
 )
 @guarded
 def items_command(
@@ -272,6 +275,21 @@ def _show(report: Report, as_json: bool) -> None:
             if report.by_status.get(code)
         )
         output.say(f"各状态：{shown}")
+    if report.by_rule:
+        # How each status was read: one rule on the line, several one per line (they are long).
+        rules = [
+            f"{label} {report.by_rule[code]}"
+            for code, label in IMPORT_RULE.items()
+            if report.by_rule.get(code)
+        ]
+        if len(rules) == 1:
+            output.say(f"状态判定：{rules[0]}")
+        else:
+            output.say("状态判定：")
+            for line in rules:
+                output.say(f"  {line}")
+    if report.meetings:
+        _show_meetings(report)
     if report.by_month:
         months = "、".join(f"{m} {n}" for m, n in sorted(report.by_month.items()))
         output.say(f"按反映月份：{months}")
@@ -311,6 +329,31 @@ def _show(report: Report, as_json: bool) -> None:
             output.notice(f"  {where}：{problem.message}")
         if report.bad_file:
             output.notice(f"这些行已另存为“{report.bad_file}”，改好后再导入该文件即可")
+
+
+def _show_meetings(report: Report) -> None:
+    """会议 named in the file: new ones, and those the ledger already has."""
+    new = [m for m in report.meetings if not m["existing"]]
+    known = len(report.meetings) - len(new)
+    if new:
+        verb = "将新建" if report.dry_run else "新建"
+        output.say(f"{verb}会议 {len(new)} 场：")
+        for meeting in new:
+            who = "，".join(
+                x
+                for x in (
+                    f"主持人 {meeting['host']}" if meeting["host"] else "",
+                    f"参会 {meeting['attendees']} 人" if meeting["attendees"] is not None else "",
+                    f"问题 {meeting['items']} 条",
+                )
+                if x
+            )
+            output.say(
+                f"  {meeting['held_on']} {MEETING_KIND.label(meeting['kind'])} "
+                f"{meeting['community']}（{who}）"
+            )
+    if known:
+        output.say(f"台账中已有的会议 {known} 场：问题记到这些会议下")
 
 
 def _preview_line(report: Report, row: dict[str, Any]) -> str:

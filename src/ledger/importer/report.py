@@ -55,6 +55,7 @@ class BadRow:
     number: int
     values: Row
     messages: list[str]
+    line: bool = False  # a meeting's line above bad rows of its block: copied as it was
 
 
 @dataclass
@@ -78,6 +79,8 @@ class Report:
     by_status: Counter[str] = field(default_factory=Counter)
     by_month: Counter[str] = field(default_factory=Counter)
     by_level: Counter[str] = field(default_factory=Counter)
+    by_rule: Counter[str] = field(default_factory=Counter)  # how each status was decided
+    meetings: list[dict[str, Any]] = field(default_factory=list)  # named in the file
     numbers: tuple[int, int] | None = None
     events: int = 0
     preview: list[dict[str, Any]] = field(default_factory=list)
@@ -86,6 +89,9 @@ class Report:
     written: bool = False
     bad: list[BadRow] = field(default_factory=list, repr=False)
     headings: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    # The lines above a sheet's header (its title: the community, the year, 每周夜话 …), written
+    # above the rows to fix so that they read the same when imported again.
+    titles: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def problem(self, sheet: str | None, row: int | None, column: str | None, message: str) -> None:
         self.problems.append(Problem(sheet, row, column, message))
@@ -110,6 +116,8 @@ class Report:
             "by_status": dict(self.by_status),
             "by_month": dict(sorted(self.by_month.items())),
             "by_level": dict(self.by_level),
+            "status_rules": dict(self.by_rule),
+            "meetings": self.meetings,
             "numbers": list(self.numbers) if self.numbers else None,
             "events": self.events,
             "preview": self.preview,
@@ -179,11 +187,16 @@ def _write_csv(report: Report, path: Path) -> None:
         written_header = False
         for bad in report.bad:
             if not written_header:
+                for title in report.titles.get(bad.sheet, []):
+                    writer.writerow([_csv_text(title)])
                 writer.writerow([*report.headings.get(bad.sheet, []), *BAD_COLUMNS])
                 written_header = True
             cells = ["" if v is None else _csv_text(v) for v in bad.values]
             width = len(report.headings.get(bad.sheet, []))
             cells = (cells + [""] * width)[: max(width, len(cells))]
+            if bad.line:
+                writer.writerow(cells[:1])  # one cell, so that it reads as the meeting's line
+                continue
             writer.writerow([*cells, bad.number, "；".join(bad.messages)])
 
 
@@ -195,7 +208,6 @@ def _csv_text(value: Any) -> str:
 
 def _write_xlsx(report: Report, path: Path) -> None:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheets: dict[str, Any] = {}
@@ -205,15 +217,26 @@ def _write_xlsx(report: Report, path: Path) -> None:
             title = re.sub(r"[\[\]:*?/\\]", "_", bad.sheet)[:31] or "待修正"
             sheet = workbook.create_sheet(title)
             sheets[bad.sheet] = sheet
+            for title in report.titles.get(bad.sheet, []):
+                sheet.append([_text_cell(sheet, title)])
             sheet.append([*report.headings.get(bad.sheet, []), *BAD_COLUMNS])
         width = len(report.headings.get(bad.sheet, []))
         cells = list(bad.values) + [None] * max(0, width - len(bad.values))
         row = []
-        for value in [*cells, bad.number, "；".join(bad.messages)]:
-            cell = WriteOnlyCell(sheet, value=_plain(value))
-            if isinstance(value, str) and cell.data_type == "f":
-                cell.data_type = "s"  # text the resident typed is never a formula
-                cell.quotePrefix = True
-            row.append(cell)
+        tail = [] if bad.line else [bad.number, "；".join(bad.messages)]
+        if bad.line:
+            cells = [next((v for v in cells if v not in (None, "")), None)]
+        for value in [*cells, *tail]:
+            row.append(_text_cell(sheet, value))
         sheet.append(row)
     workbook.save(path)
+
+
+def _text_cell(sheet: Any, value: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=_plain(value))
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"  # text the resident typed is never a formula
+        cell.quotePrefix = True
+    return cell

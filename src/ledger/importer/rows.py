@@ -11,7 +11,7 @@ group) hold their value in every row they cover, as the clerk sees it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ledger.errors import LedgerError
@@ -25,6 +25,8 @@ _FOOTER = re.compile(
     r"^\s*(填表人|制表人|审核人|审批人|填报人|填表日期|制表日期|填报日期|填报单位|审核|备注|说明|注"
     r"|单位负责人|负责人|联系人|统计人|报送单位|制表单位|领导签字|签字)\s*[:：]"
 )
+# A signature line anywhere in the first text: 社区书记（签字）：, 经办人签名：, （盖章）.
+_SIGNATURE = re.compile(r"(签字|签名|盖章)\s*[)）]?\s*[:：]|[(（]\s*(签字|签名|盖章)\s*[)）]\s*$")
 _YEAR = re.compile(r"(20\d{2})\s*(年|[-./]\s*\d)")
 
 
@@ -38,6 +40,12 @@ def column_letter(index: int) -> str:
     return letters
 
 
+class Mark(tuple):  # type: ignore[type-arg]
+    """A row that is a line of its own between the table's rows (see ``Layout.marks``)."""
+
+    __slots__ = ()
+
+
 @dataclass
 class Layout:
     """Where a sheet's fields are: field → column index (0-based), and the headings."""
@@ -49,7 +57,11 @@ class Layout:
     unused: list[str] = field(default_factory=list)
     year_hint: int | None = None
     context: list[str] = field(default_factory=list)  # title rows, sheet and file name
+    titles: list[str] = field(default_factory=list)  # the texts above the header, once each
     problems: list[tuple[int | None, str]] = field(default_factory=list)  # (column, message)
+    # For a kind of import whose sheets may hold lines that are not rows of the table (a
+    # meeting's heading in minutes): (first text, row) → whether the row is such a line.
+    marks: Callable[[str, Row], bool] | None = None
 
     def first(self, code: str) -> int | None:
         found = self.columns.get(code)
@@ -187,6 +199,7 @@ def _layout(
     columns.pop(IGNORE, None)
     layout.unused = [headings[i] for i in sorted(headings) if i not in fields]
     layout.context = [t for t in [*titles, sheet_name, *hints] if t]
+    layout.titles = list(dict.fromkeys(t for t in titles if t))
     for text in layout.context:
         match = _YEAR.search(text)
         if match:
@@ -196,7 +209,8 @@ def _layout(
 
 
 def classify(row: Row, layout: Layout, used: tuple[int, ...]) -> str:
-    """'data', or why the row is not: 'blank', 'total', 'footer', 'header'.
+    """'data', 'mark' (see ``Layout.marks``), or why the row is not data: 'blank', 'total',
+    'footer', 'header'.
 
     Only ``used`` columns make a row data: a template row numbered 1…100 in its 序号 column
     but otherwise empty is blank. (Called for every row: kept to a few comparisons.)
@@ -211,8 +225,10 @@ def classify(row: Row, layout: Layout, used: tuple[int, ...]) -> str:
     if type(first) is str:
         if _TOTAL.match(first):
             return "total"
-        if _FOOTER.match(first):
+        if _FOOTER.match(first) or (("签" in first or "章" in first) and _SIGNATURE.search(first)):
             return "footer"
+        if layout.marks is not None and layout.marks(first, row):
+            return "mark"
     width = len(row)
     for index in used:
         if index < width:

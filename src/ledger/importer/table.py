@@ -29,7 +29,8 @@ def tables(
     example: str,
     progress: Progress | None = None,
 ) -> Iterator[tuple[rows.Layout, Iterator[tuple[int, Row]]]]:
-    """For each sheet with a usable header: its layout and an iterator of its data rows.
+    """For each sheet with a usable header: its layout and an iterator of its data rows
+    (and of its marked lines, as :class:`rows.Mark`, when ``check`` sets ``layout.marks``).
 
     A sheet without a header is skipped with a notice (a 说明 sheet), unless it was asked
     for by name or is the only one: then that is a problem. ``check`` reports missing
@@ -66,6 +67,7 @@ def tables(
             report.unused[sheet.name] = layout.unused
         width = max(layout.headings) + 1 if layout.headings else 0
         report.headings[sheet.name] = [layout.headings.get(i, "") for i in range(width)]
+        report.titles[sheet.name] = layout.titles
         yield layout, _data(layout, _chain(head, stream), report, done, total, progress)
     if progress is not None:
         progress("检查", done[0], done[0])
@@ -97,6 +99,9 @@ def _data(
             continue
         kind = classify(row, layout, used)
         if kind != "data":
+            if kind == "mark":
+                yield number, rows.Mark(row)
+                continue
             skipped[kind] += 1
             continue
         report.checked += 1

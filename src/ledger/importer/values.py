@@ -1,5 +1,6 @@
 """Reading one cell: dates in every form Excel and clerks produce, damaged phone numbers,
-and the words for status, rating, source, scale, reply channel and unit kind.
+and the words for rating, source, scale, reply channel and unit kind (status words are
+in ``status``).
 
 A cell that cannot be read raises :class:`Bad` with the clerk's sentence; the caller adds
 sheet, row and column.
@@ -14,13 +15,26 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ledger.errors import LedgerError
-from ledger.labels import CHANNEL, RATING, SCALE, SOURCE, STATUS, UNIT_KIND
+from ledger.labels import CHANNEL, RATING, SCALE, SOURCE, UNIT_KIND
 from ledger.phones import normalise_phone
 from ledger.workdays import WorkCalendar
 
 
 class Bad(Exception):
     """A cell that cannot be imported; the message says why, in Chinese."""
+
+
+class NeedsYear(Bad):
+    """A month and day without a year (3月24日, 5.12) where no year was given to read it by:
+    the caller finds the year in the row, the title or the file's other rows."""
+
+    def __init__(self, raw: str, month: int, day: int) -> None:
+        super().__init__(f"日期“{raw}”没有写年份")
+        self.raw, self.month, self.day = raw, month, day
+
+    def on(self, year: int) -> date:
+        """The date in ``year`` (Bad when it does not exist, 2月29日 in 2025)."""
+        return _make(self.raw, year, self.month, self.day)
 
 
 # Cells that mean "nothing here".
@@ -58,6 +72,9 @@ _FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[�
 _COMPACT = re.compile(r"^(20\d{2})(\d{2})(\d{2})$")
 _SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(.*)$")
 _SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
+# What a deadline or a hurried clerk adds after a date: 5月29日前, 5.12., 6月3日之前.
+_AFTER = re.compile(r"(之前|以前|前|止|为止|[.。,，;；])+$")
+
 _YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 # What may follow a date in the same cell: a time of day.
 _PART_OF_DAY = r"(上午|下午|晚上|晚间|晚|早上|早晨|早|中午|凌晨|夜间|夜)"
@@ -67,21 +84,30 @@ _TIME_REST = re.compile(
 
 
 def parse_day(
-    value: Any, *, today: date, year_hint: int | None = None, epoch: datetime | None = None
+    value: Any,
+    *,
+    today: date,
+    year_hint: int | None = None,
+    epoch: datetime | None = None,
+    strict: bool = False,
 ) -> date:
     """A date from an Excel date, a serial number, 20260324, or text such as 2026年3月24日,
-    2026.3.24, 2026/3/24 14:30 or 3月24日 (the year from ``year_hint``, else this year,
-    else last year when that would be in the future)."""
+    2026.3.24, 2026/3/24 14:30, 5月29日前 or 3月24日. A month and day without a year take
+    ``year_hint``; without one they raise :class:`NeedsYear` when ``strict``, else take this
+    year (last year when that would be in the future). 5.12 as a number is 5月12日."""
     if isinstance(value, datetime):
         return _in_range(value.date(), value)
     if isinstance(value, date):
         return _in_range(value, value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _from_number(value, epoch)
+        if isinstance(value, float) and 1 <= value < 13 and not value.is_integer():
+            value = repr(value)  # 5.12 → “5.12”, read below as 5月12日
+        else:
+            return _from_number(value, epoch)
     raw = text(value)
     if raw is None:
         raise Bad("日期为空")
-    cleaned = unicodedata.normalize("NFKC", raw).strip()
+    cleaned = _AFTER.sub("", unicodedata.normalize("NFKC", raw).strip()).strip()
     if _SERIAL.match(cleaned):
         return _from_number(float(cleaned), epoch)
     compact = _COMPACT.match(cleaned)
@@ -100,6 +126,9 @@ def parse_day(
             raise Bad(f"无法识别的日期“{raw}”")
         if year_hint:
             return _make(raw, year_hint, int(month), int(day))
+        _make(raw, 2000, int(month), int(day))  # 13月40日 is no date in any year
+        if strict:
+            raise NeedsYear(raw, int(month), int(day))
         found = _make(raw, today.year, int(month), int(day))
         return found if found <= today else _make(raw, today.year - 1, int(month), int(day))
     if _YEAR_MONTH.match(cleaned):
@@ -157,9 +186,11 @@ def parse_due(
     today: date,
     year_hint: int | None = None,
     epoch: datetime | None = None,
+    strict: bool = False,
 ) -> date:
     """办理时限 as a date, as a number of working days (5, “5个工作日”, “三天”), or 即时."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= 366:
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and 0 < value <= 366 and float(value).is_integer():  # 5.12 is a date, not days
         return calendar.add_workdays(raised, int(value))
     raw = text(value)
     if isinstance(value, str) and raw:
@@ -169,7 +200,7 @@ def parse_due(
         days = _DAYS.match(cleaned)
         if days:
             return calendar.add_workdays(raised, _count(days.group(1)))
-    return parse_day(value, today=today, year_hint=year_hint, epoch=epoch)
+    return parse_day(value, today=today, year_hint=year_hint, epoch=epoch, strict=strict)
 
 
 def _count(text_number: str) -> int:
@@ -187,6 +218,7 @@ def _count(text_number: str) -> int:
 
 _SCIENTIFIC = re.compile(r"^(\d)(?:\.(\d+))?[eE]\+?(\d{1,2})$")
 _SEPARATORS = re.compile(r"[/、,，;；]|或")
+_FLOAT_TEXT = re.compile(r"^\d{7,12}\.0+$")
 
 
 def parse_phone(value: Any) -> tuple[str | None, bool]:
@@ -209,6 +241,8 @@ def parse_phone(value: Any) -> tuple[str | None, bool]:
         return None, False
     assert raw is not None
     cleaned = unicodedata.normalize("NFKC", raw).strip()
+    if _FLOAT_TEXT.match(cleaned):  # 15612345678.0: a number saved to text by a script
+        cleaned = cleaned.split(".")[0]
     if "*" in cleaned:
         raise Bad(f"电话号码“{raw}”已打码，无法导入；请填写完整号码或清空该格")
     scientific = _SCIENTIFIC.match(cleaned)
@@ -255,29 +289,6 @@ def _words(table: dict[str, Any]) -> dict[str, Any]:
     return {unicodedata.normalize("NFKC", word).lower(): code for word, code in table.items()}
 
 
-# Status words, as clerks write them, by the status they mean.
-_STATUS_TEXT = {
-    "raised": "待分办 待办 未办 未办理 未处理 待处理 已受理 受理 登记 已登记 新登记 待交办 "
-    "未交办 未开始 待派单",
-    "assigned": "办理中 正在办理 处理中 正在处理 在办 已交办 已转办 交办 转办 跟进中 推进中 "
-    "未办结 进行中 办理 待办结 已派单 整改中 协调中 否",
-    "resolved": "已办结 办结 已解决 已处理 已完成 完成 已落实 解决 已整改 办结待回复 已办理 是",
-    "declined": "不予办理 不予受理 无法办理 不属实 不予解决 不符合条件 已退回 退回",
-    "replied": "已回复 已答复 已反馈 已告知 回复 答复 已回复待评价 待评价",
-    "closed": "已归档 归档 已评价 已结案 结案 已关闭 关闭 办结归档 已回访",
-}
-# Status word → (status, rating). 满意 in a status column means evaluated and filed.
-STATUS_WORDS: dict[str, tuple[str, str | None]] = _words(
-    {
-        **{label: (code, None) for code, label in STATUS.labels.items()},
-        **{w: (code, None) for code, words in _STATUS_TEXT.items() for w in words.split()},
-        "满意": ("closed", "satisfied"),
-        "非常满意": ("closed", "satisfied"),
-        "基本满意": ("closed", "basically"),
-        "不满意": ("closed", "unsatisfied"),
-    }
-)
-
 RATING_WORDS = _words(
     {
         **{label: code for code, label in RATING.labels.items()},
@@ -294,6 +305,64 @@ RATING_WORDS = _words(
     }
 )
 NO_RATING = frozenset({"未评价", "未回访", "暂未评价", "待评价", "无法联系", "未联系上"})
+# Rating words inside longer text (群众满意, 不满意，仍在滴水), longest first so that 不满意 is
+# not read as 满意.
+_RATING_IN_TEXT = re.compile(
+    "|".join(
+        sorted(
+            [
+                "非常不满意",
+                "很不满意",
+                "不太满意",
+                "不满意",
+                "基本满意",
+                "比较满意",
+                "较满意",
+                "非常满意",
+                "很满意",
+                "十分满意",
+                "群众满意",
+                "居民满意",
+                "满意",
+                "一般",
+            ],
+            key=len,
+            reverse=True,
+        )
+    )
+)
+_RATING_IN_TEXT_CODE = {"不太满意": "unsatisfied", "群众满意": "satisfied", "居民满意": "satisfied"}
+_REPLY_IN_TEXT = re.compile("已答复|已回复|已反馈|已告知|已电话回复|已回电")
+_PUNCTUATION = " ，,。.;；、:：()（）"
+
+
+def read_rating(value: str) -> tuple[str | None, str | None, bool]:
+    """A rating cell read as a clerk reads it: (rating, the rest as a note, replied).
+
+    满意 / 群众满意 → satisfied; 不满意，仍在滴水 → unsatisfied with the note 仍在滴水;
+    已答复，待回访 → no rating, but the resident was told; 未回访 → nothing. Text with
+    no rating and no reply word raises :class:`Bad`.
+    """
+    key = unicodedata.normalize("NFKC", value).replace(" ", "").lower()
+    exact = RATING_WORDS.get(key)
+    if exact is not None:
+        return exact, None, False
+    if key in NO_RATING:
+        return None, None, False
+    found = _RATING_IN_TEXT.search(key)
+    if found is not None:
+        word_found = found.group(0)
+        code = _RATING_IN_TEXT_CODE.get(word_found) or RATING_WORDS[word_found]
+        rest = (key[: found.start()] + " " + key[found.end() :]).strip(_PUNCTUATION)
+        return code, rest or None, bool(_REPLY_IN_TEXT.search(key))
+    if _REPLY_IN_TEXT.search(key):
+        return None, None, True
+    if any(word in key for word in NO_RATING) or "待回访" in key:
+        return None, None, False
+    raise Bad(
+        f"无法识别的评价“{value}”，可填：{RATING.describe()}（可带说明，如“不满意，仍在滴水”）"
+    )
+
 
 SOURCE_WORDS = _words(
     {
@@ -378,3 +447,55 @@ def guess_unit_kind(name: str) -> str:
     ):
         return "person"
     return "department"
+
+
+# --- years for dates written without one ------------------------------------------------
+
+
+def on_year(
+    value: Any, year: int, anchor: date | None, today: date, code: str, problems: list[Any]
+) -> Any:
+    """A NeedsYear given its year (values other than NeedsYear pass through). Next to an
+    ``anchor`` date of the same row the nearer year wins: 12月28日 beside 2027-01-05 is
+    2026-12-28."""
+    if not isinstance(value, NeedsYear):
+        return value
+    try:
+        found = value.on(year)
+        if anchor is not None and abs((found - anchor).days) > 183:
+            found = value.on(year + (1 if found < anchor else -1))
+    except Bad as error:
+        problems.append((code, str(error)))
+        return None
+    if found > today:
+        problems.append((code, f"日期 {found} 晚于今天（{today}）"))
+        return None
+    return found
+
+
+def no_year(raw: str, years: list[int]) -> str:
+    """Why a month-day date cannot be given a year."""
+    if len(years) > 1:
+        seen = "、".join(str(y) for y in years)
+        why = f"文件中其他日期分属 {seen} 年，无法确定"
+    else:
+        why = "文件中也没有写明年份的日期"
+    return (
+        f"日期“{raw}”没有写年份：本行、表格标题和文件名都没有写年份，{why}；"
+        "请写明年份（如 2026年6月26日），或在标题或文件名中注明年份"
+    )
+
+
+def clean(value: Any) -> str | None:
+    """A cell as text, None when blank or a placeholder such as “/” or “无”."""
+    if value is None:
+        return None
+    if type(value) is str:
+        found = value.strip()
+        if found and not found.isprintable():
+            found = text(found) or ""
+    else:
+        found = text(value) or ""
+    if not found or (len(found) <= 4 and found.lower() in NULL_TOKENS):
+        return None
+    return found

@@ -89,7 +89,7 @@ def check_command(as_json: JsonOption = False, db: DbOption = None) -> None:
     ledger = open_for(db)
     from ledger import check as check_service
 
-    report = check_service.check(ledger.conn)
+    report = check_service.check(ledger.conn, parallel=not ledger.read_only)
     if as_json:
         output.emit_json(report.as_json())
     else:

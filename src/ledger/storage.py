@@ -47,13 +47,17 @@ def default_path() -> Path:
 
 def current_actor() -> str:
     """Who records: ``$LEDGER_ACTOR``, else the OS user name."""
+    from ledger.text import strip_unsafe
+
     actor = os.environ.get(ACTOR_VARIABLE)
-    if actor:
-        return actor
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+    if not actor:
+        try:
+            actor = getpass.getuser()
+        except (KeyError, OSError):
+            actor = ""
+    # Shown in every item's history: no control characters, one line, a name's length.
+    cleaned = " ".join(strip_unsafe(actor).split())[:100]
+    return cleaned or "unknown"
 
 
 def new_uid() -> str:

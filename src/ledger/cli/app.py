@@ -5,12 +5,13 @@ from __future__ import annotations
 import importlib.util
 import sys
 import types
+import warnings
 from typing import Any
 
 import typer
 
 from ledger import __version__
-from ledger.cli import admin, daily, demo, items, meetings, output, places, units
+from ledger.cli import admin, chinese, daily, demo, items, meetings, output, places, units
 from ledger.cli import importer as importer_cli
 from ledger.cli import maintenance as maintenance_cli
 from ledger.cli import report as report_cli
@@ -89,6 +90,7 @@ def _set_panel_titles(rich_utils: Any) -> None:
 
 
 _localise_help()
+chinese.localise()
 
 
 def _version(value: bool) -> None:
@@ -108,6 +110,10 @@ def root(
 
 def main() -> None:
     """Entry point: runs the app; usage errors are shown in Chinese with exit code 1."""
+    if not sys.warnoptions:  # -W or PYTHONWARNINGS given: a maintainer wants to see them
+        # Library warnings are English and not the clerk's to act on (openpyxl's "Workbook
+        # contains no default style" for workbooks saved by some tools).
+        warnings.simplefilter("ignore")
     try:
         result = app(standalone_mode=False)
     except typer.Abort:

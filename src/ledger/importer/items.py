@@ -25,6 +25,7 @@ from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
+from ledger import text as free_text
 from ledger.dates import iso
 from ledger.errors import LedgerError
 from ledger.importer import headers, reading, rows, table, values
@@ -657,6 +658,14 @@ class _ItemReader:
                 for stage, code, index in stage_columns
             ]
             result, reply_text = cell(row, i_result), cell(row, i_reply)
+            for code, value, kind in (  # the limits of ledger.text, as for typed text
+                ("result", result, "note"),
+                ("reply_text", reply_text, "note"),
+                ("reporter", cell(row, i_reporter), "person"),
+            ):
+                if value is not None and len(value) > free_text.LIMITS[kind][0]:
+                    limit = free_text.LIMITS[kind][0]
+                    problems.append((code, f"内容过长（{len(value)} 字，最多 {limit} 字）"))
             due = None
             raw_due = row[i_due] if i_due is not None and i_due < len(row) else None
             if raised is not None and raw_due is not None and _clean(raw_due) is not None:

@@ -16,6 +16,7 @@ from typing import Any
 from ledger.errors import LedgerError
 from ledger.labels import CHANNEL, RATING, SCALE, SOURCE, STATUS, UNIT_KIND
 from ledger.phones import normalise_phone
+from ledger.text import strip_unsafe
 from ledger.workdays import WorkCalendar
 
 
@@ -27,7 +28,6 @@ class Bad(Exception):
 NULL_TOKENS = frozenset(
     {"/", "-", "—", "——", "－", "无", "暂无", "空", "n/a", "na", "null", "none"}
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def text(value: Any) -> str | None:
@@ -35,7 +35,7 @@ def text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        result = _CONTROL.sub("", value).strip()
+        result = strip_unsafe(value).strip()  # one cleaning for all free text (ledger.text)
         return result or None
     if isinstance(value, bool):
         return "是" if value else "否"

@@ -44,7 +44,7 @@ def safe_name(name: str, fallback: str = "未命名") -> str:
     if stem in _RESERVED:
         cleaned = "_" + cleaned
     cleaned = _truncate(cleaned, MAX_BYTES - _HASH_LENGTH - 1)
-    if cleaned == name and not _looks_hashed(name):
+    if cleaned and cleaned == name and not _looks_hashed(name):
         return name
     digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:_HASH_LENGTH]
     return f"{cleaned or fallback}-{digest}"

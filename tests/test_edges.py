@@ -421,12 +421,12 @@ def test_the_clock_reads_china_time(
 
 @pytest.mark.parametrize("name", ["UTC", "America/New_York"])
 def test_core_cases_pass_in_any_machine_zone(name: str) -> None:
-    """The suite's core cases (dates, deadlines, the lifecycle, reports' figures) give the
+    """The suite's core cases (dates, working days and deadlines, the lifecycle) give the
     same results whatever the machine's time zone."""
     repo = Path(__file__).resolve().parents[1]
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-         "tests/test_dates.py", "tests/test_lifecycle.py", "tests/test_metrics.py"],
+         "tests/test_dates.py", "tests/test_lifecycle.py", "tests/test_workdays.py"],
         cwd=repo, env={**os.environ, "TZ": name}, capture_output=True, text=True,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:]

@@ -21,6 +21,7 @@ Each kind of field has its own length limit (:data:`LIMITS`).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ledger.errors import LedgerError
 
@@ -32,6 +33,7 @@ _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _SPACES = re.compile(r"[ \t\u3000]*\n[ \t\u3000]*")
 _ONE_LINE_SPACE = re.compile(r"[\s\u3000]+")
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
 
 # Field kind → (longest allowed, may span several lines).
 LIMITS: dict[str, tuple[int, bool]] = {
@@ -44,10 +46,16 @@ LIMITS: dict[str, tuple[int, bool]] = {
 
 
 def strip_unsafe(value: str) -> str:
-    """``value`` without control, bidi-override and zero-width characters (line breaks kept
-    as ``\\n``, tabs kept); no trimming and no length check."""
-    value = _LINE_BREAKS.sub("\n", value)
-    return _INVISIBLE.sub("", _CONTROL.sub("", value))
+    """``value`` without control, format (bidi, zero-width, soft hyphen, tags …) and
+    surrogate characters; line breaks kept as ``\\n``, tabs kept; no trimming, no length check."""
+    value = _INVISIBLE.sub("", _CONTROL.sub("", _LINE_BREAKS.sub("\n", value)))
+    if value.isascii():
+        return value
+    # The rest of Unicode's "other" characters, by category (Cc control, Cf format,
+    # Cs surrogate); private-use characters stay: some fonts put rare 汉字 there.
+    return "".join(
+        c for c in value if c in "\n\t" or unicodedata.category(c) not in _UNSAFE_CATEGORIES
+    )
 
 
 def clean(

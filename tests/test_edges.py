@@ -24,7 +24,6 @@ from typer.testing import Result
 from cli_helpers import refused
 from ledger import clock, items, meetings, units
 from ledger import places as places_service
-from ledger.filenames import MAX_BYTES, inside, safe_name
 from ledger.storage import Ledger, open_ledger
 
 Run = Callable[..., Result]
@@ -49,6 +48,8 @@ def _all_files(folder: Path) -> set[str]:
      "x" * 300, "长" * 300, "\x1b[2J清屏", "a\u202eb"],
 )  # fmt: skip
 def test_safe_name_is_one_harmless_part(name: str, tmp_path: Path) -> None:
+    from ledger.filenames import MAX_BYTES, inside, safe_name
+
     safe = safe_name(name)
     assert safe and "/" not in safe and "\\" not in safe and ".." not in safe
     assert not set(safe) & set(':*?"<>|') and not any(ord(c) < 32 for c in safe)
@@ -60,12 +61,16 @@ def test_safe_name_is_one_harmless_part(name: str, tmp_path: Path) -> None:
 
 
 def test_safe_names_never_collide() -> None:
+    from ledger.filenames import safe_name
+
     names = ["a/b", "a:b", "a_b", "a?b", "CON", "_CON", "长" * 300, "长" * 299 + "短", "古槐街道"]
     assert len({safe_name(n) for n in names}) == len(names)
     assert safe_name("古槐街道") == "古槐街道"  # an ordinary name is left as it is
 
 
 def test_inside_refuses_what_leaves_the_folder(tmp_path: Path) -> None:
+    from ledger.filenames import inside
+
     for bad in ("../x.xlsx", "a/../../x.xlsx", "/etc/x", ".."):
         with pytest.raises(Exception, match="不安全"):
             inside(tmp_path, bad)

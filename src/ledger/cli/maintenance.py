@@ -112,7 +112,9 @@ def check_command(as_json: JsonOption = False, db: DbOption = None) -> None:
 def merge_command(
     files: Annotated[
         list[Path],
-        typer.Argument(help="要合并的台账文件（可多个）", metavar="台账文件", show_default=False),
+        typer.Argument(
+            help="要合并的台账文件（可多个）", metavar="台账文件...", show_default=False
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="试运行：列出将合并的内容，不写入")

@@ -160,10 +160,11 @@ def test_another_programs_database_is_not_migrated(tmp_path: Path, snapshot: Sna
 
 
 def test_empty_file_is_initialised(tmp_path: Path) -> None:
-    """A zero-byte file (e.g. made by `touch`) is an empty database: ours to set up."""
+    """A zero-byte file (e.g. made by `touch`) is set up by `ledger init` (create=True) only;
+    every other command refuses it (tests/test_edges.py)."""
     path = tmp_path / "ledger.db"
     path.touch()
-    ledger = open_ledger(path)
+    ledger = open_ledger(path, create=True)
     try:
         assert ledger.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     finally:

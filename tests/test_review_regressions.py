@@ -169,9 +169,17 @@ def test_read_only_error_on_open_is_not_not_a_ledger(
                 raise read_only
             return self.conn.execute(sql, *args)
 
+        def close(self) -> None:
+            self.conn.close()
+
     monkeypatch.setattr(storage, "_connect", lambda path: ReadOnlyFolder(real_connect(path)))
     before = snapshot(filled)
-    assert refused(run("list")) == f"错误: 无法打开台账文件“{filled}”：{READ_ONLY}"
+    # Since issue 11 such a ledger is opened read-only: it can be read, not written.
+    assert run("list").exit_code == 0
+    assert refused(run("add", "路灯", "--community", "铁塔寺社区")) == (
+        f"错误: 台账文件“{filled}”或其所在文件夹是只读的：可以查看，不能录入或修改；"
+        "请把台账复制到可写入的文件夹"
+    )
     assert snapshot(filled) == before
 
 

@@ -36,11 +36,17 @@ def default_name(ledger_path: Path, now: datetime) -> str:
     return f"{ledger_path.stem}-备份-{now:%Y%m%d-%H%M%S}.db"
 
 
-def destination(ledger: Ledger, dest: Path | None) -> Path:
-    """The file the copy will get: DEST itself, or the default name in DEST / beside the ledger."""
+def destination(ledger: Ledger, dest: Path | str | None) -> Path:
+    """The file the copy will get: DEST itself, or the default name in DEST / beside the ledger.
+
+    DEST written with a trailing slash (``newdir/``) names a folder, which must exist. Pass it
+    as text: ``Path("newdir/")`` has already lost the slash.
+    """
     assert ledger.path is not None
     source = ledger.path.resolve()
-    if dest is None or dest.is_dir() or str(dest).endswith(("/", os.sep)):
+    as_folder = isinstance(dest, str) and dest.endswith(("/", os.sep, "\\"))
+    dest = Path(dest) if dest is not None else None
+    if dest is None or dest.is_dir() or as_folder:
         folder = source.parent if dest is None else dest
         if not folder.is_dir():
             raise LedgerError(f"备份目录“{folder}”不存在")
@@ -59,7 +65,7 @@ def destination(ledger: Ledger, dest: Path | None) -> Path:
     return dest
 
 
-def backup(ledger: Ledger, dest: Path | None = None, *, quick: bool = False) -> BackupResult:
+def backup(ledger: Ledger, dest: Path | str | None = None, *, quick: bool = False) -> BackupResult:
     """Copy the ledger to ``dest`` (see :func:`destination`), verify the copy, name it.
 
     Verification opens the copy on its own, compares its row counts with the snapshot that

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ledger import text
 from ledger.errors import LedgerError
 from ledger.storage import Ledger
 
@@ -33,7 +34,7 @@ def parse(ledger: Ledger, text: str) -> str:
 
 def add(ledger: Ledger, label: str) -> dict[str, object]:
     """Add a category (its code is its label); refuses a duplicate."""
-    name = label.strip()
+    name = text.clean(label, "name", "类别名称") or ""
     if not name or len(name) > 20:
         raise LedgerError("类别名称应为 1–20 个字")
     if name in labels(ledger).values() or name in labels(ledger):

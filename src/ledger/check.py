@@ -78,15 +78,16 @@ class CheckReport:
         }
 
 
-def check(conn: sqlite3.Connection, *, quick: bool = False) -> CheckReport:
+def check(conn: sqlite3.Connection, *, quick: bool = False, parallel: bool = True) -> CheckReport:
     """Run every check on an open ledger connection; never writes.
 
     ``quick`` uses ``PRAGMA quick_check`` (no index-content cross-check) instead of the full
-    ``integrity_check``; the ledger checks are the same.
+    ``integrity_check``; the ledger checks are the same. ``parallel=False`` runs SQLite's
+    check on ``conn`` itself (a read-only ledger cannot be opened a second time).
     """
     report = CheckReport(quick=quick)
     try:
-        integrity = _integrity(conn, quick)
+        integrity = _integrity(conn, quick, parallel)
     except sqlite3.DatabaseError as error:
         integrity = _failed(error)
     ledger_report = CheckReport(quick=quick)

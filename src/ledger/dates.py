@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from ledger.errors import LedgerError
 
@@ -105,5 +105,45 @@ def to_date(value: str | None) -> date | None:
 
 
 def to_moment(value: str) -> datetime:
-    """A stored moment."""
-    return datetime.fromisoformat(value)
+    """A stored moment (one stored with an offset by an older version: in China time)."""
+    return china_time(datetime.fromisoformat(value))
+
+
+# --- time zones -------------------------------------------------------------------------
+
+# China has kept UTC+8 all year since 1991: a fixed offset is exact for every date the ledger
+# accepts, and needs no time-zone database (Windows has none).
+CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
+_OFFSET = re.compile(
+    r"^(.*\d[:：]\d{2}(?:[:：]\d{2})?)\s*(Z|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE
+)
+
+
+def china_time(moment: datetime) -> datetime:
+    """The stored form of a moment: China time, without an offset.
+
+    A moment with an offset (``2026-06-25T01:00:00Z``) is converted; one without is taken
+    as China time already. Stored times are all of this one form, so comparing them as
+    text or as datetimes gives the same order whatever the machine's time zone.
+    """
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(CHINA).replace(tzinfo=None)
+
+
+def parse_moment_in_china(text: str, now: datetime) -> datetime:
+    """:func:`parse_moment`, also accepting a date-time with an offset (``Z``, ``+08:00``,
+    ``-0400``), which is converted to China time."""
+    match = _OFFSET.match(text.strip())
+    if not match:
+        return parse_moment(text, now)
+    zone = match.group(2).upper()
+    offset = timedelta(0)
+    if zone != "Z":
+        digits = zone[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+        if hours > 14 or minutes > 59:
+            raise LedgerError(f"无法识别的时区“{match.group(2)}”，请写成 +08:00")
+        offset = timedelta(hours=hours, minutes=minutes) * (-1 if zone[0] == "-" else 1)
+    local = parse_moment(match.group(1), now)
+    return china_time(local.replace(tzinfo=timezone(offset)))

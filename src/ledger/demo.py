@@ -63,9 +63,9 @@ STEPS: dict[str, Callable[[Ledger, int, date | datetime, list[Any]], items.Outco
 
 
 def _prepare(path: Path) -> None:
-    """Refuse to overwrite anything but an earlier demo ledger."""
-    if not path.exists():
-        return
+    """Refuse to overwrite anything but an earlier demo ledger (or an empty file)."""
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+        return  # open_ledger(create=True) makes the demo ledger of it
     try:
         previous = open_ledger(path)
         marked = previous.conn.execute(

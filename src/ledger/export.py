@@ -36,6 +36,7 @@ from typing import Any
 
 from ledger.dates import iso
 from ledger.errors import LedgerError, NotALedger
+from ledger.filenames import inside, safe_name
 from ledger.labels import COLUMN, EXPORT_FORMAT, TABLE
 from ledger.storage import SCHEMA_VERSION, Ledger, open_ledger
 
@@ -276,7 +277,7 @@ def _write_csv(
     if as_folder:
         path.mkdir()
         for table in names:
-            with (path / f"{_file_label(table)}.csv").open(
+            with inside(path, f"{safe_name(_file_label(table))}.csv").open(
                 "w", encoding="utf-8-sig", newline=""
             ) as f:
                 for chunk in table_text(table):
@@ -285,7 +286,8 @@ def _write_csv(
         return
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for table in names:
-            with archive.open(f"{_file_label(table)}.csv", "w", force_zip64=True) as member:
+            member_name = f"{safe_name(_file_label(table))}.csv"
+            with archive.open(member_name, "w", force_zip64=True) as member:
                 member.write("\ufeff".encode())
                 for chunk in table_text(table):
                     member.write(chunk.encode("utf-8"))
@@ -343,6 +345,42 @@ def _write_xlsx(
         sheet.append(header)
         return sheet
 
+    try:
+        _fill_xlsx(conn, names, meta, workbook, new_sheet, text_cell, result)
+    except BaseException:
+        _discard(workbook)
+        raise
+    workbook.save(path)
+    if replaced:
+        result.notices.append(
+            f"有 {replaced} 个单元格含 Excel 不能保存的控制字符，已替换为 �；"
+            "完整无损的导出请用 --format json"
+        )
+
+
+def _discard(workbook: Any) -> None:
+    """Close and remove the sheets' temporary files now, while the interpreter still runs:
+    left to the garbage collector they print "Exception ignored … I/O operation on closed
+    file" tracebacks after the clerk's error line."""
+    for sheet in workbook.worksheets:
+        with contextlib.suppress(Exception):
+            if not sheet.closed:
+                sheet.close()
+        writer = getattr(sheet, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.cleanup()
+
+
+def _fill_xlsx(
+    conn: sqlite3.Connection,
+    names: list[str],
+    meta: dict[str, Any],
+    workbook: Any,
+    new_sheet: Any,
+    text_cell: Any,
+    result: ExportResult,
+) -> None:
     for table in names:
         names_ = columns(conn, table)
         headers = _headers(table, names_)
@@ -368,12 +406,6 @@ def _write_xlsx(
     counts = {table: str(n) for table, n in result.counts.items()}
     for label, key, value in _meta_rows(meta, counts):
         info.append([label, key, text_cell(info, str(value))])
-    workbook.save(path)
-    if replaced:
-        result.notices.append(
-            f"有 {replaced} 个单元格含 Excel 不能保存的控制字符，已替换为 �；"
-            "完整无损的导出请用 --format json"
-        )
 
 
 # --- reading an export back ---------------------------------------------------------------

@@ -43,6 +43,7 @@ from ledger.lifecycle import (
     next_status,
 )
 from ledger.storage import Ledger, new_uid
+from ledger.text import clean
 
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of two terminals may differ a little
 _PENDING_ID = 1 << 62  # the id an event being recorded will get: after every stored one
@@ -416,6 +417,7 @@ def record(
     event, re-derives the later events and sets the item row to the replayed state.
     """
     events = load(ledger, item_id)
+    note = clean(note, "note", "备注")  # every note, whichever path brought it
     moment = check_moment(ledger, at or ledger.now())
     new = Event(
         _PENDING_ID, new_uid(), action, moment, iso(ledger.now()),  # type: ignore[arg-type]
@@ -484,6 +486,7 @@ def register(
 ) -> Event:
     """Write a new item (its row and its 登记 event) with the short number given."""
     moment = check_moment(ledger, at)
+    note = clean(note, "note", "备注")
     event = Event(0, new_uid(), "add", moment, iso(ledger.now()), ledger.actor, note, params)  # type: ignore[arg-type]
     state = replay(ledger, [event], event)
     row = {"uid": new_uid(), "number": number, **state, "last_event_at": moment}

@@ -7,7 +7,6 @@ the replay of its events.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,6 +19,7 @@ from ledger.labels import ACTION, CHANNEL, RATING, SATISFIED_RATINGS, SCALE, SOU
 from ledger.lifecycle import REDO, UNDO
 from ledger.phones import normalise_phone
 from ledger.storage import Ledger
+from ledger.text import clean as clean_text
 from ledger.workdays import fallback_notice
 
 MAX_TITLE = 2000
@@ -77,17 +77,10 @@ def timeline(ledger: Ledger, item_id: int) -> list[dict[str, Any]]:
 # --- writing --------------------------------------------------------------------------
 
 
-# Control characters (terminal escapes, NUL …) from pasted text; tabs and newlines stay.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _text(value: str | None, what: str, limit: int = MAX_NOTE, required: bool = True) -> str:
-    text = _CONTROL.sub("", value or "").strip()
-    if required and not text:
-        raise LedgerError(f"{what}不能为空")
-    if len(text) > limit:
-        raise LedgerError(f"{what}过长（{len(text)} 字，最多 {limit} 字）")
-    return text
+    # One cleaning for every free text (ledger.text): control characters, bidi overrides,
+    # zero-width-only text counts as empty.
+    return clean_text(value, "note", what, required=required, limit=limit) or ""
 
 
 Moment = date | datetime  # a bare date when the clerk gave no clock time
@@ -153,7 +146,7 @@ def add(
         "source": source_code,
         "category": category_code,
         "scale": scale_code,
-        "reporter": _text(reporter, "反映人", MAX_NAME, required=False) or None,
+        "reporter": clean_text(reporter, "person", "反映人"),
         "phone": phone_value,
         "raised_on": iso(raised),
         "due_on": iso(deadlines.default_due(ledger, raised, scale_code)),
@@ -391,7 +384,7 @@ def edit(
     if title is not None:
         proposed["title"] = _text(title, "问题描述", MAX_TITLE)
     if reporter is not None:
-        proposed["reporter"] = _text(reporter, "反映人", MAX_NAME, required=False) or None
+        proposed["reporter"] = clean_text(reporter, "person", "反映人")
     if phone is not None:
         proposed["phone"] = normalise_phone(phone) if phone.strip() else None
     if category is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ledger import places
+from ledger import places, text
 from ledger.dates import iso
 from ledger.errors import LedgerError, NotFound
 from ledger.labels import MEETING_KIND
@@ -45,6 +45,8 @@ def add(
 ) -> dict[str, Any]:
     """Record a meeting; returns it with its new number."""
     kind_code = MEETING_KIND.parse(kind)
+    host = text.clean(host, "person", "主持人")
+    note = text.clean(note, "note", "会议记录")
     if attendees is not None and attendees < 0:
         raise LedgerError("参与人次不能为负数")
     if held_on > ledger.now().date():

@@ -27,18 +27,32 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from ledger import history
+from ledger import history, places
+from ledger.dates import china_time, iso
 from ledger.errors import LedgerError, NotALedger
 from ledger.lifecycle import STATE_FIELDS, replay
 from ledger.storage import Ledger, _check_identity
+from ledger.text import clean, strip_unsafe
 
 # Keys of an event's ``changes`` (and item columns) that hold ids of another table.
 _AREA_KEYS = ("community_id", "place_id")
 MEETING_FIELDS = ("kind", "held_on", "community_id", "place_id", "host", "attendees", "note")
+# Free text in the other file is cleaned as if typed here (ledger.text): field → (kind, label).
+_ITEM_TEXT = {
+    "title": ("title", "问题描述"),
+    "reporter": ("person", "反映人"),
+    "result": ("note", "办理结果"),
+    "reply_text": ("note", "答复内容"),
+    "last_progress": ("note", "进展说明"),
+}
+_EVENT_TEXT = {"note": ("note", "备注"), "actor": ("person", "记录人")}
+_MEETING_TEXT = {"host": ("person", "主持人"), "note": ("note", "会议记录")}
+_UNIT_TEXT = {"contact": ("person", "联系人")}
 
 
 @dataclass
@@ -188,13 +202,57 @@ class _Merger:
             f"“{self.report.path}”{message}；请先对该台账运行 ledger check。台账未作任何改动"
         )
 
+    # --- names and text from the other file --------------------------------------------
+
+    def _refuse(self, message: str) -> LedgerError:
+        return LedgerError(f"“{self.report.path}”中{message}；台账未作任何改动")
+
+    def _name(self, name: str, what: str) -> str:
+        """A place's or unit's name as it could have been typed here: cleaned, or refused
+        when it holds a "/" (which separates levels) or nothing visible."""
+        try:
+            parts = places.split_path(name)
+        except LedgerError as error:
+            raise self._refuse(f"{what}“{strip_unsafe(name)[:60]}”：{error}") from None
+        if len(parts) != 1:
+            raise self._refuse(
+                f"{what}“{strip_unsafe(name)[:60]}”含有“/”等不能输入的字符或没有可见文字，"
+                "不是用 ledger 录入的"
+            )
+        return parts[0]
+
+    def _clean(self, record: dict[str, Any], fields: dict[str, tuple[str, str]], what: str) -> bool:
+        """Clean ``record``'s free-text fields in place; True when any changed."""
+        changed = False
+        for key, (kind, label) in fields.items():
+            value = record.get(key)
+            if not isinstance(value, str):
+                continue
+            try:
+                cleaned = clean(value, kind, label, required=key == "title")
+            except LedgerError as error:
+                raise self._refuse(f"{what}的{error}") from None
+            if cleaned != value:
+                record[key], changed = cleaned, True
+        return changed
+
+    def _clean_event(self, event: dict[str, Any], number: int) -> None:
+        """An event's text and times as this version writes them."""
+        what = f"问题 {number} 的办理记录"
+        self._clean(event, _EVENT_TEXT, what)
+        for key in ("at", "recorded_at"):
+            event[key] = _canonical_time(event.get(key))
+        if self._clean(event["parsed"], _ITEM_TEXT, what):
+            event["changes"] = json.dumps(event["parsed"], ensure_ascii=False, sort_keys=True)
+
     # --- reference data ----------------------------------------------------------------
 
     def _categories(self) -> None:
         known = dict(self.target.execute("SELECT code, label FROM categories"))
         by_label = {label: code for code, label in known.items()}
         for row in _dicts(self.source, "SELECT * FROM categories ORDER BY position"):
-            code, label = row["code"], row["label"]
+            code = row["code"]
+            label = clean(row["label"], "name", "问题类别名称", required=True)
             if code in known:
                 self.categories[code] = code
             elif label in by_label:
@@ -223,6 +281,7 @@ class _Merger:
             if row["uid"] in by_uid:
                 self.areas[row["id"]] = by_uid[row["uid"]][0]
                 continue
+            row["name"] = self._name(row["name"], "区划")
             parent = None
             if row["parent_id"] is not None:
                 if row["parent_id"] not in self.areas:
@@ -260,6 +319,8 @@ class _Merger:
             if row["uid"] in by_uid:
                 self.units[row["id"]] = by_uid[row["uid"]]
                 continue
+            row["name"] = self._name(row["name"], "承办单位")
+            self._clean(row, _UNIT_TEXT, f"承办单位“{row['name']}”")
             area = self._area(row["area_id"], f"承办单位“{row['name']}”")
             if (row["name"], area) in by_name:
                 self.units[row["id"]] = by_name[(row["name"], area)]
@@ -292,6 +353,7 @@ class _Merger:
         next_number = self.ledger.next_number("meetings")
         columns = self.target_columns["meetings"]
         for row in _dicts(self.source, "SELECT * FROM meetings ORDER BY id"):
+            self._clean(row, _MEETING_TEXT, f"会议 {row['number']} ")
             row["community_id"] = self._area(row["community_id"], f"会议 {row['number']} ")
             row["place_id"] = self._area(row["place_id"], f"会议 {row['number']} ")
             known = next(
@@ -371,6 +433,7 @@ class _Merger:
             pending = next(event_groups, None)
             for event in events:
                 event["parsed"] = json.loads(event["changes"])
+                self._clean_event(event, row["number"])
                 if self._translate(event["parsed"], row["number"]):
                     event["changes"] = json.dumps(
                         event["parsed"], ensure_ascii=False, sort_keys=True
@@ -471,3 +534,14 @@ class _Merger:
             if row.get("item_id") in self.items:
                 row["item_id"] = self.items[row["item_id"]]
                 self.target.execute(sql, [row[c] for c in columns])
+
+
+def _canonical_time(value: Any) -> Any:
+    """A stored time with an offset (written by an older version under an aware LEDGER_NOW)
+    in the one stored form, China time without an offset."""
+    if not isinstance(value, str) or len(value) <= 19:
+        return value
+    try:
+        return iso(china_time(datetime.fromisoformat(value)))
+    except ValueError:
+        return value

@@ -9,13 +9,33 @@ from ledger.dates import iso
 from ledger.errors import Ambiguous, LedgerError, NotFound
 from ledger.labels import AREA_LEVEL, AREA_LEVELS
 from ledger.storage import Ledger, new_uid
+from ledger.text import clean, strip_unsafe
 
 _SEPARATORS = re.compile(r"\s*[/／>]\s*")
 
 
 def split_path(text: str) -> list[str]:
-    """'任城区/古槐街道/铁塔寺社区' → its names, blanks dropped."""
-    return [part for part in _SEPARATORS.split(text.strip()) if part]
+    """'任城区/古槐街道/铁塔寺社区' → its names, cleaned (:mod:`ledger.text`), blanks dropped."""
+    parts = (clean(part, "name", "区划名称") for part in _SEPARATORS.split(strip_unsafe(text)))
+    return [part for part in parts if part]
+
+
+# Paths are compared exactly, never with LIKE: a name may hold "_" or "%", which LIKE takes
+# as wildcards (A_社区 would match AB社区), and LIKE ignores the case of Latin letters.
+BELOW = "substr(path, 1, ?) = ?"
+ENDS_WITH = "substr(path, -?) = ?"
+
+
+def below(path: str) -> list[Any]:
+    """Parameters for :data:`BELOW`: every place under ``path``."""
+    prefix = path + "/"
+    return [len(prefix), prefix]
+
+
+def ends_with(suffix: str) -> list[Any]:
+    """Parameters for :data:`ENDS_WITH`: every path ending in ``/suffix``."""
+    tail = "/" + suffix
+    return [len(tail), tail]
 
 
 def add_path(ledger: Ledger, text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -76,12 +96,12 @@ def find(
     sql = "SELECT id FROM areas WHERE level = ? AND name = ?"
     params: list[Any] = [level, names[-1]]
     if len(names) > 1:
-        sql += " AND (path = ? OR path LIKE ?)"
+        sql += f" AND (path = ? OR {ENDS_WITH})"
         suffix = "/".join(names)
-        params += [suffix, f"%/{suffix}"]
+        params += [suffix, *ends_with(suffix)]
     if within is not None:
-        sql += " AND (path LIKE ?)"
-        params.append(within["path"] + "/%")
+        sql += f" AND {BELOW}"
+        params += below(within["path"])
     ids = [row[0] for row in ledger.conn.execute(sql + " ORDER BY path", params)]
     if not ids:
         scope = f"“{within['name']}”下" if within else ""
@@ -89,9 +109,9 @@ def find(
             row[0]
             for row in ledger.conn.execute(
                 "SELECT name FROM areas WHERE level = ?"
-                + (" AND path LIKE ?" if within else "")
+                + (f" AND {BELOW}" if within else "")
                 + " ORDER BY path LIMIT 12",
-                [level] + ([within["path"] + "/%"] if within else []),
+                [level, *(below(within["path"]) if within else [])],
             )
         ]
         hint = f"；已有：{'、'.join(known)}" if known else "；请先用 ledger area add 添加"
@@ -142,6 +162,6 @@ def communities_under(ledger: Ledger, area: dict[str, Any]) -> list[int]:
     if area["level"] == "community":
         return [area["id"]]
     rows = ledger.conn.execute(
-        "SELECT id FROM areas WHERE level = 'community' AND path LIKE ?", (area["path"] + "/%",)
+        f"SELECT id FROM areas WHERE level = 'community' AND {BELOW}", below(area["path"])
     )
     return [row[0] for row in rows]

@@ -19,6 +19,7 @@ from typing import Any
 
 from ledger import deadlines, history, queries, units
 from ledger.dates import iso
+from ledger.filenames import distinct, inside, safe_name
 from ledger.items import ITEM_SELECT, row_to_item
 from ledger.labels import LEVEL
 from ledger.lifecycle import OPEN_SQL
@@ -37,7 +38,6 @@ COLUMNS = (
     ("last_progress", "最新进展", 36),
 )
 _WRAPPED = {"title", "last_progress"}  # long text: wrapped in the workbook
-_UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMULA_START = ("=", "+", "-", "@")
 
@@ -179,18 +179,12 @@ def _cell_value(item: dict[str, Any], key: str) -> Any:
 
 
 def _safe_filename(name: str) -> str:
-    return _UNSAFE_FILENAME.sub("_", name).strip(" .") or "承办单位"
+    return safe_name(name, fallback="承办单位")
 
 
 def _base_names(notices: list[Notice]) -> list[str]:
     """One file name per notice; units that share a name get a number to keep files apart."""
-    names: list[str] = []
-    seen: dict[str, int] = {}
-    for notice in notices:
-        base = _safe_filename(notice.unit)
-        seen[base] = seen.get(base, 0) + 1
-        names.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
-    return names
+    return distinct([_safe_filename(notice.unit) for notice in notices])
 
 
 def _write_files(ledger: Ledger, result: Reminders) -> None:
@@ -198,8 +192,8 @@ def _write_files(ledger: Ledger, result: Reminders) -> None:
     sender = ledger.setting("reporting_unit") or "社区居委会"
     for notice, base in zip(result.notices, _base_names(result.notices), strict=True):
         stem = f"{iso(result.today)}-催办通知-{base}"
-        notice.text_path = result.out_dir / f"{stem}.txt"
-        notice.xlsx_path = result.out_dir / f"{stem}.xlsx"
+        notice.text_path = inside(result.out_dir, f"{stem}.txt")
+        notice.xlsx_path = inside(result.out_dir, f"{stem}.xlsx")
         _replace(notice.text_path, notice_text(notice, result.today, sender).encode("utf-8"))
         _write_xlsx(notice, result.today, notice.xlsx_path)
 

@@ -47,13 +47,17 @@ def default_path() -> Path:
 
 def current_actor() -> str:
     """Who records: ``$LEDGER_ACTOR``, else the OS user name."""
+    from ledger.text import strip_unsafe
+
     actor = os.environ.get(ACTOR_VARIABLE)
-    if actor:
-        return actor
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+    if not actor:
+        try:
+            actor = getpass.getuser()
+        except (KeyError, OSError):
+            actor = ""
+    # Shown in every item's history: no control characters, one line, a name's length.
+    cleaned = " ".join(strip_unsafe(actor).split())[:100]
+    return cleaned or "unknown"
 
 
 def new_uid() -> str:
@@ -279,6 +283,9 @@ class Ledger:
         self.actor = actor
         self.calendar = WorkCalendar()
         self._settings: dict[str, str] | None = None
+        # Opened read-only (write-protected USB stick, read-only share): every read works,
+        # a write is refused with one line instead of SQLite's "readonly database".
+        self.read_only = False
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -294,6 +301,11 @@ class Ledger:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Ledger]:
         """All of it or none of it; nested calls become savepoints."""
+        if self.read_only:
+            raise LedgerError(
+                f"台账文件“{self.path}”或其所在文件夹是只读的：可以查看，不能录入或修改；"
+                "请把台账复制到可写入的文件夹"
+            )
         if self.conn.in_transaction:
             with self.db.atomic():
                 yield self
@@ -404,7 +416,9 @@ def _schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def _check_identity(conn: sqlite3.Connection, path: Path | str) -> None:
+def _check_identity(conn: sqlite3.Connection, path: Path | str, *, fresh: bool = False) -> None:
+    """Refuse what is not one of our ledgers; ``fresh``: an empty SQLite file is welcome
+    (``ledger init`` is about to make it a ledger), otherwise it is refused too."""
     try:
         app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -413,7 +427,9 @@ def _check_identity(conn: sqlite3.Connection, path: Path | str) -> None:
     except sqlite3.DatabaseError as error:
         raise NotALedger(f"“{path}”不是台账文件（无法作为 SQLite 数据库读取）") from error
     if app_id == 0 and tables == 0:
-        return  # a new, empty file: ours to initialise
+        if fresh:
+            return  # a new, empty file: ours to initialise
+        raise NotALedger(_empty_message(path))
     if app_id != APPLICATION_ID:
         raise NotALedger(f"“{path}”不是台账文件（是别的程序的数据库）")
     version = _schema_version(conn)
@@ -455,8 +471,45 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     return applied
 
 
+def _empty_message(path: Path | str) -> str:
+    return (
+        f"“{path}”是空文件，不是台账（复制或保存时可能中断了）；请从备份恢复"
+        f"（ledger backup 生成的 …-备份-….db），或用 ledger init --db {path} 新建台账"
+    )
+
+
+# SQLite's own texts are English; the ones a clerk may meet on opening, in Chinese.
+_SQLITE_REASONS = {
+    "disk I/O error": "读写出错（磁盘或 U 盘可能有问题，或文件所在位置不支持共享访问）",
+    "database or disk is full": "磁盘已满",
+    "unable to open database file": "没有权限或路径无效",
+    "database is locked": "台账正被其他程序长时间占用，请稍后再试",
+    "file is not a database": "不是 SQLite 数据库",
+}
+
+
+def _reason(error: sqlite3.Error) -> str:
+    text = str(error)
+    for english, chinese in _SQLITE_REASONS.items():
+        if english in text:
+            return chinese
+    return "SQLite 无法读取该文件"
+
+
+def _cannot_write_beside(error: sqlite3.Error) -> bool:
+    # In WAL mode even a reader needs to create "-shm" beside the ledger.
+    text = str(error)
+    return "readonly" in text or "read-only" in text or "unable to open" in text
+
+
 def open_ledger(path: Path | str, *, create: bool = False, actor: str | None = None) -> Ledger:
-    """Open (and migrate) a ledger file; with ``create`` make it if missing."""
+    """Open (and migrate) a ledger file; with ``create`` make it if missing.
+
+    Only ``create`` (``ledger init``, the demo) makes a ledger: every other caller is refused
+    a missing file, a 0-byte file and an empty SQLite file, so a ledger emptied by a failed
+    copy never looks like a fresh one. A ledger that cannot be written to (read-only folder
+    or medium) is opened read-only: it can be read, and writing it is refused.
+    """
     target = Path(path)
     exists = target.exists()
     if not exists and not create:
@@ -470,30 +523,82 @@ def open_ledger(path: Path | str, *, create: bool = False, actor: str | None = N
             ) from error
     elif target.is_dir():
         raise NotALedger(f"“{target}”是一个文件夹，不是台账文件")
+    elif not create and target.stat().st_size == 0:
+        raise NotALedger(_empty_message(target))
+    existed = {side: Path(f"{target}{side}").exists() for side in ("-wal", "-shm")}
+    conn: sqlite3.Connection | None = None
     try:
         conn = _connect(target)
-        _check_identity(conn, target)
+        _check_identity(conn, target, fresh=create)
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, LedgerError) as error:
+        if conn is not None:
+            conn.close()
         failure = sqlite_failure(error)
+        if failure != "busy":  # in use by another program: its files, not ours
+            _remove_new_sidecars(target, existed)
+        if isinstance(error, LedgerError):
+            raise
         if failure in ("notadb", "corrupt"):
             raise NotALedger(f"“{target}”不是台账文件（无法作为 SQLite 数据库读取）") from error
+        if exists and not create and _cannot_write_beside(error) and os.access(target, os.R_OK):
+            return _open_read_only(target, actor)
         if failure == "readonly":
-            # WAL needs its -shm/-wal files beside the ledger, even just to read it
             raise LedgerError(
                 f"无法打开台账文件“{target}”：文件或其所在文件夹是只读的，"
                 "请把台账复制到可写入的文件夹"
             ) from error
-        if failure in ("cantopen", "permission"):
-            raise LedgerError(f"无法打开台账文件“{target}”：没有权限或路径无效") from error
         if failure in ("busy", "full", "io"):
             raise  # not about this file's identity: the CLI names the cause
-        raise LedgerError(f"无法打开台账文件“{target}”（SQLite：{error}）") from error
+        raise LedgerError(f"无法打开台账文件“{target}”：{_reason(error)}") from error
     ledger = Ledger(conn, target, actor or current_actor())
     if _schema_version(conn) < SCHEMA_VERSION:  # up to date: no write lock taken on open
         migrate(ledger.db)
+    return ledger
+
+
+def _remove_new_sidecars(target: Path, existed: dict[str, bool]) -> None:
+    """A failed open leaves no -wal/-shm that it made itself (an empty -wal, a fresh -shm)."""
+    for side, was_there in existed.items():
+        sidecar = Path(f"{target}{side}")
+        if was_there or not sidecar.exists():
+            continue
+        with contextlib.suppress(OSError):
+            if side == "-shm" or sidecar.stat().st_size == 0:
+                sidecar.unlink()
+
+
+def _open_read_only(target: Path, actor: str | None) -> Ledger:
+    """A ledger nobody can write here: SQLite read-only, or immutable when not even the
+    -shm file beside it can be made. Immutable ignores the -wal, so a ledger whose -wal
+    still holds records is refused rather than shown without them."""
+    uri = target.resolve().as_uri()
+    wal = Path(f"{target}-wal")
+    try:
+        try:
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+            _check_identity(conn, target)
+        except sqlite3.OperationalError:
+            if wal.exists() and wal.stat().st_size > 0:
+                raise LedgerError(
+                    f"台账文件“{target}”所在的文件夹是只读的，而它还有未并入主文件的记录"
+                    f"（{wal.name}），只读时无法读取；请把台账连同 {wal.name} 复制到可写入的文件夹"
+                ) from None
+            conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+            _check_identity(conn, target)
+    except sqlite3.DatabaseError as error:
+        raise LedgerError(f"无法打开台账文件“{target}”：{_reason(error)}") from None
+    conn.execute("PRAGMA foreign_keys = ON")
+    if _schema_version(conn) < SCHEMA_VERSION:
+        conn.close()
+        raise LedgerError(
+            f"台账文件“{target}”由旧版本创建，需要升级结构后才能使用，但它是只读的；"
+            "请把台账复制到可写入的文件夹后再打开"
+        )
+    ledger = Ledger(conn, target, actor or current_actor())
+    ledger.read_only = True
     return ledger
 
 

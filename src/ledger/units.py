@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledger import places
+from ledger import places, text
 from ledger.dates import iso
 from ledger.errors import Ambiguous, LedgerError, NotFound
 from ledger.labels import UNIT_KIND
@@ -30,9 +30,8 @@ def add(
     area: str | None = None,
 ) -> dict[str, Any]:
     """Register a unit; ``area`` (any level) scopes a name that recurs, like 物业公司."""
-    name = name.strip()
-    if not name:
-        raise LedgerError("单位名称不能为空")
+    name = text.required(name, "name", "单位名称")
+    contact = text.clean(contact, "person", "联系人")
     if len(places.split_path(name)) > 1:  # "/" separates 区划/名称 when a unit is looked up
         raise LedgerError(f"单位名称“{name}”不能含有“/”（斜杠用于写明区划，如 古槐街道/物业公司）")
     kind_code = UNIT_KIND.parse(kind)
@@ -65,8 +64,8 @@ def add(
 def _find_area(ledger: Ledger, text: str) -> dict[str, Any]:
     names = places.split_path(text)
     rows = ledger.conn.execute(
-        "SELECT id FROM areas WHERE name = ? AND (path = ? OR path LIKE ?)",
-        (names[-1], "/".join(names), "%/" + "/".join(names)),
+        f"SELECT id FROM areas WHERE name = ? AND (path = ? OR {places.ENDS_WITH})",
+        (names[-1], "/".join(names), *places.ends_with("/".join(names))),
     ).fetchall()
     if not rows:
         raise NotFound(f"没有名为“{text}”的区划")

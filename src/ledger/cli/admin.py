@@ -22,7 +22,7 @@ category_app = typer.Typer(help="问题类别。", no_args_is_help=True)
 @guarded
 def init_command(db: DbOption = None) -> None:
     path = ledger_path(db)
-    existed = path.exists()
+    existed = path.exists() and path.stat().st_size > 0  # a 0-byte file is made a ledger
     ledger = open_for(db, create=True)
     if existed:
         output.say(f"台账已存在：{ledger.path}")

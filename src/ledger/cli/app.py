@@ -5,13 +5,14 @@ from __future__ import annotations
 import importlib.util
 import sys
 import types
+import warnings
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import typer
 
 from ledger import __version__
-from ledger.cli import admin, daily, demo, items, meetings, output, places, units
+from ledger.cli import admin, chinese, daily, demo, items, meetings, output, places, units
 from ledger.cli import importer as importer_cli
 from ledger.cli import maintenance as maintenance_cli
 from ledger.cli import report as report_cli
@@ -90,6 +91,7 @@ def _set_panel_titles(rich_utils: Any) -> None:
 
 
 _localise_help()
+chinese.localise()
 
 
 def _version(value: bool) -> None:
@@ -119,6 +121,10 @@ def main(args: Sequence[str] | None = None) -> NoReturn:
     Usage errors are shown in Chinese with exit code 1; any other failure that reaches here
     goes through :func:`ledger.cli.errors.fail` (one Chinese line, details kept).
     """
+    if not sys.warnoptions:  # -W or PYTHONWARNINGS given: a maintainer wants to see them
+        # Library warnings are English and not the clerk's to act on (openpyxl's "Workbook
+        # contains no default style" for workbooks saved by some tools).
+        warnings.simplefilter("ignore")
     request_traceback(False)
     try:
         result = app(args=args, prog_name="ledger", standalone_mode=False)

@@ -6,7 +6,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ledger import clock, dates
+from ledger.errors import LedgerError
 from ledger.storage import Ledger, default_path, open_ledger
+from ledger.text import clean, strip_unsafe
 
 
 def ledger_path(db: Path | None) -> Path:
@@ -23,11 +25,26 @@ def today() -> date:
     return clock.now().date()
 
 
-def moment(text: str | None) -> datetime | None:
-    """--at as a moment (None: now)."""
-    return dates.parse_moment(text, clock.now()) if text else None
+def given(text: str | None, option: str) -> str | None:
+    """An option's value; an explicitly empty one (``--date ''``, only invisible characters)
+    is refused by name rather than taken as "not given"."""
+    if text is not None and not strip_unsafe(text).strip():
+        raise LedgerError(f"{option} 的值为空；不指定时请省略 {option}")
+    return text
 
 
-def day(text: str | None) -> date | None:
+def moment(text: str | None, option: str = "--at") -> datetime | None:
+    """--at as a moment in China time (None: now); a value with an offset is converted."""
+    value = given(text, option)
+    return dates.parse_moment_in_china(value, clock.now()) if value is not None else None
+
+
+def day(text: str | None, option: str = "日期") -> date | None:
     """A date option (None when not given)."""
-    return dates.parse_date(text, today()) if text else None
+    value = given(text, option)
+    return dates.parse_date(value, today()) if value is not None else None
+
+
+def note(text: str | None) -> str | None:
+    """--note, cleaned like every free text (:mod:`ledger.text`)."""
+    return clean(text, "note", "备注")

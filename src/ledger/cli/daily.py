@@ -57,7 +57,7 @@ def remind_command(
     out: Annotated[
         Path,
         typer.Option("--out", help="催办通知保存到哪个文件夹", file_okay=False),
-    ] = Path("reminders"),
+    ] = Path("催办通知"),
     db: DbOption = None,
 ) -> None:
     from ledger import remind

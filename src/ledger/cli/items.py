@@ -8,7 +8,8 @@ import typer
 
 from ledger import categories, items, queries
 from ledger.cli import output
-from ledger.cli.context import day, moment, open_for, today
+from ledger.cli.context import day, given, moment, open_for, today
+from ledger.cli.context import note as context_note
 from ledger.cli.errors import guarded
 from ledger.cli.options import (
     AtOption,
@@ -89,8 +90,8 @@ def add_command(
         scale=scale,
         reporter=by,
         phone=phone,
-        raised_on=day(date),
-        note=note,
+        raised_on=day(date, "--date"),
+        note=context_note(note),
     )
     item = outcome.item
     output.say(
@@ -166,8 +167,8 @@ def list_command(
         waiting_reply=waiting_reply,
         waiting_rating=waiting_rating,
         stale=stale,
-        since=day(since),
-        until=day(until),
+        since=day(since, "--since"),
+        until=day(until, "--until"),
         include_closed=all_items,
         include_voided=all_items,
         limit=limit,
@@ -205,7 +206,17 @@ def assign_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    _done(items.assign(ledger, number, unit, due=day(due), days=days, note=note, at=moment(at)))
+    _done(
+        items.assign(
+            ledger,
+            number,
+            unit,
+            due=day(due, "--due"),
+            days=days,
+            note=context_note(note),
+            at=moment(at),
+        )
+    )
 
 
 @commands.command("progress", help=_help("progress", "记录办理进展（大事可加进度百分比）。"))
@@ -231,7 +242,11 @@ def extend_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    _done(items.extend(ledger, number, parse_date(to, today()), reason, at=moment(at)))
+    _done(
+        items.extend(
+            ledger, number, parse_date(given(to, "--to") or "", today()), reason, at=moment(at)
+        )
+    )
 
 
 @commands.command("escalate", help=_help("escalate", "大事按程序办：升级为大事，交上级单位。"))
@@ -312,7 +327,11 @@ def rate_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    _done(items.rate(ledger, number, rating, close=close, unit=unit, note=note, at=moment(at)))
+    _done(
+        items.rate(
+            ledger, number, rating, close=close, unit=unit, note=context_note(note), at=moment(at)
+        )
+    )
 
 
 @commands.command("close", help=_help("close", "无法评价时归档（如居民已搬离），写明理由。"))
@@ -357,7 +376,7 @@ def edit_command(
         community=community,
         compound=compound,
         building=building,
-        note=note,
+        note=context_note(note),
         at=moment(at),
     )
     _done(outcome)

@@ -50,13 +50,17 @@ def export_command(
     "backup",
     help="备份台账：用 SQLite 在线备份得到一致的副本（其他终端可同时录入），校验后保存。"
     "默认保存在台账旁，文件名带时间，如 ledger-备份-20261126-090000.db；"
-    "DEST 可为文件夹或新文件名。",
+    "备份位置可为文件夹或新文件名。",
 )
 @guarded
 def backup_command(
     dest: Annotated[
-        Path | None,
-        typer.Argument(help="备份到的文件夹或文件名（默认：台账所在目录）", show_default=False),
+        str | None,  # text, not Path: "newdir/" must keep its slash (a folder, not a file)
+        typer.Argument(
+            help="备份到的文件夹（以 / 结尾）或新文件名（默认：台账所在目录）",
+            metavar="备份位置",
+            show_default=False,
+        ),
     ] = None,
     full: Annotated[
         bool,
@@ -89,7 +93,7 @@ def check_command(as_json: JsonOption = False, db: DbOption = None) -> None:
     ledger = open_for(db)
     from ledger import check as check_service
 
-    report = check_service.check(ledger.conn)
+    report = check_service.check(ledger.conn, parallel=not ledger.read_only)
     if as_json:
         output.emit_json(report.as_json())
     else:
@@ -107,7 +111,10 @@ def check_command(as_json: JsonOption = False, db: DbOption = None) -> None:
 @guarded
 def merge_command(
     files: Annotated[
-        list[Path], typer.Argument(help="要合并的台账文件（可多个）", show_default=False)
+        list[Path],
+        typer.Argument(
+            help="要合并的台账文件（可多个）", metavar="台账文件...", show_default=False
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="试运行：列出将合并的内容，不写入")

@@ -8,7 +8,7 @@ import typer
 
 from ledger import categories, meetings, places, queries
 from ledger.cli import output
-from ledger.cli.context import day, open_for, today
+from ledger.cli.context import day, given, open_for, today
 from ledger.cli.errors import guarded
 from ledger.cli.options import CommunityOption, DbOption, JsonOption, SubdistrictOption
 from ledger.dates import parse_date
@@ -35,7 +35,7 @@ def add_command(
     meeting = meetings.add(
         ledger,
         kind=kind,
-        held_on=parse_date(date, today()),
+        held_on=parse_date(given(date, "--date") or "", today()),
         community=community,
         compound=compound,
         host=host,
@@ -68,7 +68,11 @@ def list_command(
         area = places.find(ledger, subdistrict, "subdistrict")
         community_ids = places.communities_under(ledger, area)
     rows = meetings.find_all(
-        ledger, community_ids=community_ids, since=day(since), until=day(until), kind=kind
+        ledger,
+        community_ids=community_ids,
+        since=day(since, "--since"),
+        until=day(until, "--until"),
+        kind=kind,
     )
     if as_json:
         output.emit_json([output.meeting_json(row) for row in rows])

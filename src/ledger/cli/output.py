@@ -27,6 +27,7 @@ from ledger.labels import (
     STATUS,
     UNIT_KIND,
 )
+from ledger.text import strip_unsafe
 
 # No markup or emoji codes: residents' text ("[/b]", ":warning:") is shown as typed, never
 # interpreted (a stray "[/x]" in a title used to crash the table with a MarkupError).
@@ -48,8 +49,9 @@ STATUS_STYLE = {
 
 
 def error(message: str) -> None:
-    """One line on stderr: 错误: …"""
-    stderr.print(Text(f"错误: {message}", style="red"), soft_wrap=True)
+    """One line on stderr: 错误: … (a message may quote what was typed: cleaned, one line)."""
+    one_line = " ".join(strip_unsafe(message).split("\n"))
+    stderr.print(Text(f"错误: {one_line}", style="red"), soft_wrap=True)
 
 
 def notice(message: str) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ledger.cli import output
-from ledger.cli.context import open_for
+from ledger.cli.context import given, open_for
 from ledger.cli.errors import guarded
 from ledger.cli.options import DbOption, JsonOption, SubdistrictOption
 from ledger.errors import LedgerError
@@ -52,6 +52,8 @@ YearOption = Annotated[
 def _period(ledger: Ledger, month: str | None, to: str | None, year: str | None) -> Period:
     from ledger import metrics
 
+    for option, value in (("--month", month), ("--to", to), ("--year", year)):
+        given(value, option)
     return metrics.parse_period(month, to, year, ledger.now())
 
 

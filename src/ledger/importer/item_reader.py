@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from ledger import text as free_text
 from ledger.importer import headers, item_summary, minutes, reading, rows, status, table, values
 from ledger.importer.lookups import Lookups
 from ledger.importer.record import PHONE_REPAIRED, Record
@@ -419,6 +420,14 @@ class ItemReader(Lookups):
                 except Bad as error:
                     problems.append(("reply_channel", str(error)))
             result, reply_text = cell(row, i_result), cell(row, i_reply)
+            for code, value, kind in (  # the limits of ledger.text, as for typed text
+                ("result", result, "note"),
+                ("reply_text", reply_text, "note"),
+                ("reporter", cell(row, i_reporter), "person"),
+            ):
+                if value is not None and len(value) > free_text.LIMITS[kind][0]:
+                    limit = free_text.LIMITS[kind][0]
+                    problems.append((code, f"内容过长（{len(value)} 字，最多 {limit} 字）"))
             due = None
             raw_due = row[i_due] if i_due is not None and i_due < len(row) else None
             if type(raised) is date and raw_due is not None and clean(raw_due) is not None:

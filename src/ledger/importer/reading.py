@@ -430,10 +430,24 @@ def _open_csv(path: Path) -> Source:
             for number, record in enumerate(reader, start=1):
                 yield number, tuple(record)
         except csv.Error as error:
-            raise LedgerError(f"“{name}”第 {reader.line_num} 行格式有误：{error}") from error
+            raise LedgerError(
+                f"“{name}”第 {reader.line_num} 行格式有误：{_csv_reason(error)}"
+            ) from error
 
     total = text.count("\n") + 1
     return Source(path, "csv", [Sheet(path.stem, rows, total)])
+
+
+def _csv_reason(error: csv.Error) -> str:
+    """The csv module's English reasons, for the clerk."""
+    text = str(error)
+    if "field larger than field limit" in text:
+        return f"一个单元格超过 {csv.field_size_limit():,} 个字符（可能缺少一个结尾的引号）"
+    if "NUL" in text or "null byte" in text:
+        return "含有空字符（文件可能已损坏）"
+    if "new-line character seen in unquoted field" in text:
+        return "未加引号的单元格中有换行"
+    return "引号或分隔符不配对"
 
 
 def decode_text(name: str, data: bytes) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from ledger.errors import LedgerError
 from ledger.labels import CHANNEL, RATING, SCALE, SOURCE, UNIT_KIND
 from ledger.phones import normalise_phone
+from ledger.text import strip_unsafe
 from ledger.workdays import WorkCalendar
 
 
@@ -41,7 +42,6 @@ class NeedsYear(Bad):
 NULL_TOKENS = frozenset(
     {"/", "-", "—", "——", "－", "无", "暂无", "空", "n/a", "na", "null", "none"}
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def text(value: Any) -> str | None:
@@ -49,7 +49,7 @@ def text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        result = _CONTROL.sub("", value).strip()
+        result = strip_unsafe(value).strip()  # one cleaning for all free text (ledger.text)
         return result or None
     if isinstance(value, bool):
         return "是" if value else "否"

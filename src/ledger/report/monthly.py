@@ -15,6 +15,7 @@ from typing import Any
 
 from ledger import deadlines, metrics
 from ledger.errors import LedgerError
+from ledger.filenames import distinct, inside, safe_name
 from ledger.labels import (
     CHANNEL,
     LEVEL,
@@ -94,12 +95,14 @@ def info_line(ledger: Ledger, period: Period, unit: str) -> str:
 
 
 def scope_names(scopes: list[Scope]) -> dict[int, str]:
-    """What a subdistrict is called in file names: its name, or 县/街道 when names repeat."""
+    """What a subdistrict is called in file names: its name, or 县/街道 when names repeat,
+    made a safe file name and distinct from every other (see :mod:`ledger.filenames`)."""
     counts = Counter(scope.name for scope in scopes)
-    return {
-        scope.id: scope.name if counts[scope.name] == 1 else f"{scope.county}{scope.name}"
-        for scope in scopes
-    }
+    wanted = [
+        scope.name if counts[scope.name] == 1 else f"{scope.county}{scope.name}" for scope in scopes
+    ]
+    safe = distinct([safe_name(name) for name in wanted])
+    return {scope.id: name for scope, name in zip(scopes, safe, strict=True)}
 
 
 # --- rows -----------------------------------------------------------------------------
@@ -349,7 +352,13 @@ def write_reports(
     for scope in chosen:
         name = f"{names[scope.id]}-{period.file_label}-{period.report_kind}.xlsx"
         path, tally = subdistrict_book(
-            ledger, period, scope, lookups, folder / name, unmask=unmask, keep_empty=keep_empty
+            ledger,
+            period,
+            scope,
+            lookups,
+            inside(folder, name),
+            unmask=unmask,
+            keep_empty=keep_empty,
         )
         figures[scope.id] = tally.total
         if path is not None:
@@ -369,7 +378,7 @@ def write_reports(
                     figures[scope.id] = metrics.compute(ledger, period, scope, lookups).total
             standings = metrics.rank(ledger, [(scope, figures[scope.id]) for scope in members])
             county = members[0].county
-            name = f"{county}-{period.file_label}-{period.report_kind}{REPORT_TEXT['summary_kind']}.xlsx"
-            path = county_book(ledger, period, county, standings, folder / name)
+            name = f"{safe_name(county)}-{period.file_label}-{period.report_kind}{REPORT_TEXT['summary_kind']}.xlsx"
+            path = county_book(ledger, period, county, standings, inside(folder, name))
             written.append(Written(path, f"{county}（汇总）"))
     return written

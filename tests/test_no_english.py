@@ -44,7 +44,7 @@ def _allowed_words() -> set[str]:
     words: set[str] = set()
     for path in _commands():
         words.update(path)
-    words.update({"ledger", "db", "LEDGER_DB", "LEDGER_NOW", "LEDGER_ACTOR"})
+    words.update({"ledger", "db", "LEDGER_DB", "LEDGER_NOW", "LEDGER_ACTOR", "LEDGER_DEBUG"})
     for value in vars(labels).values():  # choice codes, field codes shown beside labels
         if isinstance(value, labels.Choice):
             words.update(value.labels)

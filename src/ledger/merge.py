@@ -51,6 +51,8 @@ _ITEM_TEXT = {
     "last_progress": ("note", "进展说明"),
 }
 _EVENT_TEXT = {"note": ("note", "备注"), "actor": ("person", "记录人")}
+# An event's inputs (params) carry the same texts under the actions' own keys.
+_PARAMS_TEXT = {**_ITEM_TEXT, "text": ("note", "内容")}
 _MEETING_TEXT = {"host": ("person", "主持人"), "note": ("note", "会议记录")}
 _UNIT_TEXT = {"contact": ("person", "联系人")}
 
@@ -213,7 +215,7 @@ class _Merger:
         try:
             parts = places.split_path(name)
         except LedgerError as error:
-            raise self._refuse(f"{what}“{strip_unsafe(name)[:60]}”：{error}") from None
+            raise self._refuse(f"{what}“{strip_unsafe(name)[:60]}”：{error}") from error
         if len(parts) != 1:
             raise self._refuse(
                 f"{what}“{strip_unsafe(name)[:60]}”含有“/”等不能输入的字符或没有可见文字，"
@@ -231,7 +233,7 @@ class _Merger:
             try:
                 cleaned = clean(value, kind, label, required=key == "title")
             except LedgerError as error:
-                raise self._refuse(f"{what}的{error}") from None
+                raise self._refuse(f"{what}的{error}") from error
             if cleaned != value:
                 record[key], changed = cleaned, True
         return changed
@@ -244,6 +246,11 @@ class _Merger:
             event[key] = _canonical_time(event.get(key))
         if self._clean(event["parsed"], _ITEM_TEXT, what):
             event["changes"] = json.dumps(event["parsed"], ensure_ascii=False, sort_keys=True)
+        if event.get("params"):  # replay re-derives changes from these: clean them alike
+            params = json.loads(event["params"])
+            fields = params.get("fields") if isinstance(params.get("fields"), dict) else {}
+            if self._clean(params, _PARAMS_TEXT, what) | self._clean(fields, _PARAMS_TEXT, what):
+                event["params"] = json.dumps(params, ensure_ascii=False, sort_keys=True)
 
     # --- reference data ----------------------------------------------------------------
 

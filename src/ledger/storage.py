@@ -580,16 +580,16 @@ def _open_read_only(target: Path, actor: str | None) -> Ledger:
         try:
             conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
             _check_identity(conn, target)
-        except sqlite3.OperationalError:
+        except sqlite3.OperationalError as cannot_read:
             if wal.exists() and wal.stat().st_size > 0:
                 raise LedgerError(
                     f"台账文件“{target}”所在的文件夹是只读的，而它还有未并入主文件的记录"
                     f"（{wal.name}），只读时无法读取；请把台账连同 {wal.name} 复制到可写入的文件夹"
-                ) from None
+                ) from cannot_read
             conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
             _check_identity(conn, target)
     except sqlite3.DatabaseError as error:
-        raise LedgerError(f"无法打开台账文件“{target}”：{_reason(error)}") from None
+        raise LedgerError(f"无法打开台账文件“{target}”：{_reason(error)}") from error
     conn.execute("PRAGMA foreign_keys = ON")
     if _schema_version(conn) < SCHEMA_VERSION:
         conn.close()

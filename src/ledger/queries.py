@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -144,6 +145,15 @@ def stale_boundary(calendar: WorkCalendar, today: date, workdays: int) -> date:
 
 def list_items(ledger: Ledger, wanted: ItemFilter, today: date) -> tuple[list[dict[str, Any]], int]:
     """Matching items, most urgent first, each with its supervision level; and the total."""
+    total, found = find_items(ledger, wanted, today)
+    return list(found), total
+
+
+def find_items(
+    ledger: Ledger, wanted: ItemFilter, today: date
+) -> tuple[int, Iterator[dict[str, Any]]]:
+    """The total, and the matching items most urgent first, read one at a time as they are
+    used (``list --all`` over a million items holds one row in memory, not a million)."""
     where, params = where_clause(ledger, wanted, today)
     # No join: every condition is on items, and joining 100,000 rows costs more than counting.
     total = ledger.conn.execute("SELECT count(*) FROM items i" + where, params).fetchone()[0]
@@ -159,10 +169,15 @@ def list_items(ledger: Ledger, wanted: ItemFilter, today: date) -> tuple[list[di
         )
         params = [*params, wanted.limit]
     cursor = ledger.conn.execute(sql, params)
-    rows = [row_to_item(row, cursor.description) for row in cursor.fetchall()]
-    for item in rows:
-        annotate_deadline(ledger, item, today)
-    return rows, total
+
+    def rows() -> Iterator[dict[str, Any]]:
+        description = cursor.description
+        for row in cursor:
+            item = row_to_item(row, description)
+            annotate_deadline(ledger, item, today)
+            yield item
+
+    return total, rows()
 
 
 def _open_only(wanted: ItemFilter) -> bool:

@@ -85,6 +85,7 @@ SETTINGS = {
         SettingSpec("weight_satisfaction", "35", int),
         SettingSpec("rank_min_items", "5", int),
         SettingSpec("reporting_unit", "", str),
+        SettingSpec("list_limit", "50", int),  # ledger list without --limit/--all; 0: all
     )
 }
 

@@ -131,7 +131,7 @@ def _record(
         "note": note or None,
         "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
     }
-    event["id"] = ledger.db["events"].insert(event).last_pk
+    event["id"] = ledger.insert("events", event)
     return event
 
 
@@ -208,7 +208,7 @@ def add(
             **changes,
             "last_event_at": iso(at),
         }
-        item_id = ledger.db["items"].insert(row).last_pk
+        item_id = ledger.insert("items", row)
         event = _record(ledger, item_id, "add", at, changes, note)
     return Outcome(get(ledger, number), event, _calendar_notices(ledger))
 

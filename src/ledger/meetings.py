@@ -53,7 +53,8 @@ def add(
     place = places.find_place(ledger, community_row, compound, None)
     with ledger.transaction():
         number = ledger.next_number("meetings")
-        ledger.db["meetings"].insert(
+        ledger.insert(
+            "meetings",
             {
                 "uid": new_uid(),
                 "number": number,
@@ -66,7 +67,7 @@ def add(
                 "note": note,
                 "created_at": iso(ledger.now()),
                 "actor": ledger.actor,
-            }
+            },
         )
     return get(ledger, number)
 

@@ -172,9 +172,21 @@ def find_items(
 
     def rows() -> Iterator[dict[str, Any]]:
         description = cursor.description
+        # A level depends only on (open or not, due date): worked out once per due date, not
+        # once per item (a million items share a few hundred due dates).
+        levels: dict[tuple[bool, str | None], dict[str, Any]] = {}
+        names = [d[0] for d in description]
         for row in cursor:
-            item = row_to_item(row, description)
-            annotate_deadline(ledger, item, today)
+            item = dict(zip(names, row, strict=True))
+            place_path = item.pop("place_path")  # as row_to_item: the 小区/楼栋 part
+            item["place"] = "/".join(place_path.split("/")[3:]) if place_path else None
+            key = (item["status"] in OPEN_STATUSES, item["due_on"])
+            level = levels.get(key)
+            if level is None:
+                annotate_deadline(ledger, item, today)
+                levels[key] = {name: item[name] for name in _LEVEL_KEYS}
+            else:
+                item.update(level)
             yield item
 
     return total, rows()
@@ -203,6 +215,9 @@ def _due_cutoff(ledger: Ledger, where: str, params: list[Any], limit: int) -> tu
     if cutoff is None or cutoff[0] is None:
         return where, params
     return where + " AND (i.due_on <= ? OR i.due_on IS NULL)", [*params, cutoff[0]]
+
+
+_LEVEL_KEYS = ("level", "workdays_overdue", "workdays_left", "estimated")
 
 
 def annotate_deadline(ledger: Ledger, item: dict[str, Any], today: date) -> None:

@@ -7,16 +7,10 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
-
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-from rich.tree import Tree
+from typing import TYPE_CHECKING, Any
 
 from ledger.cli import layout
-from ledger.cli.layout import Column
+from ledger.cli.layout import Column, Text
 from ledger.labels import (
     ACTION,
     AREA_LEVEL,
@@ -34,8 +28,35 @@ from ledger.labels import (
 
 # No markup or emoji codes: residents' text ("[/b]", ":warning:") is shown as typed, never
 # interpreted (a stray "[/x]" in a title used to crash the table with a MarkupError).
-stdout = Console(highlight=False, soft_wrap=False, markup=False, emoji=False)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+
+def _console(name: str) -> Console:
+    """The stdout or stderr console, made on first use: a command whose output goes to a
+    pipe never imports rich.console at all (it writes plain lines itself)."""
+    found = globals().get(name)
+    if found is None:
+        from rich.console import Console
+
+        found = Console(
+            stderr=name == "stderr",
+            highlight=False,
+            soft_wrap=name == "stderr",
+            markup=False,
+            emoji=False,
+        )
+        globals()[name] = found
+    return found
+
+
+def __getattr__(name: str) -> Any:
+    """``output.stdout`` / ``output.stderr`` for callers outside this module."""
+    if name in ("stdout", "stderr"):
+        return _console(name)
+    raise AttributeError(name)
+
 
 LEVEL_STYLE = {"warning": "yellow", "overdue": "red", "severe": "bold red"}
 STATUS_STYLE = {
@@ -53,12 +74,12 @@ STATUS_STYLE = {
 
 def error(message: str) -> None:
     """One line on stderr: 错误: …"""
-    stderr.print(Text(f"错误: {message}", style="red"), soft_wrap=True)
+    _console("stderr").print(Text(f"错误: {message}", style="red"), soft_wrap=True)
 
 
 def notice(message: str) -> None:
     """A warning or hint on stderr (so scripts reading stdout are not disturbed)."""
-    stderr.print(Text(message, style="yellow"), soft_wrap=True)
+    _console("stderr").print(Text(message, style="yellow"), soft_wrap=True)
 
 
 def say(message: str, style: str | None = None) -> None:
@@ -70,13 +91,23 @@ def say(message: str, style: str | None = None) -> None:
 
 def width() -> int:
     """The width screens are laid out for ($COLUMNS, else the terminal's, else 80)."""
-    return layout.screen_width(stdout.width)
+    terminal = _terminal()
+    return layout.screen_width(terminal.width if terminal is not None else 80)
+
+
+def _terminal() -> Console | None:
+    """The stdout console when stdout is a terminal (or a console made to act as one)."""
+    if globals().get("stdout") is None and not sys.stdout.isatty():
+        return None
+    console = _console("stdout")
+    return console if console.is_terminal else None
 
 
 def emit(line: Text) -> None:
     """One laid-out line: with its colors on a terminal, as plain text (and fast) otherwise."""
-    if stdout.is_terminal:
-        stdout.print(line, soft_wrap=True)
+    terminal = _terminal()
+    if terminal is not None:
+        terminal.print(line, soft_wrap=True)
     else:
         sys.stdout.write(line.plain + "\n")
 
@@ -167,7 +198,6 @@ def paged(enabled: bool) -> Iterator[None]:
     quits, and keeps the colors). An empty ``LEDGER_PAGER`` or ``--no-pager`` turns it off.
     The pager reads lines as they are written: nothing is held back until the end.
     """
-    global stdout
     command = os.environ.get("LEDGER_PAGER", os.environ.get("PAGER", "less -FRX"))
     if not enabled or not command.strip() or not sys.stdout.isatty():
         yield
@@ -175,6 +205,8 @@ def paged(enabled: bool) -> Iterator[None]:
     import shlex
     import shutil
     import subprocess
+
+    from rich.console import Console
 
     argv = shlex.split(command)
     if shutil.which(argv[0]) is None:
@@ -185,8 +217,8 @@ def paged(enabled: bool) -> Iterator[None]:
     pager = subprocess.Popen(argv, stdin=subprocess.PIPE, env=env)
     assert pager.stdin is not None
     pipe = open(pager.stdin.fileno(), "w", encoding="utf-8", closefd=False)  # noqa: SIM115
-    saved_console, saved_stdout = stdout, sys.stdout
-    stdout = Console(
+    saved_console, saved_stdout = _console("stdout"), sys.stdout
+    globals()["stdout"] = Console(
         file=pipe,
         force_terminal=True,
         color_system=saved_console.color_system,  # type: ignore[arg-type]
@@ -202,7 +234,7 @@ def paged(enabled: bool) -> Iterator[None]:
     except (BrokenPipeError, KeyboardInterrupt):
         pass  # the reader quit the pager before the end: nothing more to show
     finally:
-        stdout, sys.stdout = saved_console, saved_stdout
+        globals()["stdout"], sys.stdout = saved_console, saved_stdout
         try:
             pipe.close()
             pager.stdin.close()
@@ -230,6 +262,9 @@ _MIN_WIDTH = {"问题描述": 12, "内容": 20}
 
 
 def _table(*columns: str, title: str | None = None) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(
         title=title, header_style="bold", box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False
     )
@@ -535,15 +570,17 @@ def area_tree(places: list[dict[str, Any]]) -> None:
     if not places:
         say("还没有区划。请先添加，例如：ledger area add 任城区/古槐街道/铁塔寺社区")
         return
+    from rich.tree import Tree
+
     root = Tree("区划", guide_style="dim")
-    nodes: dict[int | None, Tree] = {None: root}
+    nodes: dict[int | None, Any] = {None: root}
     for place in places:
-        label = Text.assemble(place["name"], " ", (AREA_LEVEL.label(place["level"]), "dim"))
+        label = Text(place["name"] + " ").append(AREA_LEVEL.label(place["level"]), "dim")
         if place["items"]:
             label.append(f" {place['items']} 件", style="cyan")
         parent = nodes.get(place["parent_id"], root)
         nodes[place["id"]] = parent.add(label)
-    stdout.print(root)
+    _console("stdout").print(root)
 
 
 def units_table(units: list[dict[str, Any]]) -> None:
@@ -561,7 +598,7 @@ def units_table(units: list[dict[str, Any]]) -> None:
             unit["area"] or "",
             str(unit["open_items"]),
         )
-    stdout.print(table)
+    _console("stdout").print(table)
 
 
 def meetings_table(meetings: list[dict[str, Any]]) -> None:
@@ -581,7 +618,7 @@ def meetings_table(meetings: list[dict[str, Any]]) -> None:
             "" if meeting["attendees"] is None else str(meeting["attendees"]),
             str(meeting["items"]),
         )
-    stdout.print(table)
+    _console("stdout").print(table)
 
 
 MEETING_JSON_FIELDS = (
@@ -994,7 +1031,7 @@ def reminders_summary(result: Any) -> None:
             ]
             recorded = "今天已催办过" if notice.recorded == 0 else f"{notice.recorded} 件"
             table.add_row(notice.unit, *cells, recorded)
-        stdout.print(table)
+        _console("stdout").print(table)
         say(f"催办通知（每个单位一份 .txt 和 .xlsx）保存在：{result.out_dir}")
     if result.unassigned:
         say(
@@ -1018,9 +1055,9 @@ class _Progress:
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[current]}"),
-            console=stderr,
+            console=_console("stderr"),
             transient=True,
-            disable=not stderr.is_terminal or total < 2,
+            disable=not _console("stderr").is_terminal or total < 2,
         )
         self.task = self.bar.add_task(description, total=total, current="")
 
@@ -1137,7 +1174,7 @@ def _check_lines(report: Any) -> Table:
 def check_report(report: Any, path: str) -> None:
     """``ledger check``: one line per check, then the problems found, then the verdict."""
     say(f"检查台账：{path}", "bold")
-    stdout.print(_check_lines(report))
+    _console("stdout").print(_check_lines(report))
     if not report.skipped:
         say(f"共核对 {report.items} 件问题、{report.events} 条办理记录。", "dim")
     if report.ok:
@@ -1202,7 +1239,7 @@ def merge_report(report: Any) -> None:
             str(source.unchanged),
             Text(str(len(source.conflicts)), style="red" if source.conflicts else ""),
         )
-    stdout.print(table)
+    _console("stdout").print(table)
     for source in report.sources:
         if source.numbers:
             ranges = _ranges(source.numbers)

@@ -1,7 +1,5 @@
 """The root ``ledger`` command: item verbs at the top level, one sub-app per noun."""
 
-from __future__ import annotations
-
 import importlib.util
 import sys
 import types

@@ -1,7 +1,5 @@
 """The clerk's day at the top level: ``today`` (the 督办 board) and ``remind`` (催办通知)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

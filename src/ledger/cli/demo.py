@@ -1,7 +1,5 @@
 """``ledger demo``: a realistic ledger from sample_data/, in its own file."""
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 

@@ -1,7 +1,5 @@
 """The everyday verbs on items, at the top level: add, list, show, assign, … close, edit."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """``ledger meeting``: 每周夜话 and 拉呱说事 sessions."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -154,7 +154,9 @@ def count_items(db: Path) -> int:
         conn.close()
 
 
-def bench_one(db: Path, runs: int, env: dict[str, str]) -> list[dict[str, Any]]:
+def bench_one(
+    db: Path, runs: int, env: dict[str, str], only: set[str] | None = None
+) -> list[dict[str, Any]]:
     b = boundaries()
     path = str(db)
     scratch = Path(tempfile.mkdtemp(prefix="ledger-bench-"))
@@ -228,6 +230,8 @@ def bench_one(db: Path, runs: int, env: dict[str, str]) -> list[dict[str, Any]]:
     ]
     results = []
     for name, ours, theirs, extra, times in jobs:
+        if only and not any(name.startswith(prefix) for prefix in only):
+            continue
         best = pair(ours, theirs, times, env, **extra)
         results.append({"name": name, **best})
         print(
@@ -312,6 +316,10 @@ def main() -> None:
     parser.add_argument("--db", type=Path, action="append", required=True)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json-out", type=Path)
+    parser.add_argument(
+        "--only", action="append", help="jobs whose name starts with this (repeatable)"
+    )
+    parser.add_argument("--no-profile", action="store_true", help="skip -X importtime and cProfile")
     args = parser.parse_args()
     env = {**os.environ, "LEDGER_NOW": NOW, "LEDGER_PAGER": ""}
     facts = install_facts()
@@ -323,9 +331,13 @@ def main() -> None:
         report["ledgers"][str(db)] = {
             "items": items,
             "load_before": os.getloadavg()[0],
-            "results": bench_one(db, args.runs, env),
+            "results": bench_one(db, args.runs, env, set(args.only or ())),
             "load_after": os.getloadavg()[0],
         }
+    if args.no_profile:
+        if args.json_out:
+            args.json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2))
+        return
     first = str(args.db[0])
     community = a_community(args.db[0])
     report["where"] = {}

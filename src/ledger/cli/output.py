@@ -881,8 +881,7 @@ def _supervision_section(supervision: dict[str, Any], wide: bool) -> list[str]:
                 "dim",
             )
     lists = [
-        ("对应清单：", "dim"),
-        (f"严重超期 = ledger list {supervision['severe']['list_args']}；", "dim"),
+        (f"对应清单：严重超期 = ledger list {supervision['severe']['list_args']}；", "dim"),
         (f"严重超期 + 超期 = ledger list {supervision['overdue']['list_args']}；", "dim"),
         (f"今明到期 = ledger list {supervision['warning']['list_args']}", "dim"),
     ]

@@ -11,10 +11,9 @@ take an hour for 100,000 items, and the point here is the data, not the write pa
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +42,34 @@ WORDS = (
 )
 
 
+_SEQUENCE = iter(range(1, 1 << 40))
+
+
 def _uid(rng: random.Random) -> str:
-    return f"{rng.getrandbits(128):032x}"
+    """A counter then 80 random bits: unique, and each uid index grows at one end (a random
+    128-bit uid scatters a million inserts over the whole B-tree: most of the build time)."""
+    return f"{next(_SEQUENCE):012x}{rng.getrandbits(80):020x}"
 
 
 def _at(day: date, rng: random.Random) -> str:
-    return iso(datetime.combine(day, time(rng.randint(8, 21), rng.randint(0, 59), 0)))
+    minutes = 480 + int(rng.random() * 840)  # 08:00 … 21:59
+    return f"{day.isoformat()}T{minutes // 60:02d}:{minutes % 60:02d}:00"
+
+
+def _json(changes: dict[str, Any]) -> str:
+    """``json.dumps(changes, ensure_ascii=False, sort_keys=True)`` for the plain values
+    written here (text without quotes or backslashes, ints, None), at a fifth of the cost."""
+    parts = []
+    for key in sorted(changes):
+        value = changes[key]
+        if value is None:
+            shown = "null"
+        elif isinstance(value, int):
+            shown = str(value)
+        else:
+            shown = f'"{value}"'
+        parts.append(f'"{key}": {shown}')
+    return "{" + ", ".join(parts) + "}"
 
 
 def generate(n_items: int, path: Path, seed: int = 7) -> dict[str, int]:
@@ -58,7 +79,19 @@ def generate(n_items: int, path: Path, seed: int = 7) -> dict[str, int]:
     ledger = open_ledger(path, create=True, actor="bench")
     conn = ledger.conn
     created = iso(NOW)
+    # A throwaway file being built: no journal, no fsync, a large page cache; the secondary
+    # indexes are dropped and built once at the end (sorting once beats growing them row by
+    # row). The file is put back in WAL mode before it is closed.
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -262144")
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "AND tbl_name IN ('items', 'events')"
+    ).fetchall()
     conn.execute("BEGIN IMMEDIATE")
+    for name, _ in indexes:
+        conn.execute(f"DROP INDEX {name}")
     area_rows: list[tuple[Any, ...]] = []
     communities: list[tuple[int, list[int]]] = []  # (community id, compound ids)
     next_area = 1
@@ -164,6 +197,7 @@ def generate(n_items: int, path: Path, seed: int = 7) -> dict[str, int]:
     event_rows: list[tuple[Any, ...]] = []
     event_id = 0
     columns = None
+    due_dates: dict[tuple[date, str], date] = {}
     for item_id in range(1, n_items + 1):
         com_id, compounds = communities[rng.randrange(len(communities))]
         raised = FIRST_DAY + timedelta(days=rng.randint(0, span))
@@ -172,7 +206,10 @@ def generate(n_items: int, path: Path, seed: int = 7) -> dict[str, int]:
             meeting_id, source, held = rng.choice(meetings_by_community[com_id])
             raised = held
         scale = "big" if rng.random() < 0.15 else "small"
-        due = calendar.add_workdays(raised, 15 if scale == "big" else 3)
+        key = (raised, scale)
+        due = due_dates.get(key)
+        if due is None:
+            due = due_dates[key] = calendar.add_workdays(raised, 15 if scale == "big" else 3)
         events: list[tuple[str, date, dict[str, Any], str | None]] = [
             (
                 "add",
@@ -261,7 +298,7 @@ def generate(n_items: int, path: Path, seed: int = 7) -> dict[str, int]:
                 _at(when, rng), last_at[:-2] + f"{int(last_at[-2:]) + 1:02d}" if last_at else ""
             )
             last_at = at
-            text = json.dumps(changes, ensure_ascii=False, sort_keys=True)
+            text = _json(changes)
             changes_list.append(changes)
             event_rows.append(
                 (event_id, _uid(rng), item_id, action, at, created, "bench", note, text)
@@ -273,7 +310,10 @@ def generate(n_items: int, path: Path, seed: int = 7) -> dict[str, int]:
         if len(item_rows) >= 20000:
             _flush(conn, columns, item_rows, event_rows)
     _flush(conn, columns or [], item_rows, event_rows)
+    for _, sql in indexes:
+        conn.execute(sql)
     conn.execute("COMMIT")
+    conn.execute("PRAGMA journal_mode = WAL")
     ledger.close()
     return {"items": n_items, "events": event_id, "communities": len(communities)}
 

@@ -124,7 +124,7 @@ def test_stats_tables(june: Ledger, run: Run) -> None:
     assert one.exit_code == 0, one.stderr
     assert "古槐街道 各社区" in one.stdout and "古槐街道 承办单位" in one.stdout
     assert "综合得分 60.0，在任城区 2 个街道中排第 1 名" in one.stdout
-    tieta = next(line for line in one.stdout.splitlines() if line.startswith(" 铁塔寺社区"))
+    tieta = next(line for line in one.stdout.splitlines() if line.startswith("铁塔寺社区"))
     assert tieta.split()[:4] == ["铁塔寺社区", "5", "3", "60.0%"]
 
 

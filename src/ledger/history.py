@@ -490,7 +490,7 @@ def register(
     event = Event(0, new_uid(), "add", moment, iso(ledger.now()), ledger.actor, note, params)  # type: ignore[arg-type]
     state = replay(ledger, [event], event)
     row = {"uid": new_uid(), "number": number, **state, "last_event_at": moment}
-    item_id = ledger.db["items"].insert(row).last_pk
+    item_id = ledger.insert("items", row)
     cursor = ledger.conn.execute(
         "INSERT INTO events (uid, item_id, action, at, recorded_at, actor, note, params, "
         "changes, seq, withdrawn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0)",

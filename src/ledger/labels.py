@@ -220,6 +220,7 @@ SETTING = {
     "weight_satisfaction": "排名权重：满意率",
     "rank_min_items": "参与排名的最少受理数",
     "reporting_unit": "填报单位",
+    "list_limit": "ledger list 默认显示条数（0 为全部）",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -147,6 +148,15 @@ def stale_boundary(calendar: WorkCalendar, today: date, workdays: int) -> date:
 
 def list_items(ledger: Ledger, wanted: ItemFilter, today: date) -> tuple[list[dict[str, Any]], int]:
     """Matching items, most urgent first, each with its supervision level; and the total."""
+    total, found = find_items(ledger, wanted, today)
+    return list(found), total
+
+
+def find_items(
+    ledger: Ledger, wanted: ItemFilter, today: date
+) -> tuple[int, Iterator[dict[str, Any]]]:
+    """The total, and the matching items most urgent first, read one at a time as they are
+    used (``list --all`` over a million items holds one row in memory, not a million)."""
     where, params = where_clause(ledger, wanted, today)
     # No join: every condition is on items, and joining 100,000 rows costs more than counting.
     total = ledger.conn.execute("SELECT count(*) FROM items i" + where, params).fetchone()[0]
@@ -162,10 +172,27 @@ def list_items(ledger: Ledger, wanted: ItemFilter, today: date) -> tuple[list[di
         )
         params = [*params, wanted.limit]
     cursor = ledger.conn.execute(sql, params)
-    rows = [row_to_item(row, cursor.description) for row in cursor.fetchall()]
-    for item in rows:
-        annotate_deadline(ledger, item, today)
-    return rows, total
+
+    def rows() -> Iterator[dict[str, Any]]:
+        description = cursor.description
+        # A level depends only on (open or not, due date): worked out once per due date, not
+        # once per item (a million items share a few hundred due dates).
+        levels: dict[tuple[bool, str | None], dict[str, Any]] = {}
+        names = [d[0] for d in description]
+        for row in cursor:
+            item = dict(zip(names, row, strict=True))
+            place_path = item.pop("place_path")  # as row_to_item: the 小区/楼栋 part
+            item["place"] = "/".join(place_path.split("/")[3:]) if place_path else None
+            key = (item["status"] in OPEN_STATUSES, item["due_on"])
+            level = levels.get(key)
+            if level is None:
+                annotate_deadline(ledger, item, today)
+                levels[key] = {name: item[name] for name in _LEVEL_KEYS}
+            else:
+                item.update(level)
+            yield item
+
+    return total, rows()
 
 
 def _open_only(wanted: ItemFilter) -> bool:
@@ -191,6 +218,9 @@ def _due_cutoff(ledger: Ledger, where: str, params: list[Any], limit: int) -> tu
     if cutoff is None or cutoff[0] is None:
         return where, params
     return where + " AND (i.due_on <= ? OR i.due_on IS NULL)", [*params, cutoff[0]]
+
+
+_LEVEL_KEYS = ("level", "workdays_overdue", "workdays_left", "estimated")
 
 
 def annotate_deadline(ledger: Ledger, item: dict[str, Any], today: date) -> None:

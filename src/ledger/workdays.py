@@ -17,12 +17,36 @@ _EPOCH = date(2000, 1, 1)
 _LAST = date(2099, 12, 31)  # the same range parse_date accepts; beyond it counts never end
 
 
+_ADJUSTMENTS: tuple[list[date], list[date]] | None = None
+
+
+def _adjustments() -> tuple[list[date], list[date]]:
+    """The calendar's departures from Monday–Friday, sorted: weekdays off (法定节假日) and
+    weekend days worked (调休). Read once per process from chinese-calendar's tables."""
+    global _ADJUSTMENTS
+    if _ADJUSTMENTS is None:
+        worked = chinese_calendar.workdays
+        off = sorted(d for d in chinese_calendar.holidays if d.weekday() < 5 and d not in worked)
+        extra = sorted(d for d in worked if d.weekday() >= 5)
+        _ADJUSTMENTS = (off, extra)
+    return _ADJUSTMENTS
+
+
+def _weekdays(day: date) -> int:
+    """Monday–Friday days in (_EPOCH, day]."""
+    days = (day - _EPOCH).days
+    weeks, rest = divmod(days, 7)
+    first = (_EPOCH.weekday() + 1) % 7
+    return weeks * 5 + sum(1 for i in range(rest) if (first + i) % 7 < 5)
+
+
 class WorkCalendar:
-    """Counts working days; keeps a running total per day so counts are O(1) after warm-up."""
+    """Counts working days in O(log n): Monday–Friday counted by arithmetic, then the
+    holidays and make-up workdays of the calendar data by bisection (no table of every day
+    since 2000 to build at the start of each command)."""
 
     def __init__(self) -> None:
         self.estimated_years: set[int] = set()
-        self._cumulative: list[int] = [0]  # workdays in (_EPOCH, _EPOCH + i]
         self._known_years: dict[int, bool] = {}
 
     def is_workday(self, day: date) -> bool:
@@ -38,23 +62,32 @@ class WorkCalendar:
         """The day on which ``count`` working days after ``start`` have passed."""
         if count <= 0:
             return start
-        base = self._index(start)
-        target = self._cumulative[base] + count
-        while self._cumulative[-1] < target:
-            if len(self._cumulative) > (_LAST - _EPOCH).days:
-                raise LedgerError(
-                    f"{start} 起 {count} 个工作日超出台账支持的范围（至 {_LAST.year} 年）"
-                )
-            self._extend(len(self._cumulative) + 366)
-        position = bisect.bisect_left(self._cumulative, target, lo=base)
-        result = _EPOCH + timedelta(days=position)
+        target = self._count(start) + count
+        if self._count(_LAST) < target:
+            raise LedgerError(
+                f"{start} 起 {count} 个工作日超出台账支持的范围（至 {_LAST.year} 年）"
+            )
+        low, high = 1, count * 2 + 60  # no stretch of 60 days off in the calendar
+        while (
+            start + timedelta(days=high) < _LAST
+            and self._count(start + timedelta(days=high)) < target
+        ):
+            high *= 2
+        high = min(high, (_LAST - start).days)
+        while low < high:  # the first day whose count reaches the target
+            middle = (low + high) // 2
+            if self._count(start + timedelta(days=middle)) >= target:
+                high = middle
+            else:
+                low = middle + 1
+        result = start + timedelta(days=low)
         self._note(start, result)
         return result
 
     def workdays_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end`` (negative if end < start)."""
         self._note(start, end)
-        return self._cumulative[self._index(end)] - self._cumulative[self._index(start)]
+        return self._count(end) - self._count(start)
 
     def _note(self, *days: date) -> None:
         for year in range(min(d.year for d in days), max(d.year for d in days) + 1):
@@ -64,8 +97,7 @@ class WorkCalendar:
     def _is_workday(self, day: date) -> bool:
         if self._year_known(day.year):
             # Same rule as chinese_calendar.is_workday, read from its tables directly: that
-            # function scans every holiday for the year range on each call (~30 µs), which made
-            # the first working-day count of every command cost ~0.3 s.
+            # function scans every holiday for the year range on each call (~30 µs).
             if day in chinese_calendar.workdays:
                 return True
             return day.weekday() < 5 and day not in chinese_calendar.holidays
@@ -82,20 +114,13 @@ class WorkCalendar:
             self._known_years[year] = known
         return known
 
-    def _index(self, day: date) -> int:
+    def _count(self, day: date) -> int:
+        """Working days in (_EPOCH, day]: the same rule as ``_is_workday``, day by day (the
+        tables hold dates of the years they cover only, so other years stay Monday–Friday)."""
         if not _EPOCH <= day <= _LAST:
             raise LedgerError(f"日期 {day} 超出台账支持的范围（{_EPOCH.year}–{_LAST.year} 年）")
-        position = (day - _EPOCH).days
-        if position >= len(self._cumulative):
-            self._extend(position + 1)
-        return position
-
-    def _extend(self, length: int) -> None:
-        cumulative = self._cumulative
-        day = _EPOCH + timedelta(days=len(cumulative))
-        while len(cumulative) < length:
-            cumulative.append(cumulative[-1] + (1 if self._is_workday(day) else 0))
-            day += timedelta(days=1)
+        off, extra = _adjustments()
+        return _weekdays(day) - bisect.bisect_right(off, day) + bisect.bisect_right(extra, day)
 
 
 def fallback_notice(years: set[int]) -> str | None:

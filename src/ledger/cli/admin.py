@@ -1,7 +1,5 @@
 """Setting up: ``init``, ``where``, ``config`` and ``category``."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

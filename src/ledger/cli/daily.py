@@ -1,7 +1,5 @@
 """The clerk's day at the top level: ``today`` (the 督办 board) and ``remind`` (催办通知)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +8,13 @@ import typer
 from ledger.cli import output
 from ledger.cli.context import open_for, today
 from ledger.cli.errors import guarded
-from ledger.cli.options import CommunityOption, DbOption, JsonOption, SubdistrictOption
+from ledger.cli.options import (
+    CommunityOption,
+    DbOption,
+    JsonOption,
+    SubdistrictOption,
+    WideOption,
+)
 from ledger.workdays import fallback_notice
 
 commands = typer.Typer()
@@ -23,7 +27,9 @@ LimitOption = Annotated[
 @commands.command(
     "today",
     help="今日督办：严重超期、超期、今明到期（按承办单位），待分办、待答复、待回访，"
-    "以及各小区下次夜话要回音的问题。只读，不改变任何问题的状态。",
+    "以及各小区下次夜话要回音的问题。只读，不改变任何问题的状态。"
+    "窄屏（80 列）时各表省略次要的列（进度、办理结果、答复方式、小区/楼栋、社区……），"
+    "--wide 显示全部列。",
 )
 @guarded
 def today_command(
@@ -31,6 +37,7 @@ def today_command(
     subdistrict: SubdistrictOption = None,
     limit: LimitOption = 10,
     as_json: JsonOption = False,
+    wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
     from ledger import board  # imported when used: every other command starts faster
@@ -40,7 +47,7 @@ def today_command(
     if as_json:
         output.emit_json(data)
         return
-    output.today_board(data)
+    output.today_board(data, wide=wide)
     notice = fallback_notice(set(data["estimated_years"]))
     if notice:
         output.notice(notice)

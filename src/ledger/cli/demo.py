@@ -1,7 +1,5 @@
 """``ledger demo``: a realistic ledger from sample_data/, in its own file."""
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 
@@ -25,9 +23,9 @@ def demo_command(db: DbOption = None) -> None:
     path = db or demo.default_demo_path()
     summary = demo.build(path)
     output.say(f"已生成演示台账：{summary['path']}", "green")
-    statuses = "、".join(
+    statuses = [
         f"{STATUS.label(code)} {summary['by_status'].get(code, 0)}" for code in STATUS.codes
-    )
+    ]
     output.key_values(
         [
             ("街道 / 社区", f"{summary['subdistricts']} / {summary['areas']}"),

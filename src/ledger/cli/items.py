@@ -1,7 +1,5 @@
 """The everyday verbs on items, at the top level: add, list, show, assign, … close, edit."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
@@ -16,9 +14,12 @@ from ledger.cli.options import (
     CommunityOption,
     DbOption,
     ItemNumber,
+    JsonlOption,
     JsonOption,
+    NoPagerOption,
     NoteOption,
     SubdistrictOption,
+    WideOption,
 )
 from ledger.dates import parse_date
 from ledger.labels import ACTION, CHANNEL, RATING, SCALE, SOURCE, STATUS
@@ -103,7 +104,12 @@ def add_command(
         output.notice(notice)
 
 
-@commands.command("list", help="列出问题：默认为未归档的问题，最紧急的在前。")
+@commands.command(
+    "list",
+    help="列出问题：默认为未归档的问题中最紧急的 50 条（设置 list_limit），并说明还有多少条。"
+    "在终端中较长的清单用分页器显示（LEDGER_PAGER 或 PAGER，默认 less -FRX）。"
+    "窄屏（80 列）时依次省略 类别、社区、承办单位 列，--wide 显示全部列。",
+)
 @guarded
 def list_command(
     status: Annotated[
@@ -148,12 +154,28 @@ def list_command(
     ] = None,
     since: Annotated[str | None, typer.Option("--since", help="反映日期不早于")] = None,
     until: Annotated[str | None, typer.Option("--until", help="反映日期不晚于")] = None,
-    all_items: Annotated[bool, typer.Option("--all", help="包括已归档的")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="最多显示几条")] = None,
+    all_items: Annotated[
+        bool, typer.Option("--all", help="全部：包括已归档的，不限条数（可再加 --limit）")
+    ] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            min=0,
+            help="最多显示几条，0 为不限（默认：设置 list_limit，出厂 50 条，最紧急的在前）",
+        ),
+    ] = None,
     as_json: JsonOption = False,
+    as_jsonl: JsonlOption = False,
+    wide: WideOption = False,
+    no_pager: NoPagerOption = False,
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
+    if limit is None and not all_items:
+        limit = ledger.setting("list_limit")
+    if limit == 0:
+        limit = None
     wanted = queries.ItemFilter(
         statuses=status or [],
         community=community,
@@ -173,25 +195,31 @@ def list_command(
         include_voided=all_items,
         limit=limit,
     )
-    rows, total = queries.list_items(ledger, wanted, today())
+    total, rows = queries.find_items(ledger, wanted, today())
+    if as_jsonl:
+        output.emit_jsonl(output.item_json(row) for row in rows)
+        return
     if as_json:
-        output.emit_json({"total": total, "items": [output.item_json(row) for row in rows]})
+        output.emit_json_stream({"total": total}, "items", (output.item_json(r) for r in rows))
         return
     if total == 0 and ledger.conn.execute("SELECT count(*) FROM items").fetchone()[0] == 0:
         output.say('台账里还没有问题。登记第一件：ledger add "问题描述" --community 社区名')
         return
-    output.items_table(rows, total, categories.labels(ledger))
+    with output.paged(not no_pager):
+        output.items_table(rows, total, categories.labels(ledger), wide=wide)
 
 
 @commands.command("show", help="查看一个问题及其全部办理过程。")
 @guarded
-def show_command(number: ItemNumber, as_json: JsonOption = False, db: DbOption = None) -> None:
+def show_command(
+    number: ItemNumber, as_json: JsonOption = False, wide: WideOption = False, db: DbOption = None
+) -> None:
     ledger = open_for(db)
     item = items.describe(ledger, number, today())
     if as_json:
         output.emit_json(output.item_json(item))
         return
-    output.item_detail(item, categories.labels(ledger))
+    output.item_detail(item, categories.labels(ledger), wide=wide)
 
 
 @commands.command("assign", help=_help("assign", "交办给承办单位（已在办理中时为转办）（议→办）。"))

@@ -1,7 +1,5 @@
 """Keeping the file safe and rolling ledgers up: ``export``, ``backup``, ``check``, ``merge``."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """``ledger meeting``: 每周夜话 and 拉呱说事 sessions."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
@@ -10,7 +8,13 @@ from ledger import categories, meetings, places, queries
 from ledger.cli import output
 from ledger.cli.context import day, given, open_for, today
 from ledger.cli.errors import guarded
-from ledger.cli.options import CommunityOption, DbOption, JsonOption, SubdistrictOption
+from ledger.cli.options import (
+    CommunityOption,
+    DbOption,
+    JsonOption,
+    SubdistrictOption,
+    WideOption,
+)
 from ledger.dates import parse_date
 from ledger.labels import MEETING_KIND
 
@@ -85,6 +89,7 @@ def list_command(
 def show_command(
     number: Annotated[int, typer.Argument(help="会议编号", metavar="会议编号", show_default=False)],
     as_json: JsonOption = False,
+    wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
@@ -95,4 +100,4 @@ def show_command(
         data["items_raised"] = [output.item_json(row) for row in rows]
         output.emit_json(data)
         return
-    output.meeting_detail(meeting, rows, categories.labels(ledger))
+    output.meeting_detail(meeting, rows, categories.labels(ledger), wide=wide)

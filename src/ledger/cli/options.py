@@ -29,3 +29,8 @@ CommunityOption = Annotated[
     str | None, typer.Option("--community", help="社区（重名时写成 街道/社区）")
 ]
 SubdistrictOption = Annotated[str | None, typer.Option("--subdistrict", help="街道（镇）")]
+JsonlOption = Annotated[
+    bool, typer.Option("--jsonl", help="每行一个 JSON 对象（边读边写），供管道使用")
+]
+WideOption = Annotated[bool, typer.Option("--wide", help="显示全部列和完整名称，不按屏幕宽度省略")]
+NoPagerOption = Annotated[bool, typer.Option("--no-pager", help="不用分页器，直接输出")]

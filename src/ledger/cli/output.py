@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-from rich.tree import Tree
-
+from ledger.cli import layout
+from ledger.cli.layout import Column, Text
 from ledger.labels import (
     ACTION,
     AREA_LEVEL,
@@ -31,8 +29,35 @@ from ledger.text import strip_unsafe
 
 # No markup or emoji codes: residents' text ("[/b]", ":warning:") is shown as typed, never
 # interpreted (a stray "[/x]" in a title used to crash the table with a MarkupError).
-stdout = Console(highlight=False, soft_wrap=False, markup=False, emoji=False)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+
+def _console(name: str) -> Console:
+    """The stdout or stderr console, made on first use: a command whose output goes to a
+    pipe never imports rich.console at all (it writes plain lines itself)."""
+    found = globals().get(name)
+    if found is None:
+        from rich.console import Console
+
+        found = Console(
+            stderr=name == "stderr",
+            highlight=False,
+            soft_wrap=name == "stderr",
+            markup=False,
+            emoji=False,
+        )
+        globals()[name] = found
+    return found
+
+
+def __getattr__(name: str) -> Any:
+    """``output.stdout`` / ``output.stderr`` for callers outside this module."""
+    if name in ("stdout", "stderr"):
+        return _console(name)
+    raise AttributeError(name)
+
 
 LEVEL_STYLE = {"warning": "yellow", "overdue": "red", "severe": "bold red"}
 STATUS_STYLE = {
@@ -51,22 +76,173 @@ STATUS_STYLE = {
 def error(message: str) -> None:
     """One line on stderr: 错误: … (a message may quote what was typed: cleaned, one line)."""
     one_line = " ".join(strip_unsafe(message).split("\n"))
-    stderr.print(Text(f"错误: {one_line}", style="red"), soft_wrap=True)
+    _console("stderr").print(Text(f"错误: {one_line}", style="red"), soft_wrap=True)
 
 
 def notice(message: str) -> None:
     """A warning or hint on stderr (so scripts reading stdout are not disturbed)."""
-    stderr.print(Text(message, style="yellow"), soft_wrap=True)
+    _console("stderr").print(Text(message, style="yellow"), soft_wrap=True)
 
 
 def say(message: str, style: str | None = None) -> None:
-    """A line on stdout (never wrapped mid-sentence)."""
-    stdout.print(Text(message, style=style or ""), soft_wrap=True)
+    """A message on stdout, wrapped at the screen's width between Chinese characters, never
+    inside a date, a number or a path."""
+    for line in layout.wrap(message, width()):
+        emit(Text(line, style=style or ""))
+
+
+def width() -> int:
+    """The width screens are laid out for ($COLUMNS, else the terminal's, else 80)."""
+    terminal = _terminal()
+    return layout.screen_width(terminal.width if terminal is not None else 80)
+
+
+def _terminal() -> Console | None:
+    """The stdout console when stdout is a terminal (or a console made to act as one)."""
+    if globals().get("stdout") is None and not sys.stdout.isatty():
+        return None
+    console = _console("stdout")
+    return console if console.is_terminal else None
+
+
+def emit(line: Text) -> None:
+    """One laid-out line: with its colors on a terminal, as plain text (and fast) otherwise."""
+    terminal = _terminal()
+    if terminal is not None:
+        terminal.print(line, soft_wrap=True)
+    else:
+        sys.stdout.write(line.plain + "\n")
+
+
+def emit_lines(lines: Iterable[Text]) -> None:
+    for line in lines:
+        emit(line)
+
+
+def table(
+    columns: Iterable[Column],
+    rows: list[list[Any]],
+    *,
+    title: str | None = None,
+    wide: bool = False,
+    indent: str = "",
+    header: bool = True,
+    wrap_text: bool = False,
+) -> layout.Layout:
+    """A table laid out for the screen (see ``layout``); returns which columns dropped."""
+    lines, fitted = layout.render(
+        list(columns), rows, width(), wide=wide, indent=indent, header=header, wrap_text=wrap_text
+    )
+    if title:
+        emit(Text(indent + title, style="bold"))
+    emit_lines(lines)
+    return fitted
+
+
+def narrow_hint(dropped: Iterable[str], command: str) -> None:
+    """Say which columns a narrow screen left out, and how to see them."""
+    names = list(dict.fromkeys(dropped))
+    if names:
+        say(f"屏幕较窄，未显示：{'、'.join(names)}（{command} --wide 显示全部列）", "dim")
+
+
+def _json_text(data: Any, indent: int | None) -> str:
+    if indent is None:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    return json.dumps(data, ensure_ascii=False, indent=indent, default=str)
+
+
+def _json_indent() -> int | None:
+    """Indented for a person at a terminal, compact for a program reading a pipe."""
+    return 2 if sys.stdout.isatty() else None
 
 
 def emit_json(data: Any) -> None:
     """Machine-readable output: UTF-8 JSON, codes and ISO dates, nothing else on stdout."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.write(_json_text(data, _json_indent()) + "\n")
+
+
+def emit_json_stream(head: dict[str, Any], key: str, rows: Iterable[Any]) -> None:
+    """``{**head, key: [rows…]}`` written row by row as the rows are read: memory stays the
+    same whatever the number of rows."""
+    indent = _json_indent()
+    write = sys.stdout.write
+    name = json.dumps(key, ensure_ascii=False)
+    n = -1
+    if indent is None:
+        opening = _json_text(head, None)[:-1] + ("," if head else "")
+        write(f"{opening}{name}:[")
+        for n, row in enumerate(rows):
+            write(("," if n else "") + _json_text(row, None))
+        write("]}\n")
+        return
+    fields = "".join(
+        f"  {json.dumps(k, ensure_ascii=False)}: {_json_text(v, None)},\n" for k, v in head.items()
+    )
+    write("{\n" + fields + f"  {name}: [")
+    for n, row in enumerate(rows):
+        write(("," if n else "") + "\n    " + _json_text(row, indent).replace("\n", "\n    "))
+    write(("\n  ]" if n >= 0 else "]") + "\n}\n")
+
+
+def emit_jsonl(rows: Iterable[Any]) -> None:
+    """One compact JSON object per line (for pipes: grep, jq -c, a spreadsheet import)."""
+    write = sys.stdout.write
+    for row in rows:
+        write(_json_text(row, None) + "\n")
+
+
+@contextmanager
+def paged(enabled: bool) -> Iterator[None]:
+    """Send stdout through a pager when it is a terminal, as ``git log`` does.
+
+    ``$LEDGER_PAGER``, else ``$PAGER``, else ``less -FRX`` (which prints a short answer and
+    quits, and keeps the colors). An empty ``LEDGER_PAGER`` or ``--no-pager`` turns it off.
+    The pager reads lines as they are written: nothing is held back until the end.
+    """
+    command = os.environ.get("LEDGER_PAGER", os.environ.get("PAGER", "less -FRX"))
+    if not enabled or not command.strip() or not sys.stdout.isatty():
+        yield
+        return
+    import shlex
+    import shutil
+    import subprocess
+
+    from rich.console import Console
+
+    argv = shlex.split(command)
+    if shutil.which(argv[0]) is None:
+        yield
+        return
+    env = dict(os.environ)
+    env.setdefault("LESSCHARSET", "utf-8")
+    pager = subprocess.Popen(argv, stdin=subprocess.PIPE, env=env)
+    assert pager.stdin is not None
+    pipe = open(pager.stdin.fileno(), "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    saved_console, saved_stdout = _console("stdout"), sys.stdout
+    globals()["stdout"] = Console(
+        file=pipe,
+        force_terminal=True,
+        color_system=saved_console.color_system,  # type: ignore[arg-type]
+        width=saved_console.width,
+        highlight=False,
+        soft_wrap=False,
+        markup=False,
+        emoji=False,
+    )
+    sys.stdout = pipe
+    try:
+        yield
+    except (BrokenPipeError, KeyboardInterrupt):
+        pass  # the reader quit the pager before the end: nothing more to show
+    finally:
+        globals()["stdout"], sys.stdout = saved_console, saved_stdout
+        try:
+            pipe.close()
+            pager.stdin.close()
+        except BrokenPipeError:
+            pass
+        pager.wait()
 
 
 # Short columns that must never wrap (numbers, dates, statuses).
@@ -88,6 +264,9 @@ _MIN_WIDTH = {"问题描述": 12, "内容": 20}
 
 
 def _table(*columns: str, title: str | None = None) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(
         title=title, header_style="bold", box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False
     )
@@ -189,29 +368,72 @@ def progress_bar(percent: int | None, width: int = 10) -> str:
     return "▇" * filled + "░" * (width - filled) + f" {percent}%"
 
 
-def items_table(items: list[dict[str, Any]], total: int, category_labels: dict[str, str]) -> None:
-    """The ``ledger list`` table, and how many more rows there are."""
-    if not items:
-        say("没有符合条件的问题。" if total == 0 else "")
+# ``ledger list`` (and the items of ``meeting show``). On a narrow screen 类别 drops first,
+# then 社区 (a community's clerk mostly lists one community), then 承办单位.
+LIST_COLUMNS = (
+    Column("编号", right=True),
+    Column("状态"),
+    Column("社区", "name", drop=2, min_width=6),
+    Column("问题描述", "text", min_width=20),
+    Column("类别", "name", drop=1, min_width=4),
+    Column("承办单位", "name", drop=3, min_width=8),
+    Column("办理时限"),
+    Column("督办"),
+)
+
+
+def _status(code: str) -> Text:
+    return Text(STATUS.label(code), style=STATUS_STYLE.get(code, ""))
+
+
+def list_row(item: dict[str, Any], category_labels: dict[str, str]) -> list[Any]:
+    return [
+        str(item["number"]),
+        _status(item["status"]),
+        item["community"],
+        item["title"],
+        category_labels.get(item["category"], item["category"]),
+        item["unit"] or "",
+        item["due_on"] or "",
+        standing(item),
+    ]
+
+
+def items_table(
+    items: Iterable[dict[str, Any]],
+    total: int,
+    category_labels: dict[str, str],
+    *,
+    wide: bool = False,
+    more_hint: bool = True,
+) -> None:
+    """The ``ledger list`` table, streamed row by row, and how many more rows there are."""
+    shown = 0
+
+    def rows() -> Iterator[list[Any]]:
+        nonlocal shown
+        for item in items:
+            shown += 1
+            yield list_row(item, category_labels)
+
+    lines = layout.stream(LIST_COLUMNS, rows(), width(), wide=wide)
+    fitted = next(lines)
+    assert isinstance(fitted, layout.Layout)
+    if total == 0:
+        say("没有符合条件的问题。")
         return
-    table = _table("编号", "状态", "社区", "问题描述", "类别", "承办单位", "办理时限", "督办")
-    for item in items:
-        table.add_row(
-            str(item["number"]),
-            Text(STATUS.label(item["status"]), style=STATUS_STYLE.get(item["status"], "")),
-            item["community"],
-            _clip(item["title"], 22),
-            category_labels.get(item["category"], item["category"]),
-            item["unit"] or "",
-            item["due_on"] or "",
-            standing(item),
+    for line in lines:
+        emit(line)  # type: ignore[arg-type]
+    more = total - shown
+    if more > 0 and more_hint:
+        say(
+            f"共 {total} 条，另有 {more} 条未显示：--limit N 显示最紧急的 N 条，"
+            "--limit 0 显示全部，--all 连同已归档的一起显示（在终端中分页翻看）",
+            "dim",
         )
-    stdout.print(table)
-    more = total - len(items)
-    summary = f"共 {total} 条" + (
-        f"，另有 {more} 条未显示（可用 --limit 调整）" if more > 0 else ""
-    )
-    say(summary, "dim")
+    elif more_hint:
+        say(f"共 {total} 条", "dim")
+    narrow_hint(fitted.dropped, "ledger list")
 
 
 def _change_text(key: str, value: Any, category_labels: dict[str, str]) -> str:
@@ -247,11 +469,39 @@ HIDDEN_CHANGES = {
 ADD_SHOWN = {"category", "scale", "due_on"}  # the rest of a new item is shown above
 
 
-def item_detail(item: dict[str, Any], category_labels: dict[str, str]) -> None:
+# ``show``'s timeline: 记录人 drops on a narrow screen; 内容 wraps.
+TIMELINE_COLUMNS = (
+    Column("时间"),
+    Column("动作"),
+    Column("记录人", "name", drop=1, min_width=4),
+    Column("内容", "text", min_width=24),
+)
+
+
+def event_time(at: str) -> str:
+    """2026-06-24T20:30:00 → 2026-06-24 20:30; a date-only event stays a date."""
+    return at.replace("T", " ")[:16]
+
+
+def fields_block(rows: Iterable[tuple[str, Any]], wide: bool = False) -> None:
+    """Label / value lines; long values wrap under themselves, never inside a date or a phone."""
+    shown = [(label, value) for label, value in rows if value not in (None, "")]
+    if not shown:
+        return
+    label_width = max(layout.cell_len(label) for label, _ in shown)
+    room = max(width() - label_width - 2, 20)
+    for label, value in shown:
+        gap = " " * (label_width - layout.cell_len(label) + 2)
+        pieces = [value] if isinstance(value, Text) or wide else layout.wrap(str(value), room)
+        for n, piece in enumerate(pieces):
+            line = Text(label, style="bold") if n == 0 else Text(" " * label_width)
+            line.append(gap if n == 0 else "  ")
+            line.append_text(piece if isinstance(piece, Text) else Text(str(piece)))
+            emit(line)
+
+
+def item_detail(item: dict[str, Any], category_labels: dict[str, str], wide: bool = False) -> None:
     """``ledger show``: the item's fields, then its whole timeline."""
-    head = Table.grid(padding=(0, 2))
-    head.add_column(style="bold")
-    head.add_column()
     status = Text(STATUS.label(item["status"]), style=STATUS_STYLE.get(item["status"], ""))
     rows: list[tuple[str, Any]] = [
         ("编号", f"{item['number']}"),
@@ -297,11 +547,8 @@ def item_detail(item: dict[str, Any], category_labels: dict[str, str]) -> None:
             f"{item['reopen_count']} / {item['extend_count']} / {item['remind_count']}",
         ),
     ]
-    for label, value in rows:
-        if value not in (None, ""):
-            head.add_row(label, value)
-    stdout.print(head)
-    timeline = _table("时间", "动作", "记录人", "内容", title="办理过程")
+    fields_block(rows, wide)
+    timeline = []
     by_uid = {event["uid"]: event for event in item["events"]}
     for event in item["events"]:
         parts = []
@@ -309,7 +556,7 @@ def item_detail(item: dict[str, Any], category_labels: dict[str, str]) -> None:
         if target is not None and target.get("target"):  # 恢复: name what the 撤销 withdrew
             target = by_uid.get(target["target"], target)
         if target is not None:  # 撤销 / 恢复: say which record it withdraws or restores
-            parts.append(f"{ACTION.get(target['action'], target['action'])}（{_moment(target)}）")
+            parts.append(f"{ACTION.get(target['action'], target['action'])}（{event_time(target['at'])}）")
         if event["note"]:
             parts.append(event["note"])
         parts += [
@@ -319,17 +566,21 @@ def item_detail(item: dict[str, Any], category_labels: dict[str, str]) -> None:
             and (event["action"] != "add" or key in ADD_SHOWN)
             and (value is not None or event["action"] == "edit")
         ]
-        action = ACTION.get(event["action"], event["action"])
-        style = None
-        if event.get("withdrawn"):
-            action, style = f"{action}（已撤销）", "dim strike"
-        timeline.add_row(_moment(event), action, event["actor"], "；".join(parts), style=style)
-    stdout.print(timeline)
+        if event.get("withdrawn"):  # kept in the history, no longer in force
+            parts.insert(0, "【已撤销】")
+        timeline.append(
+            [
+                event_time(event["at"]),
+                ACTION.get(event["action"], event["action"]),
+                event["actor"] or "",
+                "；".join(parts),
+            ]
+        )
+    emit(Text(""))
+    fitted = table(TIMELINE_COLUMNS, timeline, title="办理过程", wide=wide, wrap_text=True)
+    narrow_hint(fitted.dropped, "ledger show")
 
 
-def _moment(event: dict[str, Any]) -> str:
-    """An event's time as the clerk gave it: a date alone, or date and minutes."""
-    return event["at"].replace("T", " ")[:16]
 
 
 # --- places, units, meetings, settings ------------------------------------------------
@@ -340,15 +591,17 @@ def area_tree(places: list[dict[str, Any]]) -> None:
     if not places:
         say("还没有区划。请先添加，例如：ledger area add 任城区/古槐街道/铁塔寺社区")
         return
+    from rich.tree import Tree
+
     root = Tree("区划", guide_style="dim")
-    nodes: dict[int | None, Tree] = {None: root}
+    nodes: dict[int | None, Any] = {None: root}
     for place in places:
-        label = Text.assemble(place["name"], " ", (AREA_LEVEL.label(place["level"]), "dim"))
+        label = Text(place["name"] + " ").append(AREA_LEVEL.label(place["level"]), "dim")
         if place["items"]:
             label.append(f" {place['items']} 件", style="cyan")
         parent = nodes.get(place["parent_id"], root)
         nodes[place["id"]] = parent.add(label)
-    stdout.print(root)
+    _console("stdout").print(root)
 
 
 def units_table(units: list[dict[str, Any]]) -> None:
@@ -366,7 +619,7 @@ def units_table(units: list[dict[str, Any]]) -> None:
             unit["area"] or "",
             str(unit["open_items"]),
         )
-    stdout.print(table)
+    _console("stdout").print(table)
 
 
 def meetings_table(meetings: list[dict[str, Any]]) -> None:
@@ -386,7 +639,7 @@ def meetings_table(meetings: list[dict[str, Any]]) -> None:
             "" if meeting["attendees"] is None else str(meeting["attendees"]),
             str(meeting["items"]),
         )
-    stdout.print(table)
+    _console("stdout").print(table)
 
 
 MEETING_JSON_FIELDS = (
@@ -410,7 +663,10 @@ def meeting_json(meeting: dict[str, Any]) -> dict[str, Any]:
 
 
 def meeting_detail(
-    meeting: dict[str, Any], items: list[dict[str, Any]], category_labels: dict[str, str]
+    meeting: dict[str, Any],
+    items: list[dict[str, Any]],
+    category_labels: dict[str, str],
+    wide: bool = False,
 ) -> None:
     """``ledger meeting show``: the meeting and the items raised at it."""
     kind = MEETING_KIND.label(meeting["kind"])
@@ -419,25 +675,56 @@ def meeting_detail(
         f"会议 {meeting['number']}：{meeting['held_on']} {kind} · {meeting['community']}{place}",
         "bold",
     )
-    details = [
-        ("主持人", meeting["host"]),
-        ("参与人次", meeting["attendees"]),
-        ("记录", meeting["note"]),
-    ]
-    for label, value in details:
-        if value not in (None, ""):
-            say(f"{label}：{value}")
+    fields_block(
+        [
+            ("主持人", meeting["host"]),
+            ("参与人次", meeting["attendees"]),
+            ("记录", meeting["note"]),
+        ],
+        wide,
+    )
     say(f"提出问题 {len(items)} 件")
     if items:
-        items_table(items, len(items), category_labels)
+        lines = layout.stream(
+            LIST_COLUMNS, (list_row(item, category_labels) for item in items), width(), wide=wide
+        )
+        fitted = next(lines)
+        emit_lines(lines)  # type: ignore[arg-type]
+        assert isinstance(fitted, layout.Layout)
+        narrow_hint(fitted.dropped, "ledger meeting show")
 
 
 def key_values(rows: Iterable[tuple[str, Any]], title: str | None = None) -> None:
-    """A two-column table (settings, summaries)."""
-    table = _table("项目", "值", title=title)
-    for label, value in rows:
-        table.add_row(label, str(value))
-    stdout.print(table)
+    """Label / value lines (settings, summaries); a list value is a series of phrases
+    (待分办 4、办理中 8 …) that wraps between phrases, never inside one."""
+    if title:
+        say(title, "bold")
+    shown = list(rows)
+    label_width = max((layout.cell_len(label) for label, _ in shown), default=0)
+    for label, value in shown:
+        indent = " " * (label_width + 2)
+        head = label + " " * (label_width - layout.cell_len(label) + 2)
+        if isinstance(value, list):
+            phrases = [
+                (f"{part}、" if n < len(value) - 1 else str(part), "")
+                for n, part in enumerate(value)
+            ]
+            lines = _phrases(phrases, width() - len(indent))
+        else:
+            lines = layout.wrap(str(value), max(width() - len(indent), 20))
+        for n, line in enumerate(lines):
+            emit(Text((head if n == 0 else indent) + line))
+
+
+def _phrases(parts: list[tuple[str, str]], room: int) -> list[str]:
+    """Phrases run together on as few lines as fit in ``room`` cells."""
+    lines, line = [], ""
+    for text, _ in parts:
+        if line and layout.cell_len(line + text) > room:
+            lines.append(line)
+            line = ""
+        line += text
+    return [*lines, line]
 
 
 def source_short(code: str) -> str:
@@ -473,13 +760,12 @@ def _waited(item: dict[str, Any]) -> str:
 
 
 def _group_heading(title: str, count: int, note: str, list_args: str | None) -> None:
-    line = Text()
-    line.append(f"■ {title} {count} 件", style=_GROUP_TITLE_STYLE)
+    parts = [(f"■ {title} {count} 件", _GROUP_TITLE_STYLE)]
     if note:
-        line.append(f"  {note}", style="dim")
+        parts.append((note, "dim"))
     if list_args:
-        line.append(f"  ledger list {list_args}", style="dim")
-    stdout.print(line, soft_wrap=True)
+        parts.append((f"ledger list {list_args}", "dim"))
+    emit_lines(layout.pack(parts, width()))
 
 
 def _more(shown: int, count: int, list_args: str | None) -> None:
@@ -488,7 +774,63 @@ def _more(shown: int, count: int, list_args: str | None) -> None:
         say(f"  另有 {count - shown} 件未显示（{hint}，或 ledger today --limit N）", "dim")
 
 
-def today_board(board: dict[str, Any]) -> None:
+# The boards' tables at 80 columns. Each states what drops first on a narrow screen; numbers,
+# dates, phones and 督办 levels are never cut or wrapped.
+SUPERVISION_UNIT_COLUMNS = (
+    Column("承办单位", "name", min_width=8),
+    Column("严重超期", right=True),
+    Column("超期", right=True),
+    Column("今明到期", right=True),
+    Column("合计", right=True),
+)
+SUPERVISION_COLUMNS = (  # drops 进度, then 社区, then 承办单位
+    Column("编号", right=True),
+    Column("督办"),
+    Column("承办单位", "name", drop=3, min_width=8),
+    Column("社区", "name", drop=2, min_width=6),
+    Column("问题描述", "text", min_width=16),
+    Column("办理时限"),
+    Column("进度", drop=1),
+)
+ASSIGNMENT_COLUMNS = (  # drops 小区/楼栋, then 社区
+    Column("编号", right=True),
+    Column("反映日期"),
+    Column("已等"),
+    Column("社区", "name", drop=2, min_width=6),
+    Column("小区/楼栋", "name", drop=1, min_width=6),
+    Column("问题描述", "text", min_width=16),
+    Column("督办"),
+)
+REPLY_COLUMNS = (  # drops 办理结果, then 社区, then 反映人
+    Column("编号", right=True),
+    Column("状态"),
+    Column("办结日期"),
+    Column("已等"),
+    Column("社区", "name", drop=2, min_width=6),
+    Column("问题描述", "text", min_width=16),
+    Column("反映人", "name", drop=3, min_width=6),
+    Column("办理结果", "text", drop=1, min_width=10),
+)
+RATING_COLUMNS = (  # the call list: drops 答复方式, then 社区; the phone always stays whole
+    Column("编号", right=True),
+    Column("反映人", "name", min_width=6),
+    Column("电话"),
+    Column("社区", "name", drop=2, min_width=6),
+    Column("问题描述", "text", min_width=16),
+    Column("答复日期"),
+    Column("答复方式", drop=1),
+    Column("已等"),
+)
+COMPOUND_COLUMNS = (  # under each compound, no header: drops 承办单位
+    Column("编号", right=True),
+    Column("问题描述", "text", min_width=16),
+    Column("状态"),
+    Column("承办单位", "name", drop=1, min_width=8),
+    Column("督办"),
+)
+
+
+def today_board(board: dict[str, Any], wide: bool = False) -> None:
     """``ledger today``: the groups, most urgent first, each counted like its list filter."""
     if board["ledger_items"] == 0:
         say(EMPTY_LEDGER_HINT)
@@ -500,16 +842,18 @@ def today_board(board: dict[str, Any]) -> None:
     if board["nothing_due"]:
         say("今天没有超期、待分办、待答复或待回访的问题，事事有回音。", "green")
         return
-    _supervision_section(board["supervision"])
-    _assignment_section(board["waiting_assignment"])
-    _reply_section(board["waiting_reply"])
-    _rating_section(board["waiting_rating"])
-    _compounds_section(board["compounds"])
+    dropped: list[str] = []
+    dropped += _supervision_section(board["supervision"], wide)
+    dropped += _assignment_section(board["waiting_assignment"], wide)
+    dropped += _reply_section(board["waiting_reply"], wide)
+    dropped += _rating_section(board["waiting_rating"], wide)
+    dropped += _compounds_section(board["compounds"], wide)
+    narrow_hint(dropped, "ledger today")
 
 
-def _supervision_section(supervision: dict[str, Any]) -> None:
+def _supervision_section(supervision: dict[str, Any], wide: bool) -> list[str]:
     counts = {level: supervision[level]["count"] for level in ("severe", "overdue", "warning")}
-    line = Text()
+    line = Text()  # at most ~50 cells: fits any screen
     line.append("■ 督办  ", style=_GROUP_TITLE_STYLE)
     for index, level in enumerate(("severe", "overdue", "warning")):
         if index:
@@ -518,33 +862,36 @@ def _supervision_section(supervision: dict[str, Any]) -> None:
         line.append(
             f"{label} {counts[level]} 件", style=LEVEL_STYLE[level] if counts[level] else ""
         )
-    stdout.print(line, soft_wrap=True)
+    emit(line)
     if not any(counts.values()):
         say("  没有超期或今明到期的问题。", "green")
-        return
-    units = _table("承办单位", "严重超期", "超期", "今明到期", "合计")
-    for row in supervision["by_unit"]:
-        units.add_row(
+        return []
+    units = [
+        [
             row["unit"] or "（未交办）",
             Text(str(row["severe"]), style=LEVEL_STYLE["severe"] if row["severe"] else "dim"),
             Text(str(row["overdue"]), style=LEVEL_STYLE["overdue"] if row["overdue"] else "dim"),
             Text(str(row["warning"]), style=LEVEL_STYLE["warning"] if row["warning"] else "dim"),
             str(row["total"]),
-        )
-    stdout.print(units)
-    table = _table("编号", "督办", "承办单位", "社区", "问题描述", "办理时限", "进度")
-    for level in ("severe", "overdue", "warning"):
-        for item in supervision[level]["items"]:
-            table.add_row(
-                str(item["number"]),
-                standing(item),
-                item["unit"] or "（未交办）",
-                item["community"],
-                _clip(item["title"], 24),
-                item["due_on"] or "",
-                progress_bar(item["percent"]) if item["scale"] == "big" else "",
-            )
-    stdout.print(table)
+        ]
+        for row in supervision["by_unit"]
+    ]
+    dropped = table(SUPERVISION_UNIT_COLUMNS, units, wide=wide).dropped
+    emit(Text(""))
+    rows = [
+        [
+            str(item["number"]),
+            standing(item),
+            item["unit"] or "（未交办）",
+            item["community"],
+            item["title"],
+            item["due_on"] or "",
+            progress_bar(item["percent"]) if item["scale"] == "big" else "",
+        ]
+        for level in ("severe", "overdue", "warning")
+        for item in supervision[level]["items"]
+    ]
+    dropped += table(SUPERVISION_COLUMNS, rows, wide=wide).dropped
     for level in ("severe", "overdue", "warning"):
         group = supervision[level]
         if group["count"] > len(group["items"]):
@@ -554,106 +901,125 @@ def _supervision_section(supervision: dict[str, Any]) -> None:
                 f"（ledger list {group['list_args']}）",
                 "dim",
             )
-    say(
-        f"  对应清单：严重超期 = ledger list {supervision['severe']['list_args']}；"
-        f"严重超期 + 超期 = ledger list {supervision['overdue']['list_args']}；"
-        f"今明到期 = ledger list {supervision['warning']['list_args']}",
-        "dim",
-    )
+    lists = [
+        (f"对应清单：严重超期 = ledger list {supervision['severe']['list_args']}；", "dim"),
+        (f"严重超期 + 超期 = ledger list {supervision['overdue']['list_args']}；", "dim"),
+        (f"今明到期 = ledger list {supervision['warning']['list_args']}", "dim"),
+    ]
+    emit_lines(layout.pack(lists, width(), indent="  "))
+    return dropped
 
 
-def _assignment_section(group: dict[str, Any]) -> None:
+def _assignment_section(group: dict[str, Any], wide: bool) -> list[str]:
     _group_heading("待分办", group["count"], "反映后尚未交办，最早的在前", group["list_args"])
     if not group["items"]:
-        return
-    table = _table("编号", "反映日期", "已等", "社区", "小区/楼栋", "问题描述", "督办")
-    for item in group["items"]:
-        table.add_row(
+        return []
+    rows = [
+        [
             str(item["number"]),
             item["raised_on"],
             _waited(item),
             item["community"],
             item["place"] or "",
-            _clip(item["title"], 24),
+            item["title"],
             standing(item),
-        )
-    stdout.print(table)
+        ]
+        for item in group["items"]
+    ]
+    dropped = table(ASSIGNMENT_COLUMNS, rows, wide=wide).dropped
     _more(len(group["items"]), group["count"], group["list_args"])
+    return dropped
 
 
-def _reply_section(group: dict[str, Any]) -> None:
+def _reply_section(group: dict[str, Any], wide: bool) -> list[str]:
     _group_heading(
         "待答复", group["count"], "已办结或不予办理，尚未答复居民（说事必回）", group["list_args"]
     )
     if not group["items"]:
-        return
-    table = _table("编号", "状态", "办结日期", "已等", "社区", "问题描述", "反映人", "办理结果")
-    for item in group["items"]:
-        table.add_row(
+        return []
+    rows = [
+        [
             str(item["number"]),
-            Text(STATUS.label(item["status"]), style=STATUS_STYLE.get(item["status"], "")),
+            _status(item["status"]),
             item["resolved_on"] or "",
             _waited(item),
             item["community"],
-            _clip(item["title"], 20),
+            item["title"],
             item["reporter"] or "",
-            _clip(item["result"], 20),
-        )
-    stdout.print(table)
+            item["result"] or "",
+        ]
+        for item in group["items"]
+    ]
+    dropped = table(REPLY_COLUMNS, rows, wide=wide).dropped
     _more(len(group["items"]), group["count"], group["list_args"])
+    return dropped
 
 
-def _rating_section(group: dict[str, Any]) -> None:
+def _rating_section(group: dict[str, Any], wide: bool) -> list[str]:
     _group_heading("待回访", group["count"], "已答复，请电话回访并记录评价", group["list_args"])
     if not group["items"]:
-        return
-    table = _table("编号", "反映人", "电话", "社区", "问题描述", "答复日期", "答复方式", "已等")
-    for item in group["items"]:
-        table.add_row(
+        return []
+    rows = [
+        [
             str(item["number"]),
             item["reporter"] or "",
             Text(item["phone"] or "（无电话）", style="" if item["phone"] else "dim"),
             item["community"],
-            _clip(item["title"], 20),
+            item["title"],
             item["replied_on"] or "",
             CHANNEL.label(item["reply_channel"]),
             _waited(item),
-        )
-    stdout.print(table)
+        ]
+        for item in group["items"]
+    ]
+    dropped = table(RATING_COLUMNS, rows, wide=wide).dropped
     _more(len(group["items"]), group["count"], group["list_args"])
+    return dropped
 
 
-def _compounds_section(compounds: dict[str, Any]) -> None:
-    line = Text()
-    line.append(f"■ 下次夜话要回音 {compounds['items']} 件", style=_GROUP_TITLE_STYLE)
-    line.append(f"  {compounds['count']} 个小区尚未答复的问题，楼长在夜话上通报", style="dim")
-    stdout.print(line, soft_wrap=True)
+def _compounds_section(compounds: dict[str, Any], wide: bool) -> list[str]:
+    parts = [
+        (f"■ 下次夜话要回音 {compounds['items']} 件", _GROUP_TITLE_STYLE),
+        (f"{compounds['count']} 个小区尚未答复的问题，楼长在夜话上通报", "dim"),
+    ]
+    emit_lines(layout.pack(parts, width()))
+    rows: list[list[Any]] = []
+    for compound in compounds["compounds"]:
+        for item in compound["items"]:
+            if item["level"]:
+                mark: Any = standing(item)
+            elif item["scale"] == "big" and item["percent"] is not None:
+                mark = progress_bar(item["percent"])
+            else:
+                mark = ""
+            rows.append(
+                [
+                    str(item["number"]),
+                    item["title"],
+                    _status(item["status"]),
+                    item["unit"] or "",
+                    mark,
+                ]
+            )
+    indent = "    "
+    fitted = layout.fit(COMPOUND_COLUMNS, rows, width() - len(indent), wide)
+    at = 0
     for compound in compounds["compounds"]:
         talk = compound["last_night_talk"]
-        head = Text("  ")
-        head.append(f"{compound['community']} · {compound['compound']}", style="bold")
-        head.append(f"  {compound['count']} 件")
-        head.append(f"  上次夜话 {talk}" if talk else "  尚无夜话记录", style="dim")
-        stdout.print(head, soft_wrap=True)
-        for item in compound["items"]:
-            row = Text("    ")
-            row.append(f"{item['number']:>5}  ")
-            row.append(_clip(item["title"], 26))
-            row.append("  ")
-            row.append(STATUS.label(item["status"]), style=STATUS_STYLE.get(item["status"], ""))
-            if item["unit"]:
-                row.append(f" · {item['unit']}")
-            if item["level"]:
-                row.append("  ")
-                row.append_text(standing(item))
-            elif item["scale"] == "big" and item["percent"] is not None:
-                row.append(f"  {progress_bar(item['percent'])}")
-            stdout.print(row, soft_wrap=True)
+        head = [
+            (f"{compound['community']} · {compound['compound']}  {compound['count']} 件", "bold"),
+            (f"上次夜话 {talk}" if talk else "尚无夜话记录", "dim"),
+        ]
+        emit_lines(layout.pack(head, width(), indent="  "))
+        for _ in compound["items"]:
+            emit(layout.row_line(fitted, rows[at], indent))
+            at += 1
         if compound["count"] > len(compound["items"]):
             say(f"    …另有 {compound['count'] - len(compound['items'])} 件", "dim")
     hidden = compounds["count"] - len(compounds["compounds"])
     if hidden > 0:
         say(f"  另有 {hidden} 个小区未显示（ledger today --limit N）", "dim")
+    return fitted.dropped
 
 
 def reminders_summary(result: Any) -> None:
@@ -685,7 +1051,7 @@ def reminders_summary(result: Any) -> None:
             ]
             recorded = "今天已催办过" if notice.recorded == 0 else f"{notice.recorded} 件"
             table.add_row(notice.unit, *cells, recorded)
-        stdout.print(table)
+        _console("stdout").print(table)
         say(f"催办通知（每个单位一份 .txt 和 .xlsx）保存在：{result.out_dir}")
     if result.unassigned:
         say(
@@ -709,9 +1075,9 @@ class _Progress:
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[current]}"),
-            console=stderr,
+            console=_console("stderr"),
             transient=True,
-            disable=not stderr.is_terminal or total < 2,
+            disable=not _console("stderr").is_terminal or total < 2,
         )
         self.task = self.bar.add_task(description, total=total, current="")
 
@@ -741,20 +1107,30 @@ def figures_table(
     columns: list[tuple[str, str, str]],
     rows: list[dict[str, Any]],
     total: dict[str, Any] | None = None,
-) -> None:
-    """Report figures: columns are (key, title, kind); rates as 83.3%, a missing value as —."""
-    table = Table(title=title, header_style="bold", pad_edge=False, box=box.SIMPLE_HEAD)
-    for _, label, kind in columns:
-        # Titles may wrap on a narrow terminal; numbers keep room for "100.0%" and stay whole.
-        table.add_column(
-            label,
-            justify="left" if kind == "text" else "right",
-            overflow="fold",
-            min_width={"rate": 6, "score": 5, "int": 3}.get(kind, 4),
-        )
+    *,
+    drop: dict[str, int] | None = None,
+    wide: bool = False,
+) -> list[str]:
+    """Report figures: columns are (key, title, kind); rates as 83.3%, a missing value as —.
 
-    def cells(row: dict[str, Any]) -> list[str]:
-        shown = []
+    Names (街道, 社区, 承办单位) are abbreviated by the rule in ``layout``; figures are never
+    cut; ``drop`` ranks the columns that leave a narrow screen (1 first). Returns the titles
+    of the columns left out.
+    """
+    ranks = drop or {}
+    laid = [
+        Column(
+            label,
+            "name" if kind == "text" else "fixed",
+            drop=ranks.get(key, 0),
+            right=kind != "text",
+            min_width=6 if kind == "text" else 0,
+        )
+        for key, label, kind in columns
+    ]
+
+    def cells(row: dict[str, Any]) -> list[Any]:
+        shown: list[Any] = []
         for key, _, kind in columns:
             value = row.get(key)
             if kind == "rate":
@@ -767,11 +1143,10 @@ def figures_table(
                 shown.append(str(value))
         return shown
 
-    for row in rows:
-        table.add_row(*cells(row))
+    body = [cells(row) for row in rows]
     if total is not None:
-        table.add_row(*cells(total), style="bold")
-    stdout.print(table)
+        body.append([Text(cell, style="bold") for cell in cells(total)])
+    return table(laid, body, title=title, wide=wide).dropped
 
 
 # --- export, backup, check, merge -----------------------------------------------------
@@ -819,7 +1194,7 @@ def _check_lines(report: Any) -> Table:
 def check_report(report: Any, path: str) -> None:
     """``ledger check``: one line per check, then the problems found, then the verdict."""
     say(f"检查台账：{path}", "bold")
-    stdout.print(_check_lines(report))
+    _console("stdout").print(_check_lines(report))
     if not report.skipped:
         say(f"共核对 {report.items} 件问题、{report.events} 条办理记录。", "dim")
     if report.ok:
@@ -884,7 +1259,7 @@ def merge_report(report: Any) -> None:
             str(source.unchanged),
             Text(str(len(source.conflicts)), style="red" if source.conflicts else ""),
         )
-    stdout.print(table)
+    _console("stdout").print(table)
     for source in report.sources:
         if source.numbers:
             ranges = _ranges(source.numbers)

@@ -1,7 +1,5 @@
 """``ledger area``: the 区划 tree."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

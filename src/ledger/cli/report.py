@@ -14,7 +14,7 @@ import typer
 from ledger.cli import output
 from ledger.cli.context import given, open_for
 from ledger.cli.errors import guarded
-from ledger.cli.options import DbOption, JsonOption, SubdistrictOption
+from ledger.cli.options import DbOption, JsonOption, SubdistrictOption, WideOption
 from ledger.errors import LedgerError
 from ledger.labels import REPORT_COLUMN, REPORT_TEXT
 from ledger.storage import Ledger
@@ -181,6 +181,19 @@ _UNIT_COLUMNS = [
 ]
 
 
+# On a narrow screen (80 columns) these columns leave first, in this order; --wide shows all.
+_RANK_DROP = {"carried_finished": 1, "carried": 2, "on_time_rate": 3, "finished": 4}
+_COMMUNITY_DROP = {
+    "carried_finished": 1,
+    "carried": 2,
+    "declined": 3,
+    "rated": 4,
+    "unsatisfied": 5,
+    "on_time_rate": 6,
+}
+_UNIT_DROP = {"unit_late": 1, "unsatisfied": 2, "unit_on_time": 3}
+
+
 def _titled(columns: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     return [(key, REPORT_COLUMN[label], kind) for key, label, kind in columns]
 
@@ -222,6 +235,7 @@ def stats_command(
     year: YearOption = None,
     subdistrict: SubdistrictOption = None,
     as_json: JsonOption = False,
+    wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
     from ledger import metrics
@@ -237,38 +251,46 @@ def stats_command(
         output.emit_json(_stats_json(ledger, period, counties, tallies, chosen_ids, lookups))
         return
     output.say(f"{period.label}（统计截止 {period.cutoff_label}）", "bold")
+    dropped: list[str] = []
     if subdistrict is None:
         for county, standings in counties:
             rows = [_standing_row(standing) for standing in standings]
             total = metrics.Figures()
             for standing in standings:
                 total.merge(standing.figures)
-            output.figures_table(
+            dropped += output.figures_table(
                 f"{county} 各街道",
                 _titled(_RANK_COLUMNS),
                 rows,
                 {"subdistrict": REPORT_TEXT["total"], **total.as_dict()},
+                drop=_RANK_DROP,
+                wide=wide,
             )
             for standing in standings:
                 if standing.remark:
                     output.say(f"  {standing.scope.name}：{standing.remark}", "dim")
         output.say(metrics.score_note(ledger), "dim")
+        output.narrow_hint(dropped, "ledger stats")
         return
     scope = chosen[0]
     tally = tallies[scope.id]
     names = dict(scope.communities)
-    output.figures_table(
+    dropped += output.figures_table(
         f"{scope.name} 各社区",
         _titled(_COMMUNITY_COLUMNS),
         [{"community": names[cid], **f.as_dict()} for cid, f in tally.communities.items()],
         {"community": REPORT_TEXT["total"], **tally.total.as_dict()},
+        drop=_COMMUNITY_DROP,
+        wide=wide,
     )
     if tally.units:
-        output.figures_table(
+        dropped += output.figures_table(
             f"{scope.name} 承办单位",
             _titled(_UNIT_COLUMNS),
             [unit.as_dict() for unit in tally.unit_rows()],
             tally.unit_total().as_dict(),
+            drop=_UNIT_DROP,
+            wide=wide,
         )
     for county, standings in counties:
         for standing in standings:
@@ -281,6 +303,7 @@ def stats_command(
                 score = "—" if standing.score is None else f"{standing.score:.1f}"
                 output.say(f"综合得分 {score}，{where}")
     output.say(figures_line(scope.name, tally.total))
+    output.narrow_hint(dropped, "ledger stats")
 
 
 def _standing_row(standing: Standing) -> dict[str, Any]:

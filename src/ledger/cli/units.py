@@ -1,7 +1,5 @@
 """``ledger unit``: 承办单位 / 责任人."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -291,7 +291,7 @@ def generate(n_items: int, path: Path, seed: int = 7) -> dict[str, int]:
             )
         changes_list = []
         last_at = ""
-        for action, when, changes, note in events:
+        for seq, (action, when, changes, note) in enumerate(events, start=1):
             event_id += 1
             # Event times never go backwards within an item (as the core enforces).
             at = max(
@@ -301,7 +301,7 @@ def generate(n_items: int, path: Path, seed: int = 7) -> dict[str, int]:
             text = _json(changes)
             changes_list.append(changes)
             event_rows.append(
-                (event_id, _uid(rng), item_id, action, at, created, "bench", note, text)
+                (event_id, _uid(rng), item_id, action, at, created, "bench", note, text, seq)
             )
         state = replay(changes_list)
         if columns is None:
@@ -327,8 +327,8 @@ def _flush(
         conn.executemany(f"INSERT INTO items ({names}) VALUES ({marks})", items)
     if events:
         conn.executemany(
-            "INSERT INTO events (id, uid, item_id, action, at, recorded_at, actor, note, changes) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (id, uid, item_id, action, at, recorded_at, actor, note, changes, "
+            "seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             events,
         )
     items.clear()

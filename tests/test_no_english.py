@@ -45,6 +45,7 @@ def _allowed_words() -> set[str]:
     for path in _commands():
         words.update(path)
     words.update({"ledger", "db", "LEDGER_DB", "LEDGER_NOW", "LEDGER_ACTOR", "LEDGER_DEBUG"})
+    words.update({"LEDGER_PAGER", "PAGER", "less"})  # the pager a clerk may choose
     for value in vars(labels).values():  # choice codes, field codes shown beside labels
         if isinstance(value, labels.Choice):
             words.update(value.labels)
@@ -98,7 +99,7 @@ USAGE_ERRORS = [
     ["show"],
     ["show", "abc"],
     ["show", "1", "2"],
-    ["list", "--limit", "0"],
+    ["list", "--limit", "-1"],
     ["list", "--due-within", "-1"],
     ["nosuchcommand"],
     ["report", "nosuch"],

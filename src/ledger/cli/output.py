@@ -566,14 +566,15 @@ def item_detail(item: dict[str, Any], category_labels: dict[str, str], wide: boo
             and (event["action"] != "add" or key in ADD_SHOWN)
             and (value is not None or event["action"] == "edit")
         ]
+        text = "；".join(parts)
         if event.get("withdrawn"):  # kept in the history, no longer in force
-            parts.insert(0, "【已撤销】")
+            text = "【已撤销】" + text
         timeline.append(
             [
                 event_time(event["at"]),
                 ACTION.get(event["action"], event["action"]),
                 event["actor"] or "",
-                "；".join(parts),
+                text,
             ]
         )
     emit(Text(""))

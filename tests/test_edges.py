@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
+import ledger
 from cli_helpers import refused
 from ledger import clock, items, meetings, units
 from ledger import places as places_service
@@ -475,7 +476,8 @@ def _ledger_as_other(args: list[str], path: Path) -> subprocess.CompletedProcess
     return subprocess.run(
         [*_as_other_user(), sys.executable, "-m", "ledger", *args, "--db", str(path)],
         capture_output=True, text=True, cwd=path.parent.parent,
-        env={**os.environ, "COLUMNS": "200"},
+        # The package itself, whichever way it was installed for us.
+        env={**os.environ, "COLUMNS": "200", "PYTHONPATH": str(Path(ledger.__file__).parents[1])},
     )  # fmt: skip
 
 

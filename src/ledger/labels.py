@@ -145,6 +145,9 @@ ACTION = {
 # Overdue levels (DESIGN.md §4).
 LEVEL = {"warning": "预警", "overdue": "超期", "severe": "严重超期"}
 
+# Cards before and after the deadline (DESIGN.md §4, deadlines.card).
+CARD = Choice("督办牌", {"yellow": "黄牌", "red": "红牌"}, {"黄": "yellow", "红": "red"})
+
 # Item fields as clerks read them (show, edit messages, reports).
 FIELD = {
     "number": "编号",

@@ -134,6 +134,13 @@ def list_command(
             help="超期超过 N 个工作日（5 即严重超期）",
         ),
     ] = None,
+    card: Annotated[
+        str | None,
+        typer.Option(
+            "--card",
+            help="督办牌：黄牌(yellow) 到期前 1 个工作日起，红牌(red) 超过时限后第 1 个工作日起",
+        ),
+    ] = None,
     waiting_reply: Annotated[
         bool,
         typer.Option("--waiting-reply", help="待答复：已办结或不予办理、尚未答复居民的"),
@@ -163,6 +170,7 @@ def list_command(
         overdue=overdue,
         due_within=due_within,
         overdue_by=overdue_by,
+        card=card,
         waiting_reply=waiting_reply,
         waiting_rating=waiting_rating,
         stale=stale,

@@ -16,6 +16,7 @@ from rich.tree import Tree
 from ledger.labels import (
     ACTION,
     AREA_LEVEL,
+    CARD,
     CHANNEL,
     FIELD,
     LEVEL,
@@ -141,6 +142,7 @@ ITEM_JSON_FIELDS = (
     "workdays_overdue",
     "workdays_left",
     "estimated",
+    "card",
     "origin_ledger",
     "origin_number",
 )
@@ -162,13 +164,16 @@ def standing(item: dict[str, Any]) -> Text:
     """督办 cell: the level in its color, with working days late or left."""
     level = item.get("level")
     mark = "（估算）" if item.get("estimated") else ""
+    card = CARD.label(item.get("card"))  # the card as data; one word before the level
+    card = card + " " if card else ""
     if level in ("overdue", "severe"):
         return Text(
-            f"{LEVEL[level]}{item['workdays_overdue']}工作日{mark}", style=LEVEL_STYLE[level]
+            f"{card}{LEVEL[level]}{item['workdays_overdue']}工作日{mark}",
+            style=LEVEL_STYLE[level],
         )
     if level == "warning":
         left = "今日到期" if item["workdays_left"] == 0 else "明日到期"
-        return Text(f"{LEVEL[level]} {left}{mark}", style=LEVEL_STYLE[level])
+        return Text(f"{card}{LEVEL[level]} {left}{mark}", style=LEVEL_STYLE[level])
     return Text("")
 
 
@@ -480,10 +485,26 @@ def today_board(board: dict[str, Any]) -> None:
         say("今天没有超期、待分办、待答复或待回访的问题，事事有回音。", "green")
         return
     _supervision_section(board["supervision"])
+    _cards_line(board.get("cards"))
     _assignment_section(board["waiting_assignment"])
     _reply_section(board["waiting_reply"])
     _rating_section(board["waiting_rating"])
     _compounds_section(board["compounds"])
+
+
+def _cards_line(cards: dict[str, Any] | None) -> None:
+    """黄牌 / 红牌 counts and the units holding them, on one line."""
+    if not cards or not (cards["red"]["count"] or cards["yellow"]["count"]):
+        return
+    units = "；".join(
+        f"{row['unit'] or '（未交办）'} 红{row['red']}黄{row['yellow']}" for row in cards["by_unit"]
+    )
+    line = Text("  ")
+    line.append(f"红牌 {cards['red']['count']} 件", style="bold red")
+    line.append(" · ")
+    line.append(f"黄牌 {cards['yellow']['count']} 件", style="yellow")
+    line.append(f"（{units}；ledger list --card red|yellow）", style="dim")
+    stdout.print(line)
 
 
 def _supervision_section(supervision: dict[str, Any]) -> None:

@@ -70,6 +70,15 @@ JUNE_TOTAL = {
     "mt_shuoshi": 1,  # meeting 2
     "att_shuoshi": 40,
     "meeting_items": 5,  # 4, 5, 6 at meeting 1; 7, 8 at meeting 2
+    # 12345 profile. 已响应 = no longer 待分办 at the cut-off: all but 10 (never assigned) → 8.
+    # Valid return visits = rated: 4, 5, 12 → 3. 已解决 = of those, 办结 not by 不予办理:
+    # 4 (settled), 5 (重新划线), 12 (已劝导, filed with 不满意) → 3. No 基本满意 in June.
+    "responded": 8,
+    "response_rate": 8 / 9,
+    "solved": 3,
+    "solve_rate": 3 / 3,
+    "basically": 0,
+    "hotline_satisfaction_rate": (2 + 0.9 * 0) / 3,  # 4 and 5 满意
 }
 
 
@@ -279,6 +288,9 @@ def test_month_with_no_items_shows_no_rates(june: Ledger) -> None:
         "on_time_rate": None,
         "reply_rate": None,
         "satisfaction_rate": None,
+        "response_rate": None,
+        "solve_rate": None,
+        "hotline_satisfaction_rate": None,
     }
 
 
@@ -300,7 +312,7 @@ def test_ranking_by_weighted_score(june: Ledger) -> None:
 
 def test_score_leaves_out_a_rate_that_cannot_be_computed() -> None:
     figures = metrics.Figures(raised=10, finished=8, replied=6)  # no ratings yet
-    weight = {"reply": 30, "resolve": 35, "satisfaction": 35}
+    weight = {"reply_rate": 30, "finish_rate": 35, "satisfaction_rate": 35}
     # (30 × 0.6 + 35 × 0.8) / (30 + 35) × 100 = (18 + 28) / 65 × 100 = 70.77
     assert metrics.score(figures, weight) == pytest.approx(4600 / 65)
 

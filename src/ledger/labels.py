@@ -142,6 +142,13 @@ ACTION = {
     "remind": "催办",
 }
 
+# Scoring profiles (考核口径), chosen with ``ledger config score_profile …`` (metrics.PROFILES).
+SCORE_PROFILE = Choice(
+    "考核口径",
+    {"standard": "标准", "12345": "12345热线"},
+    {"标准口径": "standard", "12345": "12345", "热线": "12345", "hotline": "12345"},
+)
+
 # Overdue levels (DESIGN.md §4).
 LEVEL = {"warning": "预警", "overdue": "超期", "severe": "严重超期"}
 
@@ -186,7 +193,12 @@ SETTING = {
     "weight_reply": "排名权重：回复率",
     "weight_resolve": "排名权重：办结率",
     "weight_satisfaction": "排名权重：满意率",
+    "score_profile": "考核口径（standard 标准 / 12345 热线）",
+    "weight_response": "12345口径权重：响应率",
+    "weight_solve": "12345口径权重：解决率",
+    "weight_hotline_satisfaction": "12345口径权重：满意率",
     "rank_min_items": "参与排名的最少受理数",
+    "board_size": "红榜、黑榜各列几名",
     "reporting_unit": "填报单位",
 }
 
@@ -235,6 +247,13 @@ REPORT_COLUMN = {
     "att_shuoshi": "说事人次",
     "meeting_items": "会上提出问题",
     "score": "综合得分",
+    "responded": "已响应",
+    "response_rate": "响应率",
+    "solved": "已解决",
+    "solve_rate": "解决率",
+    "basically": "基本满意",
+    "hotline_satisfaction_rate": "满意率（12345）",
+    "visits": "有效回访",
     "rank": "排名",
     "remark": "备注",
     # detail (问题台账, 超期督办)
@@ -316,9 +335,19 @@ REPORT_TEXT = {
     "not_ranked": "受理不足{n}件，不参与排名",
     "no_score": "无可计算的比率",
     "score_note": (
-        "综合得分 = 回复率×{reply}% + 办结率×{resolve}% + 满意率×{satisfaction}%"
-        "（权重之和折算为 100；无评价时满意率不计，其余权重按比例折算）；"
-        "受理数少于 {n} 件的街道列出但不参与排名。"
+        "考核口径：{profile}。综合得分 = {formula}（权重之和折算为 100，可用 ledger config set 修改；"
+        "某项比率分母为 0 时不计，其余权重按比例折算）；受理数少于 {n} 件的街道列出但不参与排名。"
+    ),
+    "profile_standard": (
+        "标准口径：回复率 = 回复数 / 受理数；办结率 = 办结数（含不予办理）/ 受理数；"
+        "满意率 = （满意 + 基本满意）/ 评价数，按最近一次评价计。"
+        "另有 12345 热线口径（ledger config set score_profile 12345）：响应率 10、解决率 50、满意率 40。"
+    ),
+    "profile_12345": (
+        "12345 热线口径：响应率 = 已响应（统计截止时已交办或已办结、不予办理）/ 受理数；"
+        "有效回访数 = 统计截止时有评价的问题；解决率 = 有效回访中已办结（不含不予办理）的 / 有效回访数；"
+        "满意率 = （满意 + 基本满意×0.9）/ 有效回访数，按最近一次评价计。"
+        "另有标准口径（ledger config set score_profile standard）：回复率 30、办结率 35、满意率 35。"
     ),
 }
 

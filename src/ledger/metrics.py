@@ -26,7 +26,7 @@ from typing import Any
 from ledger import categories, deadlines, places
 from ledger.dates import iso, parse_month
 from ledger.errors import LedgerError
-from ledger.labels import MEETING_KIND, REPORT_TEXT, SATISFIED_RATINGS, SOURCE
+from ledger.labels import MEETING_KIND, REPORT_TEXT, SATISFIED_RATINGS, SCORE_PROFILE, SOURCE
 from ledger.lifecycle import EMPTY_STATE, FINISHED_STATUSES, OPEN_SQL, OPEN_STATUSES
 from ledger.storage import Ledger
 
@@ -384,6 +384,12 @@ class Figures:
     sessions: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEETING_KIND.codes, 0))
     attendees: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEETING_KIND.codes, 0))
     meeting_items: int = 0  # items raised in the period at the meetings held in it
+    # For the 12345 profile (see PROFILES): 已响应 = no longer 待分办 at the cut-off; of the
+    # items with a valid return visit (a rating), 已解决 = 办结 by 办理 (not 不予办理).
+    responded: int = 0
+    solved: int = 0
+    fully_satisfied: int = 0  # latest rating 满意
+    basically: int = 0  # latest rating 基本满意
 
     @property
     def finish_rate(self) -> float | None:
@@ -400,6 +406,23 @@ class Figures:
     @property
     def satisfaction_rate(self) -> float | None:
         return ratio(self.satisfied, self.rated)
+
+    @property
+    def response_rate(self) -> float | None:
+        """12345 响应率 = 已响应 / 受理数."""
+        return ratio(self.responded, self.raised)
+
+    @property
+    def solve_rate(self) -> float | None:
+        """12345 解决率 = 已解决 / 有效回访数 (评价数)."""
+        return ratio(self.solved, self.rated)
+
+    @property
+    def hotline_satisfaction_rate(self) -> float | None:
+        """12345 满意率 = (满意 + 0.9 × 基本满意) / 有效回访数."""
+        if not self.rated:
+            return None
+        return (self.fully_satisfied + BASICALLY_CREDIT * self.basically) / self.rated
 
     def count(self, item: AsOfItem) -> None:
         """Add one item of the report."""
@@ -419,6 +442,17 @@ class Figures:
         self.satisfied += item.rating in SATISFIED_RATINGS
         self.unsatisfied += item.rating == "unsatisfied"
         self.overdue += item.overdue
+        self._count_profile(item)
+
+    def _count_profile(self, item: AsOfItem) -> None:
+        """The 12345 profile's counts of an item raised in the period."""
+        self.responded += item.state["status"] != "raised"
+        rating = item.rating
+        if rating is None:
+            return
+        self.solved += item.finished and not item.declined
+        self.fully_satisfied += rating == "satisfied"
+        self.basically += rating == "basically"
 
     def merge(self, other: Figures) -> None:
         """Add another set of figures (communities into a subdistrict, and so on)."""
@@ -436,6 +470,10 @@ class Figures:
             "carried_finished",
             "carried_overdue",
             "meeting_items",
+            "responded",
+            "solved",
+            "fully_satisfied",
+            "basically",
         ]:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for mine, theirs in (
@@ -471,6 +509,14 @@ class Figures:
             data[f"mt_{code}"] = self.sessions.get(code, 0)
             data[f"att_{code}"] = self.attendees.get(code, 0)
         data["meeting_items"] = self.meeting_items
+        data.update(
+            responded=self.responded,
+            response_rate=self.response_rate,
+            solved=self.solved,
+            solve_rate=self.solve_rate,
+            basically=self.basically,
+            hotline_satisfaction_rate=self.hotline_satisfaction_rate,
+        )
         return data
 
 
@@ -683,30 +729,88 @@ class Standing:
     remark: str = ""
 
 
-def weights(ledger: Ledger) -> dict[str, int]:
-    """The ranking weights (ledger settings; 30 / 35 / 35 by default)."""
-    return {
-        "reply": ledger.setting("weight_reply"),
-        "resolve": ledger.setting("weight_resolve"),
-        "satisfaction": ledger.setting("weight_satisfaction"),
-    }
+@dataclass(frozen=True)
+class Profile:
+    """A scoring profile (考核口径): which rates are weighed, and where their weights live."""
+
+    code: str
+    rates: tuple[tuple[str, str], ...]  # (rate attribute of Figures, weight setting)
+
+    @property
+    def label(self) -> str:
+        return SCORE_PROFILE.label(self.code)
+
+
+BASICALLY_CREDIT = 0.9  # 12345 profile: a 基本满意 counts as 0.9 of a 满意
+
+PROFILES = {
+    "standard": Profile(
+        "standard",
+        (
+            ("reply_rate", "weight_reply"),
+            ("finish_rate", "weight_resolve"),
+            ("satisfaction_rate", "weight_satisfaction"),
+        ),
+    ),
+    "12345": Profile(
+        "12345",
+        (
+            ("response_rate", "weight_response"),
+            ("solve_rate", "weight_solve"),
+            ("hotline_satisfaction_rate", "weight_hotline_satisfaction"),
+        ),
+    ),
+}
+
+
+def profile(ledger: Ledger) -> Profile:
+    """The scoring profile chosen in ``ledger config`` (score_profile)."""
+    return PROFILES[ledger.setting("score_profile")]
+
+
+def weights(ledger: Ledger, chosen: Profile | None = None) -> dict[str, int]:
+    """The profile's weights by rate (ledger settings; editable with ``ledger config set``)."""
+    chosen = chosen or profile(ledger)
+    return {rate: ledger.setting(setting) for rate, setting in chosen.rates}
 
 
 def score(figures: Figures, weight: dict[str, int]) -> float | None:
-    """Weighted mean of 回复率, 办结率 and 满意率 on a 0–100 scale.
+    """Weighted mean of the weighed rates on a 0–100 scale.
 
-    A rate that cannot be computed (no evaluations yet) is left out and the other weights
-    are scaled up, rather than counted as 0 % or 100 %.
+    ``weight`` maps a rate of :class:`Figures` (reply_rate, …) to its weight. A rate that
+    cannot be computed (no evaluations yet) is left out and the other weights are scaled up,
+    rather than counted as 0 % or 100 %.
     """
-    rates = {
-        "reply": figures.reply_rate,
-        "resolve": figures.finish_rate,
-        "satisfaction": figures.satisfaction_rate,
-    }
-    used = {key: weight[key] for key, rate in rates.items() if rate is not None and weight[key]}
+    rates = {key: getattr(figures, key) for key in weight}
+    used = {key: w for key, w in weight.items() if rates[key] is not None and w}
     if not used:
         return None
-    return 100 * sum(rates[key] * w for key, w in used.items()) / sum(used.values())  # type: ignore[operator]
+    return 100 * sum(rates[key] * w for key, w in used.items()) / sum(used.values())
+
+
+def weak_points(figures: Figures, average: Figures, weight: dict[str, int]) -> list[str]:
+    """Which weighed rates pulled a subdistrict down: those below the county's, in words.
+
+    Largest loss of points first (weight × shortfall), e.g. "办结率 40.0%（全县 66.7%）".
+    """
+    found = []
+    for key, w in weight.items():
+        mine, theirs = getattr(figures, key), getattr(average, key)
+        if mine is None or theirs is None or mine >= theirs or not w:
+            continue
+        found.append((w * (theirs - mine), f"{RATE_LABEL[key]} {mine:.1%}（全县 {theirs:.1%}）"))
+    found.sort(key=lambda pair: -pair[0])
+    return [text for _, text in found]
+
+
+RATE_LABEL = {
+    "reply_rate": "回复率",
+    "finish_rate": "办结率",
+    "satisfaction_rate": "满意率",
+    "response_rate": "响应率",
+    "solve_rate": "解决率",
+    "hotline_satisfaction_rate": "满意率",
+}
 
 
 def rank(ledger: Ledger, tallies: Iterable[tuple[Scope, Figures]]) -> list[Standing]:
@@ -739,16 +843,16 @@ def rank(ledger: Ledger, tallies: Iterable[tuple[Scope, Figures]]) -> list[Stand
 
 
 def score_note(ledger: Ledger) -> str:
-    """How the score is made, for the summary sheet and the terminal."""
-    weight = weights(ledger)
+    """How the score is made under the chosen profile (and what the other one would do)."""
+    chosen = profile(ledger)
+    weight = weights(ledger, chosen)
     total = sum(weight.values()) or 1
-    shares = {key: round(100 * value / total, 1) for key, value in weight.items()}
-    return REPORT_TEXT["score_note"].format(
-        reply=f"{shares['reply']:g}",
-        resolve=f"{shares['resolve']:g}",
-        satisfaction=f"{shares['satisfaction']:g}",
-        n=ledger.setting("rank_min_items"),
+    shares = {key: f"{round(100 * value / total, 1):g}" for key, value in weight.items()}
+    formula = " + ".join(f"{RATE_LABEL[key]}×{shares[key]}%" for key in weight)
+    text = REPORT_TEXT["score_note"].format(
+        profile=chosen.label, formula=formula, n=ledger.setting("rank_min_items")
     )
+    return text + REPORT_TEXT[f"profile_{chosen.code}"]
 
 
 def last_month_with_data(ledger: Ledger) -> tuple[int, int] | None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ledger import clock
 from ledger.dates import iso
 from ledger.errors import LedgerError, NotALedger
-from ledger.labels import DEFAULT_CATEGORIES, SETTING
+from ledger.labels import DEFAULT_CATEGORIES, SCORE_PROFILE, SETTING, Choice
 from ledger.workdays import WorkCalendar
 
 if TYPE_CHECKING:  # sqlite-utils is imported when a command first writes
@@ -69,6 +69,7 @@ class SettingSpec:
     key: str
     default: str
     kind: type  # int or str
+    choice: Choice | None = None  # a closed list: stored as its code
 
     @property
     def label(self) -> str:
@@ -83,7 +84,12 @@ SETTINGS = {
         SettingSpec("weight_reply", "30", int),
         SettingSpec("weight_resolve", "35", int),
         SettingSpec("weight_satisfaction", "35", int),
+        SettingSpec("score_profile", "standard", str, SCORE_PROFILE),
+        SettingSpec("weight_response", "10", int),
+        SettingSpec("weight_solve", "50", int),
+        SettingSpec("weight_hotline_satisfaction", "40", int),
         SettingSpec("rank_min_items", "5", int),
+        SettingSpec("board_size", "3", int),
         SettingSpec("reporting_unit", "", str),
     )
 }
@@ -316,6 +322,8 @@ class Ledger:
             if number < lowest or number > 1000:
                 raise LedgerError(f"{spec.label}应在 {lowest}–1000 之间，收到 {number}")
             value = str(number)
+        elif spec.choice is not None:
+            value = spec.choice.parse(value)
         with self.transaction():
             self.conn.execute(
                 "INSERT INTO settings(key, value) VALUES (?, ?) "

@@ -326,6 +326,7 @@ def _stats_json(
             )
     return {
         "period": period.as_dict(),
+        "profile": metrics.profile(ledger).code,
         "weights": metrics.weights(ledger),
         "rank_min_items": ledger.setting("rank_min_items"),
         "subdistricts": subdistricts,

@@ -208,12 +208,18 @@ SETTING = {
 # Sheet names (≤ 31 characters, no []:*?/\).
 REPORT_SHEET = {
     "summary": "汇总",
-    "detail": "问题台账",
+    "summary_more": "结转与会议",
+    "detail": "问题台账（登记与交办）",
+    "detail_handling": "问题台账（办理与回复）",
     "overdue": "超期督办",
     "units": "承办单位",
     "categories": "分类统计",
     "meetings": "会议记录",
     "ranking": "街道排名",
+    "chart": "图表",
+    "honor": "红黑榜",
+    "hot": "热点问题",
+    "followup": "上期跟踪",
 }
 
 # Column titles, by the key the report rows use.
@@ -303,6 +309,28 @@ REPORT_COLUMN = {
     "items_finished": "已办结",
     "items_replied": "已回复",
     "note": "会议记录",
+    # cards (超期督办, 承办单位)
+    "card": "督办牌",
+    "yellow_cards": "黄牌",
+    "red_cards": "红牌",
+    # the county 通报
+    "board": "榜单",
+    "reasons": "说明（与全县比较）",
+    "fully_satisfied": "满意",
+    "hot_rank": "位次",
+    "previous": "上期受理",
+    "change": "增减",
+    "change_rate": "环比",
+    "top_subdistrict": "反映最多的街道",
+    "prev_open": "上期未办结",
+    "open_finished": "本期办结",
+    "open_still": "仍未办结",
+    "open_overdue": "其中超期",
+    "prev_unsatisfied": "上期不满意",
+    "unsat_refinished": "重办办结",
+    "unsat_satisfied": "重办后满意",
+    "unsat_still": "仍未办结",
+    "still_numbers": "仍未办结的问题（编号 社区）",
 }
 
 # Column groups (the upper header row of 汇总).
@@ -310,6 +338,9 @@ REPORT_GROUP = {
     "by_source": "受理来源",
     "meetings": "会议",
     "carry": "期初结转",
+    "cards": "督办牌（截止时）",
+    "prev_open": "上期未办结的问题",
+    "prev_unsatisfied": "上期评价不满意的问题",
 }
 
 REPORT_TEXT = {
@@ -332,6 +363,12 @@ REPORT_TEXT = {
     "cutoff": "统计截止",
     "generated": "生成时间",
     "chart_title": "各社区受理与办结",
+    "score_chart": "各街道综合得分（排名）",
+    "hot_chart": "热点问题：本期与上期受理数",
+    "red_board": "红榜",
+    "black_board": "黑榜",
+    "no_weak_point": "各项比率均不低于全县，得分差距来自其他街道更高",
+    "no_strong_point": "各项比率与全县持平",
     "not_ranked": "受理不足{n}件，不参与排名",
     "no_score": "无可计算的比率",
     "score_note": (

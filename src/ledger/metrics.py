@@ -18,7 +18,7 @@ import calendar
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -531,6 +531,8 @@ class UnitFigures:
     open: int = 0  # 未办结
     rated: int = 0
     unsatisfied: int = 0
+    yellow_cards: int = 0  # 黄牌 standing at the cut-off (deadlines.card)
+    red_cards: int = 0  # 红牌 standing at the cut-off
 
     @property
     def close_rate(self) -> float | None:
@@ -556,7 +558,16 @@ class UnitFigures:
         self.unsatisfied += item.rating == "unsatisfied"
 
     def merge(self, other: UnitFigures) -> None:
-        for name in ("dispatched", "on_time", "late", "open", "rated", "unsatisfied"):
+        for name in (
+            "dispatched",
+            "on_time",
+            "late",
+            "open",
+            "rated",
+            "unsatisfied",
+            "yellow_cards",
+            "red_cards",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict[str, Any]:
@@ -571,6 +582,8 @@ class UnitFigures:
             "rated": self.rated,
             "unsatisfied": self.unsatisfied,
             "unsatisfied_rate": self.unsatisfied_rate,
+            "yellow_cards": self.yellow_cards,
+            "red_cards": self.red_cards,
         }
 
 
@@ -710,9 +723,139 @@ def compute(
         )
     for item in items_as_of(ledger, period, scope, lookups):
         tally.count(item, lookups)
+        count_card(ledger, tally, item, period)
         if on_item is not None:
             on_item(item)
     return tally
+
+
+def card_at_cutoff(ledger: Ledger, item: AsOfItem, period: Period) -> str | None:
+    """黄牌 / 红牌 an item showed at the cut-off (deadlines.card; None once finished)."""
+    if item.finished or not item.state["due_on"]:
+        return None
+    due = date.fromisoformat(item.state["due_on"])
+    return deadlines.deadline(ledger, item.state["status"], due, period.cutoff_day).card
+
+
+def count_card(ledger: Ledger, tally: Tally, item: AsOfItem, period: Period) -> None:
+    """Add an item's card at the cut-off to its unit's row (items raised in the period)."""
+    if item.belongs != "raised":
+        return
+    card = card_at_cutoff(ledger, item, period)
+    if card is not None:
+        unit = tally.units[item.state["unit_id"]]
+        if card == "red":
+            unit.red_cards += 1
+        else:
+            unit.yellow_cards += 1
+
+
+# --- the county 通报: the period before, 热点问题, follow-up ------------------------------------
+
+
+def previous_period(period: Period) -> Period:
+    """The same number of whole months just before ``period`` (complete by construction)."""
+    months = period.months
+    year, month = period.first.year, period.first.month - months
+    while month < 1:
+        month += 12
+        year -= 1
+    first = date(year, month, 1)
+    last = period.first - timedelta(days=1)
+    return Period(first, last, datetime.combine(last, END_OF_DAY))
+
+
+@dataclass
+class Followup:
+    """Last period's unfinished and 不满意 items of a subdistrict, and where they stand now."""
+
+    prev_open: int = 0  # raised last period, not 办结 at its cut-off
+    open_finished: int = 0  # of those, 办结 by this cut-off
+    open_overdue: int = 0  # of those, still open and past due now
+    prev_unsatisfied: int = 0  # raised last period, latest rating 不满意 at its cut-off
+    unsat_refinished: int = 0  # of those, 办结 again (重办) by this cut-off
+    unsat_satisfied: int = 0  # of those, rated 满意 / 基本满意 since
+    still: list[tuple[int, str]] = field(default_factory=list)  # (number, community) still open
+
+    @property
+    def open_still(self) -> int:
+        return self.prev_open - self.open_finished
+
+    @property
+    def unsat_still(self) -> int:
+        return self.unsat_open
+
+    unsat_open: int = 0  # of the 不满意 ones, open (being re-handled) now
+
+    def as_dict(self) -> dict[str, Any]:
+        shown = "、".join(f"{number} {community}" for number, community in self.still[:12])
+        if len(self.still) > 12:
+            shown += f" 等 {len(self.still)} 件"
+        return {
+            "prev_open": self.prev_open,
+            "open_finished": self.open_finished,
+            "open_still": self.open_still,
+            "open_overdue": self.open_overdue,
+            "prev_unsatisfied": self.prev_unsatisfied,
+            "unsat_refinished": self.unsat_refinished,
+            "unsat_satisfied": self.unsat_satisfied,
+            "unsat_still": self.unsat_still,
+            "still_numbers": shown,
+        }
+
+    def merge(self, other: Followup) -> None:
+        for name in (
+            "prev_open",
+            "open_finished",
+            "open_overdue",
+            "prev_unsatisfied",
+            "unsat_refinished",
+            "unsat_satisfied",
+            "unsat_open",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.still += other.still
+
+
+def followup(
+    ledger: Ledger,
+    period: Period,
+    scope: Scope,
+    lookups: Lookups,
+    current: dict[int, AsOfItem],
+) -> tuple[Followup, Tally]:
+    """Follow-up of last period's unfinished and 不满意 items, and last period's tally.
+
+    ``current`` holds this period's items by id (those carried in are the ones still open at
+    its start); an item of last period not among them was finished before this one began.
+    """
+    watched: list[AsOfItem] = []
+
+    def keep(item: AsOfItem) -> None:
+        if item.belongs == "raised" and (not item.finished or item.rating == "unsatisfied"):
+            watched.append(item)
+
+    before = compute(ledger, previous_period(period), scope, lookups, on_item=keep)
+    result = Followup()
+    for old in watched:
+        now = current.get(old.id)
+        if not old.finished:
+            result.prev_open += 1
+            if now is None or now.finished:
+                result.open_finished += 1
+            else:
+                result.open_overdue += now.overdue
+        if old.rating == "unsatisfied":
+            result.prev_unsatisfied += 1
+            if now is not None and now.finished and now.state["rating"] != "unsatisfied":
+                result.unsat_satisfied += now.state["rating"] in SATISFIED_RATINGS
+            if now is not None and now.finished:
+                result.unsat_refinished += 1
+            elif now is not None:
+                result.unsat_open += 1
+        if now is not None and not now.finished:
+            result.still.append((old.number, lookups.area_name(now.state["community_id"])))
+    return result, before
 
 
 # --- ranking ------------------------------------------------------------------------------

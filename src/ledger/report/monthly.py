@@ -314,9 +314,7 @@ def subdistrict_book(
         category_total.unsatisfied += category.unsatisfied
     categories.row(category_total.as_dict(total.raised), total=True)
 
-    meetings = book.sheet(
-        layouts.MEETINGS, f"{head} {REPORT_SHEET['meetings']}", info, communities
-    )
+    meetings = book.sheet(layouts.MEETINGS, f"{head} {REPORT_SHEET['meetings']}", info, communities)
     for seq, meeting in enumerate(tally.meetings, start=1):
         meetings.row(meeting_row(meeting, seq, lookups))
 
@@ -337,7 +335,9 @@ def _summary_rows(sheet: SheetWriter, more: SheetWriter, tally: Tally) -> None:
     more.row(total, total=True)
 
 
-def honor_rows(standings: list[Standing], size: int, weight: dict[str, int]) -> list[dict[str, Any]]:
+def honor_rows(
+    standings: list[Standing], size: int, weight: dict[str, int]
+) -> list[dict[str, Any]]:
     """红榜 (the best ``size`` ranked) and 黑榜 (the worst ``size``, never overlapping).
 
     A 黑榜 entry says in words which weighed rates pulled it down (below the county's);
@@ -355,9 +355,7 @@ def honor_rows(standings: list[Standing], size: int, weight: dict[str, int]) -> 
         for standing in chosen:
             if board == "black_board":
                 weak = metrics.weak_points(standing.figures, county, weight)
-                reason = (
-                    "失分主要在：" + "；".join(weak) if weak else REPORT_TEXT["no_weak_point"]
-                )
+                reason = "失分主要在：" + "；".join(weak) if weak else REPORT_TEXT["no_weak_point"]
             else:
                 strong = metrics.weak_points(county, standing.figures, weight)
                 reason = (
@@ -507,7 +505,11 @@ def county_book(
     if ranked:
         charts.append(sheet.bar_chart(REPORT_TEXT["score_chart"], "subdistrict", ["score"], ranked))
     if hot_list:
-        charts.append(hot.bar_chart(REPORT_TEXT["hot_chart"], "category", ["raised", "previous"], len(hot_list)))
+        charts.append(
+            hot.bar_chart(
+                REPORT_TEXT["hot_chart"], "category", ["raised", "previous"], len(hot_list)
+            )
+        )
     if charts:
         for chart in charts:
             chart.height = 7.5

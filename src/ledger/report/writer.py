@@ -207,6 +207,17 @@ class Book:
     def chart_sheet(self, name: str, title: str, charts: list[Any]) -> None:
         """A sheet holding only charts (one under another), printed on one A4 page."""
         ws = self.workbook.create_sheet(name)
+        # Page setup before the first row: a write-only sheet writes its properties then.
+        setup = ws.page_setup
+        setup.orientation = "landscape"
+        setup.paperSize = A4
+        setup.fitToWidth = 1
+        setup.fitToHeight = 1
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+        ws.oddFooter.center.size = 9
         style = self.style(bold=True, size=16, border=False, horizontal="left")
         cell = _ReadyCell(ws)
         cell.has_style = True
@@ -223,17 +234,9 @@ class Book:
         else:
             for index, chart in enumerate(charts):
                 chart.width, chart.height = 12.8, 12.0
-                ws.add_chart(chart, f"{get_column_letter(1 + 8 * (index % 2))}{3 + 26 * (index // 2)}")
-        setup = ws.page_setup
-        setup.orientation = "landscape"
-        setup.paperSize = A4
-        setup.fitToWidth = 1
-        setup.fitToHeight = 1
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
-        ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-        ws.oddFooter.center.size = 9
+                ws.add_chart(
+                    chart, f"{get_column_letter(1 + 8 * (index % 2))}{3 + 26 * (index // 2)}"
+                )
 
     def save(self, order: list[str] | None = None) -> Path:
         """Close the sheets, put them in ``order`` (sheet titles), write, rename into place."""

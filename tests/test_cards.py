@@ -106,3 +106,24 @@ def test_unknown_card_is_one_line(board_ledger: Ledger, run: Callable[..., Resul
 def test_today_shows_the_card_counts(board_ledger: Ledger, run: Callable[..., Result]) -> None:
     shown = run("today").stdout
     assert "红牌 4 件 · 黄牌 2 件" in shown
+
+
+def test_report_counts_cards_per_unit_like_the_board(board_ledger: Ledger) -> None:
+    from ledger import metrics
+
+    # November is still running on 11-26 09:00: its cut-off is now, so the report's cards
+    # are today's. All twelve items were raised in November.
+    period = metrics.parse_period("本月", None, None, board_ledger.now())
+    lookups = metrics.Lookups(board_ledger)
+    cards: dict[str, tuple[int, int]] = {}
+    for scope in metrics.scopes(board_ledger):
+        tally = metrics.compute(board_ledger, period, scope, lookups)
+        for unit in tally.units.values():
+            yellow, red = cards.get(unit.name, (0, 0))
+            cards[unit.name] = (yellow + unit.yellow_cards, red + unit.red_cards)
+    assert cards == {
+        "住建局": (1, 1),  # 3 yellow (due today), 1 red; 9, 10, 11 are finished
+        "市住建局": (1, 1),  # 4 yellow (due tomorrow), 5 red
+        "扈师傅维修队": (0, 1),  # 2 red; 12 has 2 working days left, 8 is finished
+        "（未交办）": (0, 1),  # 6 red; 7 has 3 working days left
+    }

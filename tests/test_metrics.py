@@ -6,7 +6,7 @@ counted from that table, with the arithmetic in a comment.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -136,6 +136,10 @@ def test_june_per_unit(june: Ledger) -> None:
             "rated": 1,
             "unsatisfied": 1,
             "unsatisfied_rate": 1.0,
+            # Cards at the cut-off (Tue 06-30): 6 (due 06-23) and 9 (due 06-25) are open and
+            # at least one working day late → 红牌 each; no 黄牌.
+            "yellow_cards": 0,
+            "red_cards": 2,
         }
     )
     # 市住建局: 11 resolved late → 结案率 1/1, 按时结案率 0/1, no rating → 不满意率 "—" (None).
@@ -146,7 +150,9 @@ def test_june_per_unit(june: Ledger) -> None:
     # 扈师傅维修队: 5 (on time by its latest 办结) and 7 (backdated, on the due day) → 2 of 2.
     assert (rows["扈师傅维修队"]["unit_on_time"], rows["扈师傅维修队"]["unit_late"]) == (2, 0)
     assert rows["扈师傅维修队"]["unsatisfied_rate"] == 0.0  # rated 1 (item 5, 满意), 0 不满意
-    # Never assigned: 4 (on the spot), 8 (declined), 10 (open).
+    assert (rows["市住建局"]["yellow_cards"], rows["市住建局"]["red_cards"]) == (0, 0)
+    # Never assigned: 4 (on the spot), 8 (declined), 10 (open; due Thu 07-02, two working
+    # days after 06-30 → no card yet).
     unassigned = rows["（未交办）"]
     assert (unassigned["dispatched"], unassigned["unit_on_time"], unassigned["unit_open"]) == (
         3,
@@ -365,3 +371,28 @@ def test_period_parsing() -> None:
 def test_bad_periods_are_refused(month: str, to: str, year: str, message: str) -> None:
     with pytest.raises(LedgerError, match=message):
         metrics.parse_period(month, to, year, datetime(2026, 11, 26, 9, 0))
+
+
+def test_hotline_month_from_the_19th_to_the_18th(june: Ledger) -> None:
+    june.set_setting("period_start_day", "19")
+    period = metrics.parse_period("2026-06", None, None, june.now(), 19)
+    assert (period.first, period.last) == (date(2026, 5, 19), date(2026, 6, 18))
+    assert period.label == "2026年6月（5月19日至6月18日）"
+    assert period.file_label == "2026年06月" and period.kind == "month"
+    scope = metrics.scopes(june, "古槐街道")[0]
+    total = metrics.compute(june, period, scope, metrics.Lookups(june)).total
+    # Raised 05-19 … 06-18 in 古槐: 1 (05-20), 2 and 3 (05-28), 4, 5, 6 (06-01), 12 (06-02),
+    # 7 and 8 (06-10) → 9; 9, 10, 11 come later. Finished by 06-18: 1, 2, 4, 5, 7 (dated
+    # 06-15), 8, 12 → 7. Replied: 2, 4, 5, 8, 12 → 5 (1 never, 7 in July). Rated: 4, 5 满意,
+    # 12 不满意. Overdue: none (3 is due on 06-18 itself, 6 on 06-23).
+    assert (total.raised, total.finished, total.replied) == (9, 7, 5)
+    assert (total.rated, total.satisfied, total.overdue, total.carried) == (3, 2, 0, 0)
+    previous = metrics.previous_period(period)
+    assert (previous.first, previous.last) == (date(2026, 4, 19), date(2026, 5, 18))
+    year = metrics.parse_period(None, None, "2026", june.now(), 19)
+    assert (year.first, year.last, year.kind) == (date(2025, 12, 19), date(2026, 12, 18), "year")
+
+
+def test_period_start_day_is_1_or_19(ledger: Ledger) -> None:
+    with pytest.raises(LedgerError, match="只能是 1（自然月）或 19"):
+        ledger.set_setting("period_start_day", "15")

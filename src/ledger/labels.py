@@ -199,6 +199,7 @@ SETTING = {
     "weight_hotline_satisfaction": "12345口径权重：满意率",
     "rank_min_items": "参与排名的最少受理数",
     "board_size": "红榜、黑榜各列几名",
+    "period_start_day": "统计月份起始日（1 自然月 / 19 上月19日至本月18日）",
     "reporting_unit": "填报单位",
 }
 

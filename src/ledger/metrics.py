@@ -44,6 +44,7 @@ class Period:
     first: date  # first day of the first month
     last: date  # last day of the last month
     as_of: datetime  # the cut-off: end of ``last``, or now while the period is running
+    start_day: int = 1  # 19: hotline months, the 19th of the month before to the 18th
 
     @property
     def start_at(self) -> str:
@@ -74,36 +75,52 @@ class Period:
 
     @property
     def months(self) -> int:
-        return (self.last.year - self.first.year) * 12 + self.last.month - self.first.month + 1
+        months = (self.last.year - self.first.year) * 12 + self.last.month - self.first.month
+        return months + (1 if self.start_day == 1 else 0)
+
+    @property
+    def named(self) -> date:
+        """The first day of the first month the period is named after."""
+        if self.start_day == 1:
+            return self.first
+        year, month = self.first.year, self.first.month + 1
+        return date(year + (month > 12), (month - 1) % 12 + 1, 1)
 
     @property
     def kind(self) -> str:
         """month, year (a calendar year) or range."""
         if self.months == 1:
             return "month"
-        if self.months == 12 and self.first.month == 1:
+        if self.months == 12 and self.named.month == 1:
             return "year"
         return "range"
 
     @property
     def label(self) -> str:
-        """2026年6月, 2026年, 2025年12月至2026年11月 (for titles and the terminal)."""
+        """2026年6月, 2026年, 2025年12月至2026年11月 (for titles and the terminal).
+
+        A hotline period says its days: 2026年6月（5月19日至6月18日）.
+        """
+        named, last = self.named, self.last
         if self.kind == "month":
-            return f"{self.first.year}年{self.first.month}月"
-        if self.kind == "year":
-            return f"{self.first.year}年"
-        return f"{self.first.year}年{self.first.month}月至{self.last.year}年{self.last.month}月"
+            text = f"{named.year}年{named.month}月"
+        elif self.kind == "year":
+            text = f"{named.year}年"
+        else:
+            text = f"{named.year}年{named.month}月至{last.year}年{last.month}月"
+        if self.start_day != 1:
+            text += f"（{self.first.month}月{self.first.day}日至{last.month}月{last.day}日）"
+        return text
 
     @property
     def file_label(self) -> str:
         """2026年06月, 2026年, 2025年12月-2026年11月 (sorts well in a folder)."""
+        named, last = self.named, self.last
         if self.kind == "month":
-            return f"{self.first.year}年{self.first.month:02d}月"
+            return f"{named.year}年{named.month:02d}月"
         if self.kind == "year":
-            return f"{self.first.year}年"
-        return (
-            f"{self.first.year}年{self.first.month:02d}月-{self.last.year}年{self.last.month:02d}月"
-        )
+            return f"{named.year}年"
+        return f"{named.year}年{named.month:02d}月-{last.year}年{last.month:02d}月"
 
     @property
     def report_kind(self) -> str:
@@ -122,20 +139,40 @@ class Period:
         }
 
 
-def make_period(first: tuple[int, int], last: tuple[int, int] | None, now: datetime) -> Period:
-    """The period from month ``first`` to month ``last`` (inclusive), cut off at now at most."""
+def make_period(
+    first: tuple[int, int],
+    last: tuple[int, int] | None,
+    now: datetime,
+    start_day: int = 1,
+) -> Period:
+    """The period from month ``first`` to month ``last`` (inclusive), cut off at now at most.
+
+    With ``start_day`` 19 (some hotline offices) month M runs from the 19th of the month
+    before M to the 18th of M.
+    """
     last = last or first
     if last < first:
         raise LedgerError(f"结束月份 {last[0]}年{last[1]}月 早于开始月份 {first[0]}年{first[1]}月")
-    start = date(first[0], first[1], 1)
+    if start_day == 1:
+        start = date(first[0], first[1], 1)
+        end = date(last[0], last[1], calendar.monthrange(last[0], last[1])[1])
+    else:
+        year, month = (first[0], first[1] - 1) if first[1] > 1 else (first[0] - 1, 12)
+        start = date(year, month, start_day)
+        end = date(last[0], last[1], start_day - 1)
     if start > now.date():
         raise LedgerError(f"{first[0]}年{first[1]}月尚未开始，没有可统计的数据")
-    end = date(last[0], last[1], calendar.monthrange(last[0], last[1])[1])
-    return Period(start, end, min(datetime.combine(end, END_OF_DAY), now))
+    return Period(start, end, min(datetime.combine(end, END_OF_DAY), now), start_day)
 
 
-def parse_period(month: str | None, to: str | None, year: str | None, now: datetime) -> Period:
-    """--month (default 上月), optionally --to a later month, or --year for a calendar year."""
+def parse_period(
+    month: str | None, to: str | None, year: str | None, now: datetime, start_day: int = 1
+) -> Period:
+    """--month (default 上月), optionally --to a later month, or --year for a calendar year.
+
+    ``start_day`` 19 counts each month from the 19th of the month before (setting
+    ``period_start_day``).
+    """
     today = now.date()
     if year is not None:
         if month is not None or to is not None:
@@ -143,10 +180,10 @@ def parse_period(month: str | None, to: str | None, year: str | None, now: datet
         text = year.strip().rstrip("年")
         if not (text.isdigit() and len(text) == 4):
             raise LedgerError(f"无法识别的年份“{year}”，请写成 2026")
-        return make_period((int(text), 1), (int(text), 12), now)
+        return make_period((int(text), 1), (int(text), 12), now, start_day)
     first = parse_month(month or "上月", today)
     last = parse_month(to, today) if to else None
-    return make_period(first, last, now)
+    return make_period(first, last, now, start_day)
 
 
 # --- what a report covers -------------------------------------------------------------------
@@ -760,9 +797,9 @@ def previous_period(period: Period) -> Period:
     while month < 1:
         month += 12
         year -= 1
-    first = date(year, month, 1)
+    first = date(year, month, period.first.day)
     last = period.first - timedelta(days=1)
-    return Period(first, last, datetime.combine(last, END_OF_DAY))
+    return Period(first, last, datetime.combine(last, END_OF_DAY), period.start_day)
 
 
 @dataclass

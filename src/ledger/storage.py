@@ -90,6 +90,7 @@ SETTINGS = {
         SettingSpec("weight_hotline_satisfaction", "40", int),
         SettingSpec("rank_min_items", "5", int),
         SettingSpec("board_size", "3", int),
+        SettingSpec("period_start_day", "1", int),
         SettingSpec("reporting_unit", "", str),
     )
 }
@@ -319,6 +320,10 @@ class Ledger:
             except ValueError:
                 raise LedgerError(f"{spec.label}应为整数，收到“{value}”") from None
             lowest = 1 if key.endswith("_days") else 0  # a deadline of 0 working days is none
+            if key == "period_start_day" and number not in (1, 19):
+                raise LedgerError(
+                    f"{spec.label}只能是 1（自然月）或 19（上月19日至本月18日），收到 {number}"
+                )
             if number < lowest or number > 1000:
                 raise LedgerError(f"{spec.label}应在 {lowest}–1000 之间，收到 {number}")
             value = str(number)

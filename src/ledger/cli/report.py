@@ -52,7 +52,7 @@ YearOption = Annotated[
 def _period(ledger: Ledger, month: str | None, to: str | None, year: str | None) -> Period:
     from ledger import metrics
 
-    return metrics.parse_period(month, to, year, ledger.now())
+    return metrics.parse_period(month, to, year, ledger.now(), ledger.setting("period_start_day"))
 
 
 def _running_notice(period: Period) -> None:

@@ -306,9 +306,9 @@ def test_colors_follow_the_levels(board_ledger: Ledger) -> None:
     finally:
         output.stdout = saved
     text = captured.get()
-    assert "\x1b[1;31m红牌 严重超期10工作日" in text  # bold red, with its card
-    assert "\x1b[31m红牌 超期5工作日" in text  # red
-    assert "\x1b[33m黄牌 预警 今日到期" in text  # yellow
+    assert "\x1b[1;31m严重超期10工作日" in text  # bold red
+    assert "\x1b[31m超期5工作日" in text  # red
+    assert "\x1b[33m预警 今日到期" in text  # yellow
 
 
 def test_show_draws_the_progress_bar_of_a_big_item(

@@ -16,7 +16,6 @@ from rich.tree import Tree
 from ledger.labels import (
     ACTION,
     AREA_LEVEL,
-    CARD,
     CHANNEL,
     FIELD,
     LEVEL,
@@ -164,16 +163,13 @@ def standing(item: dict[str, Any]) -> Text:
     """督办 cell: the level in its color, with working days late or left."""
     level = item.get("level")
     mark = "（估算）" if item.get("estimated") else ""
-    card = CARD.label(item.get("card"))  # the card as data; one word before the level
-    card = card + " " if card else ""
     if level in ("overdue", "severe"):
         return Text(
-            f"{card}{LEVEL[level]}{item['workdays_overdue']}工作日{mark}",
-            style=LEVEL_STYLE[level],
+            f"{LEVEL[level]}{item['workdays_overdue']}工作日{mark}", style=LEVEL_STYLE[level]
         )
     if level == "warning":
         left = "今日到期" if item["workdays_left"] == 0 else "明日到期"
-        return Text(f"{card}{LEVEL[level]} {left}{mark}", style=LEVEL_STYLE[level])
+        return Text(f"{LEVEL[level]} {left}{mark}", style=LEVEL_STYLE[level])
     return Text("")
 
 
@@ -493,17 +489,14 @@ def today_board(board: dict[str, Any]) -> None:
 
 
 def _cards_line(cards: dict[str, Any] | None) -> None:
-    """黄牌 / 红牌 counts and the units holding them, on one line."""
+    """黄牌 / 红牌 counts on one short line (per unit in ``today --json``)."""
     if not cards or not (cards["red"]["count"] or cards["yellow"]["count"]):
         return
-    units = "；".join(
-        f"{row['unit'] or '（未交办）'} 红{row['red']}黄{row['yellow']}" for row in cards["by_unit"]
-    )
-    line = Text("  ")
+    line = Text("  督办牌：")
     line.append(f"红牌 {cards['red']['count']} 件", style="bold red")
     line.append(" · ")
     line.append(f"黄牌 {cards['yellow']['count']} 件", style="yellow")
-    line.append(f"（{units}；ledger list --card red|yellow）", style="dim")
+    line.append("  ledger list --card red|yellow", style="dim")
     stdout.print(line)
 
 

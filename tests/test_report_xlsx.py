@@ -324,7 +324,7 @@ def test_12345_profile_changes_the_ranking_columns(june: Ledger, tmp_path: Path)
     book = openpyxl.load_workbook(write(june, tmp_path / "out", summary=True)[1].path)
     table = rows(book["街道排名"])
     assert table[3][3:11] == [
-        "已响应", "响应率", "有效回访", "已解决", "解决率", "满意", "基本满意", "满意率（12345）",
+        "已响应", "响应率", "有效回访", "已解决", "解决率", "满意", "基本满意", "热线满意率",
     ]  # fmt: skip
     # 古槐 (tests/test_metrics.py): 响应 8/9, 回访 3, 解决 3/3, 满意 2, 基本满意 0 → 2/3.
     # Score = 10 × 8/9 + 50 × 1 + 40 × 2/3 = 8.89 + 50 + 26.67 = 85.56

@@ -259,7 +259,7 @@ REPORT_COLUMN = {
     "solved": "已解决",
     "solve_rate": "解决率",
     "basically": "基本满意",
-    "hotline_satisfaction_rate": "满意率（12345）",
+    "hotline_satisfaction_rate": "热线满意率",
     "visits": "有效回访",
     "rank": "排名",
     "remark": "备注",

@@ -319,6 +319,33 @@ def test_county_bulletin_by_hand(june: Ledger, tmp_path: Path) -> None:
     assert len(book["图表"]._charts) == 2  # the ranking by score, the hot categories
 
 
+def test_followup_of_last_months_unfinished_and_unsatisfied(
+    june: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ledger import items
+
+    phase_later(june, monkeypatch)
+    # 15: raised in June, 不满意 on 06-20 (→ 重办, open at June's end), then 办结 and 满意 in July.
+    number = items.add(
+        june, "楼顶漏水", community="铁塔寺社区", raised_on=datetime(2026, 6, 5).date()
+    ).item["number"]
+    items.assign(june, number, "住建局", at=datetime(2026, 6, 5, 10))
+    items.resolve(june, number, "已补漏", at=datetime(2026, 6, 8, 10))
+    items.reply(june, number, "已告知", at=datetime(2026, 6, 9, 10))
+    items.rate(june, number, "不满意", at=datetime(2026, 6, 20, 10))
+    items.resolve(june, number, "重新做防水", at=datetime(2026, 7, 5, 10))
+    items.reply(june, number, "已告知", at=datetime(2026, 7, 6, 10))
+    items.rate(june, number, "满意", at=datetime(2026, 7, 7, 10))
+    book = openpyxl.load_workbook(write(june, tmp_path / "out", "2026-07", summary=True)[-1].path)
+    follow = {row[0]: row for row in rows(book["上期跟踪"])[5:8]}
+    # June's items of 古槐 open at June's end: 6 (resolved 07-10), 9 (07-01), 10 (open and
+    # overdue on 07-31), 15 (re-handled, resolved 07-05) → 4, 3 finished, 1 still open.
+    # 不满意 at June's end: 12 (filed with the verdict) and 15 (重办, then 满意) → 2; 重办办结 1,
+    # 重办后满意 1, none still open. 12 moved to 济阳 only on 08-01: July still counts it here.
+    assert follow["古槐街道"][1:9] == [4, 3, 1, 1, 2, 1, 1, 0]
+    assert follow["古槐街道"][9] == "10 铁塔寺社区"
+
+
 def test_12345_profile_changes_the_ranking_columns(june: Ledger, tmp_path: Path) -> None:
     june.set_setting("score_profile", "12345")
     book = openpyxl.load_workbook(write(june, tmp_path / "out", summary=True)[1].path)

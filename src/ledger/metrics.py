@@ -812,17 +812,12 @@ class Followup:
     prev_unsatisfied: int = 0  # raised last period, latest rating 不满意 at its cut-off
     unsat_refinished: int = 0  # of those, 办结 again (重办) by this cut-off
     unsat_satisfied: int = 0  # of those, rated 满意 / 基本满意 since
+    unsat_open: int = 0  # of those, open (being re-handled) now
     still: list[tuple[int, str]] = field(default_factory=list)  # (number, community) still open
 
     @property
     def open_still(self) -> int:
         return self.prev_open - self.open_finished
-
-    @property
-    def unsat_still(self) -> int:
-        return self.unsat_open
-
-    unsat_open: int = 0  # of the 不满意 ones, open (being re-handled) now
 
     def as_dict(self) -> dict[str, Any]:
         shown = "、".join(f"{number} {community}" for number, community in self.still[:12])
@@ -836,7 +831,7 @@ class Followup:
             "prev_unsatisfied": self.prev_unsatisfied,
             "unsat_refinished": self.unsat_refinished,
             "unsat_satisfied": self.unsat_satisfied,
-            "unsat_still": self.unsat_still,
+            "unsat_still": self.unsat_open,
             "still_numbers": shown,
         }
 

@@ -12,7 +12,14 @@ import pytest
 from june_ledger import build_june, phase_b, phase_later
 from ledger import metrics
 from ledger.report import monthly
-from ledger.report.writer import column_points, printed_scale, safe_text, sheet_scale, text_width
+from ledger.report.writer import (
+    DIGIT_PX,
+    column_points,
+    printed_scale,
+    safe_text,
+    sheet_scale,
+    text_width,
+)
 from ledger.storage import Ledger
 
 SHEETS = [
@@ -135,7 +142,7 @@ def test_detail_sheet(june: Ledger, tmp_path: Path) -> None:
     assert ws.cell(r4, col["联系电话"]).value == "138****5678"
     assert ws.cell(by_number[9], col["联系电话"]).value == "0537****2345"
     assert ws.cell(r4, col["问题描述"]).alignment.wrap_text
-    assert ws.column_dimensions["I"].width == 30  # 问题描述
+    assert ws.column_dimensions["I"].width == 26  # 问题描述
 
     handling = book[HANDLING]
     assert [c.value for c in handling[4]] == HANDLING_HEADERS
@@ -161,9 +168,9 @@ def test_row_heights_fit_wrapped_text(
     items.add(ledger, long, community="铁塔寺社区", raised_on=datetime(2026, 6, 5).date())
     ws = openpyxl.load_workbook(write(ledger, tmp_path / "out")[0].path)[DETAIL]
     row = next(r for r in range(5, ws.max_row + 1) if ws.cell(r, 9).value == long)
-    # 问题描述 is 30 units wide, 29.2 of them for text: 132 units (66 CJK characters) take
-    # ceil(132 / 29.2) = 5 lines of 14.5 pt, plus 5 pt of padding.
-    assert ws.row_dimensions[row].height == pytest.approx(5 * 14.5 + 5)
+    # 问题描述 is 26 units wide, 25.2 of them for text: 132 units (66 CJK characters) take
+    # ceil(132 / 25.2) = 6 lines of 14.5 pt, plus 5 pt of padding.
+    assert ws.row_dimensions[row].height == pytest.approx(6 * 14.5 + 5)
     short = next(r for r in range(5, ws.max_row + 1) if ws.cell(r, 1).value == 10)
     assert ws.row_dimensions[short].height is None  # one line: the sheet's default height
     assert ws.sheet_format.defaultRowHeight == 18
@@ -412,6 +419,10 @@ def test_printed_scale_arithmetic() -> None:
     # A column 10 characters wide is trunc(10 × 7 + 5) = 75 px = 56.25 pt. A4 landscape is
     # 841.9 pt wide, less 2 × 0.4 in (57.6 pt) of margins = 784.3 pt of room.
     assert column_points(10) == 56.25
+    # LibreOffice measuring with DejaVu Sans (9 px a digit): trunc(95) = 95 px = 71.25 pt.
+    assert column_points(10, 9) == 71.25
+    assert printed_scale([10] * 10, digit=9) == 1.0  # 712.5 pt fits in 784.3
+    assert printed_scale([10] * 12, digit=9) == pytest.approx(784.3 / 855)  # 91.7 %
     assert printed_scale([10] * 10) == 1.0  # 562.5 pt fits as it is
     assert printed_scale([10] * 20) == pytest.approx(784.3 / 1125)  # 69.7 %: too small
     # Portrait: 595.3 − 57.6 = 537.7 pt of room for 562.5 pt → 95.6 %.
@@ -434,10 +445,11 @@ def test_every_sheet_prints_at_70_percent_or_more(
                 if ws.title == "图表":
                     assert ws.page_setup.fitToHeight == 1  # charts only: one whole page
                     continue
-                scale = sheet_scale(ws)
-                assert scale is not None, ws.title  # every table is fitted to the page width
-                scales[(written.path.name[:4], ws.title, profile)] = scale
-    assert len(scales) == 2 * (8 + 4)
+                for model, digit in DIGIT_PX.items():
+                    scale = sheet_scale(ws, digit)
+                    assert scale is not None, ws.title  # every table is fitted to the page width
+                    scales[(written.path.name[:4], ws.title, profile, model)] = scale
+    assert len(scales) == 2 * (8 + 4) * 2
     too_small = {key: round(scale, 3) for key, scale in scales.items() if scale < 0.7}
     assert too_small == {}
 

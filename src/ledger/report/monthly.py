@@ -24,7 +24,7 @@ from ledger.labels import (
     REPORT_SHEET,
     REPORT_TEXT,
     SCALE,
-    SOURCE,
+    SOURCE_SHORT,
     STATUS,
 )
 from ledger.metrics import AsOfItem, Figures, Lookups, Period, Scope, Standing, Tally
@@ -134,7 +134,7 @@ def detail_row(item: AsOfItem, seq: int, lookups: Lookups, unmask: bool) -> dict
         "number": item.number,
         "community": lookups.area_name(state["community_id"]),
         "place": lookups.place(state["place_id"]),
-        "source": SOURCE.label(state["source"]),
+        "source": SOURCE_SHORT.get(state["source"], state["source"]),
         "meeting_date": as_date(meeting[1]) if meeting else None,
         "raised_on": as_date(state["raised_on"]),
         "reporter": state["reporter"],

@@ -56,9 +56,9 @@ def text_width(text: str) -> int:
 
 
 def header_width(label: str) -> float:
-    """A width that shows a column title on one line up to five characters, else on two."""
+    """A width that shows a column title on one line up to four characters, else on two."""
     width = text_width(label)
-    if width > 10:
+    if width > 8:
         width = math.ceil(width / 4) * 2  # two lines, the longer one first
     return round(width * 0.9 + 1.6, 1)
 
@@ -77,13 +77,24 @@ def wrapped_lines(text: str, room: float) -> int:
 A4_POINTS = (595.3, 841.9)  # portrait width, height
 
 
-def column_points(width: float) -> float:
-    """Printed points of a column ``width`` characters wide (Excel: 7 px a digit + 5 px)."""
-    return math.trunc(width * 7 + 5) * 0.75
+# A column width counts digits of the default font: 7 px in Excel and WPS (Calibri or 宋体
+# 11 pt). LibreOffice on a machine with neither font (nor metric-compatible Carlito) measures
+# with DejaVu Sans, 9 px a digit: every column a quarter wider, the printout that much smaller.
+DIGIT_PX = {"excel": 7, "libreoffice_fallback": 9}
+
+
+def column_points(width: float, digit: int = 7) -> float:
+    """Printed points of a column ``width`` characters wide (``digit`` px a digit + 5 px)."""
+    return math.trunc(width * digit + 5) * 0.75
 
 
 def printed_scale(
-    widths: Iterable[float], *, landscape: bool = True, left: float = 0.4, right: float = 0.4
+    widths: Iterable[float],
+    *,
+    landscape: bool = True,
+    left: float = 0.4,
+    right: float = 0.4,
+    digit: int = 7,
 ) -> float:
     """The scale a sheet fitted to one page wide prints at (1.0 when it fits as it is).
 
@@ -91,11 +102,11 @@ def printed_scale(
     """
     paper = A4_POINTS[1] if landscape else A4_POINTS[0]
     room = paper - (left + right) * 72
-    table = sum(column_points(width) for width in widths)
+    table = sum(column_points(width, digit) for width in widths)
     return min(1.0, room / table) if table else 1.0
 
 
-def sheet_scale(ws: Any) -> float | None:
+def sheet_scale(ws: Any, digit: int = 7) -> float | None:
     """:func:`printed_scale` of a sheet read back with openpyxl (None unless fit to width)."""
     properties = ws.sheet_properties.pageSetUpPr
     if not (properties and properties.fitToPage and ws.page_setup.fitToWidth == 1):
@@ -109,6 +120,7 @@ def sheet_scale(ws: Any) -> float | None:
         landscape=ws.page_setup.orientation == "landscape",
         left=ws.page_margins.left,
         right=ws.page_margins.right,
+        digit=digit,
     )
 
 
@@ -331,8 +343,9 @@ class SheetWriter:
         ws = self.ws
         for position, column in enumerate(self.layout.columns, start=1):
             width = max(column.width, header_width(column.label))
+            most = column.most or MAX_WIDTH
             for value in hints.get(column.key, ()):
-                width = max(width, text_width(value) + 2)
+                width = max(width, min(text_width(value) + 1, most))
             ws.column_dimensions[get_column_letter(position)].width = min(width, MAX_WIDTH)
             self.widths.append(min(width, MAX_WIDTH))
             self.table_width += min(width, MAX_WIDTH)

@@ -314,6 +314,8 @@ def test_county_bulletin_by_hand(june: Ledger, tmp_path: Path) -> None:
         [6, "安全隐患", 1, pytest.approx(0.1), 1, 0, pytest.approx(0.0)],
     ]
     assert hot[4][7] == "古槐街道 2 件"
+    assert book["热点问题"]["F5"].number_format == "+0;-0;0"  # a change keeps its sign
+    assert book["热点问题"]["G5"].number_format == "+0.0%;-0.0%;0.0%"
 
     # 上期跟踪 (May): 古槐's 1 (open at May's end, resolved 06-03) and 3 (still open and
     # overdue); 2 was finished in May. No 不满意 in May; 济阳 had nothing in May.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ledger.labels import REPORT_COLUMN, REPORT_GROUP, REPORT_SHEET
 
 # How a column's values are shown (number format and alignment live in the writer).
-KINDS = ("text", "label", "int", "rate", "score", "date")
+KINDS = ("text", "label", "int", "rate", "score", "date", "delta", "delta_rate")
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,8 @@ class Column:
 
     key: str
     width: float
-    kind: str = "text"  # text: left, may wrap; label: short centered text; int/rate/score/date
+    kind: str = "text"  # text: left, may wrap; label: short centered text; int/rate/score/date;
+    # delta / delta_rate: a change, shown with its sign (+16, -7.0%)
     wrap: bool = False
     group: str | None = None  # a title spanning several columns in the row above
     most: float | None = None  # names widen the column up to this; longer ones wrap
@@ -290,9 +291,9 @@ HOT = Layout(
         _c("raised", 7.5),
         _c("share", 8.5, "rate"),
         _c("previous", 8.5),
-        _c("change", 8.5),
-        _c("change_rate", 8.5, "rate"),
-        _c("top_subdistrict", 24, "text", wrap=True),
+        _c("change", 8.5, "delta"),
+        _c("change_rate", 8.5, "delta_rate"),
+        _c("top_subdistrict", 34, "text", wrap=True),
     ),
 )
 

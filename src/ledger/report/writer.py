@@ -45,7 +45,15 @@ DASH = REPORT_TEXT["none"]
 FONT_NAME = "宋体"  # present wherever Chinese Excel or WPS is; LibreOffice maps it to a CJK font
 HEADER_FILL = "DDEBF7"
 TOTAL_FILL = "F2F2F2"
-NUMBER_FORMATS = {"int": "0", "rate": "0.0%", "score": "0.0", "date": "yyyy-mm-dd"}
+NUMBER_FORMATS = {
+    "int": "0",
+    "rate": "0.0%",
+    "score": "0.0",
+    "date": "yyyy-mm-dd",
+    "delta": "+0;-0;0",
+    "delta_rate": "+0.0%;-0.0%;0.0%",
+}
+NUMERIC_KINDS = frozenset(("int", "rate", "score", "delta", "delta_rate"))
 A4 = 9
 MAX_WIDTH = 60
 
@@ -321,7 +329,7 @@ class SheetWriter:
             self._quoted.append(book.style(**options, quote=True))  # type: ignore[arg-type]
             self._bold.append(book.style(**options, bold=True, fill=TOTAL_FILL))  # type: ignore[arg-type]
             self._bold_quoted.append(book.quoted(self._bold[-1]))
-        self._keys = [(c.key, c.kind in ("rate", "score", "int")) for c in columns]
+        self._keys = [(c.key, c.kind in NUMERIC_KINDS) for c in columns]
         self.widths: list[float] = []
         self._dash = book.style(horizontal="center")
         self._dash_bold = book.style(horizontal="center", bold=True, fill=TOTAL_FILL)

@@ -113,6 +113,16 @@ def test_summary_figures_formats_and_chart(june: Ledger, tmp_path: Path) -> None
     assert len(book["图表"]._charts) == 1  # 受理 vs 办结 per community
 
 
+def test_a_single_community_gets_its_chart(june: Ledger, tmp_path: Path) -> None:
+    period = metrics.parse_period("2026-06", None, None, june.now())
+    chosen = metrics.scopes(june, "济阳街道")  # one community, 财工街社区, with item 13
+    written = monthly.write_reports(june, period, chosen, monthly.prepare_folder(tmp_path))
+    book = openpyxl.load_workbook(written[0].path)
+    charts = book["图表"]._charts
+    assert len(charts) == 1
+    assert book["汇总"]["A6"].value == "财工街社区" and book["汇总"]["A7"].value == "合计"
+
+
 def test_detail_sheet(june: Ledger, tmp_path: Path) -> None:
     book = openpyxl.load_workbook(write(june, tmp_path / "out")[0].path)
     ws = book[DETAIL]

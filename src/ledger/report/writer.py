@@ -506,6 +506,8 @@ class SheetWriter:
         chart.style = 10
         chart.height = 8
         chart.width = 24
+        if rows <= 3:  # a lone bar (one community) would fill the whole width
+            chart.gapWidth = 400
         start = self.first_data_row + first
         last = start + max(rows, 1) - 1
         for key in value_keys:

@@ -124,13 +124,12 @@ def scope_names(scopes: list[Scope]) -> dict[int, str]:
 # --- rows -----------------------------------------------------------------------------
 
 
-def detail_row(item: AsOfItem, seq: int, lookups: Lookups, unmask: bool) -> dict[str, Any]:
-    """One row of 问题台账, from the item as it stood at the cut-off."""
+def detail_row(item: AsOfItem, lookups: Lookups, unmask: bool) -> dict[str, Any]:
+    """One row of both parts of 问题台账, from the item as it stood at the cut-off."""
     state = item.state
     meeting = lookups.meetings.get(state["meeting_id"])
     phone = state["phone"]
     return {
-        "seq": seq,
         "number": item.number,
         "community": lookups.area_name(state["community_id"]),
         "place": lookups.place(state["place_id"]),
@@ -165,12 +164,11 @@ def _lateness(item: AsOfItem) -> str:
     return REPORT_TEXT["no"]
 
 
-def overdue_row(item: AsOfItem, seq: int, lookups: Lookups, card: str | None) -> dict[str, Any]:
+def overdue_row(item: AsOfItem, lookups: Lookups, card: str | None) -> dict[str, Any]:
     """One row of 超期督办."""
     state = item.state
     level = LEVEL[item.level] + ("（估算）" if item.estimated else "") if item.level else ""
     return {
-        "seq": seq,
         "number": item.number,
         "community": lookups.area_name(state["community_id"]),
         "place": lookups.place(state["place_id"]),
@@ -242,16 +240,14 @@ def subdistrict_book(
     overdue = book.sheet(
         layouts.OVERDUE, f"{head} {REPORT_SHEET['overdue']}", info, communities, OVERDUE_NOTE
     )
-    counter = {"overdue": 0}
 
     def stream(item: AsOfItem) -> None:
-        row = detail_row(item, 0, lookups, unmask)
+        row = detail_row(item, lookups, unmask)
         detail.row(row)
         handling.row(row)
         if item.overdue:
-            counter["overdue"] += 1
             card = metrics.card_at_cutoff(ledger, item, period)
-            overdue.row(overdue_row(item, counter["overdue"], lookups, card))
+            overdue.row(overdue_row(item, lookups, card))
 
     tally = metrics.compute(ledger, period, scope, lookups, on_item=stream)
     if not tally.has_data and not keep_empty:

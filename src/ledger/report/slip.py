@@ -202,9 +202,7 @@ def write_slip(
 
     from ledger.queries import annotate_deadline
 
-    item = items.get(ledger, number)
-    if item["status"] == "raised" and not item["unit_id"]:
-        pass  # a 交办单 can be printed before 交办: the unit is written in by hand
+    item = items.get(ledger, number)  # before 交办 too: the unit is then written in by hand
     annotate_deadline(ledger, item, today)
     sender = ledger.setting("reporting_unit") or item["community"]
     try:

@@ -58,9 +58,20 @@ A4 = 9
 MAX_WIDTH = 60
 
 
+# East Asian Wide and Fullwidth characters (CJK, kana, hangul, full-width forms): a regular
+# expression counts them far faster than unicodedata.east_asian_width per character.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+    "\U00016fe0-\U00018aff\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd]"
+)
+
+
 def text_width(text: str) -> int:
     """Display width: a wide (Chinese) character counts as two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 def header_width(label: str) -> float:

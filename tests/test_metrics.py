@@ -6,7 +6,7 @@ counted from that table, with the arithmetic in a comment.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -70,6 +70,15 @@ JUNE_TOTAL = {
     "mt_shuoshi": 1,  # meeting 2
     "att_shuoshi": 40,
     "meeting_items": 5,  # 4, 5, 6 at meeting 1; 7, 8 at meeting 2
+    # 12345 profile. 已响应 = no longer 待分办 at the cut-off: all but 10 (never assigned) → 8.
+    # Valid return visits = rated: 4, 5, 12 → 3. 已解决 = of those, 办结 not by 不予办理:
+    # 4 (settled), 5 (重新划线), 12 (已劝导, filed with 不满意) → 3. No 基本满意 in June.
+    "responded": 8,
+    "response_rate": 8 / 9,
+    "solved": 3,
+    "solve_rate": 3 / 3,
+    "basically": 0,
+    "hotline_satisfaction_rate": (2 + 0.9 * 0) / 3,  # 4 and 5 满意
 }
 
 
@@ -128,6 +137,10 @@ def test_june_per_unit(june: Ledger) -> None:
             "rated": 1,
             "unsatisfied": 1,
             "unsatisfied_rate": 1.0,
+            # Cards at the cut-off (Tue 06-30): 6 (due 06-23) and 9 (due 06-25) are open and
+            # at least one working day late → 红牌 each; no 黄牌.
+            "yellow_cards": 0,
+            "red_cards": 2,
         }
     )
     # 市住建局: 11 resolved late → 结案率 1/1, 按时结案率 0/1, no rating → 不满意率 "—" (None).
@@ -138,6 +151,7 @@ def test_june_per_unit(june: Ledger) -> None:
     # 扈师傅维修队: 5 (on time by its latest 办结) and 7 (backdated, on the due day) → 2 of 2.
     assert (rows["扈师傅维修队"]["unit_on_time"], rows["扈师傅维修队"]["unit_late"]) == (2, 0)
     assert rows["扈师傅维修队"]["unsatisfied_rate"] == 0.0  # rated 1 (item 5, 满意), 0 不满意
+    assert (rows["市住建局"]["yellow_cards"], rows["市住建局"]["red_cards"]) == (0, 0)
     # Settled by the community itself: 4 (on the spot, 满意) and 8 (declined, no rating).
     own = rows["（社区自办）"]
     assert (own["dispatched"], own["unit_on_time"], own["unit_open"]) == (2, 2, 0)
@@ -284,6 +298,9 @@ def test_month_with_no_items_shows_no_rates(june: Ledger) -> None:
         "on_time_rate": None,
         "reply_rate": None,
         "satisfaction_rate": None,
+        "response_rate": None,
+        "solve_rate": None,
+        "hotline_satisfaction_rate": None,
     }
 
 
@@ -305,7 +322,7 @@ def test_ranking_by_weighted_score(june: Ledger) -> None:
 
 def test_score_leaves_out_a_rate_that_cannot_be_computed() -> None:
     figures = metrics.Figures(raised=10, finished=8, replied=6)  # no ratings yet
-    weight = {"reply": 30, "resolve": 35, "satisfaction": 35}
+    weight = {"reply_rate": 30, "finish_rate": 35, "satisfaction_rate": 35}
     # (30 × 0.6 + 35 × 0.8) / (30 + 35) × 100 = (18 + 28) / 65 × 100 = 70.77
     assert metrics.score(figures, weight) == pytest.approx(4600 / 65)
 
@@ -358,3 +375,28 @@ def test_period_parsing() -> None:
 def test_bad_periods_are_refused(month: str, to: str, year: str, message: str) -> None:
     with pytest.raises(LedgerError, match=message):
         metrics.parse_period(month, to, year, datetime(2026, 11, 26, 9, 0))
+
+
+def test_hotline_month_from_the_19th_to_the_18th(june: Ledger) -> None:
+    june.set_setting("period_start_day", "19")
+    period = metrics.parse_period("2026-06", None, None, june.now(), 19)
+    assert (period.first, period.last) == (date(2026, 5, 19), date(2026, 6, 18))
+    assert period.label == "2026年6月（5月19日至6月18日）"
+    assert period.file_label == "2026年06月" and period.kind == "month"
+    scope = metrics.scopes(june, "古槐街道")[0]
+    total = metrics.compute(june, period, scope, metrics.Lookups(june)).total
+    # Raised 05-19 … 06-18 in 古槐: 1 (05-20), 2 and 3 (05-28), 4, 5, 6 (06-01), 12 (06-02),
+    # 7 and 8 (06-10) → 9; 9, 10, 11 come later. Finished by 06-18: 1, 2, 4, 5, 7 (dated
+    # 06-15), 8, 12 → 7. Replied: 2, 4, 5, 8, 12 → 5 (1 never, 7 in July). Rated: 4, 5 满意,
+    # 12 不满意. Overdue: none (3 is due on 06-18 itself, 6 on 06-23).
+    assert (total.raised, total.finished, total.replied) == (9, 7, 5)
+    assert (total.rated, total.satisfied, total.overdue, total.carried) == (3, 2, 0, 0)
+    previous = metrics.previous_period(period)
+    assert (previous.first, previous.last) == (date(2026, 4, 19), date(2026, 5, 18))
+    year = metrics.parse_period(None, None, "2026", june.now(), 19)
+    assert (year.first, year.last, year.kind) == (date(2025, 12, 19), date(2026, 12, 18), "year")
+
+
+def test_period_start_day_is_1_or_19(ledger: Ledger) -> None:
+    with pytest.raises(LedgerError, match="只能是 1（自然月）或 19"):
+        ledger.set_setting("period_start_day", "15")

@@ -98,43 +98,61 @@ def test_text_notice_lists_the_items(
         in text
     )
     assert "1. 第 1 号｜铁塔寺社区 铁塔寺小区/A8楼｜A8楼楼道灯不亮" in text
-    assert "   交办日期：2026-11-09　办理时限：2026-11-12　严重超期 10 个工作日" in text
+    assert "   交办日期：2026-11-09　办理时限：2026-11-12　红牌 · 严重超期 10 个工作日" in text
     assert "2. 第 3 号｜铁塔寺社区｜垃圾清运不及时" in text
     assert "   最新进展：暂无" in text
+    # Signed by the items' community, not a generic 社区居委会; the card rule is stated.
+    assert text.endswith("铁塔寺社区居民委员会（盖章）\n2026年11月26日\n")
+    assert "超过办理时限后的第 1 个工作日起亮红牌" in text
     other = (tmp_path / "2026-11-26-催办通知-市住建局.txt").read_text(encoding="utf-8")
     assert "最新进展：已立项，设计中" in other  # item 5's last progress note
     assert "办理时限：2026-11-27" in other  # item 4's extended due date
 
 
-def test_xlsx_has_the_same_rows(
+def test_xlsx_is_a_one_page_letter(
     board_ledger: Ledger, run: Callable[..., Result], tmp_path: Path
 ) -> None:
     ok(run("remind", "--out", str(tmp_path)))
     sheet = load_workbook(tmp_path / "2026-11-26-催办通知-市住建局.xlsx").active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "催办通知：市住建局（截至 2026-11-26）"
-    assert rows[1] == (
-        "编号",
-        "社区",
-        "小区/楼栋",
-        "问题描述",
-        "交办日期",
-        "办理时限",
-        "超期工作日",
-        "督办",
-        "最新进展",
-    )
-    assert rows[2] == (
-        5, "财工街社区", "新兴小区西区", "老旧小区改造加装电梯", datetime(2026, 11, 3),
-        datetime(2026, 11, 23), 3, "超期 3 个工作日", "已立项，设计中",
+    assert rows[0][0] == "催 办 通 知"
+    assert rows[1][0] == "市住建局（电话 未登记）："
+    assert "下列 2 件居民诉求" in rows[2][0]
+    assert rows[4] == (
+        "编号", "社区 / 小区楼栋", "问题描述", "交办日期", "办理时限", "督办", "是否重办", "最新进展",
     )  # fmt: skip
-    assert rows[3] == (
-        4, "铁塔寺社区", None, "下水道堵塞", datetime(2026, 11, 10),
-        datetime(2026, 11, 27), 0, "预警（明日到期）", None,
+    assert rows[5] == (
+        5, "财工街社区\n新兴小区西区", "老旧小区改造加装电梯", datetime(2026, 11, 3),
+        datetime(2026, 11, 23), "红牌 · 超期 3 个工作日", "否", "已立项，设计中",
     )  # fmt: skip
-    assert len(rows) == 4
-    assert sheet["E3"].number_format == "yyyy-mm-dd"
-    assert sheet.freeze_panes == "A3"
+    assert rows[6] == (
+        4, "铁塔寺社区", "下水道堵塞", datetime(2026, 11, 10), datetime(2026, 11, 27),
+        "黄牌 · 预警（明日到期）", "否", None,
+    )  # fmt: skip
+    assert rows[9][0] == "财工街社区、铁塔寺社区（盖章）"  # the items' communities, in order
+    assert sheet["D6"].number_format == "yyyy-mm-dd"
+    assert sheet["C6"].border.left.style == "thin" and sheet["H7"].border.bottom.style == "thin"
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == ("landscape", 1, 1)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_area == "'催办通知'!$A$1:$H$11"
+
+
+def test_a_reopened_item_says_so(
+    places: Ledger, run: Callable[..., Result], tmp_path: Path
+) -> None:
+    number = items.add(
+        places, "楼道灯不亮", community="铁塔寺社区", raised_on=date(2026, 11, 2)
+    ).item["number"]
+    items.assign(places, number, "住建局", at=datetime(2026, 11, 2, 20, 0))
+    items.resolve(places, number, "已修", at=datetime(2026, 11, 3, 10, 0))
+    items.reply(places, number, "已告知", at=datetime(2026, 11, 3, 11, 0))
+    items.rate(places, number, "不满意", at=datetime(2026, 11, 4, 10, 0))  # 重办, due 11-09
+    ok(run("remind", "--out", str(tmp_path)))
+    text = (tmp_path / "2026-11-26-催办通知-住建局.txt").read_text(encoding="utf-8")
+    assert "   重办：居民不满意后重办，请重点办理" in text
+    sheet = load_workbook(tmp_path / "2026-11-26-催办通知-住建局.xlsx").active
+    assert sheet["G6"].value == "是（居民不满意后重办）"
 
 
 def test_text_that_looks_like_a_formula_stays_text(
@@ -146,7 +164,7 @@ def test_text_that_looks_like_a_formula_stays_text(
     items.assign(places, number, "住建局", at=datetime(2026, 11, 2, 20, 0))
     ok(run("remind", "--out", str(tmp_path)))
     sheet = load_workbook(tmp_path / "2026-11-26-催办通知-住建局.xlsx").active
-    cell = sheet["D3"]
+    cell = sheet["C6"]
     assert cell.value == '=HYPERLINK("http://x")坏了'
     assert cell.data_type == "s"
 

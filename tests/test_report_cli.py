@@ -56,9 +56,9 @@ def test_monthly_for_every_subdistrict_with_data_and_summary(
         "济阳街道-2026年06月-问题台账月报.xlsx",
     ]
     assert "  济阳街道：受理 1，办结 0（0.0%）" in result.stdout
-    assert "  任城区（汇总）：各街道排名" in result.stdout
-    qufu = openpyxl.load_workbook(out / "曲阜市-2026年06月-问题台账月报汇总.xlsx").active
-    assert qufu["B4"].value == "鲁城街道" and qufu["A4"].value == "—"
+    assert "  任城区（汇总）：通报（红黑榜、街道排名、热点问题、上期跟踪）" in result.stdout
+    qufu = openpyxl.load_workbook(out / "曲阜市-2026年06月-问题台账月报汇总.xlsx")["街道排名"]
+    assert qufu["B5"].value == "鲁城街道" and qufu["A5"].value == "—"
 
 
 def test_stats_prints_the_workbooks_figures(june: Ledger, run: Run, tmp_path: Path) -> None:
@@ -75,8 +75,9 @@ def test_stats_prints_the_workbooks_figures(june: Ledger, run: Run, tmp_path: Pa
     gu = next(s for s in data["subdistricts"] if s["subdistrict"] == "古槐街道")
     assert (gu["rank"], round(gu["score"], 6)) == (1, 60.0)
     run("report", "monthly", "--month", "2026-06", "--subdistrict", "古槐街道", "--out", tmp_path)
-    ws = openpyxl.load_workbook(tmp_path / "古槐街道-2026年06月-问题台账月报.xlsx")["汇总"]
-    total_row = [c.value for c in ws[7]]
+    book = openpyxl.load_workbook(tmp_path / "古槐街道-2026年06月-问题台账月报.xlsx")
+    total_row = [c.value for c in book["汇总"][8]]
+    total_row += [c.value for c in book["结转与会议"][8]][1:]  # the second part, same rows
     assert total_row[0] == "合计"
     figures = gu["figures"]
     keys = [  # the 汇总 columns, in order
@@ -177,10 +178,10 @@ def test_year_export(june: Ledger, run: Run, tmp_path: Path) -> None:
     result = run("report", "monthly", "--month", "2026-05", "--to", "2026-06", "--out", tmp_path)
     assert result.exit_code == 0, result.stderr
     path = tmp_path / "古槐街道-2026年05月-2026年06月-问题台账报表.xlsx"
-    ws = openpyxl.load_workbook(path)["问题台账"]
+    ws = openpyxl.load_workbook(path)["问题台账（登记与交办）"]
     # May and June together: items 1–12 raised in the period, none carried in.
-    assert [ws.cell(r, 2).value for r in range(4, 16)] == list(range(1, 13))
-    assert ws["A1"].value == "古槐街道 2026年5月至2026年6月 问题台账"
+    assert [ws.cell(r, 1).value for r in range(5, 17)] == list(range(1, 13))
+    assert ws["A1"].value == "古槐街道 2026年5月至2026年6月 问题台账（登记与交办）"
 
 
 def test_demo_writes_its_reports(run: Run, tmp_path: Path) -> None:

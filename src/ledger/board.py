@@ -37,6 +37,8 @@ LIST_ARGS = {
     "waiting_assignment": "--status raised",
     "waiting_reply": "--waiting-reply",
     "waiting_rating": "--waiting-rating",
+    "red": "--card red",
+    "yellow": "--card yellow",
 }
 
 # The fields of an item on the board (and in ``today --json``).
@@ -68,6 +70,7 @@ ITEM_FIELDS = (
     "workdays_left",
     "waited_workdays",
     "estimated",
+    "card",
 )
 
 
@@ -94,6 +97,7 @@ def build(
         "limit": limit,
     }
     board["supervision"] = _supervision(ledger, today, community, subdistrict, limit)
+    board["cards"] = _cards(ledger, today, community, subdistrict)
     board["waiting_assignment"] = _group(
         ledger,
         today,
@@ -205,6 +209,32 @@ def _supervision(
         )
     )
     result["by_unit"] = by_unit
+    return result
+
+
+def _cards(
+    ledger: Ledger, today: date, community: str | None, subdistrict: str | None
+) -> dict[str, Any]:
+    """黄牌 / 红牌 counts (= ``list --card yellow|red``), in total and per unit."""
+    result: dict[str, Any] = {}
+    per_unit: dict[int | None, dict[str, int]] = {}
+    for card in ("red", "yellow"):
+        chosen = queries.ItemFilter(community=community, subdistrict=subdistrict, card=card)
+        where, params = queries.where_clause(ledger, chosen, today)
+        counts = ledger.conn.execute(
+            "SELECT i.unit_id, count(*) FROM items i" + where + " GROUP BY i.unit_id", params
+        ).fetchall()
+        for unit_id, count in counts:
+            per_unit.setdefault(unit_id, {"red": 0, "yellow": 0})[card] = count
+        result[card] = {"count": sum(count for _, count in counts), "list_args": LIST_ARGS[card]}
+    names = _unit_names(ledger, [unit_id for unit_id in per_unit if unit_id is not None])
+    result["by_unit"] = sorted(
+        (
+            {"unit": names.get(unit_id) if unit_id is not None else NO_UNIT, **counts}
+            for unit_id, counts in per_unit.items()
+        ),
+        key=lambda row: (-row["red"], -row["yellow"], row["unit"] is None, row["unit"] or ""),
+    )
     return result
 
 

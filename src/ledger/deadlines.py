@@ -38,6 +38,28 @@ class Deadline:
     workdays_left: int  # >= 0 when not overdue
     estimated: bool  # a day count reaches a year the calendar does not cover
 
+    @property
+    def card(self) -> str | None:
+        """黄牌 / 红牌 for this standing (see :func:`card`)."""
+        return card(self)
+
+
+def card(standing: Deadline) -> str | None:
+    """The card an open item shows (山东 12345 practice), or None.
+
+    - ``red`` (红牌) from the first working day after the due date: at least one working day
+      has passed since it (``workdays_overdue >= 1``);
+    - ``yellow`` (黄牌) from one working day before the due date until the red card: one
+      working day or less is left, or the due date has passed but no working day has yet
+      (a weekend or holiday right after it);
+    - None otherwise, and for items that are no longer open.
+    """
+    if standing.level is None:
+        return None
+    if standing.level in ("overdue", "severe") and standing.workdays_overdue >= 1:
+        return "red"
+    return "yellow"
+
 
 def deadline(ledger: Ledger, status: str, due_on: date | None, today: date) -> Deadline:
     """The supervision level of an item on ``today``; only open items can be late."""

@@ -176,8 +176,18 @@ ACTION = {
     "redo": "恢复",
 }
 
+# Scoring profiles (考核口径), chosen with ``ledger config score_profile …`` (metrics.PROFILES).
+SCORE_PROFILE = Choice(
+    "考核口径",
+    {"standard": "标准", "12345": "12345热线"},
+    {"标准口径": "standard", "12345": "12345", "热线": "12345", "hotline": "12345"},
+)
+
 # Overdue levels (docs/domain.md, "Deadlines").
 LEVEL = {"warning": "预警", "overdue": "超期", "severe": "严重超期"}
+
+# Cards before and after the deadline (DESIGN.md §4, deadlines.card).
+CARD = Choice("督办牌", {"yellow": "黄牌", "red": "红牌"}, {"黄": "yellow", "红": "red"})
 
 # Item fields as clerks read them (show, edit messages, reports).
 FIELD = {
@@ -218,7 +228,13 @@ SETTING = {
     "weight_reply": "排名权重：回复率",
     "weight_resolve": "排名权重：办结率",
     "weight_satisfaction": "排名权重：满意率",
+    "score_profile": "考核口径（standard 标准 / 12345 热线）",
+    "weight_response": "12345口径权重：响应率",
+    "weight_solve": "12345口径权重：解决率",
+    "weight_hotline_satisfaction": "12345口径权重：满意率",
     "rank_min_items": "参与排名的最少受理数",
+    "board_size": "红榜、黑榜各列几名",
+    "period_start_day": "统计月份起始日（1 自然月 / 19 上月19日至本月18日）",
     "reporting_unit": "填报单位",
     "list_limit": "ledger list 默认显示条数（0 为全部）",
 }
@@ -229,12 +245,18 @@ SETTING = {
 # Sheet names (≤ 31 characters, no []:*?/\).
 REPORT_SHEET = {
     "summary": "汇总",
-    "detail": "问题台账",
+    "summary_more": "结转与会议",
+    "detail": "问题台账（登记与交办）",
+    "detail_handling": "问题台账（办理与回复）",
     "overdue": "超期督办",
     "units": "承办单位",
     "categories": "分类统计",
     "meetings": "会议记录",
     "ranking": "街道排名",
+    "chart": "图表",
+    "honor": "红黑榜",
+    "hot": "热点问题",
+    "followup": "上期跟踪",
 }
 
 # Column titles, by the key the report rows use.
@@ -268,6 +290,13 @@ REPORT_COLUMN = {
     "att_shuoshi": "说事人次",
     "meeting_items": "会上提出问题",
     "score": "综合得分",
+    "responded": "已响应",
+    "response_rate": "响应率",
+    "solved": "已解决",
+    "solve_rate": "解决率",
+    "basically": "基本满意",
+    "hotline_satisfaction_rate": "热线满意率",
+    "visits": "有效回访",
     "rank": "排名",
     "remark": "备注",
     # detail (问题台账, 超期督办)
@@ -317,6 +346,28 @@ REPORT_COLUMN = {
     "items_finished": "已办结",
     "items_replied": "已回复",
     "note": "会议记录",
+    # cards (超期督办, 承办单位)
+    "card": "督办牌",
+    "yellow_cards": "黄牌",
+    "red_cards": "红牌",
+    # the county 通报
+    "board": "榜单",
+    "reasons": "说明（与全县比较）",
+    "fully_satisfied": "满意",
+    "hot_rank": "位次",
+    "previous": "上期受理",
+    "change": "增减",
+    "change_rate": "环比",
+    "top_subdistrict": "反映最多的街道",
+    "prev_open": "上期未办结",
+    "open_finished": "本期办结",
+    "open_still": "仍未办结",
+    "open_overdue": "其中超期",
+    "prev_unsatisfied": "上期不满意",
+    "unsat_refinished": "重办办结",
+    "unsat_satisfied": "重办后满意",
+    "unsat_still": "仍未办结",
+    "still_numbers": "仍未办结的问题（编号 社区）",
 }
 
 # Column groups (the upper header row of 汇总).
@@ -324,6 +375,9 @@ REPORT_GROUP = {
     "by_source": "受理来源",
     "meetings": "会议",
     "carry": "期初结转",
+    "cards": "督办牌（截止时）",
+    "prev_open": "上期未办结的问题",
+    "prev_unsatisfied": "上期评价不满意的问题",
 }
 
 REPORT_TEXT = {
@@ -347,12 +401,28 @@ REPORT_TEXT = {
     "cutoff": "统计截止",
     "generated": "生成时间",
     "chart_title": "各社区受理与办结",
+    "score_chart": "各街道综合得分（排名）",
+    "hot_chart": "热点问题：本期与上期受理数",
+    "red_board": "红榜",
+    "black_board": "黑榜",
+    "no_weak_point": "各项比率均不低于全县，得分差距来自其他街道更高",
+    "no_strong_point": "各项比率与全县持平",
     "not_ranked": "受理不足{n}件，不参与排名",
     "no_score": "无可计算的比率",
     "score_note": (
-        "综合得分 = 回复率×{reply}% + 办结率×{resolve}% + 满意率×{satisfaction}%"
-        "（权重之和折算为 100；无评价时满意率不计，其余权重按比例折算）；"
-        "受理数少于 {n} 件的街道列出但不参与排名。"
+        "考核口径：{profile}。综合得分 = {formula}（权重之和折算为 100，可用 ledger config set 修改；"
+        "某项比率分母为 0 时不计，其余权重按比例折算）；受理数少于 {n} 件的街道列出但不参与排名。"
+    ),
+    "profile_standard": (
+        "标准口径：回复率 = 回复数 / 受理数；办结率 = 办结数（含不予办理）/ 受理数；"
+        "满意率 = （满意 + 基本满意）/ 评价数，按最近一次评价计。"
+        "另有 12345 热线口径（ledger config set score_profile 12345）：响应率 10、解决率 50、满意率 40。"
+    ),
+    "profile_12345": (
+        "12345 热线口径：响应率 = 已响应（统计截止时已交办或已办结、不予办理）/ 受理数；"
+        "有效回访数 = 统计截止时有评价的问题；解决率 = 有效回访中已办结（不含不予办理）的 / 有效回访数；"
+        "满意率 = （满意 + 基本满意×0.9）/ 有效回访数，按最近一次评价计。"
+        "另有标准口径（ledger config set score_profile standard）：回复率 30、办结率 35、满意率 35。"
     ),
 }
 

@@ -18,7 +18,7 @@ import calendar
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -26,7 +26,7 @@ from typing import Any
 from ledger import categories, deadlines, places
 from ledger.dates import iso, parse_month
 from ledger.errors import LedgerError
-from ledger.labels import MEETING_KIND, REPORT_TEXT, SATISFIED_RATINGS, SOURCE
+from ledger.labels import MEETING_KIND, REPORT_TEXT, SATISFIED_RATINGS, SCORE_PROFILE, SOURCE
 from ledger.lifecycle import EMPTY_STATE, FINISHED_STATUSES, OPEN_SQL, OPEN_STATUSES
 from ledger.storage import Ledger
 
@@ -45,6 +45,7 @@ class Period:
     first: date  # first day of the first month
     last: date  # last day of the last month
     as_of: datetime  # the cut-off: end of ``last``, or now while the period is running
+    start_day: int = 1  # 19: hotline months, the 19th of the month before to the 18th
 
     @property
     def start_at(self) -> str:
@@ -76,36 +77,52 @@ class Period:
 
     @property
     def months(self) -> int:
-        return (self.last.year - self.first.year) * 12 + self.last.month - self.first.month + 1
+        months = (self.last.year - self.first.year) * 12 + self.last.month - self.first.month
+        return months + (1 if self.start_day == 1 else 0)
+
+    @property
+    def named(self) -> date:
+        """The first day of the first month the period is named after."""
+        if self.start_day == 1:
+            return self.first
+        year, month = self.first.year, self.first.month + 1
+        return date(year + (month > 12), (month - 1) % 12 + 1, 1)
 
     @property
     def kind(self) -> str:
         """month, year (a calendar year) or range."""
         if self.months == 1:
             return "month"
-        if self.months == 12 and self.first.month == 1:
+        if self.months == 12 and self.named.month == 1:
             return "year"
         return "range"
 
     @property
     def label(self) -> str:
-        """2026年6月, 2026年, 2025年12月至2026年11月 (for titles and the terminal)."""
+        """2026年6月, 2026年, 2025年12月至2026年11月 (for titles and the terminal).
+
+        A hotline period says its days: 2026年6月（5月19日至6月18日）.
+        """
+        named, last = self.named, self.last
         if self.kind == "month":
-            return f"{self.first.year}年{self.first.month}月"
-        if self.kind == "year":
-            return f"{self.first.year}年"
-        return f"{self.first.year}年{self.first.month}月至{self.last.year}年{self.last.month}月"
+            text = f"{named.year}年{named.month}月"
+        elif self.kind == "year":
+            text = f"{named.year}年"
+        else:
+            text = f"{named.year}年{named.month}月至{last.year}年{last.month}月"
+        if self.start_day != 1:
+            text += f"（{self.first.month}月{self.first.day}日至{last.month}月{last.day}日）"
+        return text
 
     @property
     def file_label(self) -> str:
         """2026年06月, 2026年, 2025年12月-2026年11月 (sorts well in a folder)."""
+        named, last = self.named, self.last
         if self.kind == "month":
-            return f"{self.first.year}年{self.first.month:02d}月"
+            return f"{named.year}年{named.month:02d}月"
         if self.kind == "year":
-            return f"{self.first.year}年"
-        return (
-            f"{self.first.year}年{self.first.month:02d}月-{self.last.year}年{self.last.month:02d}月"
-        )
+            return f"{named.year}年"
+        return f"{named.year}年{named.month:02d}月-{last.year}年{last.month:02d}月"
 
     @property
     def report_kind(self) -> str:
@@ -124,20 +141,40 @@ class Period:
         }
 
 
-def make_period(first: tuple[int, int], last: tuple[int, int] | None, now: datetime) -> Period:
-    """The period from month ``first`` to month ``last`` (inclusive), cut off at now at most."""
+def make_period(
+    first: tuple[int, int],
+    last: tuple[int, int] | None,
+    now: datetime,
+    start_day: int = 1,
+) -> Period:
+    """The period from month ``first`` to month ``last`` (inclusive), cut off at now at most.
+
+    With ``start_day`` 19 (some hotline offices) month M runs from the 19th of the month
+    before M to the 18th of M.
+    """
     last = last or first
     if last < first:
         raise LedgerError(f"结束月份 {last[0]}年{last[1]}月 早于开始月份 {first[0]}年{first[1]}月")
-    start = date(first[0], first[1], 1)
+    if start_day == 1:
+        start = date(first[0], first[1], 1)
+        end = date(last[0], last[1], calendar.monthrange(last[0], last[1])[1])
+    else:
+        year, month = (first[0], first[1] - 1) if first[1] > 1 else (first[0] - 1, 12)
+        start = date(year, month, start_day)
+        end = date(last[0], last[1], start_day - 1)
     if start > now.date():
         raise LedgerError(f"{first[0]}年{first[1]}月尚未开始，没有可统计的数据")
-    end = date(last[0], last[1], calendar.monthrange(last[0], last[1])[1])
-    return Period(start, end, min(datetime.combine(end, END_OF_DAY), now))
+    return Period(start, end, min(datetime.combine(end, END_OF_DAY), now), start_day)
 
 
-def parse_period(month: str | None, to: str | None, year: str | None, now: datetime) -> Period:
-    """--month (default 上月), optionally --to a later month, or --year for a calendar year."""
+def parse_period(
+    month: str | None, to: str | None, year: str | None, now: datetime, start_day: int = 1
+) -> Period:
+    """--month (default 上月), optionally --to a later month, or --year for a calendar year.
+
+    ``start_day`` 19 counts each month from the 19th of the month before (setting
+    ``period_start_day``).
+    """
     today = now.date()
     if year is not None:
         if month is not None or to is not None:
@@ -145,10 +182,10 @@ def parse_period(month: str | None, to: str | None, year: str | None, now: datet
         text = year.strip().rstrip("年")
         if not (text.isdigit() and len(text) == 4):
             raise LedgerError(f"无法识别的年份“{year}”，请写成 2026")
-        return make_period((int(text), 1), (int(text), 12), now)
+        return make_period((int(text), 1), (int(text), 12), now, start_day)
     first = parse_month(month or "上月", today)
     last = parse_month(to, today) if to else None
-    return make_period(first, last, now)
+    return make_period(first, last, now, start_day)
 
 
 # --- what a report covers -------------------------------------------------------------------
@@ -416,6 +453,12 @@ class Figures:
     sessions: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEETING_KIND.codes, 0))
     attendees: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEETING_KIND.codes, 0))
     meeting_items: int = 0  # items raised in the period at the meetings held in it
+    # For the 12345 profile (see PROFILES): 已响应 = no longer 待分办 at the cut-off; of the
+    # items with a valid return visit (a rating), 已解决 = 办结 by 办理 (not 不予办理).
+    responded: int = 0
+    solved: int = 0
+    fully_satisfied: int = 0  # latest rating 满意
+    basically: int = 0  # latest rating 基本满意
 
     @property
     def finish_rate(self) -> float | None:
@@ -432,6 +475,23 @@ class Figures:
     @property
     def satisfaction_rate(self) -> float | None:
         return ratio(self.satisfied, self.rated)
+
+    @property
+    def response_rate(self) -> float | None:
+        """12345 响应率 = 已响应 / 受理数."""
+        return ratio(self.responded, self.raised)
+
+    @property
+    def solve_rate(self) -> float | None:
+        """12345 解决率 = 已解决 / 有效回访数 (评价数)."""
+        return ratio(self.solved, self.rated)
+
+    @property
+    def hotline_satisfaction_rate(self) -> float | None:
+        """12345 满意率 = (满意 + 0.9 × 基本满意) / 有效回访数."""
+        if not self.rated:
+            return None
+        return (self.fully_satisfied + BASICALLY_CREDIT * self.basically) / self.rated
 
     def count(self, item: AsOfItem) -> None:
         """Add one item of the report."""
@@ -451,6 +511,17 @@ class Figures:
         self.satisfied += item.rating in SATISFIED_RATINGS
         self.unsatisfied += item.rating == "unsatisfied"
         self.overdue += item.overdue
+        self._count_profile(item)
+
+    def _count_profile(self, item: AsOfItem) -> None:
+        """The 12345 profile's counts of an item raised in the period."""
+        self.responded += item.state["status"] != "raised"
+        rating = item.rating
+        if rating is None:
+            return
+        self.solved += item.finished and not item.declined
+        self.fully_satisfied += rating == "satisfied"
+        self.basically += rating == "basically"
 
     def merge(self, other: Figures) -> None:
         """Add another set of figures (communities into a subdistrict, and so on)."""
@@ -468,6 +539,10 @@ class Figures:
             "carried_finished",
             "carried_overdue",
             "meeting_items",
+            "responded",
+            "solved",
+            "fully_satisfied",
+            "basically",
         ]:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for mine, theirs in (
@@ -503,6 +578,14 @@ class Figures:
             data[f"mt_{code}"] = self.sessions.get(code, 0)
             data[f"att_{code}"] = self.attendees.get(code, 0)
         data["meeting_items"] = self.meeting_items
+        data.update(
+            responded=self.responded,
+            response_rate=self.response_rate,
+            solved=self.solved,
+            solve_rate=self.solve_rate,
+            basically=self.basically,
+            hotline_satisfaction_rate=self.hotline_satisfaction_rate,
+        )
         return data
 
 
@@ -517,6 +600,8 @@ class UnitFigures:
     open: int = 0  # 未办结
     rated: int = 0
     unsatisfied: int = 0
+    yellow_cards: int = 0  # 黄牌 standing at the cut-off (deadlines.card)
+    red_cards: int = 0  # 红牌 standing at the cut-off
 
     @property
     def close_rate(self) -> float | None:
@@ -546,7 +631,16 @@ class UnitFigures:
         self.unsatisfied += item.rating == "unsatisfied"
 
     def merge(self, other: UnitFigures) -> None:
-        for name in ("dispatched", "on_time", "late", "open", "rated", "unsatisfied"):
+        for name in (
+            "dispatched",
+            "on_time",
+            "late",
+            "open",
+            "rated",
+            "unsatisfied",
+            "yellow_cards",
+            "red_cards",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict[str, Any]:
@@ -561,6 +655,8 @@ class UnitFigures:
             "rated": self.rated,
             "unsatisfied": self.unsatisfied,
             "unsatisfied_rate": self.unsatisfied_rate,
+            "yellow_cards": self.yellow_cards,
+            "red_cards": self.red_cards,
         }
 
 
@@ -717,9 +813,134 @@ def compute(
         )
     for item in items_as_of(ledger, period, scope, lookups):
         tally.count(item, lookups)
+        count_card(ledger, tally, item, period)
         if on_item is not None:
             on_item(item)
     return tally
+
+
+def card_at_cutoff(ledger: Ledger, item: AsOfItem, period: Period) -> str | None:
+    """黄牌 / 红牌 an item showed at the cut-off (deadlines.card; None once finished)."""
+    if item.finished or not item.state["due_on"]:
+        return None
+    due = date.fromisoformat(item.state["due_on"])
+    return deadlines.deadline(ledger, item.state["status"], due, period.cutoff_day).card
+
+
+def count_card(ledger: Ledger, tally: Tally, item: AsOfItem, period: Period) -> None:
+    """Add an item's card at the cut-off to its unit's row (items raised in the period)."""
+    if item.belongs != "raised":
+        return
+    card = card_at_cutoff(ledger, item, period)
+    if card is not None:
+        unit = tally.units[item.state["unit_id"]]
+        if card == "red":
+            unit.red_cards += 1
+        else:
+            unit.yellow_cards += 1
+
+
+# --- the county 通报: the period before, 热点问题, follow-up ------------------------------------
+
+
+def previous_period(period: Period) -> Period:
+    """The same number of whole months just before ``period`` (complete by construction)."""
+    months = period.months
+    year, month = period.first.year, period.first.month - months
+    while month < 1:
+        month += 12
+        year -= 1
+    first = date(year, month, period.first.day)
+    last = period.first - timedelta(days=1)
+    return Period(first, last, datetime.combine(last, END_OF_DAY), period.start_day)
+
+
+@dataclass
+class Followup:
+    """Last period's unfinished and 不满意 items of a subdistrict, and where they stand now."""
+
+    prev_open: int = 0  # raised last period, not 办结 at its cut-off
+    open_finished: int = 0  # of those, 办结 by this cut-off
+    open_overdue: int = 0  # of those, still open and past due now
+    prev_unsatisfied: int = 0  # raised last period, latest rating 不满意 at its cut-off
+    unsat_refinished: int = 0  # of those, 办结 again (重办) by this cut-off
+    unsat_satisfied: int = 0  # of those, rated 满意 / 基本满意 since
+    unsat_open: int = 0  # of those, open (being re-handled) now
+    still: list[tuple[int, str]] = field(default_factory=list)  # (number, community) still open
+
+    @property
+    def open_still(self) -> int:
+        return self.prev_open - self.open_finished
+
+    def as_dict(self) -> dict[str, Any]:
+        shown = "、".join(f"{number} {community}" for number, community in self.still[:12])
+        if len(self.still) > 12:
+            shown += f" 等 {len(self.still)} 件"
+        return {
+            "prev_open": self.prev_open,
+            "open_finished": self.open_finished,
+            "open_still": self.open_still,
+            "open_overdue": self.open_overdue,
+            "prev_unsatisfied": self.prev_unsatisfied,
+            "unsat_refinished": self.unsat_refinished,
+            "unsat_satisfied": self.unsat_satisfied,
+            "unsat_still": self.unsat_open,
+            "still_numbers": shown,
+        }
+
+    def merge(self, other: Followup) -> None:
+        for name in (
+            "prev_open",
+            "open_finished",
+            "open_overdue",
+            "prev_unsatisfied",
+            "unsat_refinished",
+            "unsat_satisfied",
+            "unsat_open",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.still += other.still
+
+
+def followup(
+    ledger: Ledger,
+    period: Period,
+    scope: Scope,
+    lookups: Lookups,
+    current: dict[int, AsOfItem],
+) -> tuple[Followup, Tally]:
+    """Follow-up of last period's unfinished and 不满意 items, and last period's tally.
+
+    ``current`` holds this period's items by id (those carried in are the ones still open at
+    its start); an item of last period not among them was finished before this one began.
+    """
+    watched: list[AsOfItem] = []
+
+    def keep(item: AsOfItem) -> None:
+        if item.belongs == "raised" and (not item.finished or item.rating == "unsatisfied"):
+            watched.append(item)
+
+    before = compute(ledger, previous_period(period), scope, lookups, on_item=keep)
+    result = Followup()
+    for old in watched:
+        now = current.get(old.id)
+        if not old.finished:
+            result.prev_open += 1
+            if now is None or now.finished:
+                result.open_finished += 1
+            else:
+                result.open_overdue += now.overdue
+        if old.rating == "unsatisfied":
+            result.prev_unsatisfied += 1
+            if now is not None and now.finished and now.state["rating"] != "unsatisfied":
+                result.unsat_satisfied += now.state["rating"] in SATISFIED_RATINGS
+            if now is not None and now.finished:
+                result.unsat_refinished += 1
+            elif now is not None:
+                result.unsat_open += 1
+        if now is not None and not now.finished:
+            result.still.append((old.number, lookups.area_name(now.state["community_id"])))
+    return result, before
 
 
 # --- ranking ------------------------------------------------------------------------------
@@ -736,30 +957,88 @@ class Standing:
     remark: str = ""
 
 
-def weights(ledger: Ledger) -> dict[str, int]:
-    """The ranking weights (ledger settings; 30 / 35 / 35 by default)."""
-    return {
-        "reply": ledger.setting("weight_reply"),
-        "resolve": ledger.setting("weight_resolve"),
-        "satisfaction": ledger.setting("weight_satisfaction"),
-    }
+@dataclass(frozen=True)
+class Profile:
+    """A scoring profile (考核口径): which rates are weighed, and where their weights live."""
+
+    code: str
+    rates: tuple[tuple[str, str], ...]  # (rate attribute of Figures, weight setting)
+
+    @property
+    def label(self) -> str:
+        return SCORE_PROFILE.label(self.code)
+
+
+BASICALLY_CREDIT = 0.9  # 12345 profile: a 基本满意 counts as 0.9 of a 满意
+
+PROFILES = {
+    "standard": Profile(
+        "standard",
+        (
+            ("reply_rate", "weight_reply"),
+            ("finish_rate", "weight_resolve"),
+            ("satisfaction_rate", "weight_satisfaction"),
+        ),
+    ),
+    "12345": Profile(
+        "12345",
+        (
+            ("response_rate", "weight_response"),
+            ("solve_rate", "weight_solve"),
+            ("hotline_satisfaction_rate", "weight_hotline_satisfaction"),
+        ),
+    ),
+}
+
+
+def profile(ledger: Ledger) -> Profile:
+    """The scoring profile chosen in ``ledger config`` (score_profile)."""
+    return PROFILES[ledger.setting("score_profile")]
+
+
+def weights(ledger: Ledger, chosen: Profile | None = None) -> dict[str, int]:
+    """The profile's weights by rate (ledger settings; editable with ``ledger config set``)."""
+    chosen = chosen or profile(ledger)
+    return {rate: ledger.setting(setting) for rate, setting in chosen.rates}
 
 
 def score(figures: Figures, weight: dict[str, int]) -> float | None:
-    """Weighted mean of 回复率, 办结率 and 满意率 on a 0–100 scale.
+    """Weighted mean of the weighed rates on a 0–100 scale.
 
-    A rate that cannot be computed (no evaluations yet) is left out and the other weights
-    are scaled up, rather than counted as 0 % or 100 %.
+    ``weight`` maps a rate of :class:`Figures` (reply_rate, …) to its weight. A rate that
+    cannot be computed (no evaluations yet) is left out and the other weights are scaled up,
+    rather than counted as 0 % or 100 %.
     """
-    rates = {
-        "reply": figures.reply_rate,
-        "resolve": figures.finish_rate,
-        "satisfaction": figures.satisfaction_rate,
-    }
-    used = {key: weight[key] for key, rate in rates.items() if rate is not None and weight[key]}
+    rates = {key: getattr(figures, key) for key in weight}
+    used = {key: w for key, w in weight.items() if rates[key] is not None and w}
     if not used:
         return None
-    return 100 * sum(rates[key] * w for key, w in used.items()) / sum(used.values())  # type: ignore[operator]
+    return 100 * sum(rates[key] * w for key, w in used.items()) / sum(used.values())
+
+
+def weak_points(figures: Figures, average: Figures, weight: dict[str, int]) -> list[str]:
+    """Which weighed rates pulled a subdistrict down: those below the county's, in words.
+
+    Largest loss of points first (weight × shortfall), e.g. "办结率 40.0%（全县 66.7%）".
+    """
+    found = []
+    for key, w in weight.items():
+        mine, theirs = getattr(figures, key), getattr(average, key)
+        if mine is None or theirs is None or mine >= theirs or not w:
+            continue
+        found.append((w * (theirs - mine), f"{RATE_LABEL[key]} {mine:.1%}（全县 {theirs:.1%}）"))
+    found.sort(key=lambda pair: -pair[0])
+    return [text for _, text in found]
+
+
+RATE_LABEL = {
+    "reply_rate": "回复率",
+    "finish_rate": "办结率",
+    "satisfaction_rate": "满意率",
+    "response_rate": "响应率",
+    "solve_rate": "解决率",
+    "hotline_satisfaction_rate": "满意率",
+}
 
 
 def rank(ledger: Ledger, tallies: Iterable[tuple[Scope, Figures]]) -> list[Standing]:
@@ -792,16 +1071,16 @@ def rank(ledger: Ledger, tallies: Iterable[tuple[Scope, Figures]]) -> list[Stand
 
 
 def score_note(ledger: Ledger) -> str:
-    """How the score is made, for the summary sheet and the terminal."""
-    weight = weights(ledger)
+    """How the score is made under the chosen profile (and what the other one would do)."""
+    chosen = profile(ledger)
+    weight = weights(ledger, chosen)
     total = sum(weight.values()) or 1
-    shares = {key: round(100 * value / total, 1) for key, value in weight.items()}
-    return REPORT_TEXT["score_note"].format(
-        reply=f"{shares['reply']:g}",
-        resolve=f"{shares['resolve']:g}",
-        satisfaction=f"{shares['satisfaction']:g}",
-        n=ledger.setting("rank_min_items"),
+    shares = {key: f"{round(100 * value / total, 1):g}" for key, value in weight.items()}
+    formula = " + ".join(f"{RATE_LABEL[key]}×{shares[key]}%" for key in weight)
+    text = REPORT_TEXT["score_note"].format(
+        profile=chosen.label, formula=formula, n=ledger.setting("rank_min_items")
     )
+    return text + REPORT_TEXT[f"profile_{chosen.code}"]
 
 
 def last_month_with_data(ledger: Ledger) -> tuple[int, int] | None:

@@ -10,7 +10,7 @@ from typing import Any
 from ledger import categories, deadlines, places, units
 from ledger.dates import iso
 from ledger.items import ITEM_SELECT, row_to_item
-from ledger.labels import SOURCE, STATUS
+from ledger.labels import CARD, SOURCE, STATUS
 from ledger.lifecycle import OPEN_SQL, OPEN_STATUSES, sql_list
 from ledger.storage import Ledger
 from ledger.workdays import WorkCalendar
@@ -46,6 +46,7 @@ class ItemFilter:
     waiting_reply: bool = False  # 已办结/不予办理, the resident not yet told (说事必回)
     waiting_rating: bool = False  # 已回复, not yet evaluated (待回访)
     stale: int | None = None  # last event at least N working days ago
+    card: str | None = None  # 黄牌 / 红牌 (deadlines.card), code or label
 
 
 def where_clause(ledger: Ledger, wanted: ItemFilter, today: date) -> tuple[str, list[Any]]:
@@ -97,6 +98,10 @@ def where_clause(ledger: Ledger, wanted: ItemFilter, today: date) -> tuple[str, 
     if wanted.overdue_by is not None:
         conditions.append(f"i.status IN {OPEN_SQL} AND i.due_on < ?")
         params.append(iso(overdue_by_boundary(calendar, today, wanted.overdue_by)))
+    if wanted.card is not None:
+        where, card_params = card_condition(calendar, CARD.parse(wanted.card), today)
+        conditions.append(where)
+        params += card_params
     if wanted.waiting_reply:
         conditions.append(f"i.status IN {sql_list(WAITING_REPLY_STATUSES)}")
     if wanted.waiting_rating:
@@ -111,6 +116,22 @@ def where_clause(ledger: Ledger, wanted: ItemFilter, today: date) -> tuple[str, 
 WAITING_REPLY_STATUSES = ("resolved", "declined")  # 待答复: handled, resident not yet told
 WAITING_RATING_STATUS = "replied"  # 待回访: told, not yet evaluated
 _FIRST_DAY = date(2000, 1, 2)  # the working-day calendar starts in 2000
+
+
+def card_condition(calendar: WorkCalendar, card: str, today: date) -> tuple[str, list[Any]]:
+    """SQL for the items showing ``card`` today: the same rule as :func:`deadlines.card`.
+
+    红牌: open, at least one working day past the due date (due before the 0-working-day
+    overdue boundary). 黄牌: open, not red, and at most one working day left.
+    """
+    red_from = overdue_by_boundary(calendar, today, 0)
+    if card == "red":
+        return f"i.status IN {OPEN_SQL} AND i.due_on < ?", [iso(red_from)]
+    yellow_until = due_within_boundary(calendar, today, deadlines.WARNING_WITHIN_WORKDAYS)
+    return (
+        f"i.status IN {OPEN_SQL} AND i.due_on >= ? AND i.due_on < ?",
+        [iso(red_from), iso(yellow_until)],
+    )
 
 
 def due_within_boundary(calendar: WorkCalendar, today: date, workdays: int) -> date:
@@ -199,6 +220,8 @@ def _open_only(wanted: ItemFilter) -> bool:
     """True when the filter admits only open items (so the first urgency key is constant)."""
     if wanted.overdue or wanted.overdue_by is not None or wanted.due_within is not None:
         return True
+    if wanted.card is not None:
+        return True
     return bool(wanted.statuses) and all(
         STATUS.parse(status) in OPEN_STATUSES for status in wanted.statuses
     )
@@ -231,6 +254,7 @@ def annotate_deadline(ledger: Ledger, item: dict[str, Any], today: date) -> None
     item["workdays_overdue"] = standing.workdays_overdue
     item["workdays_left"] = standing.workdays_left
     item["estimated"] = standing.estimated
+    item["card"] = standing.card
 
 
 def items_of_meeting(ledger: Ledger, meeting_id: int, today: date) -> list[dict[str, Any]]:

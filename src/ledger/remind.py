@@ -21,23 +21,22 @@ from ledger import deadlines, history, queries, units
 from ledger.dates import iso
 from ledger.filenames import distinct, inside, safe_name
 from ledger.items import ITEM_SELECT, row_to_item
-from ledger.labels import LEVEL
+from ledger.labels import CARD, LEVEL
 from ledger.lifecycle import OPEN_SQL
 from ledger.storage import Ledger
 
-# Columns of the notice, in the text and the workbook alike.
+# Columns of the letter's table (the .txt lists the same facts per item).
 COLUMNS = (
-    ("number", "编号", 8),
-    ("community", "社区", 16),
-    ("place", "小区/楼栋", 16),
-    ("title", "问题描述", 40),
-    ("assigned_on", "交办日期", 12),
-    ("due_on", "办理时限", 12),
-    ("workdays_overdue", "超期工作日", 11),
-    ("standing", "督办", 14),
-    ("last_progress", "最新进展", 36),
+    ("number", "编号", 6),
+    ("where", "社区 / 小区楼栋", 17),
+    ("title", "问题描述", 30),
+    ("assigned_on", "交办日期", 11),
+    ("due_on", "办理时限", 11),
+    ("standing", "督办", 15),
+    ("reopened", "是否重办", 10),
+    ("last_progress", "最新进展", 24),
 )
-_WRAPPED = {"title", "last_progress"}  # long text: wrapped in the workbook
+_WRAPPED = {"where", "title", "standing", "reopened", "last_progress"}  # wrapped in the letter
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMULA_START = ("=", "+", "-", "@")
 
@@ -169,10 +168,39 @@ def _standing_text(item: dict[str, Any]) -> str:
     return f"{LEVEL[level]}（{left}）{mark}"
 
 
+def _card_text(item: dict[str, Any]) -> str:
+    """红牌 · 超期 2 个工作日: the card (deadlines.card) before the level."""
+    card = CARD.label(item.get("card"))
+    return f"{card} · {_standing_text(item)}" if card else _standing_text(item)
+
+
+def _reopened_text(item: dict[str, Any]) -> str:
+    """重办: the resident was 不满意 and the item came back to the unit."""
+    count = item.get("reopen_count") or 0
+    if not count:
+        return "否"
+    return "是（居民不满意后重办）" if count == 1 else f"是（不满意后第 {count} 次重办）"
+
+
 def _cell_value(item: dict[str, Any], key: str) -> Any:
     if key == "standing":
-        return _standing_text(item)
+        return _card_text(item)
+    if key == "reopened":
+        return _reopened_text(item)
+    if key == "where":
+        return item["community"] + (f"\n{item['place']}" if item["place"] else "")
     return item.get(key)
+
+
+def sender_of(ledger: Ledger, notice: Notice) -> str:
+    """Who signs: the reporting unit when set, else the community (or communities) of the items."""
+    configured = ledger.setting("reporting_unit")
+    if configured:
+        return configured
+    names = list(dict.fromkeys(item["community"] for item in notice.items))
+    return "、".join(names) + (
+        "居民委员会" if len(names) == 1 and names[0].endswith("社区") else ""
+    )
 
 
 # --- files ------------------------------------------------------------------------------
@@ -189,13 +217,13 @@ def _base_names(notices: list[Notice]) -> list[str]:
 
 def _write_files(ledger: Ledger, result: Reminders) -> None:
     result.out_dir.mkdir(parents=True, exist_ok=True)
-    sender = ledger.setting("reporting_unit") or "社区居委会"
     for notice, base in zip(result.notices, _base_names(result.notices), strict=True):
+        sender = sender_of(ledger, notice)
         stem = f"{iso(result.today)}-催办通知-{base}"
         notice.text_path = inside(result.out_dir, f"{stem}.txt")
         notice.xlsx_path = inside(result.out_dir, f"{stem}.xlsx")
         _replace(notice.text_path, notice_text(notice, result.today, sender).encode("utf-8"))
-        _write_xlsx(notice, result.today, notice.xlsx_path)
+        _write_xlsx(notice, result.today, notice.xlsx_path, sender)
 
 
 def _replace(path: Path, data: bytes) -> None:
@@ -239,13 +267,18 @@ def notice_text(notice: Notice, today: date, sender: str) -> str:
         lines.append(f"{index}. 第 {item['number']} 号｜{place}｜{_one_line(item['title'])}")
         lines.append(
             f"   交办日期：{item['assigned_on'] or '—'}　办理时限：{item['due_on']}　"
-            f"{_standing_text(item)}"
+            f"{_card_text(item)}"
         )
+        if item.get("reopen_count"):
+            lines.append(f"   重办：{_reopened_text(item)[2:-1]}，请重点办理")
         lines.append(f"   最新进展：{_one_line(item['last_progress']) or '暂无'}")
     if any(item["estimated"] for item in notice.items):
         lines += ["", "注：标“估算”的工作日数涉及尚未公布节假日安排的年份，按周一至周五估算。"]
-    lines += ["", sender, _chinese_date(today), ""]
+    lines += ["", CARD_RULE, "", f"{sender}（盖章）", _chinese_date(today), ""]
     return "\n".join(lines)
+
+
+CARD_RULE = "注：到期前 1 个工作日起亮黄牌，超过办理时限后的第 1 个工作日起亮红牌。"
 
 
 def _one_line(text: str | None) -> str:
@@ -258,44 +291,105 @@ def _safe_text(value: str) -> str:
     return text[:32767]
 
 
-def _write_xlsx(notice: Notice, today: date, path: Path) -> None:
-    """The same rows as the text, as a workbook (openpyxl only loaded here)."""
+def _write_xlsx(notice: Notice, today: date, path: Path, sender: str) -> None:
+    """The notice as a letter on one A4 page (landscape): addressee, text, a bordered table
+    of the items with their cards and 重办 marks, the rule, and the community's signature."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    from ledger.report.writer import text_width
 
     book = Workbook()
     sheet = book.active
     sheet.title = "催办通知"
-    sheet.append([f"催办通知：{_safe_text(notice.unit)}（截至 {iso(today)}）"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([label for _, label, _ in COLUMNS])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    # Styles are set only where they matter: each style assignment is costly in openpyxl.
-    wrap = Alignment(vertical="top", wrap_text=True)
-    for row, item in enumerate(notice.items, start=3):
-        for column, (key, _, _) in enumerate(COLUMNS, start=1):
+    last = get_column_letter(len(COLUMNS))
+    total_width = sum(width for _, _, width in COLUMNS)
+    thin = Side(style="thin", color="000000")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    plain = Font(name="宋体", size=11)
+    bold = Font(name="宋体", size=11, bold=True)
+    wrap = Alignment(vertical="center", wrap_text=True)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    def line(row: int, text: str, font: Any, align: Any, height: float | None = None) -> None:
+        sheet.merge_cells(f"A{row}:{last}{row}")
+        cell = sheet.cell(row=row, column=1)
+        _set_text(cell, text)
+        cell.font, cell.alignment = font, align
+        lines = max(1, -(-text_width(text) // int(total_width - 2)))
+        sheet.row_dimensions[row].height = height or lines * 16 + 6
+
+    line(1, "催 办 通 知", Font(name="宋体", size=20, bold=True), centre, 42)
+    contact = "，".join(
+        part
+        for part in (
+            f"联系人 {notice.unit_contact}" if notice.unit_contact else "",
+            f"电话 {notice.unit_phone}" if notice.unit_phone else "电话 未登记",
+        )
+        if part
+    )
+    line(2, f"{notice.unit}（{contact}）：", bold, Alignment(vertical="center"), 24)
+    counts = "、".join(
+        f"{LEVEL[level]} {notice.count(level)} 件"
+        for level in ("severe", "overdue", "warning")
+        if notice.count(level)
+    )
+    body = (
+        f"　　截至{_chinese_date(today)}，贵单位承办的下列 {len(notice.items)} 件居民诉求"
+        f"已超期或即将到期（{counts}）。按照“事事有记录、件件有回音”的要求，请抓紧办理，"
+        "并将办理结果及时反馈社区，以便答复居民。"
+    )
+    line(3, body, plain, Alignment(vertical="top", wrap_text=True))
+    header_row = 5
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for column, (_, label, width) in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=header_row, column=column, value=label)
+        cell.font, cell.alignment, cell.border, cell.fill = bold, centre, box, fill
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.row_dimensions[header_row].height = 22
+    row = header_row
+    for item in notice.items:
+        row += 1
+        lines = 1
+        for column, (key, _, width) in enumerate(COLUMNS, start=1):
+            cell = sheet.cell(row=row, column=column)
+            cell.border, cell.font = box, plain
             value = _cell_value(item, key)
+            cell.alignment = wrap if key in _WRAPPED else centre
             if value is None:
                 continue
-            cell = sheet.cell(row=row, column=column)
             if key in ("assigned_on", "due_on"):
                 cell.value = date.fromisoformat(value)
                 cell.number_format = "yyyy-mm-dd"
             elif isinstance(value, str):
                 _set_text(cell, value)
-                if key in _WRAPPED:
-                    cell.alignment = wrap
+                room = max(width - 1, 2)
+                lines = max(
+                    lines, sum(max(1, -(-text_width(p) // int(room))) for p in value.split("\n"))
+                )
             else:
                 cell.value = value
-    for index, (_, _, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A3"
-    sheet.auto_filter.ref = f"A2:{get_column_letter(len(COLUMNS))}{sheet.max_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.print_title_rows = "2:2"
+        sheet.row_dimensions[row].height = lines * 15 + 6
+    row += 1
+    notes = [CARD_RULE]
+    if any(item["estimated"] for item in notice.items):
+        notes.append("标“估算”的工作日数涉及尚未公布节假日安排的年份，按周一至周五估算。")
+    line(row, " ".join(notes), Font(name="宋体", size=9), Alignment(vertical="top", wrap_text=True))
+    right = Alignment(horizontal="right", vertical="center")
+    line(row + 2, f"{sender}（盖章）", bold, right, 24)
+    line(row + 3, _chinese_date(today), plain, right, 20)
+    setup = sheet.page_setup
+    setup.orientation = "landscape"
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.fitToWidth = 1
+    setup.fitToHeight = 1  # one page per unit, however many items
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.print_options.horizontalCentered = True
+    sheet.print_area = f"A1:{last}{row + 3}"
     temporary = path.with_name(path.name + ".tmp")
     book.save(temporary)
     os.replace(temporary, path)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ledger import clock
 from ledger.dates import iso
 from ledger.errors import LedgerError, NotALedger
-from ledger.labels import DEFAULT_CATEGORIES, SETTING
+from ledger.labels import DEFAULT_CATEGORIES, SCORE_PROFILE, SETTING, Choice
 from ledger.workdays import WorkCalendar
 
 if TYPE_CHECKING:  # sqlite-utils is imported when a command first writes
@@ -73,6 +73,7 @@ class SettingSpec:
     key: str
     default: str
     kind: type  # int or str
+    choice: Choice | None = None  # a closed list: stored as its code
 
     @property
     def label(self) -> str:
@@ -88,7 +89,13 @@ SETTINGS = {
         SettingSpec("weight_reply", "30", int),
         SettingSpec("weight_resolve", "35", int),
         SettingSpec("weight_satisfaction", "35", int),
+        SettingSpec("score_profile", "standard", str, SCORE_PROFILE),
+        SettingSpec("weight_response", "10", int),
+        SettingSpec("weight_solve", "50", int),
+        SettingSpec("weight_hotline_satisfaction", "40", int),
         SettingSpec("rank_min_items", "5", int),
+        SettingSpec("board_size", "3", int),
+        SettingSpec("period_start_day", "1", int),
         SettingSpec("reporting_unit", "", str),
         SettingSpec("list_limit", "50", int),  # ledger list without --limit/--all; 0: all
     )
@@ -345,9 +352,15 @@ class Ledger:
             except ValueError as error:
                 raise LedgerError(f"{spec.label}应为整数，收到“{value}”") from error
             lowest = 1 if key.endswith("_days") else 0  # a deadline of 0 working days is none
+            if key == "period_start_day" and number not in (1, 19):
+                raise LedgerError(
+                    f"{spec.label}只能是 1（自然月）或 19（上月19日至本月18日），收到 {number}"
+                )
             if number < lowest or number > 1000:
                 raise LedgerError(f"{spec.label}应在 {lowest}–1000 之间，收到 {number}")
             value = str(number)
+        elif spec.choice is not None:
+            value = spec.choice.parse(value)
         with self.transaction():
             self.conn.execute(
                 "INSERT INTO settings(key, value) VALUES (?, ?) "

@@ -11,6 +11,7 @@ from ledger.cli.errors import guarded
 from ledger.cli.options import (
     CommunityOption,
     DbOption,
+    ItemNumber,
     JsonOption,
     SubdistrictOption,
     WideOption,
@@ -75,3 +76,35 @@ def remind_command(
     notice = fallback_notice(set(result.estimated_years))
     if notice:
         output.notice(notice)
+
+
+@commands.command(
+    "slip",
+    help="打印用的单据：给承办单位的交办单（一页，留有办理情况和签字处）；"
+    "问题办结后另出给居民的回执（办理结果、答复、评价）。生成 Excel，装有 LibreOffice 时另生成 PDF。",
+)
+@guarded
+def slip_command(
+    number: ItemNumber,
+    out: Annotated[
+        Path, typer.Option("--out", help="单据保存到哪个文件夹", file_okay=False)
+    ] = Path("slips"),
+    unmask: Annotated[
+        bool, typer.Option("--unmask", help="交办单上显示完整联系电话（默认隐去中间四位）")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    from ledger.report import slip
+
+    ledger = open_for(db)
+    result = slip.write_slip(ledger, number, out, today(), unmask=unmask)
+    kinds = "交办单和回执" if result.receipt else "交办单"
+    output.say(f"已生成第 {number} 号问题的{kinds}：", "green")
+    for path in result.files:
+        output.say(f"  {path}")
+    if not result.receipt:
+        output.say("  问题办结后再运行一次，可另生成给居民的回执。", "dim")
+    if not result.pdf:
+        output.notice(
+            "提示：未找到 LibreOffice（soffice），只生成了 Excel 文件；安装后可同时生成 PDF。"
+        )

@@ -141,6 +141,13 @@ def list_command(
             help="超期 N 个工作日以上（含 N 个；默认设置下 5 即严重超期）",
         ),
     ] = None,
+    card: Annotated[
+        str | None,
+        typer.Option(
+            "--card",
+            help="督办牌：黄牌(yellow) 到期前 1 个工作日起，红牌(red) 超过时限后第 1 个工作日起",
+        ),
+    ] = None,
     waiting_reply: Annotated[
         bool,
         typer.Option("--waiting-reply", help="待答复：已办结或不予办理、尚未答复居民的"),
@@ -186,6 +193,7 @@ def list_command(
         overdue=overdue,
         due_within=due_within,
         overdue_by=overdue_by,
+        card=card,
         waiting_reply=waiting_reply,
         waiting_rating=waiting_rating,
         stale=stale,

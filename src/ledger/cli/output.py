@@ -322,6 +322,7 @@ ITEM_JSON_FIELDS = (
     "workdays_overdue",
     "workdays_left",
     "estimated",
+    "card",
     "origin_ledger",
     "origin_number",
 )
@@ -556,7 +557,9 @@ def item_detail(item: dict[str, Any], category_labels: dict[str, str], wide: boo
         if target is not None and target.get("target"):  # 恢复: name what the 撤销 withdrew
             target = by_uid.get(target["target"], target)
         if target is not None:  # 撤销 / 恢复: say which record it withdraws or restores
-            parts.append(f"{ACTION.get(target['action'], target['action'])}（{event_time(target['at'])}）")
+            parts.append(
+                f"{ACTION.get(target['action'], target['action'])}（{event_time(target['at'])}）"
+            )
         if event["note"]:
             parts.append(event["note"])
         parts += [
@@ -580,8 +583,6 @@ def item_detail(item: dict[str, Any], category_labels: dict[str, str], wide: boo
     emit(Text(""))
     fitted = table(TIMELINE_COLUMNS, timeline, title="办理过程", wide=wide, wrap_text=True)
     narrow_hint(fitted.dropped, "ledger show")
-
-
 
 
 # --- places, units, meetings, settings ------------------------------------------------
@@ -845,11 +846,24 @@ def today_board(board: dict[str, Any], wide: bool = False) -> None:
         return
     dropped: list[str] = []
     dropped += _supervision_section(board["supervision"], wide)
+    _cards_line(board.get("cards"))
     dropped += _assignment_section(board["waiting_assignment"], wide)
     dropped += _reply_section(board["waiting_reply"], wide)
     dropped += _rating_section(board["waiting_rating"], wide)
     dropped += _compounds_section(board["compounds"], wide)
     narrow_hint(dropped, "ledger today")
+
+
+def _cards_line(cards: dict[str, Any] | None) -> None:
+    """黄牌 / 红牌 counts on one short line (per unit in ``today --json``)."""
+    if not cards or not (cards["red"]["count"] or cards["yellow"]["count"]):
+        return
+    line = Text("  督办牌：")
+    line.append(f"红牌 {cards['red']['count']} 件", style="bold red")
+    line.append(" · ")
+    line.append(f"黄牌 {cards['yellow']['count']} 件", style="yellow")
+    line.append("  ledger list --card red|yellow", style="dim")
+    emit(line)
 
 
 def _supervision_section(supervision: dict[str, Any], wide: bool) -> list[str]:

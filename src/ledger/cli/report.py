@@ -54,7 +54,7 @@ def _period(ledger: Ledger, month: str | None, to: str | None, year: str | None)
 
     for option, value in (("--month", month), ("--to", to), ("--year", year)):
         given(value, option)
-    return metrics.parse_period(month, to, year, ledger.now())
+    return metrics.parse_period(month, to, year, ledger.now(), ledger.setting("period_start_day"))
 
 
 def _running_notice(period: Period) -> None:
@@ -141,7 +141,7 @@ def monthly_command(
         if item.figures is not None:
             output.say("  " + figures_line(item.title, item.figures))
         else:
-            output.say(f"  {item.title}：各街道排名")
+            output.say(f"  {item.title}：通报（红黑榜、街道排名、热点问题、上期跟踪）")
         output.say(f"    {item.path}", "dim")
 
 
@@ -159,6 +159,16 @@ _RANK_COLUMNS = [
     ("overdue", "overdue", "int"),
     ("carried", "carried", "int"),
     ("carried_finished", "carried_finished", "int"),
+    ("score", "score", "score"),
+]
+# The 12345 profile's figures replace the standard rates in the ranking table.
+_RANK_COLUMNS_12345 = [
+    *_RANK_COLUMNS[:3],
+    ("response_rate", "response_rate", "rate"),
+    ("rated", "visits", "int"),
+    ("solve_rate", "solve_rate", "rate"),
+    ("hotline_satisfaction_rate", "hotline_satisfaction_rate", "rate"),
+    ("overdue", "overdue", "int"),
     ("score", "score", "score"),
 ]
 _COMMUNITY_COLUMNS = [
@@ -258,9 +268,12 @@ def stats_command(
             total = metrics.Figures()
             for standing in standings:
                 total.merge(standing.figures)
+            columns = (
+                _RANK_COLUMNS_12345 if metrics.profile(ledger).code == "12345" else _RANK_COLUMNS
+            )
             dropped += output.figures_table(
                 f"{county} 各街道",
-                _titled(_RANK_COLUMNS),
+                _titled(columns),
                 rows,
                 {"subdistrict": REPORT_TEXT["total"], **total.as_dict()},
                 drop=_RANK_DROP,
@@ -351,6 +364,7 @@ def _stats_json(
             )
     return {
         "period": period.as_dict(),
+        "profile": metrics.profile(ledger).code,
         "weights": metrics.weights(ledger),
         "rank_min_items": ledger.setting("rank_min_items"),
         "subdistricts": subdistricts,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ledger.labels import REPORT_COLUMN, REPORT_GROUP, REPORT_SHEET
 
 # How a column's values are shown (number format and alignment live in the writer).
-KINDS = ("text", "label", "int", "rate", "score", "date")
+KINDS = ("text", "label", "int", "rate", "score", "date", "delta", "delta_rate")
 
 
 @dataclass(frozen=True)
@@ -21,9 +21,11 @@ class Column:
 
     key: str
     width: float
-    kind: str = "text"  # text: left, may wrap; label: short centered text; int/rate/score/date
+    kind: str = "text"  # text: left, may wrap; label: short centered text; int/rate/score/date;
+    # delta / delta_rate: a change, shown with its sign (+16, -7.0%)
     wrap: bool = False
     group: str | None = None  # a title spanning several columns in the row above
+    most: float | None = None  # names widen the column up to this; longer ones wrap
 
     @property
     def label(self) -> str:
@@ -56,6 +58,8 @@ def _c(key: str, width: float, kind: str = "int", **options: object) -> Column:
     return Column(key, width, kind, **options)  # type: ignore[arg-type]
 
 
+# 汇总 in two parts, each legible on one A4 width: the handling figures, then carry-over and
+# meetings (28 columns on one page came out at a magnifier's size).
 SUMMARY = Layout(
     "summary",
     (
@@ -77,44 +81,66 @@ SUMMARY = Layout(
         _c("unsatisfied", 6.5),
         _c("satisfaction_rate", 7.5, "rate"),
         _c("overdue", 7.5),
-        _c("carried", 5.5, group="carry"),
-        _c("carried_finished", 6.5, group="carry"),
-        _c("carried_overdue", 6.5, group="carry"),
-        _c("mt_night_talk", 6.5, group="meetings"),
-        _c("att_night_talk", 6.5, group="meetings"),
-        _c("mt_shuoshi", 6.5, group="meetings"),
-        _c("att_shuoshi", 6.5, group="meetings"),
-        _c("meeting_items", 7.5, group="meetings"),
     ),
     freeze_columns=1,
 )
 
+SUMMARY_MORE = Layout(
+    "summary_more",
+    (
+        _c("community", 12, "text"),
+        _c("carried", 7.5, group="carry"),
+        _c("carried_finished", 7.5, group="carry"),
+        _c("carried_overdue", 7.5, group="carry"),
+        _c("mt_night_talk", 7.5, group="meetings"),
+        _c("att_night_talk", 7.5, group="meetings"),
+        _c("mt_shuoshi", 7.5, group="meetings"),
+        _c("att_shuoshi", 7.5, group="meetings"),
+        _c("meeting_items", 8.5, group="meetings"),
+    ),
+    freeze_columns=1,
+)
+
+# 问题台账 in two parts that share 编号 and 社区: registration and hand-over, then handling
+# and reply (23 columns on one A4 width printed at 4–5 pt).
 DETAIL = Layout(
     "detail",
     (
-        _c("seq", 5.5),
         _c("number", 6.5),
-        _c("community", 11, "text"),
-        _c("place", 12, "text", wrap=True),
-        _c("source", 9, "label"),
-        _c("meeting_date", 10.5, "date"),
-        _c("raised_on", 10.5, "date"),
-        _c("reporter", 8, "text"),
-        _c("phone", 13, "label"),
-        _c("title", 32, "text", wrap=True),
+        _c("community", 11, "text", wrap=True, most=13),
+        _c("place", 11, "text", wrap=True),
+        _c("source", 5.5, "label"),  # 夜话 / 说事 / 走访 / 其他
+        _c("meeting_date", 10, "date"),
+        _c("raised_on", 10, "date"),
+        _c("reporter", 7.5, "text"),
+        _c("phone", 11.5, "label"),
+        _c("title", 26, "text", wrap=True),
         _c("category", 9, "label"),
         _c("scale", 5.5, "label"),
-        _c("unit", 14, "text", wrap=True),
-        _c("assigned_on", 10.5, "date"),
-        _c("due_on", 10.5, "date"),
-        _c("resolved_on", 10.5, "date"),
+        _c("unit", 12, "text", wrap=True),
+        _c("assigned_on", 10, "date"),
+        _c("due_on", 10, "date"),
+    ),
+    freeze_columns=2,
+    autofilter=True,
+)
+
+DETAIL_HANDLING = Layout(
+    "detail_handling",
+    (
+        _c("number", 6.5),
+        _c("community", 11, "text", wrap=True, most=13),
+        _c("title", 18, "text", wrap=True),
+        _c("unit", 12, "text", wrap=True),
+        _c("due_on", 10, "date"),
+        _c("resolved_on", 10, "date"),
         _c("result", 24, "text", wrap=True),
-        _c("replied_on", 10.5, "date"),
-        _c("reply_channel", 8, "label"),
-        _c("rating", 8, "label"),
-        _c("status", 8, "label"),
-        _c("is_overdue", 11, "label"),
-        _c("belongs", 8, "label"),
+        _c("replied_on", 10, "date"),
+        _c("reply_channel", 8.5, "label"),
+        _c("rating", 8.5, "label"),
+        _c("status", 7, "label"),
+        _c("is_overdue", 11, "label", wrap=True),
+        _c("belongs", 8.5, "label"),
     ),
     freeze_columns=2,
     autofilter=True,
@@ -123,20 +149,19 @@ DETAIL = Layout(
 OVERDUE = Layout(
     "overdue",
     (
-        _c("seq", 5.5),
         _c("number", 6.5),
-        _c("community", 11, "text"),
+        _c("community", 11, "text", wrap=True, most=13),
         _c("place", 12, "text", wrap=True),
-        _c("title", 32, "text", wrap=True),
-        _c("unit", 14, "text", wrap=True),
-        _c("raised_on", 10.5, "date"),
-        _c("assigned_on", 10.5, "date"),
-        _c("due_on", 10.5, "date"),
-        _c("workdays_overdue", 7.5),
-        _c("level", 10, "label"),
+        _c("title", 24, "text", wrap=True),
+        _c("unit", 12, "text", wrap=True),
+        _c("assigned_on", 10, "date"),
+        _c("due_on", 10, "date"),
+        _c("workdays_overdue", 6.5),
+        _c("level", 9, "label", wrap=True),
+        _c("card", 5.5, "label"),
         _c("remind_count", 6.5),
-        _c("last_progress", 24, "text", wrap=True),
-        _c("belongs", 8, "label"),
+        _c("last_progress", 20, "text", wrap=True),
+        _c("belongs", 8.5, "label"),
     ),
     freeze_columns=2,
     autofilter=True,
@@ -155,6 +180,8 @@ UNITS = Layout(
         _c("rated", 7.5),
         _c("unsatisfied", 7.5),
         _c("unsatisfied_rate", 8.5, "rate"),
+        _c("yellow_cards", 6.5, group="cards"),
+        _c("red_cards", 6.5, group="cards"),
     ),
     freeze_columns=1,
 )
@@ -176,13 +203,12 @@ CATEGORIES = Layout(
 MEETINGS = Layout(
     "meetings",
     (
-        _c("seq", 5.5),
         _c("meeting_number", 7.5),
         _c("held_on", 10.5, "date"),
-        _c("kind", 9, "label"),
-        _c("community", 11, "text"),
+        _c("kind", 7, "label"),
+        _c("community", 11, "text", wrap=True, most=13),
         _c("place", 12, "text", wrap=True),
-        _c("host", 8, "text"),
+        _c("host", 8, "text", wrap=True),
         _c("attendees", 7.5),
         _c("items", 7.5),
         _c("items_finished", 7.5),
@@ -193,16 +219,39 @@ MEETINGS = Layout(
     autofilter=True,
 )
 
-# The sheets of a subdistrict's workbook, in the order a reader sees them.
-SUBDISTRICT_BOOK = (SUMMARY, DETAIL, OVERDUE, UNITS, CATEGORIES, MEETINGS)
+# The sheets of a subdistrict's workbook, in the order a reader sees them ("chart" is the
+# sheet holding the chart of 汇总).
+SUBDISTRICT_BOOK = (
+    SUMMARY,
+    SUMMARY_MORE,
+    DETAIL,
+    DETAIL_HANDLING,
+    OVERDUE,
+    UNITS,
+    CATEGORIES,
+    MEETINGS,
+)
 
-# The county summary: one row per subdistrict, ranked.
-RANKING = Layout(
-    "ranking",
+# The county summary (通报): 红榜/黑榜, the ranking (its rate columns follow the scoring
+# profile), 热点问题, and the follow-up of last period's unfinished and 不满意 items.
+HONOR = Layout(
+    "honor",
     (
+        _c("board", 7, "label"),
         _c("rank", 5.5),
         _c("subdistrict", 12, "text"),
         _c("raised", 6.5),
+        _c("score", 7.5, "score"),
+        _c("reasons", 56, "text", wrap=True),
+    ),
+)
+
+_RANK_HEAD = (_c("rank", 5.5), _c("subdistrict", 12, "text"), _c("raised", 6.5))
+_RANK_TAIL = (_c("overdue", 7.5), _c("score", 7.5, "score"), _c("remark", 20, "text", wrap=True))
+RANKING = Layout(
+    "ranking",
+    (
+        *_RANK_HEAD,
         _c("finished", 6.5),
         _c("finish_rate", 7.5, "rate"),
         _c("on_time_rate", 7.5, "rate"),
@@ -210,11 +259,59 @@ RANKING = Layout(
         _c("reply_rate", 7.5, "rate"),
         _c("rated", 6.5),
         _c("satisfaction_rate", 7.5, "rate"),
-        _c("overdue", 7.5),
-        _c("carried", 5.5),
+        _c("carried", 6.5),
         _c("carried_finished", 6.5),
-        _c("score", 7.5, "score"),
-        _c("remark", 22, "text", wrap=True),
+        *_RANK_TAIL,
     ),
     freeze_columns=2,
 )
+RANKING_12345 = Layout(
+    "ranking",
+    (
+        *_RANK_HEAD,
+        _c("responded", 6.5),
+        _c("response_rate", 7.5, "rate"),
+        _c("visits", 6.5),
+        _c("solved", 6.5),
+        _c("solve_rate", 7.5, "rate"),
+        _c("fully_satisfied", 6.5),
+        _c("basically", 6.5),
+        _c("hotline_satisfaction_rate", 8.5, "rate"),
+        *_RANK_TAIL,
+    ),
+    freeze_columns=2,
+)
+RANKINGS = {"standard": RANKING, "12345": RANKING_12345}
+
+HOT = Layout(
+    "hot",
+    (
+        _c("hot_rank", 5.5),
+        _c("category", 12, "text"),
+        _c("raised", 7.5),
+        _c("share", 8.5, "rate"),
+        _c("previous", 8.5),
+        _c("change", 8.5, "delta"),
+        _c("change_rate", 8.5, "delta_rate"),
+        _c("top_subdistrict", 34, "text", wrap=True),
+    ),
+)
+
+FOLLOWUP = Layout(
+    "followup",
+    (
+        _c("subdistrict", 12, "text"),
+        _c("prev_open", 8.5, group="prev_open"),
+        _c("open_finished", 8.5, group="prev_open"),
+        _c("open_still", 8.5, group="prev_open"),
+        _c("open_overdue", 8.5, group="prev_open"),
+        _c("prev_unsatisfied", 8.5, group="prev_unsatisfied"),
+        _c("unsat_refinished", 8.5, group="prev_unsatisfied"),
+        _c("unsat_satisfied", 8.5, group="prev_unsatisfied"),
+        _c("unsat_still", 8.5, group="prev_unsatisfied"),
+        _c("still_numbers", 48, "text", wrap=True),
+    ),
+    freeze_columns=1,
+)
+
+COUNTY_BOOK = (HONOR, RANKING, HOT, FOLLOWUP)

@@ -1,4 +1,4 @@
-"""黄牌 / 红牌 (DESIGN.md §4): one rule in deadlines.card, the same in list, today and reports.
+"""黄牌 / 红牌 (docs/domain.md, "Deadlines"): one rule in deadlines.card, the same in list, today and reports.
 
 Calendar facts used (chinese-calendar 2026): 11-28/29 are a weekend; 国庆 2026 is Thu 10-01 to
 Wed 10-07 (holidays), Thu 10-08 is a working day, Sat 10-10 is a make-up working day.

@@ -46,6 +46,7 @@ def _allowed_words() -> set[str]:
         words.update(path)
     words.update({"ledger", "db", "LEDGER_DB", "LEDGER_NOW", "LEDGER_ACTOR", "LEDGER_DEBUG"})
     words.update({"LEDGER_PAGER", "PAGER", "less"})  # the pager a clerk may choose
+    words.update({"PDF", "LibreOffice", "soffice"})  # what prints the slips
     for value in vars(labels).values():  # choice codes, field codes shown beside labels
         if isinstance(value, labels.Choice):
             words.update(value.labels)

@@ -186,7 +186,7 @@ SCORE_PROFILE = Choice(
 # Overdue levels (docs/domain.md, "Deadlines").
 LEVEL = {"warning": "预警", "overdue": "超期", "severe": "严重超期"}
 
-# Cards before and after the deadline (DESIGN.md §4, deadlines.card).
+# Cards before and after the deadline (docs/domain.md, deadlines.card).
 CARD = Choice("督办牌", {"yellow": "黄牌", "red": "红牌"}, {"黄": "yellow", "红": "red"})
 
 # Item fields as clerks read them (show, edit messages, reports).

@@ -88,7 +88,7 @@ def slip_command(
     number: ItemNumber,
     out: Annotated[
         Path, typer.Option("--out", help="单据保存到哪个文件夹", file_okay=False)
-    ] = Path("slips"),
+    ] = Path("交办单"),
     unmask: Annotated[
         bool, typer.Option("--unmask", help="交办单上显示完整联系电话（默认隐去中间四位）")
     ] = False,

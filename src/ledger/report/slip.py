@@ -207,8 +207,8 @@ def write_slip(
     sender = ledger.setting("reporting_unit") or item["community"]
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        raise LedgerError(f"无法创建输出文件夹“{out_dir}”（没有权限或该位置不可写入）") from None
+    except OSError as error:
+        raise LedgerError(f"无法创建输出文件夹“{out_dir}”（没有权限或该位置不可写入）") from error
     result = Slip(number)
     forms = [("交办单", f"{sender} 居民诉求交办单", assignment_rows(ledger, item, unmask))]
     if item["status"] in FINISHED_STATUSES:

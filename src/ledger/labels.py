@@ -220,6 +220,7 @@ SETTING = {
     "weight_satisfaction": "排名权重：满意率",
     "rank_min_items": "参与排名的最少受理数",
     "reporting_unit": "填报单位",
+    "repeat_days": "重复反映：与多少天内的问题比对（天）",
 }
 
 
@@ -428,6 +429,7 @@ CHECK = {
     "numbers": "编号唯一",
     "state": "问题当前状态与办理记录一致",
     "last_event": "最后办理时间与办理记录一致",
+    "search": "全文检索索引与问题内容一致",
 }
 
 

@@ -126,6 +126,7 @@ STATE_FIELDS = (
     "remind_count",
     "percent",
     "last_progress",
+    "repeat_of",  # 重复反映: the item this one raises again (link / unlink)
 )
 
 EMPTY_STATE: dict[str, Any] = {

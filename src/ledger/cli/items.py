@@ -147,6 +147,19 @@ def list_command(
     ] = None,
     since: Annotated[str | None, typer.Option("--since", help="反映日期不早于")] = None,
     until: Annotated[str | None, typer.Option("--until", help="反映日期不晚于")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="反映人（姓名或其中几个字）")] = None,
+    phone: Annotated[
+        str | None, typer.Option("--phone", help="反映人电话（全部或其中连续几位数字）")
+    ] = None,
+    compound: Annotated[str | None, typer.Option("--compound", help="小区（含其中各楼栋）")] = None,
+    building: Annotated[
+        str | None, typer.Option("--building", help="楼栋（重名时加 --compound 或写成 小区/楼栋）")
+    ] = None,
+    meeting: Annotated[int | None, typer.Option("--meeting", help="在第 N 次会议上提出的")] = None,
+    text: Annotated[
+        str | None,
+        typer.Option("--text", help="包含这些词（同 ledger search，空格分开须全部包含）"),
+    ] = None,
     all_items: Annotated[bool, typer.Option("--all", help="包括已归档的")] = False,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="最多显示几条")] = None,
     as_json: JsonOption = False,
@@ -171,6 +184,12 @@ def list_command(
         include_closed=all_items,
         include_voided=all_items,
         limit=limit,
+        reporter=by,
+        phone=phone,
+        compound=compound,
+        building=building,
+        meeting=meeting,
+        text=text,
     )
     rows, total = queries.list_items(ledger, wanted, today())
     if as_json:

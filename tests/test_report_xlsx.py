@@ -59,7 +59,7 @@ def test_file_name_sheets_and_titles(june: Ledger, tmp_path: Path) -> None:
     assert "统计期间：2026-06-01 至 2026-06-30" in info
     assert "统计截止：2026-06-30 24:00" in info
     assert "生成时间：2026-07-02 10:00" in info  # the injected clock
-    assert "A1:Z1" in {str(r) for r in summary.merged_cells.ranges}
+    assert "A1:AB1" in {str(r) for r in summary.merged_cells.ranges}
 
 
 def test_summary_figures_formats_and_chart(june: Ledger, tmp_path: Path) -> None:

@@ -172,6 +172,8 @@ ACTION = {
     "edit": "更正",
     "remind": "催办",
     "void": "作废",
+    "link": "关联重复反映",
+    "unlink": "取消重复关联",
     "undo": "撤销",
     "redo": "恢复",
 }
@@ -209,6 +211,7 @@ FIELD = {
     "percent": "进度",
     "remind_count": "催办次数",
     "last_progress": "最新进展",
+    "repeat_of": "重复反映（原问题）",
 }
 
 SETTING = {
@@ -259,6 +262,8 @@ REPORT_COLUMN = {
     "unsatisfied": "不满意数",
     "satisfaction_rate": "满意率",
     "overdue": "超期未办结",
+    "repeats": "重复反映",
+    "repeat_rate": "重复率",
     "carried": "结转",
     "carried_finished": "结转办结",
     "carried_overdue": "结转超期",

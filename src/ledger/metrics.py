@@ -416,6 +416,7 @@ class Figures:
     sessions: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEETING_KIND.codes, 0))
     attendees: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEETING_KIND.codes, 0))
     meeting_items: int = 0  # items raised in the period at the meetings held in it
+    repeats: int = 0  # 重复反映: raised in the period, linked to an earlier item at the cut-off
 
     @property
     def finish_rate(self) -> float | None:
@@ -432,6 +433,11 @@ class Figures:
     @property
     def satisfaction_rate(self) -> float | None:
         return ratio(self.satisfied, self.rated)
+
+    @property
+    def repeat_rate(self) -> float | None:
+        """重复率 = 重复反映 / 受理数."""
+        return ratio(self.repeats, self.raised)
 
     def count(self, item: AsOfItem) -> None:
         """Add one item of the report."""
@@ -451,6 +457,7 @@ class Figures:
         self.satisfied += item.rating in SATISFIED_RATINGS
         self.unsatisfied += item.rating == "unsatisfied"
         self.overdue += item.overdue
+        self.repeats += item.state.get("repeat_of") is not None
 
     def merge(self, other: Figures) -> None:
         """Add another set of figures (communities into a subdistrict, and so on)."""
@@ -468,6 +475,7 @@ class Figures:
             "carried_finished",
             "carried_overdue",
             "meeting_items",
+            "repeats",
         ]:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for mine, theirs in (
@@ -495,6 +503,8 @@ class Figures:
             "unsatisfied": self.unsatisfied,
             "satisfaction_rate": self.satisfaction_rate,
             "overdue": self.overdue,
+            "repeats": self.repeats,
+            "repeat_rate": self.repeat_rate,
             "carried": self.carried,
             "carried_finished": self.carried_finished,
             "carried_overdue": self.carried_overdue,

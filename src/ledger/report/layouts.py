@@ -77,6 +77,8 @@ SUMMARY = Layout(
         _c("unsatisfied", 6.5),
         _c("satisfaction_rate", 7.5, "rate"),
         _c("overdue", 7.5),
+        _c("repeats", 7.5),
+        _c("repeat_rate", 7.5, "rate"),
         _c("carried", 5.5, group="carry"),
         _c("carried_finished", 6.5, group="carry"),
         _c("carried_overdue", 6.5, group="carry"),

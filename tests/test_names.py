@@ -60,8 +60,9 @@ def test_none_matches_suggests_the_closest(towns: Ledger) -> None:
 def test_units_and_categories_as_typed(towns: Ledger) -> None:
     assert units.find(towns, "城管局")["name"] == "任城区城管局"  # a unique part
     assert units.find(towns, "hsf")["name"] == "扈师傅维修队"  # a part of its initials hsfwxd
+    assert units.find(towns, "zjj")["name"] == "住建局"  # exact initials before a part
     with pytest.raises(Ambiguous, match="住建局、市住建局"):
-        units.find(towns, "zjj")
+        units.find(towns, "zj")  # a part of zjj and of szjj
     assert categories.parse(towns, "基础") == categories.parse(towns, "基础设施")
     assert categories.parse(towns, "jcss") == categories.parse(towns, "基础设施")
 

@@ -59,6 +59,9 @@ RULES: tuple[Rule, ...] = (
 # Corrections of the record itself, not steps of the lifecycle: 撤销 withdraws an earlier
 # event (replay skips it), 恢复 withdraws an 撤销. They are events, but never in RULES.
 UNDO, REDO = "undo", "redo"
+# 重复反映 links: allowed from every live status, so a refusal does not list them (they
+# would be on every list and say nothing about the step the clerk tried).
+LINK_ACTIONS = ("link", "unlink")
 META_ACTIONS = (UNDO, REDO)
 
 TRANSITIONS: dict[tuple[str, str], str] = {
@@ -84,7 +87,8 @@ def next_status(status: str, action: str, *, number: int | None = None) -> str:
     """The status after ``action``, or a refusal that names the status and what is allowed."""
     target = TRANSITIONS.get((status, action))
     if target is None:
-        allowed = "、".join(ACTION[a] for a in allowed_actions(status)) or "无"
+        listed = [a for a in allowed_actions(status) if a not in LINK_ACTIONS]
+        allowed = "、".join(ACTION[a] for a in listed) or "无"
         if status == VOIDED:
             allowed = "撤销作废（ledger undo，误作废时）"
         subject = f"问题 {number} " if number is not None else ""

@@ -6,7 +6,8 @@ Tried in order, the first rule that matches anything decides:
 
 1. the full name (the callers try it first, with their own path rules);
 2. the name without its suffix: 铁塔寺 for 铁塔寺社区, 古槐 for 古槐街道;
-3. a part of the name: 城管局 for 任城区城管局;
+3. a part of the name, of two characters or more without its suffix: 城管局 for
+   任城区城管局 (but 村社区 is not a part of 新村社区);
 4. pinyin, initials or full, of the name or of its suffix-less form: tts / ttssq /
    tietasi / tietasishequ for 铁塔寺社区 (pypinyin is imported only here, when a name typed
    did not match exactly, so no other command pays for it);
@@ -52,8 +53,10 @@ def _pinyin_forms(name: str) -> set[str]:
 def _rules(typed: str) -> list[Callable[[str], bool]]:
     rules: list[Callable[[str], bool]] = [
         lambda name: stem(name) == typed or stem(name) == stem(typed),
-        lambda name: typed in name,
     ]
+    part = stem(typed)
+    if len(part) >= 2:  # one character (or 村社区: 村 and a suffix) is no name's part
+        rules.append(lambda name: part in name)
     compact = typed.replace(" ", "").replace("'", "").lower()
     if compact.isascii() and compact.isalpha():
         rules.append(lambda name: compact in _pinyin_forms(name))

@@ -37,14 +37,14 @@ def test_community_as_typed(towns: Ledger) -> None:
 
 
 def test_ambiguous_initials_are_listed(towns: Ledger) -> None:
-    # 唐庄 and 田庄 are both tz; 庄社区 is a part of both.
+    # 唐庄 and 田庄 are both tz.
     with pytest.raises(Ambiguous) as refused:
         community(towns, "tz")
     assert str(refused.value) == (
         "“tz”可以指 任城区/古槐街道/唐庄社区、任城区/古槐街道/田庄社区，请写出完整的社区名称"
     )
-    with pytest.raises(Ambiguous):
-        community(towns, "庄社区")
+    with pytest.raises(NotFound):
+        community(towns, "庄社区")  # 庄 and a suffix: one character is no part
     assert community(towns, "tangzhuang") == "唐庄社区"
     assert community(towns, "田庄") == "田庄社区"
 

@@ -73,3 +73,14 @@ def test_summary_sheet_has_the_columns(places: Ledger, run: Run, tmp_path: Path)
     assert ws.cell(row, headers["重复率"]).number_format.endswith("%")
     notes = " ".join(str(cell.value) for line in ws.iter_rows() for cell in line if cell.value)
     assert "重复率 = 重复反映 / 受理数" in notes
+    # 问题台账: which item each one repeats, as of the cut-off (5 was unlinked: none).
+    detail = openpyxl.load_workbook(path)["问题台账"]
+    header = next(r for r in range(1, 6) if detail.cell(r, 1).value == "序号")
+    titles = [detail.cell(header, c).value for c in range(1, detail.max_column + 1)]
+    number_col, repeat_col = titles.index("编号") + 1, titles.index("重复反映（原编号）") + 1
+    repeats = {
+        detail.cell(r, number_col).value: detail.cell(r, repeat_col).value
+        for r in range(header + 1, detail.max_row + 1)
+        if isinstance(detail.cell(r, number_col).value, int)
+    }
+    assert repeats == {1: None, 3: "第 1 号", 4: None, 5: None, 6: "第 1 号"}  # 1: carried

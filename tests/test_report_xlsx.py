@@ -19,7 +19,7 @@ SHEETS = ["汇总", "问题台账", "超期督办", "承办单位", "分类统�
 DETAIL_HEADERS = [
     "序号", "编号", "社区", "小区/楼栋", "来源", "会议日期", "反映日期", "反映人", "联系电话",
     "问题描述", "类别", "规模", "承办单位", "交办日期", "办理时限", "办结日期", "办理结果",
-    "答复日期", "答复方式", "评价", "状态", "是否超期", "统计归属",
+    "答复日期", "答复方式", "评价", "状态", "是否超期", "统计归属", "重复反映（原编号）",
 ]  # fmt: skip
 
 
@@ -106,7 +106,7 @@ def test_detail_sheet(june: Ledger, tmp_path: Path) -> None:
     assert [c.value for c in ws[3]] == DETAIL_HEADERS
     assert ws.freeze_panes == "C4"
     # 11 rows: carried 1 and 3, raised 4–12; the filter covers the header and all of them.
-    assert ws.auto_filter.ref == "A3:W14"
+    assert ws.auto_filter.ref == "A3:X14"
     numbers = [ws.cell(r, 2).value for r in range(4, 15)]
     assert numbers == [1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
     by_number = {ws.cell(r, 2).value: r for r in range(4, 15)}

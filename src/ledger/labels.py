@@ -298,6 +298,7 @@ REPORT_COLUMN = {
     "status": "状态",
     "is_overdue": "是否超期",
     "belongs": "统计归属",
+    "repeat_of": "重复反映（原编号）",
     "workdays_overdue": "超期工作日",
     "level": "督办等级",
     "remind_count": "催办次数",

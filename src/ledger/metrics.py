@@ -222,6 +222,15 @@ class Lookups:
             for row in conn.execute("SELECT id, number, held_on FROM meetings")
         }
         self.categories = categories.labels(ledger)
+        # 重复反映: the numbers of the items that are (or were, as of some cut-off) originals.
+        self.originals: dict[int, int] = dict(
+            conn.execute(
+                "SELECT id, number FROM items WHERE id IN ("
+                " SELECT repeat_of FROM items WHERE repeat_of IS NOT NULL"
+                " UNION SELECT json_extract(params, '$.item_id') FROM events"
+                " WHERE action = 'link')"
+            )
+        )
         self.moved: dict[int, set[int]] = {}
         for item_id, changes in conn.execute(
             "SELECT item_id, changes FROM events WHERE item_id IN "

@@ -117,6 +117,7 @@ DETAIL = Layout(
         _c("status", 8, "label"),
         _c("is_overdue", 11, "label"),
         _c("belongs", 8, "label"),
+        _c("repeat_of", 10, "text"),
     ),
     freeze_columns=2,
     autofilter=True,

@@ -43,8 +43,12 @@ SUMMARY_NOTE = (
 )
 DETAIL_NOTE = (
     "说明：本表列出本期受理的问题和期初结转的问题，内容为统计截止时的状态；联系电话已部分隐去。"
+    "“重复反映（原编号）”为该问题重复反映的原问题编号。"
 )
-DETAIL_NOTE_UNMASKED = "说明：本表列出本期受理的问题和期初结转的问题，内容为统计截止时的状态；本表含完整联系电话，请妥善保管。"
+DETAIL_NOTE_UNMASKED = (
+    "说明：本表列出本期受理的问题和期初结转的问题，内容为统计截止时的状态；本表含完整联系电话，请妥善保管。"
+    "“重复反映（原编号）”为该问题重复反映的原问题编号。"
+)
 OVERDUE_NOTE = (
     "说明：统计截止时未办结且已过办理时限的问题（含结转），超期天数按工作日计；{severe_rule}。"
 )
@@ -107,6 +111,12 @@ def scope_names(scopes: list[Scope]) -> dict[int, str]:
 # --- rows -----------------------------------------------------------------------------
 
 
+def _repeat_of(lookups: Lookups, item_id: int | None) -> str:
+    """重复反映: "第 23 号" (the original), "" for an item that repeats none."""
+    number = lookups.originals.get(item_id) if item_id is not None else None
+    return f"第 {number} 号" if number is not None else ""
+
+
 def detail_row(item: AsOfItem, seq: int, lookups: Lookups, unmask: bool) -> dict[str, Any]:
     """One row of 问题台账, from the item as it stood at the cut-off."""
     state = item.state
@@ -136,6 +146,7 @@ def detail_row(item: AsOfItem, seq: int, lookups: Lookups, unmask: bool) -> dict
         "status": STATUS.label(state["status"]),
         "is_overdue": _lateness(item),
         "belongs": REPORT_TEXT["raised_here" if item.belongs == "raised" else "carried_in"],
+        "repeat_of": _repeat_of(lookups, state.get("repeat_of")),
     }
 
 

@@ -254,7 +254,7 @@ def _ledger(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     [
         (("show", "abc"), "问题编号"),
         (("list", "--limit", "-1"), "--limit 应不小于 0"),  # 0: no limit
-        (("list", "--colour"), "没有选项 --colour（可用：--source）"),
+        (("list", "--colour"), "没有选项 --colour（可用：--compound, --source）"),
         (("assign", "1", "住建局", "x"), "多余的参数：x"),
         (("rate", "1", "满意", "--close=3"), "选项 --close 不需要值"),
         (("frobnicate",), "没有命令“frobnicate”"),

@@ -168,6 +168,7 @@ def test_json_report(worked: Path, run: Run) -> None:
         "numbers": 0,
         "state": 1,
         "last_event": 0,
+        "search": 0,
     }
     assert data["problems"] == [
         {"kind": "state", "message": "问题 1：状态为“待分办”，按办理记录应为“已办结”"}

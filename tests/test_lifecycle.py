@@ -50,9 +50,12 @@ def test_table_is_the_design() -> None:
     # edit (更正) is allowed from every live status and changes none; 作废 from every one.
     expected |= {(status, "edit"): status for status in live}
     expected |= {(status, "void"): "voided" for status in live}
+    # 重复反映 link / unlink: annotations from every live status.
+    expected |= {(status, "link"): status for status in live}
+    expected |= {(status, "unlink"): status for status in live}
     assert expected == lifecycle.TRANSITIONS
     assert set(lifecycle.ALL_STATUSES) == set(STATUSES)
-    assert len(PAIRS) == 7 * 13  # 7 statuses × 13 actions (add has no "from")
+    assert len(PAIRS) == 7 * 15  # 7 statuses × 15 actions (add has no "from")
 
 
 def _add(ledger: Ledger) -> int:
@@ -98,11 +101,26 @@ DO: dict[str, Callable[[Ledger, int], Any]] = {
     "edit": lambda lg, n: items.edit(lg, n, title="楼道灯不亮（3单元）"),
     "remind": lambda lg, n: items.remind(lg, n, "请尽快办理"),
     "void": lambda lg, n: items.void(lg, n, "重复登记，同第 1 号"),
+    "link": lambda lg, n: items.link(lg, n, _original(lg)),
+    "unlink": lambda lg, n: items.unlink(lg, n),
 }
 
 
-def _item_in(ledger: Ledger, status: str) -> int:
+def _original(ledger: Ledger) -> int:
+    """An item raised the same day in another community, for link to point at."""
+    return items.add(ledger, "井盖缺失", community="财工街社区", new=True).item["number"]
+
+
+# What an action needs first: unlink needs a link (made before the item reaches its status).
+PREPARE: dict[str, Callable[[Ledger, int], Any]] = {
+    "unlink": lambda lg, n: items.link(lg, n, _original(lg)),
+}
+
+
+def _item_in(ledger: Ledger, status: str, action: str | None = None) -> int:
     number = _add(ledger)
+    if action in PREPARE:
+        PREPARE[action](ledger, number)
     for step in PATHS[status]:
         step(ledger, number)
     assert items.get(ledger, number)["status"] == status
@@ -135,7 +153,7 @@ def _replayed(ledger: Ledger, number: int) -> None:
 
 @pytest.mark.parametrize(("status", "action"), PAIRS, ids=[f"{s}-{a}" for s, a in PAIRS])
 def test_every_pair(places: Ledger, status: str, action: str) -> None:
-    number = _item_in(places, status)
+    number = _item_in(places, status, action)
     target = lifecycle.TRANSITIONS.get((status, action))
     if target is not None:
         before = len(_state(places, number)[1])
@@ -153,7 +171,9 @@ def test_every_pair(places: Ledger, status: str, action: str) -> None:
     assert f"问题 {number} " in message
     assert f"“{STATUS.label(status)}”" in message
     assert f"不能{ACTION[action]}" in message
-    allowed = [a for (s, a) in lifecycle.TRANSITIONS if s == status]
+    allowed = [
+        a for (s, a) in lifecycle.TRANSITIONS if s == status and a not in lifecycle.LINK_ACTIONS
+    ]
     if status == "voided":
         assert "此状态下可以：撤销作废（ledger undo" in message
     for name in allowed:

@@ -417,3 +417,27 @@ def test_kill_during_a_large_merge_leaves_nothing_or_everything(
     # The ledger works on after a kill: the same merge run again completes it.
     assert run("merge", generated, "--db", tmp_path / "killed0.db").exit_code == 0
     assert _state(tmp_path / "killed0.db") == (20000, source_events, True)
+
+
+def test_repeat_links_follow_their_items(subdistrict: Path, tmp_path: Path, run: Run) -> None:
+    # 铁塔寺社区: 2 repeats 1 (from add), 3 was linked to 1 later; in the subdistrict's
+    # ledger, which has its own item 1, they become 2, 3, 4 and the links must follow.
+    source = tmp_path / "铁塔寺社区.db"
+    ledger = open_ledger(source, create=True)
+    places.add_path(ledger, "任城区/古槐街道/铁塔寺社区/铁塔寺小区/3号楼")
+    site = {"community": "铁塔寺社区", "compound": "铁塔寺小区", "building": "3号楼"}
+    items.add(ledger, "3号楼楼顶漏水", **site, raised_on=date(2026, 11, 2))
+    items.add(ledger, "3号楼楼顶又漏水了", **site, raised_on=date(2026, 11, 9), repeat_of=1)
+    items.add(ledger, "楼顶漏水没修好", **site, raised_on=date(2026, 11, 16), new=True)
+    items.link(ledger, 3, 1)
+    ledger.close()
+    assert run("merge", source).exit_code == 0
+    merged = open_ledger(subdistrict)
+    try:
+        links = merged.conn.execute(
+            "SELECT i.number, r.number FROM items i LEFT JOIN items r ON r.id = i.repeat_of "
+            "ORDER BY i.number"
+        ).fetchall()
+    finally:
+        merged.close()
+    assert links == [(1, None), (2, None), (3, 2), (4, 2)]

@@ -62,6 +62,8 @@ JUNE_TOTAL = {
     "unsatisfied": 1,
     "satisfaction_rate": 2 / 3,  # 66.7 %
     "overdue": 2,
+    "repeats": 0,  # no item of June is linked as a repeat
+    "repeat_rate": 0.0,  # 0 / 9
     "carried": 2,
     "carried_finished": 1,
     "carried_overdue": 1,
@@ -301,6 +303,7 @@ def test_month_with_no_items_shows_no_rates(june: Ledger) -> None:
         "response_rate": None,
         "solve_rate": None,
         "hotline_satisfaction_rate": None,
+        "repeat_rate": None,
     }
 
 

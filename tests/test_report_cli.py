@@ -98,6 +98,8 @@ def test_stats_prints_the_workbooks_figures(june: Ledger, run: Run, tmp_path: Pa
         "unsatisfied",
         "satisfaction_rate",
         "overdue",
+        "repeats",
+        "repeat_rate",
         "carried",
         "carried_finished",
         "carried_overdue",

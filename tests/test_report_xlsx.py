@@ -30,7 +30,7 @@ DETAIL = "问题台账（登记与交办）"
 HANDLING = "问题台账（办理与回复）"
 DETAIL_HEADERS = [
     "编号", "社区", "小区/楼栋", "来源", "会议日期", "反映日期", "反映人", "联系电话",
-    "问题描述", "类别", "规模", "承办单位", "交办日期", "办理时限",
+    "问题描述", "重复反映（原编号）", "类别", "规模", "承办单位", "交办日期", "办理时限",
 ]  # fmt: skip
 HANDLING_HEADERS = [
     "编号", "社区", "问题描述", "承办单位", "办理时限", "办结日期", "办理结果", "答复日期",
@@ -130,7 +130,7 @@ def test_detail_sheet(june: Ledger, tmp_path: Path) -> None:
     assert [c.value for c in ws[4]] == DETAIL_HEADERS
     assert ws.freeze_panes == "C5"
     # 11 rows: carried 1 and 3, raised 4–12; the filter covers the header and all of them.
-    assert ws.auto_filter.ref == "A4:N15"
+    assert ws.auto_filter.ref == "A4:O15"
     numbers = [ws.cell(r, 1).value for r in range(5, 16)]
     assert numbers == [1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
     by_number = {ws.cell(r, 1).value: r for r in range(5, 16)}

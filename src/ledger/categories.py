@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ledger import text
+from ledger import names, text
 from ledger.errors import LedgerError
 from ledger.storage import Ledger
 
@@ -25,10 +25,15 @@ def labels(ledger: Ledger) -> dict[str, str]:
 def parse(ledger: Ledger, text: str) -> str:
     """The code for a category given by code or label; refuses unknown ones with the list."""
     value = text.strip()
-    for code, label in labels(ledger).items():
+    known = labels(ledger)
+    for code, label in known.items():
         if value in (code, label):
             return code
-    listed = "、".join(labels(ledger).values())
+    # Not the full label: as clerks type it (基础, jcss), see ledger.names.
+    found = names.resolve(value, list(known.items()), lambda pair: pair[1], "问题类别")
+    if found is not None:
+        return found[0]
+    listed = "、".join(known.values())
     raise LedgerError(f"未知的问题类别“{value}”，可选：{listed}（可用 ledger category add 新增）")
 
 

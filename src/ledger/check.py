@@ -9,7 +9,10 @@ Checks, in order (labels.CHECK):
   :func:`history.time_order`, withdrawn flags equal the 撤销 in force) and its row equals
   :func:`lifecycle.replay` of the events in force in that order, over
   :data:`lifecycle.STATE_FIELDS`; every item has at least one event;
-- ``last_event``: ``items.last_event_at`` equals the latest ``at`` of the events in force.
+- ``last_event``: ``items.last_event_at`` equals the latest ``at`` of the events in force;
+- ``search``: the full-text index holds, for every item, exactly the document computed afresh
+  from the item and its events (:func:`ledger.fulltext.disagreements`); :func:`repair_search`
+  rebuilds it (``ledger check --repair``).
 
 The check reads a plain ``sqlite3.Connection`` so that ``ledger backup`` can verify a copy
 without opening it as a ledger (which would migrate it).
@@ -26,6 +29,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from ledger import fulltext
 from ledger.history import Event, time_order, withdrawn_ids
 from ledger.labels import CHANNEL, CHECK, FIELD, RATING, SCALE, SOURCE, STATUS, TABLE
 from ledger.lifecycle import EMPTY_STATE, META_ACTIONS, STATE_FIELDS
@@ -98,6 +102,7 @@ def check(conn: sqlite3.Connection, *, quick: bool = False, parallel: bool = Tru
         _foreign_keys(conn, ledger_report)
         _numbers(conn, ledger_report)
         _states(conn, ledger_report)
+        _search(conn, ledger_report)
     except sqlite3.DatabaseError as error:
         ledger_error = error
     for message in integrity.result():
@@ -287,6 +292,32 @@ def _states(conn: sqlite3.Connection, report: CheckReport) -> None:
         event_count += sum(1 for _ in pending[1])
         pending = next(groups, None)
     report.events = event_count
+
+
+def _search(conn: sqlite3.Connection, report: CheckReport) -> None:
+    count, wrong = fulltext.disagreements(conn, MAX_EXAMPLES)
+    if not count:
+        return
+    numbers = dict(conn.execute("SELECT id, number FROM items"))
+    shown = "、".join(str(numbers.get(item_id, f"（内部ID {item_id}）")) for item_id in wrong)
+    report.add(
+        "search",
+        f"全文检索索引有 {count} 件问题与内容不符（问题 {shown}），"
+        "可用 ledger check --repair 重建索引",
+    )
+    report.counts["search"] = count
+
+
+def repair_search(conn: sqlite3.Connection) -> int:
+    """Rebuild the full-text index from the items and events, in one transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        count = fulltext.rebuild(conn)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return count
 
 
 def _in_time_order(rows: list[tuple[Any, ...]]) -> bool:

@@ -298,6 +298,18 @@ def _void(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict:
     return {}
 
 
+def _link(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
+    if strict and state.get("repeat_of") == p["item_id"]:
+        raise LedgerError(f"已登记为第 {p['number']} 号的重复反映")
+    return {"repeat_of": p["item_id"]}
+
+
+def _unlink(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
+    if strict and state.get("repeat_of") is None:
+        raise LedgerError("不是重复反映，无需取消关联")
+    return {"repeat_of": None}
+
+
 EFFECTS: dict[str, Effect] = {
     "add": _add,
     "assign": _assign,
@@ -313,6 +325,8 @@ EFFECTS: dict[str, Effect] = {
     "edit": _edit,
     "remind": _remind,
     "void": _void,
+    "link": _link,
+    "unlink": _unlink,
 }
 
 

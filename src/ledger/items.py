@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ledger import categories, deadlines, history, meetings, places, units
+from ledger import categories, deadlines, history, meetings, places, repeats, units
 from ledger.dates import iso, to_date
 from ledger.errors import LedgerError, NotFound, TransitionRefused
 from ledger.labels import ACTION, CHANNEL, RATING, SATISFIED_RATINGS, SCALE, SOURCE
@@ -41,7 +41,8 @@ class Outcome:
 
 ITEM_SELECT = """
 SELECT i.*, c.name AS community, s.name AS subdistrict, k.name AS county,
-       p.path AS place_path, u.name AS unit, m.number AS meeting
+       p.path AS place_path, u.name AS unit, m.number AS meeting,
+       r.number AS repeat_of_number
 FROM items i
 JOIN areas c ON c.id = i.community_id
 LEFT JOIN areas s ON s.id = c.parent_id
@@ -49,6 +50,7 @@ LEFT JOIN areas k ON k.id = s.parent_id
 LEFT JOIN areas p ON p.id = i.place_id
 LEFT JOIN units u ON u.id = i.unit_id
 LEFT JOIN meetings m ON m.id = i.meeting_id
+LEFT JOIN items r ON r.id = i.repeat_of
 """
 
 
@@ -101,11 +103,19 @@ def add(
     phone: str | None = None,
     raised_on: date | None = None,
     note: str | None = None,
+    repeat_of: int | None = None,
+    new: bool = False,
+    decide: Callable[[list[repeats.Candidate]], int | None] | None = None,
 ) -> Outcome:
     """Record a problem raised by a resident (说); its due date comes from its scale.
 
     Registered today without ``raised_on`` it happens now; with a date (or a meeting's date)
     it happens on that day, with no invented clock time.
+
+    重复反映: ``repeat_of`` links it to an earlier item; ``new`` says it is a new matter.
+    With neither, earlier items it may repeat (:func:`repeats.candidates`) are put to
+    ``decide`` (a terminal asks the clerk: a number, or None for a new matter); without
+    ``decide`` the registration is refused with the candidates (:class:`RepeatSuspected`).
     """
     title = _text(title, "问题描述", MAX_TITLE)
     meeting_row = meetings.get(ledger, meeting) if meeting is not None else None
@@ -151,10 +161,73 @@ def add(
         "raised_on": iso(raised),
         "due_on": iso(deadlines.default_due(ledger, raised, scale_code)),
     }
+    original = _repeat_decision(ledger, params, raised, repeat_of, new, decide)
+    if original is not None:
+        params["repeat_of"] = original["id"]
     with ledger.transaction():
         number = ledger.next_number("items")
         event = history.register(ledger, number, at, params, note)
     return Outcome(get(ledger, number), event.as_json(), _calendar_notices(ledger))
+
+
+def _repeat_decision(
+    ledger: Ledger,
+    params: dict[str, Any],
+    raised: date,
+    repeat_of: int | None,
+    new: bool,
+    decide: Callable[[list[repeats.Candidate]], int | None] | None,
+) -> dict[str, Any] | None:
+    if repeat_of is not None and new:
+        raise LedgerError("--repeat-of 与 --new 只能指定一个")
+    if repeat_of is not None:
+        return repeats.original_of(ledger, repeat_of, before=iso(raised))
+    if new:
+        return None
+    found = repeats.candidates(
+        ledger,
+        title=params["title"],
+        community_id=params["community_id"],
+        place_id=params["place_id"],
+        reporter=params["reporter"],
+        phone=params["phone"],
+        raised_on=raised,
+    )
+    if not found:
+        return None
+    if decide is None:
+        raise repeats.RepeatSuspected(found)
+    chosen = decide(found)
+    return repeats.original_of(ledger, chosen, before=iso(raised)) if chosen else None
+
+
+def link(
+    ledger: Ledger, number: int, original: int, *, note: str | None = None, at: Moment | None = None
+) -> Outcome:
+    """重复反映: link an item to the earlier one it raises again (a repeat of a repeat links
+    to the first raising)."""
+    with ledger.transaction():
+        item_id, _ = history.item_id_of(ledger, number)
+        raised_on = ledger.conn.execute(
+            "SELECT raised_on FROM items WHERE id = ?", (item_id,)
+        ).fetchone()[0]
+        target = repeats.original_of(ledger, original, before=raised_on)
+        if target["id"] == item_id:
+            raise LedgerError(f"问题 {number} 不能是自己的重复反映")
+    params = {"item_id": target["id"], "number": target["number"], "uid": _uid(ledger, target)}
+    return _act(ledger, number, "link", at, params, _text(note, "备注", required=False) or None)
+
+
+def _uid(ledger: Ledger, item: dict[str, Any]) -> str:
+    # Kept in the event so that a merge into another ledger can find the original again.
+    return ledger.conn.execute("SELECT uid FROM items WHERE id = ?", (item["id"],)).fetchone()[0]
+
+
+def unlink(
+    ledger: Ledger, number: int, *, note: str | None = None, at: Moment | None = None
+) -> Outcome:
+    """Take back a 重复反映 link: the item is a matter of its own again."""
+    return _act(ledger, number, "unlink", at, {}, _text(note, "备注", required=False) or None)
 
 
 def _act(
@@ -452,5 +525,14 @@ def describe(ledger: Ledger, number: int, today: date) -> dict[str, Any]:
                 if meeting_id
                 else None
             )
+        if "repeat_of" in changes:
+            changes["repeat_of"] = _number_of(ledger, changes["repeat_of"])
     item["events"] = events
+    item["repeats"] = repeats.repeats_of(ledger, item["id"])
     return item
+
+
+def _number_of(ledger: Ledger, item_id: int | None) -> int | None:
+    if item_id is None:
+        return None
+    return ledger.conn.execute("SELECT number FROM items WHERE id = ?", (item_id,)).fetchone()[0]

@@ -172,6 +172,8 @@ ACTION = {
     "edit": "更正",
     "remind": "催办",
     "void": "作废",
+    "link": "关联重复反映",
+    "unlink": "取消重复关联",
     "undo": "撤销",
     "redo": "恢复",
 }
@@ -219,6 +221,7 @@ FIELD = {
     "percent": "进度",
     "remind_count": "催办次数",
     "last_progress": "最新进展",
+    "repeat_of": "重复反映（原问题）",
 }
 
 SETTING = {
@@ -237,6 +240,7 @@ SETTING = {
     "period_start_day": "统计月份起始日（1 自然月 / 19 上月19日至本月18日）",
     "reporting_unit": "填报单位",
     "list_limit": "ledger list 默认显示条数（0 为全部）",
+    "repeat_days": "重复反映：与多少天内的问题比对（天）",
 }
 
 
@@ -281,6 +285,8 @@ REPORT_COLUMN = {
     "unsatisfied": "不满意数",
     "satisfaction_rate": "满意率",
     "overdue": "超期未办结",
+    "repeats": "重复反映",
+    "repeat_rate": "重复率",
     "carried": "结转",
     "carried_finished": "结转办结",
     "carried_overdue": "结转超期",
@@ -322,6 +328,7 @@ REPORT_COLUMN = {
     "status": "状态",
     "is_overdue": "是否超期",
     "belongs": "统计归属",
+    "repeat_of": "重复反映（原编号）",
     "workdays_overdue": "超期工作日",
     "level": "督办等级",
     "remind_count": "催办次数",
@@ -499,6 +506,7 @@ CHECK = {
     "numbers": "编号唯一",
     "state": "问题当前状态与办理记录一致",
     "last_event": "最后办理时间与办理记录一致",
+    "search": "全文检索索引与问题内容一致",
 }
 
 

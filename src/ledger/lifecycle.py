@@ -48,12 +48,20 @@ RULES: tuple[Rule, ...] = (
     Rule("close", ("replied",), "closed"),
     Rule("edit", LIVE_STATUSES, None, annotation=True),
     Rule("remind", OPEN_STATUSES, None, annotation=True),
-    Rule("void", LIVE_STATUSES, VOIDED),  # 作废: withdrawn registration, history kept
+    Rule("void", LIVE_STATUSES, VOIDED),
+    # 重复反映: link a repeat to its original, or undo that; the status stays.
+    Rule("link", LIVE_STATUSES, None, annotation=True),
+    Rule(
+        "unlink", LIVE_STATUSES, None, annotation=True
+    ),  # 作废: withdrawn registration, history kept
 )
 
 # Corrections of the record itself, not steps of the lifecycle: 撤销 withdraws an earlier
 # event (replay skips it), 恢复 withdraws an 撤销. They are events, but never in RULES.
 UNDO, REDO = "undo", "redo"
+# 重复反映 links: allowed from every live status, so a refusal does not list them (they
+# would be on every list and say nothing about the step the clerk tried).
+LINK_ACTIONS = ("link", "unlink")
 META_ACTIONS = (UNDO, REDO)
 
 TRANSITIONS: dict[tuple[str, str], str] = {
@@ -79,7 +87,8 @@ def next_status(status: str, action: str, *, number: int | None = None) -> str:
     """The status after ``action``, or a refusal that names the status and what is allowed."""
     target = TRANSITIONS.get((status, action))
     if target is None:
-        allowed = "、".join(ACTION[a] for a in allowed_actions(status)) or "无"
+        listed = [a for a in allowed_actions(status) if a not in LINK_ACTIONS]
+        allowed = "、".join(ACTION[a] for a in listed) or "无"
         if status == VOIDED:
             allowed = "撤销作废（ledger undo，误作废时）"
         subject = f"问题 {number} " if number is not None else ""
@@ -126,6 +135,7 @@ STATE_FIELDS = (
     "remind_count",
     "percent",
     "last_progress",
+    "repeat_of",  # 重复反映: the item this one raises again (link / unlink)
 )
 
 EMPTY_STATE: dict[str, Any] = {

@@ -398,6 +398,10 @@ class _Merger:
             ("unit_id", self.units, "承办单位"),
             ("meeting_id", self.meetings, "会议"),
             ("category", self.categories, "问题类别"),
+            # 重复反映: the original (row and link events), merged before its repeats
+            # (it was raised earlier, and items are merged in the order they were typed).
+            ("repeat_of", self.items, "原问题"),
+            ("item_id", self.items, "原问题"),
         ]
         for key, mapping, what in maps:
             value = changes.get(key)

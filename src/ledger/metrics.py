@@ -259,6 +259,15 @@ class Lookups:
             for row in conn.execute("SELECT id, number, held_on FROM meetings")
         }
         self.categories = categories.labels(ledger)
+        # 重复反映: the numbers of the items that are (or were, as of some cut-off) originals.
+        self.originals: dict[int, int] = dict(
+            conn.execute(
+                "SELECT id, number FROM items WHERE id IN ("
+                " SELECT repeat_of FROM items WHERE repeat_of IS NOT NULL"
+                " UNION SELECT json_extract(params, '$.item_id') FROM events"
+                " WHERE action = 'link')"
+            )
+        )
         self.moved: dict[int, set[int]] = {}
         for item_id, changes in conn.execute(
             "SELECT item_id, changes FROM events WHERE item_id IN "
@@ -459,6 +468,7 @@ class Figures:
     solved: int = 0
     fully_satisfied: int = 0  # latest rating 满意
     basically: int = 0  # latest rating 基本满意
+    repeats: int = 0  # 重复反映: raised in the period, linked to an earlier item at the cut-off
 
     @property
     def finish_rate(self) -> float | None:
@@ -493,6 +503,11 @@ class Figures:
             return None
         return (self.fully_satisfied + BASICALLY_CREDIT * self.basically) / self.rated
 
+    @property
+    def repeat_rate(self) -> float | None:
+        """重复率 = 重复反映 / 受理数."""
+        return ratio(self.repeats, self.raised)
+
     def count(self, item: AsOfItem) -> None:
         """Add one item of the report."""
         if item.belongs == "carried":
@@ -512,6 +527,7 @@ class Figures:
         self.unsatisfied += item.rating == "unsatisfied"
         self.overdue += item.overdue
         self._count_profile(item)
+        self.repeats += item.state.get("repeat_of") is not None
 
     def _count_profile(self, item: AsOfItem) -> None:
         """The 12345 profile's counts of an item raised in the period."""
@@ -543,6 +559,7 @@ class Figures:
             "solved",
             "fully_satisfied",
             "basically",
+            "repeats",
         ]:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for mine, theirs in (
@@ -570,6 +587,8 @@ class Figures:
             "unsatisfied": self.unsatisfied,
             "satisfaction_rate": self.satisfaction_rate,
             "overdue": self.overdue,
+            "repeats": self.repeats,
+            "repeat_rate": self.repeat_rate,
             "carried": self.carried,
             "carried_finished": self.carried_finished,
             "carried_overdue": self.carried_overdue,

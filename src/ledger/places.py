@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ledger import names as names_service
 from ledger.dates import iso
 from ledger.errors import Ambiguous, LedgerError, NotFound
 from ledger.labels import AREA_LEVEL, AREA_LEVELS
@@ -104,17 +105,24 @@ def find(
         params += below(within["path"])
     ids = [row[0] for row in ledger.conn.execute(sql + " ORDER BY path", params)]
     if not ids:
-        scope = f"“{within['name']}”下" if within else ""
-        known = [
-            row[0]
-            for row in ledger.conn.execute(
-                "SELECT name FROM areas WHERE level = ?"
-                + (f" AND {BELOW}" if within else "")
-                + " ORDER BY path LIMIT 12",
-                [level, *(below(within["path"]) if within else [])],
+        # Not the full name: as clerks type it (铁塔寺, a part, tts / tietasi), see ledger.names.
+        everyone = ledger.conn.execute(
+            "SELECT id, name, path FROM areas WHERE level = ?"
+            + (f" AND {BELOW}" if within else "")
+            + " ORDER BY path",
+            [level, *(below(within["path"]) if within else [])],
+        ).fetchall()
+        if len(names) == 1:
+            found = names_service.resolve(
+                names[0], everyone, lambda row: row[1], what, shown=lambda row: row[2]
             )
-        ]
-        hint = f"；已有：{'、'.join(known)}" if known else "；请先用 ledger area add 添加"
+            if found is not None:
+                return get(ledger, found[0])
+        scope = f"“{within['name']}”下" if within else ""
+        known = [row[1] for row in everyone[:12]]
+        hint = names_service.did_you_mean(names[-1], [row[1] for row in everyone])
+        if not hint:
+            hint = f"；已有：{'、'.join(known)}" if known else "；请先用 ledger area add 添加"
         raise NotFound(f"{scope}没有名为“{text}”的{what}{hint}")
     if len(ids) > 1:
         paths = [get(ledger, area_id)["path"] for area_id in ids]

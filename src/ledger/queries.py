@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -9,6 +11,7 @@ from typing import Any
 
 from ledger import categories, deadlines, places, units
 from ledger.dates import iso
+from ledger.errors import LedgerError
 from ledger.items import ITEM_SELECT, row_to_item
 from ledger.labels import CARD, SOURCE, STATUS
 from ledger.lifecycle import OPEN_SQL, OPEN_STATUSES, sql_list
@@ -47,6 +50,12 @@ class ItemFilter:
     waiting_rating: bool = False  # 已回复, not yet evaluated (待回访)
     stale: int | None = None  # last event at least N working days ago
     card: str | None = None  # 黄牌 / 红牌 (deadlines.card), code or label
+    reporter: str | None = None  # --by: the resident's name, or part of it
+    phone: str | None = None  # --phone: digits anywhere in the resident's number
+    compound: str | None = None  # the compound and every building in it
+    building: str | None = None  # one building (with --compound, or a unique name)
+    meeting: int | None = None  # items raised at meeting N
+    text: str | None = None  # --text: words, as ``ledger search`` finds them
 
 
 def where_clause(ledger: Ledger, wanted: ItemFilter, today: date) -> tuple[str, list[Any]]:
@@ -110,7 +119,58 @@ def where_clause(ledger: Ledger, wanted: ItemFilter, today: date) -> tuple[str, 
         last_quiet_day = stale_boundary(calendar, today, wanted.stale)
         conditions.append("i.last_event_at < ?")
         params.append(iso(last_quiet_day + timedelta(days=1)))
+    _resident_and_place(ledger, wanted, conditions, params)
     return (" WHERE " + " AND ".join(conditions)) if conditions else "", params
+
+
+def _resident_and_place(
+    ledger: Ledger, wanted: ItemFilter, conditions: list[str], params: list[Any]
+) -> None:
+    """Who raised it, where, at which meeting, which words: the clerk's "上次那件事" filters."""
+    from ledger import fulltext, meetings, search
+
+    if wanted.reporter:
+        name = wanted.reporter.strip()
+        if not name:
+            raise LedgerError("--by 反映人姓名不能为空")
+        runs = list(fulltext.runs(name))
+        if len(name) > 1 and len(runs) == 1:
+            # Through the index first (a 100,000-item scan of LIKE costs more), then exact.
+            conditions.append("i.id IN (SELECT rowid FROM search WHERE search MATCH ?)")
+            params.append('"' + " ".join(fulltext.bigrams(runs[0])) + '"')
+        conditions.append("i.reporter LIKE ? ESCAPE '\\'")
+        params.append("%" + _escape_like(name) + "%")
+    if wanted.phone:
+        digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", wanted.phone))
+        if not digits:
+            raise LedgerError(f"--phone 应为电话号码的数字（全部或一部分），收到“{wanted.phone}”")
+        conditions.append("replace(i.phone, '-', '') LIKE ?")
+        params.append(f"%{digits}%")
+    place = None
+    if wanted.compound:
+        within = places.find(ledger, wanted.community, "community") if wanted.community else None
+        place = places.find(ledger, wanted.compound, "compound", within=within)
+    if wanted.building:
+        within = place
+        if within is None and wanted.community:
+            within = places.find(ledger, wanted.community, "community")
+        place = places.find(ledger, wanted.building, "building", within=within)
+    if place is not None:
+        conditions.append(
+            "i.place_id IN (SELECT id FROM areas WHERE id = ? OR path LIKE ? ESCAPE '\\')"
+        )
+        params += [place["id"], _escape_like(place["path"]) + "/%"]
+    if wanted.meeting is not None:
+        conditions.append("i.meeting_id = ?")
+        params.append(meetings.get(ledger, wanted.meeting)["id"])
+    if wanted.text:
+        where, extra = search.condition(search.parse(wanted.text))
+        conditions.append(where)
+        params += extra
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 WAITING_REPLY_STATUSES = ("resolved", "declined")  # 待答复: handled, resident not yet told

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ledger import clock
+from ledger import clock, fulltext
 from ledger.dates import iso
 from ledger.errors import LedgerError, NotALedger
 from ledger.labels import DEFAULT_CATEGORIES, SCORE_PROFILE, SETTING, Choice
@@ -98,6 +98,7 @@ SETTINGS = {
         SettingSpec("period_start_day", "1", int),
         SettingSpec("reporting_unit", "", str),
         SettingSpec("list_limit", "50", int),  # ledger list without --limit/--all; 0: all
+        SettingSpec("repeat_days", "90", int),
     )
 }
 
@@ -266,6 +267,18 @@ def _m006_time_ordered_history(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m007_search_and_repeats(db: sqlite_utils.Database) -> None:
+    """Full-text search (FTS5 over character bigrams, kept by triggers: see
+    :mod:`ledger.fulltext`), built for the items already there; and 重复反映: the item a
+    repeat complaint repeats (``repeat_of``, set and cleared by link/unlink events)."""
+    conn = db.conn
+    conn.execute("ALTER TABLE items ADD COLUMN repeat_of INTEGER REFERENCES items(id)")
+    conn.execute("CREATE INDEX items_repeat_of ON items(repeat_of) WHERE repeat_of IS NOT NULL")
+    for statement in fulltext.SCHEMA:
+        conn.execute(statement)
+    fulltext.rebuild(conn)
+
+
 # Ordered, named, never reordered: a migration's position is the schema version it produces.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
@@ -274,6 +287,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("004_import_keys", _m004_import_keys),
     ("005_report_edit_index", _m005_report_edit_index),
     ("006_time_ordered_history", _m006_time_ordered_history),
+    ("007_search_and_repeats", _m007_search_and_repeats),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -321,6 +335,8 @@ class Ledger:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self
+            # The search index commits with the data it indexes (see ledger.fulltext).
+            fulltext.flush(self.conn)
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")

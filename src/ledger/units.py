@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledger import names as names_service
 from ledger import places, text
 from ledger.dates import iso
 from ledger.errors import Ambiguous, LedgerError, NotFound
@@ -107,9 +108,18 @@ def find(ledger: Ledger, text: str) -> dict[str, Any]:
         scope = "/".join(names[:-1])
         candidates = [u for u in candidates if u["area"] and f"/{scope}/" in f"/{u['area']}/"]
     if not candidates:
-        known = "、".join(u["name"] for u in _rows(ledger, "ORDER BY u.name LIMIT 12"))
+        everyone = _rows(ledger, "ORDER BY u.name")
+        if len(names) == 1:  # not the full name: as clerks type it (see ledger.names)
+            found = names_service.resolve(
+                names[0], everyone, lambda u: u["name"], "承办单位",
+                shown=lambda u: f"{u['area']}/{u['name']}" if u["area"] else u["name"],
+            )  # fmt: skip
+            if found is not None:
+                return found
+        known = "、".join(u["name"] for u in everyone[:12])
         hint = f"；已有：{known}" if known else ""
-        raise NotFound(f"没有名为“{text}”的承办单位（可用 ledger unit add 添加）{hint}")
+        close = names_service.did_you_mean(names[-1], [u["name"] for u in everyone])
+        raise NotFound(f"没有名为“{text}”的承办单位（可用 ledger unit add 添加）{close or hint}")
     if len(candidates) > 1:
         listed = "；".join(f"{u['area'] or '（不限区划）'}/{u['name']}" for u in candidates)
         raise Ambiguous(f"有 {len(candidates)} 个承办单位叫“{text}”：{listed}。请写明区划")

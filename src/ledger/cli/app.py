@@ -14,6 +14,7 @@ from ledger.cli import admin, chinese, daily, demo, items, meetings, output, pla
 from ledger.cli import importer as importer_cli
 from ledger.cli import maintenance as maintenance_cli
 from ledger.cli import report as report_cli
+from ledger.cli import search as search_cli
 from ledger.cli.errors import fail, request_traceback, usage_message
 
 app = typer.Typer(
@@ -28,6 +29,7 @@ app = typer.Typer(
 for group in (items.commands, daily.commands, admin.commands, demo.commands):
     app.registered_commands.extend(group.registered_commands)
 app.registered_commands.extend(maintenance_cli.commands.registered_commands)
+app.registered_commands.extend(search_cli.commands.registered_commands)
 app.add_typer(places.app, name="area")
 app.add_typer(units.app, name="unit")
 app.add_typer(meetings.app, name="meeting")

@@ -76,9 +76,19 @@ def add_command(
         str | None, typer.Option("--date", help="反映日期（默认：会议日期，否则今天）")
     ] = None,
     note: NoteOption = None,
+    repeat_of: Annotated[
+        int | None,
+        typer.Option("--repeat-of", help="登记为第 N 号问题的重复反映（同人或同地、同一件事）"),
+    ] = None,
+    new: Annotated[
+        bool,
+        typer.Option("--new", help="确实是新问题：不查重复反映（脚本中发现疑似重复时必须二选一）"),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
+    from ledger.cli import repeats_view
+
     outcome = items.add(
         ledger,
         title,
@@ -93,6 +103,9 @@ def add_command(
         phone=phone,
         raised_on=day(date, "--date"),
         note=context_note(note),
+        repeat_of=repeat_of,
+        new=new,
+        decide=repeats_view.ask if repeats_view.interactive() else None,
     )
     item = outcome.item
     output.say(
@@ -100,6 +113,8 @@ def add_command(
         f"办理时限 {item['due_on']}",
         "green",
     )
+    if item.get("repeat_of"):
+        repeats_view.linked(item)
     for notice in outcome.notices:
         output.notice(notice)
 
@@ -161,6 +176,19 @@ def list_command(
     ] = None,
     since: Annotated[str | None, typer.Option("--since", help="反映日期不早于")] = None,
     until: Annotated[str | None, typer.Option("--until", help="反映日期不晚于")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="反映人（姓名或其中几个字）")] = None,
+    phone: Annotated[
+        str | None, typer.Option("--phone", help="反映人电话（全部或其中连续几位数字）")
+    ] = None,
+    compound: Annotated[str | None, typer.Option("--compound", help="小区（含其中各楼栋）")] = None,
+    building: Annotated[
+        str | None, typer.Option("--building", help="楼栋（重名时加 --compound 或写成 小区/楼栋）")
+    ] = None,
+    meeting: Annotated[int | None, typer.Option("--meeting", help="在第 N 次会议上提出的")] = None,
+    text: Annotated[
+        str | None,
+        typer.Option("--text", help="包含这些词（同 ledger search，空格分开须全部包含）"),
+    ] = None,
     all_items: Annotated[
         bool, typer.Option("--all", help="全部：包括已归档的，不限条数（可再加 --limit）")
     ] = False,
@@ -202,6 +230,12 @@ def list_command(
         include_closed=all_items,
         include_voided=all_items,
         limit=limit,
+        reporter=by,
+        phone=phone,
+        compound=compound,
+        building=building,
+        meeting=meeting,
+        text=text,
     )
     total, rows = queries.find_items(ledger, wanted, today())
     if as_jsonl:
@@ -224,10 +258,13 @@ def show_command(
 ) -> None:
     ledger = open_for(db)
     item = items.describe(ledger, number, today())
+    from ledger.cli import repeats_view
+
     if as_json:
-        output.emit_json(output.item_json(item))
+        output.emit_json(output.item_json(item) | repeats_view.as_json(item))
         return
     output.item_detail(item, categories.labels(ledger), wide=wide)
+    repeats_view.show(item)
 
 
 @commands.command("assign", help=_help("assign", "交办给承办单位（已在办理中时为转办）（议→办）。"))
@@ -437,6 +474,35 @@ def void_command(
 ) -> None:
     ledger = open_for(db)
     _done(items.void(ledger, number, reason, at=moment(at)))
+
+
+@commands.command(
+    "link",
+    help=_help("link", "重复反映：把问题关联到它重复的原问题（同人或同地、同一件事）；可撤销。"),
+)
+@guarded
+def link_command(
+    number: ItemNumber,
+    repeat_of: Annotated[int, typer.Option("--repeat-of", help="原问题编号", show_default=False)],
+    note: NoteOption = None,
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    outcome = items.link(ledger, number, repeat_of, note=note, at=moment(at))
+    _done(outcome)
+    from ledger.cli import repeats_view
+
+    repeats_view.linked(outcome.item)
+
+
+@commands.command("unlink", help=_help("unlink", "取消重复反映关联：该问题不再算作重复反映。"))
+@guarded
+def unlink_command(
+    number: ItemNumber, note: NoteOption = None, at: AtOption = None, db: DbOption = None
+) -> None:
+    ledger = open_for(db)
+    _done(items.unlink(ledger, number, note=note, at=moment(at)))
 
 
 def _withdrawn(outcome: items.Outcome, verb: str) -> None:

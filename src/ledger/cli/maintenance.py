@@ -87,11 +87,25 @@ def backup_command(
     "发现问题时退出码为 1。",
 )
 @guarded
-def check_command(as_json: JsonOption = False, db: DbOption = None) -> None:
+def check_command(
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair",
+            help="全文检索索引与问题内容不符时重建索引（只重建索引，不改动问题和办理记录）",
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
     ledger = open_for(db)
     from ledger import check as check_service
 
     report = check_service.check(ledger.conn, parallel=not ledger.read_only)
+    if repair and report.counts.get("search") and not report.skipped:
+        count = check_service.repair_search(ledger.conn)
+        output.notice(f"已重建全文检索索引（{count} 件问题），重新检查：")
+        report = check_service.check(ledger.conn, parallel=not ledger.read_only)
     if as_json:
         output.emit_json(report.as_json())
     else:

@@ -177,6 +177,8 @@ _COMMUNITY_COLUMNS = [
     ("declined", "declined", "int"),
     ("rated", "rated", "int"),
     ("unsatisfied", "unsatisfied", "int"),
+    ("repeats", "repeats", "int"),
+    ("repeat_rate", "repeat_rate", "rate"),
 ]
 _UNIT_COLUMNS = [
     ("unit", "unit", "text"),

@@ -97,6 +97,8 @@ SUMMARY_MORE = Layout(
         _c("mt_shuoshi", 7.5, group="meetings"),
         _c("att_shuoshi", 7.5, group="meetings"),
         _c("meeting_items", 8.5, group="meetings"),
+        _c("repeats", 7.5),
+        _c("repeat_rate", 7.5, "rate"),
     ),
     freeze_columns=1,
 )
@@ -114,7 +116,8 @@ DETAIL = Layout(
         _c("raised_on", 10, "date"),
         _c("reporter", 7.5, "text"),
         _c("phone", 11.5, "label"),
-        _c("title", 26, "text", wrap=True),
+        _c("title", 22, "text", wrap=True),
+        _c("repeat_of", 8, "text"),  # 重复反映: of which earlier item
         _c("category", 9, "label"),
         _c("scale", 5.5, "label"),
         _c("unit", 12, "text", wrap=True),

@@ -38,11 +38,18 @@ SUMMARY_NOTE = (
     "说明：受理数为本期反映的问题，按来源分列；办结含不予办理；按时办结以最近一次办结时有效的办理时限为准"
     "（当天办结算按时）；回复数为统计截止时已答复（含已归档）的问题；满意数含基本满意，按最近一次评价计；"
     "超期未办结为统计截止时未办结且已过办理时限的本期问题；"
+    "重复反映为本期受理、截至统计截止时登记为以前某件问题的重复反映（同人或同地、同一件事）的问题，"
+    "重复率 = 重复反映 / 受理数；"
     "结转为期初尚未办结的以前问题。所有数字按统计截止时点的办理记录计算，日后补出的报表数字相同。"
     "“—”表示分母为 0。"
 )
 DETAIL_NOTE = (
     "说明：本表列出本期受理的问题和期初结转的问题，内容为统计截止时的状态；联系电话已部分隐去。"
+    "“重复反映（原编号）”为该问题重复反映的原问题编号。"
+)
+DETAIL_NOTE_UNMASKED = (
+    "说明：本表列出本期受理的问题和期初结转的问题，内容为统计截止时的状态；本表含完整联系电话，请妥善保管。"
+    "“重复反映（原编号）”为该问题重复反映的原问题编号。"
 )
 DETAIL_NOTE_UNMASKED = "说明：本表列出本期受理的问题和期初结转的问题，内容为统计截止时的状态；本表含完整联系电话，请妥善保管。"
 SUMMARY_MORE_NOTE = (
@@ -129,6 +136,12 @@ def scope_names(scopes: list[Scope]) -> dict[int, str]:
 # --- rows -----------------------------------------------------------------------------
 
 
+def _repeat_of(lookups: Lookups, item_id: int | None) -> str:
+    """重复反映: "第 23 号" (the original), "" for an item that repeats none."""
+    number = lookups.originals.get(item_id) if item_id is not None else None
+    return f"第 {number} 号" if number is not None else ""
+
+
 def detail_row(item: AsOfItem, lookups: Lookups, unmask: bool) -> dict[str, Any]:
     """One row of both parts of 问题台账, from the item as it stood at the cut-off."""
     state = item.state
@@ -157,6 +170,7 @@ def detail_row(item: AsOfItem, lookups: Lookups, unmask: bool) -> dict[str, Any]
         "status": STATUS.label(state["status"]),
         "is_overdue": _lateness(item),
         "belongs": REPORT_TEXT["raised_here" if item.belongs == "raised" else "carried_in"],
+        "repeat_of": _repeat_of(lookups, state.get("repeat_of")),
     }
 
 

@@ -1,0 +1,147 @@
+"""``ledger search`` and ``ledger list --by`` on a 100,000-item ledger, side by side with
+``sqlite-utils query`` scanning the same file with LIKE; the index's size and what it adds to
+``add``.
+
+    python bench/search_bench.py [--db bench/out/l100k.db] [--runs 5]
+
+Every command runs as its own process (start-up included), with LEDGER_NOW fixed and stdout
+to a pipe; ledger and sqlite-utils alternate so both see the same machine. The figure is the
+ratio of median wall times, ledger ÷ sqlite-utils (target ≤ 0.5).
+
+The baseline is what a person would type without the index: the same words with LIKE over
+title, result, reply and reporter (fewer fields than ledger searches), newest first, 50 rows
+and the count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+NOW = "2026-11-26T09:00:00"
+BIN = Path(sys.executable).parent
+
+
+def like_sql(word: str, column_sets: tuple[str, ...]) -> str:
+    match = " OR ".join(f"{column} LIKE '%{word}%'" for column in column_sets)
+    return (
+        f"SELECT (SELECT count(*) FROM items WHERE {match}) AS total, i.number, i.title,"
+        f" i.raised_on FROM items i WHERE {match} ORDER BY i.raised_on DESC LIMIT 50"
+    )
+
+
+def timed(command: list[str]) -> float:
+    env = {**os.environ, "LEDGER_NOW": NOW, "COLUMNS": "120"}
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.PIPE, env=env)
+    return time.perf_counter() - start
+
+
+def compare(name: str, ours: list[str], theirs: list[str], runs: int) -> tuple[float, float]:
+    mine, base = [], []
+    for _ in range(runs):
+        mine.append(timed(ours))
+        base.append(timed(theirs))
+    a, b = statistics.median(mine), statistics.median(base)
+    print(f"| {name} | {a:.3f} s | {b:.3f} s | {a / b:.2f} |")
+    return a, b
+
+
+def index_size(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+        names = [
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'search%'")
+        ]
+        try:
+            return (
+                sum(
+                    conn.execute("SELECT count(*) FROM dbstat WHERE name = ?", (n,)).fetchone()[0]
+                    for n in names
+                )
+                * page
+            )
+        except sqlite3.OperationalError:  # no dbstat in this SQLite
+            return -1
+    finally:
+        conn.close()
+
+
+def add_cost(db: Path, count: int) -> tuple[float, float]:
+    """Seconds per ``items.add`` (in-process, --new) on copies with and without the index."""
+    os.environ["LEDGER_NOW"] = NOW
+    from ledger import items
+    from ledger.storage import open_ledger
+
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        for keep in (True, False):
+            copy = Path(folder) / f"copy-{keep}.db"
+            shutil.copy(db, copy)
+            ledger = open_ledger(copy)
+            if not keep:  # without the index: no triggers, so nothing to flush
+                for (trigger,) in ledger.conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search%'"
+                ).fetchall():
+                    ledger.conn.execute(f"DROP TRIGGER {trigger}")
+            community = ledger.conn.execute(
+                "SELECT name FROM areas WHERE level = 'community' LIMIT 1"
+            ).fetchone()[0]
+            start = time.perf_counter()
+            for n in range(count):
+                items.add(
+                    ledger, f"测试路灯不亮第{n}件", community=community,
+                    raised_on=date(2026, 11, 20), new=True,
+                )  # fmt: skip
+            results.append((time.perf_counter() - start) / count)
+            ledger.close()
+    return results[0], results[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path, default=BENCH / "out" / "l100k.db")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--adds", type=int, default=200)
+    args = parser.parse_args()
+    db = str(args.db)
+    ledger, sqlite_utils = str(BIN / "ledger"), str(BIN / "sqlite-utils")
+    timed([ledger, "search", "路灯", "--db", db])  # index what the generator wrote raw
+    fields = ("i.title", "i.result", "i.reply_text", "i.reporter")
+    print("| command | ledger | sqlite-utils (LIKE) | ratio |")
+    print("| --- | ---: | ---: | ---: |")
+    for word in ("路灯", "下水道"):
+        compare(
+            f"`search {word}`",
+            [ledger, "search", word, "--db", db],
+            [sqlite_utils, "query", db, like_sql(word, fields)],
+            args.runs,
+        )
+    compare(
+        "`list --by 居民12345 --all`",
+        [ledger, "list", "--by", "居民12345", "--all", "--db", db],
+        [sqlite_utils, "query", db, like_sql("居民12345", ("i.reporter",))],
+        args.runs,
+    )
+    size = index_size(args.db)
+    print(f"\nindex size: {size / 1e6:.1f} MB" if size >= 0 else "\nindex size: (no dbstat)")
+    with_index, without = add_cost(args.db, args.adds)
+    print(
+        f"add (in-process, {args.adds} items): {with_index * 1000:.2f} ms with the index, "
+        f"{without * 1000:.2f} ms without (+{(with_index - without) * 1000:.2f} ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()

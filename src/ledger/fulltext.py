@@ -1,0 +1,161 @@
+"""The full-text index of items: FTS5 over character bigrams, kept up to date by triggers.
+
+SQLite's tokenizers do not cut Chinese into words (there are no spaces), and the stock
+``trigram`` tokenizer finds nothing for 2-character words such as 路灯. So the index stores
+text we cut ourselves: every run of letters and digits becomes its overlapping character
+pairs ("3号楼漏水" → "3号 号楼 楼漏 漏水"), and a word of two or more characters is the phrase
+of its pairs. A one-character word has no pair; :mod:`ledger.search` scans the base table.
+
+How the index stays in step with every write, whatever path makes it (an action, 撤销,
+import's bulk insert, merge, a migration): triggers on ``items``, ``events`` and ``areas``
+mark the item as changed in ``search_dirty`` (plain SQL, so a write from another tool is
+marked too), and :func:`flush` re-indexes the marked items just before the writing
+transaction commits (:meth:`ledger.storage.Ledger.transaction`). Index and data therefore
+commit together or not at all. ``ledger check`` compares the index with the documents
+computed afresh; ``ledger check --repair`` rebuilds it.
+
+This module sits below :mod:`ledger.storage` (which calls :func:`flush`): it imports nothing
+from the ledger package.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Iterator
+
+# Between two fields: a token no query can contain (query tokens are exactly two
+# characters), so a phrase never matches across the end of one field and the start of next.
+FIELD_GAP = "zzz"
+
+SCHEMA = (
+    "CREATE VIRTUAL TABLE search USING fts5(title, body, tokenize = 'unicode61')",
+    "CREATE TABLE search_dirty (item_id INTEGER PRIMARY KEY)",
+    "CREATE TRIGGER search_item_insert AFTER INSERT ON items BEGIN "
+    "INSERT OR IGNORE INTO search_dirty(item_id) VALUES (new.id); END",
+    "CREATE TRIGGER search_item_update AFTER UPDATE OF "
+    "title, reporter, result, reply_text, last_progress, community_id, place_id ON items BEGIN "
+    "INSERT OR IGNORE INTO search_dirty(item_id) VALUES (new.id); END",
+    "CREATE TRIGGER search_event_insert AFTER INSERT ON events BEGIN "
+    "INSERT OR IGNORE INTO search_dirty(item_id) VALUES (new.item_id); END",
+    "CREATE TRIGGER search_event_update AFTER UPDATE OF note, withdrawn ON events BEGIN "
+    "INSERT OR IGNORE INTO search_dirty(item_id) VALUES (new.item_id); END",
+    # A renamed community, compound or building: its items' documents change.
+    "CREATE TRIGGER search_area_rename AFTER UPDATE OF name, path ON areas BEGIN "
+    "INSERT OR IGNORE INTO search_dirty(item_id) SELECT id FROM items "
+    "WHERE community_id = new.id OR place_id = new.id; END",
+)
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width (NFKC) and lower case, as both index and query see text."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def runs(text: str) -> Iterator[str]:
+    """Runs of letters and digits (punctuation and spaces cut them), normalised."""
+    current: list[str] = []
+    for char in normalise(text):
+        if char.isalnum():
+            current.append(char)
+        elif current:
+            yield "".join(current)
+            current = []
+    if current:
+        yield "".join(current)
+
+
+def bigrams(run: str) -> list[str]:
+    """The overlapping character pairs of one run ("路灯坏" → 路灯, 灯坏)."""
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def field_text(values: Iterable[str | None]) -> str:
+    """The indexed form of some fields: their runs' pairs, runs and fields kept apart."""
+    parts: list[str] = []
+    for value in values:
+        if not value:
+            continue
+        for run in runs(value):
+            pairs = bigrams(run)
+            if pairs:
+                if parts:
+                    parts.append(FIELD_GAP)
+                parts.extend(pairs)
+    return " ".join(parts)
+
+
+# One row per item: what its document is made of. Event notes hold the progress notes,
+# results, replies and reasons, every one of them (the row keeps only the latest).
+_SOURCE = """
+SELECT i.id, i.title, i.reporter, i.result, i.reply_text, i.last_progress, c.name, p.path,
+       (SELECT group_concat(e.note, char(10)) FROM events e
+        WHERE e.item_id = i.id AND e.withdrawn = 0 AND e.note IS NOT NULL
+          AND e.action NOT IN ('undo', 'redo'))
+FROM items i
+JOIN areas c ON c.id = i.community_id
+LEFT JOIN areas p ON p.id = i.place_id
+"""
+
+
+def documents(conn: sqlite3.Connection, where: str = "", params: tuple = ()) -> Iterator[tuple]:
+    """(item id, title text, body text) for the items the condition selects."""
+    for row in conn.execute(_SOURCE + where, params):
+        item_id, title, reporter, result, reply, progress, community, place_path, notes = row
+        # A place's path is 区县/街道/社区/小区/楼栋: its compound and building are searchable.
+        places = place_path.split("/")[3:] if place_path else []
+        body = field_text([reporter, result, reply, progress, community, *places, notes])
+        yield item_id, field_text([title]), body
+
+
+def flush(conn: sqlite3.Connection) -> int:
+    """Re-index the items marked as changed (call inside the writing transaction)."""
+    if conn.execute("SELECT 1 FROM search_dirty LIMIT 1").fetchone() is None:
+        return 0
+    conn.execute("DELETE FROM search WHERE rowid IN (SELECT item_id FROM search_dirty)")
+    rows = list(documents(conn, " WHERE i.id IN (SELECT item_id FROM search_dirty)"))
+    conn.executemany("INSERT INTO search(rowid, title, body) VALUES (?, ?, ?)", rows)
+    conn.execute("DELETE FROM search_dirty")
+    return len(rows)
+
+
+def rebuild(conn: sqlite3.Connection) -> int:
+    """Throw the index away and index every item again (migration 007, ``check --repair``)."""
+    conn.execute("DELETE FROM search")
+    conn.execute("DELETE FROM search_dirty")
+    rows = documents(conn)
+    count = 0
+    while True:
+        batch = [row for _, row in zip(range(5000), rows, strict=False)]
+        if not batch:
+            break
+        conn.executemany("INSERT INTO search(rowid, title, body) VALUES (?, ?, ?)", batch)
+        count += len(batch)
+    return count
+
+
+def disagreements(conn: sqlite3.Connection, limit: int = 20) -> tuple[int, list[int]]:
+    """How many items' index entries differ from their documents; the first few item ids.
+
+    Never writes. Items marked as changed (written by another tool since the last ledger
+    write) are skipped: they are queued, and the next write or search indexes them first.
+    """
+    present = {
+        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    if "search" not in present:
+        return 0, []
+    indexed = {
+        row[0]: (row[1], row[2]) for row in conn.execute("SELECT rowid, title, body FROM search")
+    }
+    queued = {row[0] for row in conn.execute("SELECT item_id FROM search_dirty")}
+    wrong: list[int] = []
+    count = 0
+    for item_id, title, body in documents(conn):
+        if indexed.pop(item_id, None) != (title, body) and item_id not in queued:
+            count += 1
+            if len(wrong) < limit:
+                wrong.append(item_id)
+    count += len(indexed)  # entries of items that do not exist
+    wrong += list(indexed)[: max(0, limit - len(wrong))]
+    return count, wrong

@@ -306,7 +306,7 @@ def test_usage_errors_are_translated_in_process(
     places.close()
     before = snapshot(db_path)
     assert refused(run("list", "--colour", "红")) == (
-        "错误: 没有选项 --colour（可用：--source）（用 --help 查看用法）"
+        "错误: 没有选项 --colour（可用：--compound, --source）（用 --help 查看用法）"
     )
     assert refused(run("show")) == "错误: 缺少参数 问题编号（用 --help 查看用法）"
     assert refused(run("show", "四")) == "错误: 问题编号 的值“四”不是整数（用 --help 查看用法）"

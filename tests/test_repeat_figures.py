@@ -65,17 +65,22 @@ def test_summary_sheet_has_the_columns(places: Ledger, run: Run, tmp_path: Path)
                  "--out", str(out))  # fmt: skip
     assert result.exit_code == 0, result.output
     (path,) = out.glob("*.xlsx")
-    ws = openpyxl.load_workbook(path)["汇总"]
-    headers = {ws.cell(4, c).value or ws.cell(3, c).value: c for c in range(1, ws.max_column + 1)}
-    row = next(r for r in range(5, ws.max_row + 1) if ws.cell(r, 1).value == "铁塔寺社区")
-    assert ws.cell(row, headers["重复反映"]).value == 2
-    assert ws.cell(row, headers["重复率"]).value == 0.5
-    assert ws.cell(row, headers["重复率"]).number_format.endswith("%")
-    notes = " ".join(str(cell.value) for line in ws.iter_rows() for cell in line if cell.value)
+    book = openpyxl.load_workbook(path)
+    # 重复反映 and 重复率 stand on the summary's second part (结转与会议), one A4 width each.
+    more = book["结转与会议"]
+    head = next(r for r in range(1, 10) if "重复反映" in [c.value for c in more[r]])
+    headers = {more.cell(head, c).value: c for c in range(1, more.max_column + 1)}
+    row = next(
+        r for r in range(head + 1, more.max_row + 1) if more.cell(r, 1).value == "铁塔寺社区"
+    )
+    assert more.cell(row, headers["重复反映"]).value == 2
+    assert more.cell(row, headers["重复率"]).value == 0.5
+    assert more.cell(row, headers["重复率"]).number_format.endswith("%")
+    notes = " ".join(str(c.value) for line in book["汇总"].iter_rows() for c in line if c.value)
     assert "重复率 = 重复反映 / 受理数" in notes
     # 问题台账: which item each one repeats, as of the cut-off (5 was unlinked: none).
-    detail = openpyxl.load_workbook(path)["问题台账"]
-    header = next(r for r in range(1, 6) if detail.cell(r, 1).value == "序号")
+    detail = book["问题台账（登记与交办）"]
+    header = next(r for r in range(1, 10) if detail.cell(r, 1).value == "编号")
     titles = [detail.cell(header, c).value for c in range(1, detail.max_column + 1)]
     number_col, repeat_col = titles.index("编号") + 1, titles.index("重复反映（原编号）") + 1
     repeats = {

@@ -110,14 +110,14 @@ DETAIL = Layout(
     (
         _c("number", 6.5),
         _c("community", 11, "text", wrap=True, most=13),
-        _c("place", 11, "text", wrap=True),
+        _c("place", 9, "text", wrap=True),
         _c("source", 5.5, "label"),  # 夜话 / 说事 / 走访 / 其他
         _c("meeting_date", 10, "date"),
         _c("raised_on", 10, "date"),
         _c("reporter", 7.5, "text"),
         _c("phone", 11.5, "label"),
-        _c("title", 22, "text", wrap=True),
-        _c("repeat_of", 8, "text"),  # 重复反映: of which earlier item
+        _c("title", 26, "text", wrap=True),
+        _c("repeat_of", 6, "text", wrap=True),  # 重复反映: of which earlier item
         _c("category", 9, "label"),
         _c("scale", 5.5, "label"),
         _c("unit", 12, "text", wrap=True),

@@ -20,6 +20,7 @@ from the ledger package.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -52,17 +53,12 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def runs(text: str) -> Iterator[str]:
+_RUN = re.compile(r"[^\W_]+")  # letters and digits: what str.isalnum accepts
+
+
+def runs(text: str) -> list[str]:
     """Runs of letters and digits (punctuation and spaces cut them), normalised."""
-    current: list[str] = []
-    for char in normalise(text):
-        if char.isalnum():
-            current.append(char)
-        elif current:
-            yield "".join(current)
-            current = []
-    if current:
-        yield "".join(current)
+    return _RUN.findall(normalise(text))
 
 
 def bigrams(run: str) -> list[str]:

@@ -69,15 +69,15 @@ def bigrams(run: str) -> list[str]:
 def field_text(values: Iterable[str | None]) -> str:
     """The indexed form of some fields: their runs' pairs, runs and fields kept apart."""
     parts: list[str] = []
+    add_pairs = parts.extend
     for value in values:
         if not value:
             continue
-        for run in runs(value):
-            pairs = bigrams(run)
-            if pairs:
+        for run in _RUN.findall(normalise(value)):
+            if len(run) > 1:  # the same pairs as bigrams(run), built in C: import indexes many
                 if parts:
                     parts.append(FIELD_GAP)
-                parts.extend(pairs)
+                add_pairs(map(str.__add__, run, run[1:]))
     return " ".join(parts)
 
 

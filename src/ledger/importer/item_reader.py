@@ -251,10 +251,7 @@ class ItemReader(Lookups):
             except Bad as error:
                 problems.append((code, str(error)))
                 return None
-            if found > today:
-                problems.append((code, f"日期 {found} 晚于今天（{today}）"))
-                return None
-            return found
+            return values.not_future(found, today, code, problems)
 
         def cell(row: reading.Row, index: int | None) -> str | None:
             if index is None or index >= len(row):

@@ -467,6 +467,11 @@ def on_year(
     except Bad as error:
         problems.append((code, str(error)))
         return None
+    return not_future(found, today, code, problems)
+
+
+def not_future(found: date, today: date, code: str, problems: list[tuple[str, str]]) -> date | None:
+    """``found``, or None with the problem noted when it is after today."""
     if found > today:
         problems.append((code, f"日期 {found} 晚于今天（{today}）"))
         return None

@@ -237,16 +237,18 @@ def _chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def _contact(notice: Notice, no_phone: str) -> str:
+    """联系人 … ，电话 … of the unit (``no_phone`` when it has none on record)."""
+    parts = (
+        f"联系人 {notice.unit_contact}" if notice.unit_contact else "",
+        f"电话 {notice.unit_phone}" if notice.unit_phone else no_phone,
+    )
+    return "，".join(part for part in parts if part)
+
+
 def notice_text(notice: Notice, today: date, sender: str) -> str:
     """The short text of a 催办通知."""
-    contact = "，".join(
-        part
-        for part in (
-            f"联系人 {notice.unit_contact}" if notice.unit_contact else "",
-            f"电话 {notice.unit_phone}" if notice.unit_phone else "",
-        )
-        if part
-    )
+    contact = _contact(notice, "")
     counts = "、".join(
         f"{LEVEL[level]} {notice.count(level)} 件"
         for level in ("severe", "overdue", "warning")
@@ -297,9 +299,8 @@ def _write_xlsx(notice: Notice, today: date, path: Path, sender: str) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
 
-    from ledger.report.writer import text_width
+    from ledger.report.writer import print_on_a4, text_width
 
     book = Workbook()
     sheet = book.active
@@ -322,14 +323,7 @@ def _write_xlsx(notice: Notice, today: date, path: Path, sender: str) -> None:
         sheet.row_dimensions[row].height = height or lines * 16 + 6
 
     line(1, "催 办 通 知", Font(name="宋体", size=20, bold=True), centre, 42)
-    contact = "，".join(
-        part
-        for part in (
-            f"联系人 {notice.unit_contact}" if notice.unit_contact else "",
-            f"电话 {notice.unit_phone}" if notice.unit_phone else "电话 未登记",
-        )
-        if part
-    )
+    contact = _contact(notice, "电话 未登记")
     line(2, f"{notice.unit}（{contact}）：", bold, Alignment(vertical="center"), 24)
     counts = "、".join(
         f"{LEVEL[level]} {notice.count(level)} 件"
@@ -380,15 +374,7 @@ def _write_xlsx(notice: Notice, today: date, path: Path, sender: str) -> None:
     right = Alignment(horizontal="right", vertical="center")
     line(row + 2, f"{sender}（盖章）", bold, right, 24)
     line(row + 3, _chinese_date(today), plain, right, 20)
-    setup = sheet.page_setup
-    setup.orientation = "landscape"
-    setup.paperSize = sheet.PAPERSIZE_A4
-    setup.fitToWidth = 1
-    setup.fitToHeight = 1  # one page per unit, however many items
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-    sheet.print_options.horizontalCentered = True
+    print_on_a4(sheet, one_page=True, margins=(0.5, 0.6), centred=True)  # a page per unit
     sheet.print_area = f"A1:{last}{row + 3}"
     temporary = path.with_name(path.name + ".tmp")
     book.save(temporary)

@@ -25,7 +25,7 @@ from ledger.errors import LedgerError
 from ledger.labels import CARD, CHANNEL, LEVEL, RATING, SCALE, SOURCE, STATUS
 from ledger.lifecycle import FINISHED_STATUSES
 from ledger.phones import mask_phone
-from ledger.report.writer import safe_text, text_width
+from ledger.report.writer import print_on_a4, safe_text, text_width
 from ledger.storage import Ledger
 
 FORM_WIDTHS = (13.0, 27.0, 13.0, 27.0)  # label, value, label, value: 80 units on A4 portrait
@@ -108,7 +108,6 @@ def _rating_line(item: dict[str, Any]) -> str:
 def draw_form(ws: Any, title: str, subtitle: str, rows: list[Row], signer: str) -> None:
     """Draw a bordered one-page form on an ordinary openpyxl worksheet (A4 portrait)."""
     from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     thin = Side(style="thin", color="000000")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -176,15 +175,7 @@ def draw_form(ws: Any, title: str, subtitle: str, rows: list[Row], signer: str) 
     ws[f"A{row + 1}"].font = font
     ws[f"A{row + 1}"].alignment = Alignment(horizontal="right")
     ws.row_dimensions[row + 1].height = 22
-    setup = ws.page_setup
-    setup.orientation = "portrait"
-    setup.paperSize = 9
-    setup.fitToWidth = 1
-    setup.fitToHeight = 1
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins.left = ws.page_margins.right = 0.6
-    ws.page_margins.top = ws.page_margins.bottom = 0.7
-    ws.print_options.horizontalCentered = True
+    print_on_a4(ws, landscape=False, one_page=True, margins=(0.6, 0.7), centred=True)
     ws.print_area = f"A1:D{row + 1}"
 
 

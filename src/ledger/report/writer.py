@@ -67,6 +67,32 @@ _WIDE = re.compile(
 )
 
 
+def print_on_a4(
+    ws: Any,
+    *,
+    landscape: bool = True,
+    one_page: bool = False,
+    margins: tuple[float, float] = (0.4, 0.6),
+    centred: bool = False,
+    page_numbers: bool = False,
+) -> None:
+    """How every sheet, letter and slip prints: A4, fitted to the page width (and height when
+    ``one_page``), margins (sides, top and bottom) in inches, page numbers in the footer."""
+    setup = ws.page_setup
+    setup.orientation = "landscape" if landscape else "portrait"
+    setup.paperSize = A4
+    setup.fitToWidth = 1
+    setup.fitToHeight = 1 if one_page else 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins.left = ws.page_margins.right = margins[0]
+    ws.page_margins.top = ws.page_margins.bottom = margins[1]
+    if centred:
+        ws.print_options.horizontalCentered = True
+    if page_numbers:
+        ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+        ws.oddFooter.center.size = 9
+
+
 def text_width(text: str) -> int:
     """Display width: a wide (Chinese) character counts as two."""
     if text.isascii():
@@ -239,16 +265,7 @@ class Book:
         """A sheet holding only charts (one under another), printed on one A4 page."""
         ws = self.workbook.create_sheet(name)
         # Page setup before the first row: a write-only sheet writes its properties then.
-        setup = ws.page_setup
-        setup.orientation = "landscape"
-        setup.paperSize = A4
-        setup.fitToWidth = 1
-        setup.fitToHeight = 1
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
-        ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-        ws.oddFooter.center.size = 9
+        print_on_a4(ws, one_page=True, page_numbers=True)
         style = self.style(bold=True, size=16, border=False, horizontal="left")
         cell = _ReadyCell(ws)
         cell.has_style = True
@@ -377,18 +394,8 @@ class SheetWriter:
         if self.layout.grouped:
             ws.row_dimensions[self.header_first].height = 20
         ws.row_dimensions[self.header_last].height = 32  # room for a title on two lines
-        setup = ws.page_setup
-        setup.orientation = "landscape"
-        setup.paperSize = A4
-        setup.fitToWidth = 1
-        setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        print_on_a4(ws, centred=True, page_numbers=True)
         ws.print_title_rows = f"{self.header_first}:{self.header_last}"
-        ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-        ws.oddFooter.center.size = 9
 
     def _heading(self, title: str, info: str, note: str | None) -> None:
         book = self.book

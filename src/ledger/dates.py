@@ -20,7 +20,7 @@ _FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 _SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
 
-END_OF_DAY = time(23, 59, 59)
+END_OF_DAY = time(23, 59, 59)  # the last instant of a day: a period's cut-off
 MIN_YEAR, MAX_YEAR = 2000, 2099
 
 

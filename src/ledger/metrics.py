@@ -18,19 +18,18 @@ import calendar
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
 from ledger import categories, deadlines, places
-from ledger.dates import iso, parse_month
+from ledger.dates import END_OF_DAY, iso, parse_month
 from ledger.errors import LedgerError
 from ledger.labels import MEETING_KIND, REPORT_TEXT, SATISFIED_RATINGS, SCORE_PROFILE, SOURCE
 from ledger.lifecycle import EMPTY_STATE, FINISHED_STATUSES, OPEN_SQL, OPEN_STATUSES
 from ledger.storage import Ledger
 
-END_OF_DAY = time(23, 59, 59)
 REPLIED_STATUSES = ("replied", "closed")
 SELF_HANDLED = 0  # the 承办单位 row of what the community settled or declined itself
 

@@ -15,8 +15,9 @@ from ledger.importer.report import BadRow, Report, refusal, write_bad_rows
 from ledger.importer.table import Progress
 from ledger.labels import AREA_LEVEL, AREA_LEVELS
 from ledger.storage import Ledger, new_uid
+from ledger.text import LIMITS
 
-MAX_NAME = 50
+MAX_NAME = LIMITS["name"][0]  # as typed names (ledger.text)
 
 
 def import_areas(

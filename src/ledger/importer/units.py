@@ -16,8 +16,9 @@ from ledger.importer.table import Progress
 from ledger.importer.values import Bad
 from ledger.labels import UNIT_KIND
 from ledger.storage import Ledger, new_uid
+from ledger.text import LIMITS
 
-MAX_NAME = 50
+MAX_NAME = LIMITS["name"][0]  # as typed names (ledger.text)
 
 
 def import_units(

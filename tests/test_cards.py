@@ -127,3 +127,20 @@ def test_report_counts_cards_per_unit_like_the_board(board_ledger: Ledger) -> No
         "扈师傅维修队": (0, 1),  # 2 red; 12 has 2 working days left, 8 is finished
         "（未交办）": (0, 1),  # 6 red; 7 has 3 working days left
     }
+
+
+def test_items_sharing_a_due_date_all_show_their_card(
+    ledger: Ledger, run: Callable[..., Result]
+) -> None:
+    """`list` works out a due date's standing once and copies it: the card must come along."""
+    import json
+
+    from ledger import items
+    from ledger import places as place_service
+
+    place_service.add_path(ledger, "任城区/古槐街道/铁塔寺社区")
+    # Raised Mon 11-16 → due Thu 11-19; on Thu 11-26 late 5 working days: 红牌, both of them.
+    for title in ("楼道灯不亮", "下水道堵塞"):
+        items.add(ledger, title, community="铁塔寺社区", raised_on=date(2026, 11, 16))
+    data = json.loads(run("list", "--json").stdout)
+    assert [(item["number"], item["card"]) for item in data["items"]] == [(1, "red"), (2, "red")]

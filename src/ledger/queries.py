@@ -303,7 +303,7 @@ def _due_cutoff(ledger: Ledger, where: str, params: list[Any], limit: int) -> tu
     return where + " AND (i.due_on <= ? OR i.due_on IS NULL)", [*params, cutoff[0]]
 
 
-_LEVEL_KEYS = ("level", "workdays_overdue", "workdays_left", "estimated")
+_LEVEL_KEYS = ("level", "workdays_overdue", "workdays_left", "estimated", "card")
 
 
 def annotate_deadline(ledger: Ledger, item: dict[str, Any], today: date) -> None:

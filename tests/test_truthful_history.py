@@ -160,9 +160,12 @@ def test_void_leaves_every_list_figure_and_reminder(
     assert '"number": 2' not in on_board
     chased = remind.due_items(places, date(2026, 11, 26), None)
     assert [item["number"] for item in chased] == [1]
-    # Nothing more can happen to a voided item except undoing the void.
+    # Nothing more can happen to a voided item except undoing the void — not even backdated
+    # to before the void.
     with pytest.raises(LedgerError, match="已作废"):
         items.resolve(places, 2, "x")
+    with pytest.raises(LedgerError, match="已作废"):
+        items.resolve(places, 2, "x", at=date(2026, 11, 23))
     items.undo(places, 2)
     assert items.get(places, 2)["status"] == "assigned"
     assert tally_of(places, "2026-11").total.raised == 2

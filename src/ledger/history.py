@@ -40,6 +40,7 @@ from ledger.lifecycle import (
     RULE_BY_ACTION,
     STATE_FIELDS,
     UNDO,
+    VOIDED,
     next_status,
 )
 from ledger.storage import Ledger, new_uid
@@ -408,12 +409,12 @@ def check_moment(ledger: Ledger, at: date | datetime) -> str:
     return iso(at)  # type: ignore[return-value]
 
 
-def item_id_of(ledger: Ledger, number: int) -> tuple[int, str]:
-    """The id and status of the item with this short number."""
-    row = ledger.conn.execute("SELECT id, status FROM items WHERE number = ?", (number,)).fetchone()
+def item_id_of(ledger: Ledger, number: int) -> int:
+    """The id of the item with this short number."""
+    row = ledger.conn.execute("SELECT id FROM items WHERE number = ?", (number,)).fetchone()
     if row is None:
         raise NotFound(f"问题 {number} 不存在")
-    return row[0], row[1]
+    return int(row[0])
 
 
 def record(
@@ -430,6 +431,9 @@ def record(
     or before the registration, and any history that no longer replays; otherwise writes the
     event, re-derives the later events and sets the item row to the replayed state.
     """
+    status = ledger.conn.execute("SELECT status FROM items WHERE id = ?", (item_id,)).fetchone()[0]
+    if status == VOIDED and action not in META_ACTIONS:
+        next_status(status, action)  # refused: only 撤销 brings a voided item back, at any date
     events = load(ledger, item_id)
     note = clean(note, "note", "备注")  # every note, whichever path brought it
     moment = check_moment(ledger, at or ledger.now())

@@ -24,7 +24,6 @@ from ledger.workdays import fallback_notice
 
 MAX_TITLE = 2000
 MAX_NOTE = 4000
-MAX_NAME = 100
 
 
 @dataclass
@@ -207,15 +206,16 @@ def link(
     """重复反映: link an item to the earlier one it raises again (a repeat of a repeat links
     to the first raising)."""
     with ledger.transaction():
-        item_id, _ = history.item_id_of(ledger, number)
+        item_id = history.item_id_of(ledger, number)
         raised_on = ledger.conn.execute(
             "SELECT raised_on FROM items WHERE id = ?", (item_id,)
         ).fetchone()[0]
         target = repeats.original_of(ledger, original, before=raised_on)
         if target["id"] == item_id:
             raise LedgerError(f"问题 {number} 不能是自己的重复反映")
-    params = {"item_id": target["id"], "number": target["number"], "uid": _uid(ledger, target)}
-    return _act(ledger, number, "link", at, params, _text(note, "备注", required=False) or None)
+        params = {"item_id": target["id"], "number": target["number"], "uid": _uid(ledger, target)}
+        # The same transaction (a savepoint inside): the original cannot change in between.
+        return _act(ledger, number, "link", at, params, _text(note, "备注", required=False) or None)
 
 
 def _uid(ledger: Ledger, item: dict[str, Any]) -> str:
@@ -237,13 +237,10 @@ def _act(
     at: Moment | None,
     params: dict[str, Any],
     note: str | None,
-    check: Callable[[dict[str, Any]], None] | None = None,
 ) -> Outcome:
     """Record one action on one item, in its place in time order, in one transaction."""
     with ledger.transaction():
-        item_id, _ = history.item_id_of(ledger, number)
-        if check is not None:
-            check(get(ledger, number))
+        item_id = history.item_id_of(ledger, number)
         try:
             event = history.record(ledger, item_id, action, at, params, note)
         except TransitionRefused as refused:
@@ -416,7 +413,7 @@ def _correct(
     verb = ACTION[action]
     text = _text(reason, f"{verb}理由", required=False) or None
     with ledger.transaction():
-        item_id, _ = history.item_id_of(ledger, number)
+        item_id = history.item_id_of(ledger, number)
         withdrawn, affected = pick(history.load(ledger, item_id))
         try:
             event = history.record(ledger, item_id, action, None, {"target": withdrawn.uid}, text)

@@ -90,8 +90,3 @@ def required(value: str | None, kind: str, what: str) -> str:
     text = clean(value, kind, what, required=True)
     assert text is not None
     return text
-
-
-def has_unsafe(value: str) -> bool:
-    """True when ``value`` holds characters :func:`strip_unsafe` would remove."""
-    return strip_unsafe(value) != _LINE_BREAKS.sub("\n", value)

@@ -181,3 +181,12 @@ def test_migration_builds_the_index_for_an_old_ledger(filled: Ledger, db_path: P
         assert numbers(reopened, "卷材") == [3]
     finally:
         reopened.close()
+
+
+def test_list_text_sees_what_another_tool_wrote(filled: Ledger, db_path: Path, run: Run) -> None:
+    """The triggers queue a change made outside ledger; `list --text` indexes it first, as
+    `search` does."""
+    with sqlite3.connect(db_path) as other:
+        other.execute("UPDATE items SET title = '独角兽雕塑倾斜' WHERE number = 3")
+    listed = json.loads(run("list", "--text", "独角兽", "--all", "--json").stdout)
+    assert [item["number"] for item in listed["items"]] == [3]

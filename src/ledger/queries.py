@@ -156,13 +156,13 @@ def _resident_and_place(
             within = places.find(ledger, wanted.community, "community")
         place = places.find(ledger, wanted.building, "building", within=within)
     if place is not None:
-        conditions.append(
-            "i.place_id IN (SELECT id FROM areas WHERE id = ? OR path LIKE ? ESCAPE '\\')"
-        )
-        params += [place["id"], _escape_like(place["path"]) + "/%"]
+        conditions.append(f"i.place_id IN (SELECT id FROM areas WHERE id = ? OR {places.BELOW})")
+        params += [place["id"], *places.below(place["path"])]
     if wanted.meeting is not None:
         conditions.append("i.meeting_id = ?")
         params.append(meetings.get(ledger, wanted.meeting)["id"])
+    if wanted.text or wanted.reporter:
+        search.refresh(ledger)  # the index answers these: bring it up to date first
     if wanted.text:
         where, extra = search.condition(search.parse(wanted.text))
         conditions.append(where)

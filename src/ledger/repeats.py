@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ledger import fulltext
+from ledger import fulltext, places
 from ledger.errors import LedgerError
 from ledger.labels import STATUS
 from ledger.storage import Ledger
@@ -114,9 +114,8 @@ def candidates(
     names = [
         row[0]
         for row in ledger.conn.execute(
-            "SELECT name FROM areas WHERE level IN ('compound', 'building') AND path LIKE "
-            "(SELECT path FROM areas WHERE id = ?) || '/%'",
-            (community_id,),
+            f"SELECT name FROM areas WHERE level IN ('compound', 'building') AND {places.BELOW}",
+            places.below(places.get(ledger, community_id)["path"]),
         )
     ]
     names.sort(key=len, reverse=True)  # 10号楼 before 1号楼

@@ -97,14 +97,21 @@ _FIELDS = (  # where a word may be found, in the order the 命中 column names t
 )
 
 
+def refresh(ledger: Ledger) -> None:
+    """Index what another tool wrote since the last commit (every commit here flushes)."""
+    if ledger.read_only:
+        return  # nothing can be written: the index is as the file holds it
+    if ledger.conn.execute("SELECT 1 FROM search_dirty LIMIT 1").fetchone() is not None:
+        with ledger.transaction():
+            pass
+
+
 def search(
     ledger: Ledger, text: str, *, include_voided: bool = False, limit: int | None = 50
 ) -> Found:
     """Items matching every word of ``text``: title hits first, then newest first."""
     query = parse(text)
-    if ledger.conn.execute("SELECT 1 FROM search_dirty LIMIT 1").fetchone() is not None:
-        with ledger.transaction():  # written by another tool: index it now (commit flushes)
-            pass
+    refresh(ledger)
     where, params = condition(query)
     if not include_voided:
         where += " AND i.status != 'voided'"

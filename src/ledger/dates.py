@@ -88,6 +88,14 @@ def parse_month(text: str, today: date) -> tuple[int, int]:
     raise LedgerError(f"无法识别的月份“{text}”，请写成 2026-06 或 2026年6月")
 
 
+def chinese_date(value: date | str | None) -> str:
+    """2026年6月24日, as printed on letters and forms ('' for none)."""
+    if not value:
+        return ""
+    day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def iso(value: date | datetime | None) -> str | None:
     """The stored form: YYYY-MM-DD for dates, YYYY-MM-DDTHH:MM:SS for moments."""
     if value is None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger import deadlines, history, queries, units
-from ledger.dates import iso
+from ledger.dates import chinese_date, iso
 from ledger.filenames import distinct, inside, safe_name
 from ledger.items import ITEM_SELECT, row_to_item
 from ledger.labels import CARD, LEVEL
@@ -233,10 +233,6 @@ def _replace(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def _chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _contact(notice: Notice, no_phone: str) -> str:
     """联系人 … ，电话 … of the unit (``no_phone`` when it has none on record)."""
     parts = (
@@ -259,7 +255,7 @@ def notice_text(notice: Notice, today: date, sender: str) -> str:
         "",
         f"{notice.unit}{f'（{contact}）' if contact else ''}：",
         "",
-        f"截至{_chinese_date(today)}，贵单位承办的下列 {len(notice.items)} 件居民诉求"
+        f"截至{chinese_date(today)}，贵单位承办的下列 {len(notice.items)} 件居民诉求"
         f"已超期或即将到期（{counts}）。按照“事事有记录、件件有回音”的要求，"
         "请抓紧办理，并将办理结果及时反馈社区，以便答复居民。",
         "",
@@ -276,7 +272,7 @@ def notice_text(notice: Notice, today: date, sender: str) -> str:
         lines.append(f"   最新进展：{_one_line(item['last_progress']) or '暂无'}")
     if any(item["estimated"] for item in notice.items):
         lines += ["", "注：标“估算”的工作日数涉及尚未公布节假日安排的年份，按周一至周五估算。"]
-    lines += ["", CARD_RULE, "", f"{sender}（盖章）", _chinese_date(today), ""]
+    lines += ["", CARD_RULE, "", f"{sender}（盖章）", chinese_date(today), ""]
     return "\n".join(lines)
 
 
@@ -300,7 +296,7 @@ def _write_xlsx(notice: Notice, today: date, path: Path, sender: str) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    from ledger.report.writer import print_on_a4, text_width
+    from ledger.report.writer import print_on_a4, save_workbook, wrapped_lines
 
     book = Workbook()
     sheet = book.active
@@ -319,7 +315,7 @@ def _write_xlsx(notice: Notice, today: date, path: Path, sender: str) -> None:
         cell = sheet.cell(row=row, column=1)
         _set_text(cell, text)
         cell.font, cell.alignment = font, align
-        lines = max(1, -(-text_width(text) // int(total_width - 2)))
+        lines = wrapped_lines(text, int(total_width - 2))
         sheet.row_dimensions[row].height = height or lines * 16 + 6
 
     line(1, "催 办 通 知", Font(name="宋体", size=20, bold=True), centre, 42)
@@ -331,7 +327,7 @@ def _write_xlsx(notice: Notice, today: date, path: Path, sender: str) -> None:
         if notice.count(level)
     )
     body = (
-        f"　　截至{_chinese_date(today)}，贵单位承办的下列 {len(notice.items)} 件居民诉求"
+        f"　　截至{chinese_date(today)}，贵单位承办的下列 {len(notice.items)} 件居民诉求"
         f"已超期或即将到期（{counts}）。按照“事事有记录、件件有回音”的要求，请抓紧办理，"
         "并将办理结果及时反馈社区，以便答复居民。"
     )
@@ -360,9 +356,7 @@ def _write_xlsx(notice: Notice, today: date, path: Path, sender: str) -> None:
             elif isinstance(value, str):
                 _set_text(cell, value)
                 room = max(width - 1, 2)
-                lines = max(
-                    lines, sum(max(1, -(-text_width(p) // int(room))) for p in value.split("\n"))
-                )
+                lines = max(lines, wrapped_lines(value, int(room)))
             else:
                 cell.value = value
         sheet.row_dimensions[row].height = lines * 15 + 6
@@ -373,12 +367,10 @@ def _write_xlsx(notice: Notice, today: date, path: Path, sender: str) -> None:
     line(row, " ".join(notes), Font(name="宋体", size=9), Alignment(vertical="top", wrap_text=True))
     right = Alignment(horizontal="right", vertical="center")
     line(row + 2, f"{sender}（盖章）", bold, right, 24)
-    line(row + 3, _chinese_date(today), plain, right, 20)
+    line(row + 3, chinese_date(today), plain, right, 20)
     print_on_a4(sheet, one_page=True, margins=(0.5, 0.6), centred=True)  # a page per unit
     sheet.print_area = f"A1:{last}{row + 3}"
-    temporary = path.with_name(path.name + ".tmp")
-    book.save(temporary)
-    os.replace(temporary, path)
+    save_workbook(book, path)
 
 
 def _set_text(cell: Any, value: str) -> None:

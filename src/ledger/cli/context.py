@@ -8,7 +8,7 @@ from pathlib import Path
 from ledger import clock, dates
 from ledger.errors import LedgerError
 from ledger.storage import Ledger, default_path, open_ledger
-from ledger.text import clean, strip_unsafe
+from ledger.text import strip_unsafe
 
 
 def ledger_path(db: Path | None) -> Path:
@@ -43,8 +43,3 @@ def day(text: str | None, option: str = "日期") -> date | None:
     """A date option (None when not given)."""
     value = given(text, option)
     return dates.parse_date(value, today()) if value is not None else None
-
-
-def note(text: str | None) -> str | None:
-    """--note, cleaned like every free text (:mod:`ledger.text`)."""
-    return clean(text, "note", "备注")

@@ -7,7 +7,6 @@ import typer
 from ledger import categories, items, queries
 from ledger.cli import output
 from ledger.cli.context import day, given, moment, open_for, today
-from ledger.cli.context import note as context_note
 from ledger.cli.errors import guarded
 from ledger.cli.options import (
     AtOption,
@@ -102,7 +101,7 @@ def add_command(
         reporter=by,
         phone=phone,
         raised_on=day(date, "--date"),
-        note=context_note(note),
+        note=note,
         repeat_of=repeat_of,
         new=new,
         decide=repeats_view.ask if repeats_view.interactive() else None,
@@ -286,7 +285,7 @@ def assign_command(
             unit,
             due=day(due, "--due"),
             days=days,
-            note=context_note(note),
+            note=note,
             at=moment(at),
         )
     )
@@ -400,11 +399,7 @@ def rate_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    _done(
-        items.rate(
-            ledger, number, rating, close=close, unit=unit, note=context_note(note), at=moment(at)
-        )
-    )
+    _done(items.rate(ledger, number, rating, close=close, unit=unit, note=note, at=moment(at)))
 
 
 @commands.command("close", help=_help("close", "无法评价时归档（如居民已搬离），写明理由。"))
@@ -449,7 +444,7 @@ def edit_command(
         community=community,
         compound=compound,
         building=building,
-        note=context_note(note),
+        note=note,
         at=moment(at),
     )
     _done(outcome)

@@ -6,12 +6,11 @@
 
 Each is an .xlsx laid out as a bordered form on one A4 page (portrait), and a PDF when
 LibreOffice (``soffice``) is installed. The forms are data (rows of label/value pairs) drawn
-by :func:`draw_form`, which the 催办通知 letter shares.
+by :func:`draw_form`.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -21,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from ledger import categories, items
+from ledger.dates import chinese_date
 from ledger.errors import LedgerError
 from ledger.labels import CARD, CHANNEL, LEVEL, RATING, SCALE, SOURCE, STATUS
 from ledger.lifecycle import FINISHED_STATUSES
 from ledger.phones import mask_phone
-from ledger.report.writer import print_on_a4, safe_text, text_width
+from ledger.report.writer import print_on_a4, safe_text, save_workbook, wrapped_lines
 from ledger.storage import Ledger
 
 FORM_WIDTHS = (13.0, 27.0, 13.0, 27.0)  # label, value, label, value: 80 units on A4 portrait
@@ -47,13 +47,6 @@ class Slip:
 Row = tuple[Any, ...]
 
 
-def _day(value: str | None) -> str:
-    if not value:
-        return ""
-    day = date.fromisoformat(value[:10])
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def assignment_rows(ledger: Ledger, item: dict[str, Any], unmask: bool) -> list[Row]:
     """The 交办单 as rows."""
     labels = categories.labels(ledger)
@@ -62,8 +55,8 @@ def assignment_rows(ledger: Ledger, item: dict[str, Any], unmask: bool) -> list[
         held = ledger.conn.execute(
             "SELECT held_on FROM meetings WHERE number = ?", (item["meeting"],)
         ).fetchone()
-        meeting = f"（{_day(held[0])}第 {item['meeting']} 次会议）" if held else ""
-    due = _day(item["due_on"])
+        meeting = f"（{chinese_date(held[0])}第 {item['meeting']} 次会议）" if held else ""
+    due = chinese_date(item["due_on"])
     standing = ""
     if item.get("level"):
         card = CARD.label(item.get("card"))
@@ -71,9 +64,9 @@ def assignment_rows(ledger: Ledger, item: dict[str, Any], unmask: bool) -> list[
     place = item["community"] + (f" {item['place']}" if item["place"] else "")
     phone = item["phone"] or ""
     return [
-        ("pair", "编　　号", f"第 {item['number']} 号", "交办日期", _day(item["assigned_on"])),
+        ("pair", "编　　号", f"第 {item['number']} 号", "交办日期", chinese_date(item["assigned_on"])),
         ("pair", "承办单位", item["unit"] or "（尚未交办）", "办理时限", f"{due}{standing}"),
-        ("pair", "问题来源", f"{SOURCE.label(item['source'])}{meeting}", "反映日期", _day(item["raised_on"])),
+        ("pair", "问题来源", f"{SOURCE.label(item['source'])}{meeting}", "反映日期", chinese_date(item["raised_on"])),
         ("pair", "反 映 人", item["reporter"] or "", "联系电话", phone if unmask else mask_phone(phone)),
         ("pair", "问题地点", place, "类别/规模", f"{labels.get(item['category'], item['category'])}　{SCALE.label(item['scale'])}"),
         ("wide", "问题描述", item["title"], 4),
@@ -87,12 +80,12 @@ def receipt_rows(item: dict[str, Any]) -> list[Row]:
     """The 回执 as rows."""
     finished = "不予办理" if item["status"] == "declined" else "已办结"
     return [
-        ("pair", "编　　号", f"第 {item['number']} 号", "反映日期", _day(item["raised_on"])),
+        ("pair", "编　　号", f"第 {item['number']} 号", "反映日期", chinese_date(item["raised_on"])),
         ("pair", "反 映 人", item["reporter"] or "", "问题地点", item["community"] + (f" {item['place']}" if item["place"] else "")),
         ("wide", "反映问题", item["title"], 3),
-        ("pair", "承办单位", item["unit"] or item["community"], "办结日期", f"{_day(item['resolved_on'])}（{finished}）"),
+        ("pair", "承办单位", item["unit"] or item["community"], "办结日期", f"{chinese_date(item['resolved_on'])}（{finished}）"),
         ("wide", "办理结果", item["result"] or "", 4),
-        ("pair", "答复日期", _day(item["replied_on"]), "答复方式", CHANNEL.label(item["reply_channel"])),
+        ("pair", "答复日期", chinese_date(item["replied_on"]), "答复方式", CHANNEL.label(item["reply_channel"])),
         ("wide", "答复内容", item["reply_text"] or "", 3),
         ("wide", "居民评价", _rating_line(item), 2),
         ("sign", "居民（签字）：　　　　　　　　　　社区经办人（签字）：\n\n日期：　　　　年　　月　　日"),
@@ -181,8 +174,7 @@ def draw_form(ws: Any, title: str, subtitle: str, rows: list[Row], signer: str) 
 
 def _lines(text: str, width: float) -> int:
     """Lines of 11 pt text in a cell ``width`` units wide (a CJK character ≈ 2.1 units)."""
-    room = max(width - 1, 2) / 1.05
-    return sum(max(1, -(-text_width(part) // int(room))) for part in (text or "").split("\n"))
+    return wrapped_lines(text or "", max(width - 1, 2) / 1.05)
 
 
 def write_slip(
@@ -209,13 +201,12 @@ def write_slip(
         book = Workbook()
         ws = book.active
         ws.title = kind
-        subtitle = f"状态：{STATUS.label(item['status'])}　　打印日期：{_day(today.isoformat())}"
+        subtitle = (
+            f"状态：{STATUS.label(item['status'])}　　打印日期：{chinese_date(today.isoformat())}"
+        )
         draw_form(ws, title, subtitle, rows, f"{sender}（盖章）")
         path = out_dir / f"第{number}号-{kind}.xlsx"
-        temporary = path.with_name(f".{path.name}.tmp")
-        book.save(temporary)
-        os.replace(temporary, path)
-        result.files.append(path)
+        result.files.append(save_workbook(book, path))
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice:
         result.pdf = _to_pdf(soffice, list(result.files), out_dir)
@@ -231,7 +222,7 @@ def _to_pdf(soffice: str, files: list[Path], out_dir: Path) -> bool:
             done = subprocess.run(
                 [
                     soffice,
-                    f"-env:UserInstallation=file://{profile}",
+                    "-env:UserInstallation=" + Path(profile).as_uri(),
                     "--headless",
                     "--convert-to",
                     "pdf",

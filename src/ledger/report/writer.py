@@ -67,6 +67,19 @@ _WIDE = re.compile(
 )
 
 
+def save_workbook(workbook: Any, path: Path) -> Path:
+    """Write through a temporary file renamed into place: a failure (a full disk, the file
+    open in Excel) never leaves half a workbook, nor the temporary file."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        workbook.save(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return path
+
+
 def print_on_a4(
     ws: Any,
     *,
@@ -293,14 +306,7 @@ class Book:
         if order:
             position = {name: index for index, name in enumerate(order)}
             self.workbook._sheets.sort(key=lambda ws: position.get(ws.title, len(position)))
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        try:
-            self.workbook.save(temporary)
-            os.replace(temporary, self.path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-        return self.path
+        return save_workbook(self.workbook, self.path)
 
     def discard(self) -> None:
         """Give up this book (nothing to report): close its temporary sheet files."""

@@ -234,8 +234,12 @@ def subdistrict_book(
     *,
     unmask: bool = False,
     keep_empty: bool = False,
+    carried: dict[int, AsOfItem] | None = None,
 ) -> tuple[Path | None, Tally]:
-    """Write one subdistrict's workbook (None when it has no data and ``keep_empty`` is off)."""
+    """Write one subdistrict's workbook (None when it has no data and ``keep_empty`` is off).
+
+    ``carried`` collects the items carried in, for the county's follow-up (上期跟踪).
+    """
     book = Book(path)
     info = info_line(ledger, period, scope.name)
     head = f"{scope.name} {period.label}"
@@ -264,6 +268,8 @@ def subdistrict_book(
     )
 
     def stream(item: AsOfItem) -> None:
+        if carried is not None and item.belongs == "carried":
+            carried[item.id] = item
         row = detail_row(item, lookups, unmask)
         detail.row(row)
         handling.row(row)
@@ -548,19 +554,30 @@ class CountyExtra:
 
 
 def county_extra(
-    ledger: Ledger, period: Period, members: list[Scope], lookups: Lookups
+    ledger: Ledger,
+    period: Period,
+    members: list[Scope],
+    lookups: Lookups,
+    known: dict[int, tuple[Tally, dict[int, AsOfItem]]] | None = None,
 ) -> tuple[dict[int, Figures], CountyExtra]:
-    """This and last period's figures of every subdistrict of a county, for its 通报."""
+    """This and last period's figures of every subdistrict of a county, for its 通报.
+
+    ``known``: the tallies (and carried items) already computed for the subdistricts'
+    own workbooks, so that none is computed twice.
+    """
     figures: dict[int, Figures] = {}
     extra = CountyExtra(lookups.categories, Counter(), Counter(), {}, {})
     for scope in members:
-        current: dict[int, AsOfItem] = {}
+        if known is not None and scope.id in known:
+            tally, current = known[scope.id]
+        else:
+            current = {}
 
-        def keep(item: AsOfItem, current: dict[int, AsOfItem] = current) -> None:
-            if item.belongs == "carried":
-                current[item.id] = item
+            def keep(item: AsOfItem, current: dict[int, AsOfItem] = current) -> None:
+                if item.belongs == "carried":
+                    current[item.id] = item
 
-        tally = metrics.compute(ledger, period, scope, lookups, on_item=keep)
+            tally = metrics.compute(ledger, period, scope, lookups, on_item=keep)
         figures[scope.id] = tally.total
         for code, category in tally.categories.items():
             extra.categories[code] += category.raised
@@ -591,9 +608,10 @@ def write_reports(
     every = metrics.scopes(ledger)
     names = scope_names(every)
     written: list[Written] = []
-    figures: dict[int, Figures] = {}
+    known: dict[int, tuple[Tally, dict[int, AsOfItem]]] = {}
     for scope in chosen:
         name = f"{names[scope.id]}-{period.file_label}-{period.report_kind}.xlsx"
+        carried: dict[int, AsOfItem] = {}
         path, tally = subdistrict_book(
             ledger,
             period,
@@ -602,8 +620,9 @@ def write_reports(
             inside(folder, name),
             unmask=unmask,
             keep_empty=keep_empty,
+            carried=carried,
         )
-        figures[scope.id] = tally.total
+        known[scope.id] = (tally, carried)
         if path is not None:
             written.append(Written(path, scope.name, tally.total, scope))
         if advance is not None:
@@ -616,7 +635,7 @@ def write_reports(
         for county_id, members in counties.items():
             if county_id not in wanted:
                 continue
-            county_figures, extra = county_extra(ledger, period, members, lookups)
+            county_figures, extra = county_extra(ledger, period, members, lookups, known)
             standings = metrics.rank(
                 ledger, [(scope, county_figures[scope.id]) for scope in members]
             )

@@ -262,8 +262,8 @@ def _states(conn: sqlite3.Connection, report: CheckReport) -> None:
         event_count += len(rows)
         if not _in_time_order(rows):
             report.add("state", f"问题 {number} 的办理记录顺序与发生时间不符")
-        for _, at, changes, *_rest, withdrawn in rows:
-            if withdrawn or _rest[2] in META_ACTIONS:
+        for _item, at, changes, _id, _uid, action, _params, _seq, withdrawn in rows:
+            if withdrawn or action in META_ACTIONS:
                 continue
             try:
                 state.update(json.loads(changes))

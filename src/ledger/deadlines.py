@@ -18,9 +18,8 @@ def severe_workdays(ledger: Ledger) -> int:
 
 def severe_rule(ledger: Ledger) -> str:
     """The rule in words, exactly as :func:`deadline` applies it."""
-    return (
-        f"超期 {severe_workdays(ledger)} 个工作日以上（含 {severe_workdays(ledger)} 个）为严重超期"
-    )
+    days = severe_workdays(ledger)
+    return f"超期 {days} 个工作日以上（含 {days} 个）为严重超期"
 
 
 def default_due(ledger: Ledger, start: date, scale: str) -> date:

@@ -164,21 +164,25 @@ def _already_ordered(events: list[Event]) -> bool:
     return not events or events[0].action == "add"
 
 
-def withdrawn_ids(events: Iterable[Event]) -> set[int]:
-    """Ids of the events withdrawn by an 撤销 in force (one not withdrawn by a 恢复)."""
-    events = list(events)
-    if not any(event.action == UNDO for event in events):
-        return set()
-    by_uid: dict[str, Event] = {}
-    undone: dict[str, str] = {}  # undo uid -> uid of the event it withdraws
+def undos_in_force(events: Iterable[Event]) -> dict[str, str]:
+    """Each 撤销 in force (not withdrawn by a 恢复): its uid → the uid of what it withdraws."""
+    undone: dict[str, str] = {}
     for event in sorted(events, key=lambda e: e.id):
-        by_uid[event.uid] = event
         target = (event.params or {}).get("target")
         if event.action == UNDO and target:
             undone[event.uid] = target
         elif event.action == REDO and target:
             undone.pop(target, None)
-    return {by_uid[uid].id for uid in undone.values() if uid in by_uid}
+    return undone
+
+
+def withdrawn_ids(events: Iterable[Event]) -> set[int]:
+    """Ids of the events withdrawn by an 撤销 in force."""
+    events = list(events)
+    if not any(event.action == UNDO for event in events):
+        return set()
+    by_uid = {event.uid: event for event in events}
+    return {by_uid[uid].id for uid in undos_in_force(events).values() if uid in by_uid}
 
 
 # --- the effect of each action ------------------------------------------------------------
@@ -534,16 +538,10 @@ def undo_target(events: list[Event]) -> Event:
 
 def redo_target(events: list[Event]) -> tuple[Event, Event]:
     """The latest 撤销 in force, and the event it withdrew."""
-    by_uid = {e.uid: e for e in events}
-    undone: dict[str, str] = {}
-    for event in sorted(events, key=lambda e: e.id):
-        target = (event.params or {}).get("target")
-        if event.action == UNDO:
-            undone[event.uid] = target
-        elif event.action == REDO:
-            undone.pop(target, None)
+    undone = undos_in_force(events)
     if not undone:
         raise LedgerError("没有可以恢复的撤销")
+    by_uid = {e.uid: e for e in events}
     last = max(undone, key=lambda uid: by_uid[uid].id)
     return by_uid[last], by_uid[undone[last]]
 

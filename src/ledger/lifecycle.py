@@ -48,12 +48,10 @@ RULES: tuple[Rule, ...] = (
     Rule("close", ("replied",), "closed"),
     Rule("edit", LIVE_STATUSES, None, annotation=True),
     Rule("remind", OPEN_STATUSES, None, annotation=True),
-    Rule("void", LIVE_STATUSES, VOIDED),
+    Rule("void", LIVE_STATUSES, VOIDED),  # 作废: withdrawn registration, history kept
     # 重复反映: link a repeat to its original, or undo that; the status stays.
     Rule("link", LIVE_STATUSES, None, annotation=True),
-    Rule(
-        "unlink", LIVE_STATUSES, None, annotation=True
-    ),  # 作废: withdrawn registration, history kept
+    Rule("unlink", LIVE_STATUSES, None, annotation=True),
 )
 
 # Corrections of the record itself, not steps of the lifecycle: 撤销 withdraws an earlier

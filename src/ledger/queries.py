@@ -127,7 +127,7 @@ def _resident_and_place(
     ledger: Ledger, wanted: ItemFilter, conditions: list[str], params: list[Any]
 ) -> None:
     """Who raised it, where, at which meeting, which words: the clerk's "上次那件事" filters."""
-    from ledger import fulltext, meetings, search
+    from ledger import fulltext, meetings
 
     if wanted.reporter:
         name = wanted.reporter.strip()
@@ -162,6 +162,8 @@ def _resident_and_place(
         conditions.append("i.meeting_id = ?")
         params.append(meetings.get(ledger, wanted.meeting)["id"])
     if wanted.text or wanted.reporter:
+        from ledger import search  # only these filters need it
+
         search.refresh(ledger)  # the index answers these: bring it up to date first
     if wanted.text:
         where, extra = search.condition(search.parse(wanted.text))

@@ -244,7 +244,7 @@ def list_command(
         output.emit_json_stream({"total": total}, "items", (output.item_json(r) for r in rows))
         return
     if total == 0 and ledger.conn.execute("SELECT count(*) FROM items").fetchone()[0] == 0:
-        output.say('台账里还没有问题。登记第一件：ledger add "问题描述" --community 社区名')
+        output.say(output.EMPTY_LEDGER_HINT)
         return
     with output.paged(not no_pager):
         output.items_table(rows, total, categories.labels(ledger), wide=wide)
@@ -502,7 +502,7 @@ def unlink_command(
 
 def _withdrawn(outcome: items.Outcome, verb: str) -> None:
     item, target = outcome.item, outcome.withdrawn or {}
-    when = target.get("at", "").replace("T", " ")[:16]
+    when = output.event_time(target.get("at", ""))
     output.say(
         f"问题 {item['number']}：已{verb}“{ACTION.get(target.get('action', ''), '')}”"
         f"（{when}），当前状态：{STATUS.label(item['status'])}",

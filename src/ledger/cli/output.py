@@ -21,7 +21,6 @@ from ledger.labels import (
     RATING,
     SCALE,
     SOURCE,
-    SOURCE_SHORT,
     STATUS,
     UNIT_KIND,
 )
@@ -727,10 +726,6 @@ def _phrases(parts: list[tuple[str, str]], room: int) -> list[str]:
             line = ""
         line += text
     return [*lines, line]
-
-
-def source_short(code: str) -> str:
-    return SOURCE_SHORT.get(code, code)
 
 
 # --- the clerk's day: ledger today, ledger remind ---------------------------------------

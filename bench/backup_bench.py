@@ -48,7 +48,7 @@ def prepare(ledger: Path) -> Path:
     conn.backup(copy)
     copy.close()
     conn.close()
-    from ledger.storage import open_ledger
+    from ledger.store.ledger_file import open_ledger
 
     open_ledger(source).close()  # apply migrations now, not inside a timed run
     return source
@@ -91,8 +91,8 @@ def timed(command: list[str], dest: Path) -> float:
 
 def in_process(source: Path, dest: Path, kind: str) -> float:
     """The core alone, without a process start: the copy only, or backup() quick / full."""
-    from ledger import backup
-    from ledger.storage import open_ledger
+    from ledger.io import backup
+    from ledger.store.ledger_file import open_ledger
 
     for leftover in dest.parent.glob(dest.name + "*"):
         leftover.unlink()

@@ -17,11 +17,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ledger.dates import iso
-from ledger.labels import DEFAULT_CATEGORIES
-from ledger.lifecycle import replay
-from ledger.storage import open_ledger
-from ledger.workdays import WorkCalendar
+from ledger.domain.dates import iso
+from ledger.domain.labels import DEFAULT_CATEGORIES
+from ledger.domain.lifecycle import replay
+from ledger.domain.workdays import WorkCalendar
+from ledger.store.ledger_file import open_ledger
 
 FIRST_DAY = date(2025, 12, 1)
 LAST_DAY = date(2026, 11, 25)

@@ -200,13 +200,13 @@ def baseline(path: Path) -> tuple[float, int]:
 
 def prepared_ledger(path: Path) -> None:
     """A ledger with the 300 communities and 60 units the workbook names (untimed)."""
-    from ledger.storage import open_ledger
+    from ledger.store.ledger_file import open_ledger
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     ledger = open_ledger(path, create=True, actor="bench")
     with ledger.transaction():
-        from ledger import places, units
+        from ledger.registry import places, units
 
         for subdistrict, community in COMMUNITIES:
             places.add_path(ledger, f"某区/{subdistrict}/{community}")
@@ -219,8 +219,8 @@ def run_import(
     ledger_path: Path, workbook: Path, reader: str = "expat"
 ) -> tuple[float, dict[str, Any]]:
     """Time import_items (the rows read by ``reader``); also when checking ended."""
-    from ledger.importer import import_items, reading
-    from ledger.storage import open_ledger
+    from ledger.io.importer import import_items, reading
+    from ledger.store.ledger_file import open_ledger
 
     marks: dict[str, float] = {}
 

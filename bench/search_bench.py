@@ -79,10 +79,10 @@ def index_size(db: Path) -> int:
 
 
 def add_cost(db: Path, count: int) -> tuple[float, float]:
-    """Seconds per ``items.add`` (in-process, --new) on copies with and without the index."""
+    """Seconds per ``actions.add`` (in-process, --new) on copies with and without the index."""
     os.environ["LEDGER_NOW"] = NOW
-    from ledger import items
-    from ledger.storage import open_ledger
+    from ledger.domain import actions
+    from ledger.store.ledger_file import open_ledger
 
     results = []
     with tempfile.TemporaryDirectory() as folder:
@@ -100,7 +100,7 @@ def add_cost(db: Path, count: int) -> tuple[float, float]:
             ).fetchone()[0]
             start = time.perf_counter()
             for n in range(count):
-                items.add(
+                actions.add(
                     ledger, f"测试路灯不亮第{n}件", community=community,
                     raised_on=date(2026, 11, 20), new=True,
                 )  # fmt: skip

@@ -40,9 +40,9 @@ BIN = Path(sys.executable).parent
 
 def boundaries() -> dict[str, str]:
     """The calendar dates the working-day rules come to on TODAY (from ledger's calendar)."""
-    from ledger.deadlines import SEVERE_AFTER_WORKDAYS, WARNING_WITHIN_WORKDAYS
-    from ledger.queries import due_within_boundary, overdue_by_boundary
-    from ledger.workdays import WorkCalendar
+    from ledger.domain.deadlines import SEVERE_AFTER_WORKDAYS, WARNING_WITHIN_WORKDAYS
+    from ledger.domain.workdays import WorkCalendar
+    from ledger.views.filters import due_within_boundary, overdue_by_boundary
 
     calendar = WorkCalendar()
     return {
@@ -156,7 +156,8 @@ import sys, time
 t0 = time.perf_counter()
 import ledger.cli.app as appmod
 t1 = time.perf_counter()
-from ledger import board, queries
+from ledger.views import today_board
+from ledger.views import filters
 marks = {}
 def timed(module, name):
     original = getattr(module, name)

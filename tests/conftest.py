@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from ledger.cli.app import main
-from ledger.storage import Ledger, open_ledger
+from ledger.store.ledger_file import Ledger, open_ledger
 
 FIXED_NOW = "2026-11-26T09:00:00"
 
@@ -93,8 +93,8 @@ def run() -> Callable[..., Result]:
 @pytest.fixture
 def places(ledger: Ledger) -> Ledger:
     """A ledger with the seed's places and a few units (no items)."""
-    from ledger import places as place_service
-    from ledger import units
+    from ledger.registry import places as place_service
+    from ledger.registry import units
 
     for path in (
         "任城区/古槐街道/铁塔寺社区/铁塔寺小区/A8楼",

@@ -17,9 +17,9 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from ledger import places, units
-from ledger.lifecycle import STATE_FIELDS, replay
-from ledger.storage import Ledger
+from ledger.domain.lifecycle import STATE_FIELDS, replay
+from ledger.registry import places, units
+from ledger.store.ledger_file import Ledger
 
 # The header most tests use; rows below are lists in this order.
 HEADER = ["序号", "反映时间", "社区", "反映人", "联系电话", "问题描述", "责任单位", "状态"]

@@ -29,8 +29,9 @@ from datetime import date, datetime
 
 import pytest
 
-from ledger import items, meetings, places, units
-from ledger.storage import Ledger
+from ledger.domain import actions
+from ledger.registry import meetings, places, units
+from ledger.store.ledger_file import Ledger
 
 PHASE_A_NOW = "2026-07-01T09:00:00"  # the June report made on 1 July
 PHASE_B_NOW = "2026-07-02T10:00:00"  # the backdated resolution is typed in
@@ -67,93 +68,95 @@ def build_june(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> Ledger:
     )
 
     # 1: carried into June, resolved late in June
-    items.add(ledger, "路灯不亮", meeting=3, category="基础设施")
-    items.assign(ledger, 1, "住建局", at=at("2026-05-20T10:00"))
-    items.resolve(ledger, 1, "已更换", at=at("2026-06-03T16:00"))
+    actions.add(ledger, "路灯不亮", meeting=3, category="基础设施")
+    actions.assign(ledger, 1, "住建局", at=at("2026-05-20T10:00"))
+    actions.resolve(ledger, 1, "已更换", at=at("2026-06-03T16:00"))
     # 2: finished in May: not part of June
-    items.add(ledger, "垃圾桶破损", community="南池社区", raised_on=date(2026, 5, 28))
-    items.resolve(ledger, 2, "已更换", at=at("2026-05-29T10:00"))
-    items.reply(ledger, 2, "已告知", at=at("2026-06-02T10:00"))
+    actions.add(ledger, "垃圾桶破损", community="南池社区", raised_on=date(2026, 5, 28))
+    actions.resolve(ledger, 2, "已更换", at=at("2026-05-29T10:00"))
+    actions.reply(ledger, 2, "已告知", at=at("2026-06-02T10:00"))
     # 3: big, carried in, overdue at the cut-off
-    items.add(
+    actions.add(
         ledger, "3号楼外墙脱落", community="铁塔寺社区", category="安全隐患", scale="大事",
         raised_on=date(2026, 5, 28),
     )  # fmt: skip
-    items.assign(ledger, 3, "市住建局", at=at("2026-05-28T15:00"))
+    actions.assign(ledger, 3, "市住建局", at=at("2026-05-28T15:00"))
     # 4: settled on the spot at the 夜话 (小事马上办)
-    items.add(
+    actions.add(
         ledger, "1号楼楼道灯坏", meeting=1, compound="铁塔寺小区", building="A8楼",
         category="基础设施", reporter="王秀兰", phone="13812345678",
     )  # fmt: skip
-    items.resolve(ledger, 4, "楼长当晚更换灯泡", at=at("2026-06-01T21:30"))
-    items.reply(ledger, 4, "已当面告知", channel="当面", at=at("2026-06-02T09:00"))
-    items.rate(ledger, 4, "满意", at=at("2026-06-03T09:00"))
+    actions.resolve(ledger, 4, "楼长当晚更换灯泡", at=at("2026-06-01T21:30"))
+    actions.reply(ledger, 4, "已当面告知", channel="当面", at=at("2026-06-02T09:00"))
+    actions.rate(ledger, 4, "满意", at=at("2026-06-03T09:00"))
     # 5: a formula-looking description; late, 不满意 → 重办 → on time → 满意
-    items.add(ledger, "=1+1", meeting=1, category="停车", reporter="李四", phone="13900001111")
-    items.assign(ledger, 5, "扈师傅维修队", at=at("2026-06-02T08:00"))
-    items.resolve(ledger, 5, "已划线", at=at("2026-06-08T10:00"))
-    items.reply(ledger, 5, "已电话告知", at=at("2026-06-09T10:00"))
-    items.rate(ledger, 5, "不满意", at=at("2026-06-10T10:00"))  # new due date 06-15
-    items.resolve(ledger, 5, "重新划线", at=at("2026-06-12T10:00"))
-    items.reply(ledger, 5, "已电话告知", at=at("2026-06-15T10:00"))
-    items.rate(ledger, 5, "满意", at=at("2026-06-16T10:00"))
+    actions.add(ledger, "=1+1", meeting=1, category="停车", reporter="李四", phone="13900001111")
+    actions.assign(ledger, 5, "扈师傅维修队", at=at("2026-06-02T08:00"))
+    actions.resolve(ledger, 5, "已划线", at=at("2026-06-08T10:00"))
+    actions.reply(ledger, 5, "已电话告知", at=at("2026-06-09T10:00"))
+    actions.rate(ledger, 5, "不满意", at=at("2026-06-10T10:00"))  # new due date 06-15
+    actions.resolve(ledger, 5, "重新划线", at=at("2026-06-12T10:00"))
+    actions.reply(ledger, 5, "已电话告知", at=at("2026-06-15T10:00"))
+    actions.rate(ledger, 5, "满意", at=at("2026-06-16T10:00"))
     # 6: big, open at the cut-off
-    items.add(ledger, "外墙保温层脱落", meeting=1, category="安全隐患", scale="大事")
-    items.assign(ledger, 6, "住建局", at=at("2026-06-02T09:00"))
+    actions.add(ledger, "外墙保温层脱落", meeting=1, category="安全隐患", scale="大事")
+    actions.assign(ledger, 6, "住建局", at=at("2026-06-02T09:00"))
     # 7: raised at the 说事, its resolution comes later (phase B)
-    items.add(ledger, "小区垃圾清运不及时", meeting=2, category="环境卫生")
-    items.assign(ledger, 7, "扈师傅维修队", at=at("2026-06-10T20:00"))
+    actions.add(ledger, "小区垃圾清运不及时", meeting=2, category="环境卫生")
+    actions.assign(ledger, 7, "扈师傅维修队", at=at("2026-06-10T20:00"))
     # 8: declined, replied, filed without a rating
-    items.add(ledger, "申请增设公交站", meeting=2, category="政策咨询")
-    items.decline(ledger, 8, "不属于社区职责", at=at("2026-06-11T10:00"))
-    items.reply(ledger, 8, "已说明", channel="微信", at=at("2026-06-12T10:00"))
-    items.close(ledger, 8, "居民已搬离", at=at("2026-06-20T10:00"))
+    actions.add(ledger, "申请增设公交站", meeting=2, category="政策咨询")
+    actions.decline(ledger, 8, "不属于社区职责", at=at("2026-06-11T10:00"))
+    actions.reply(ledger, 8, "已说明", channel="微信", at=at("2026-06-12T10:00"))
+    actions.close(ledger, 8, "居民已搬离", at=at("2026-06-20T10:00"))
     # 9: open and overdue at the cut-off; a landline
-    items.add(
+    actions.add(
         ledger, "物业费公示", community="南池社区", category="物业管理", reporter="赵六",
         phone="0537-2212345", raised_on=date(2026, 6, 22),
     )  # fmt: skip
-    items.assign(ledger, 9, "住建局", at=at("2026-06-22T10:00"))
+    actions.assign(ledger, 9, "住建局", at=at("2026-06-22T10:00"))
     # 10: raised on the 29th, not yet due
-    items.add(
+    actions.add(
         ledger, "单元门禁损坏", community="铁塔寺社区", category="基础设施",
         raised_on=date(2026, 6, 29),
     )  # fmt: skip
     # 11: source 其他, resolved a day late
-    items.add(
+    actions.add(
         ledger, "绿地被占", community="铁塔寺社区", source="其他", category="绿化",
         raised_on=date(2026, 6, 24),
     )  # fmt: skip
-    items.assign(ledger, 11, "市住建局", at=at("2026-06-24T10:00"))
-    items.resolve(ledger, 11, "已清理", at=at("2026-06-30T17:00"))
+    actions.assign(ledger, 11, "市住建局", at=at("2026-06-24T10:00"))
+    actions.resolve(ledger, 11, "已清理", at=at("2026-06-30T17:00"))
     # 12: resolved on time, 不满意 and filed with the verdict
-    items.add(ledger, "夜间噪音", community="南池社区", category="治安", raised_on=date(2026, 6, 2))
-    items.assign(ledger, 12, "住建局", at=at("2026-06-02T10:00"))
-    items.resolve(ledger, 12, "已劝导", at=at("2026-06-04T10:00"))
-    items.reply(ledger, 12, "已电话告知", at=at("2026-06-05T10:00"))
-    items.rate(ledger, 12, "不满意", close=True, at=at("2026-06-08T10:00"))
+    actions.add(
+        ledger, "夜间噪音", community="南池社区", category="治安", raised_on=date(2026, 6, 2)
+    )
+    actions.assign(ledger, 12, "住建局", at=at("2026-06-02T10:00"))
+    actions.resolve(ledger, 12, "已劝导", at=at("2026-06-04T10:00"))
+    actions.reply(ledger, 12, "已电话告知", at=at("2026-06-05T10:00"))
+    actions.rate(ledger, 12, "不满意", close=True, at=at("2026-06-08T10:00"))
     # 13: another subdistrict
-    items.add(ledger, "下水道堵塞", community="财工街社区", raised_on=date(2026, 6, 15))
+    actions.add(ledger, "下水道堵塞", community="财工街社区", raised_on=date(2026, 6, 15))
     return ledger
 
 
 def phase_b(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
     """On 2 July the clerk types in item 7's resolution, dated 15 June (its due day)."""
     monkeypatch.setenv("LEDGER_NOW", PHASE_B_NOW)
-    items.resolve(ledger, 7, "已协调环卫加密清运", at=at("2026-06-15T18:00"))
-    items.reply(ledger, 7, "已告知", at=at("2026-07-02T09:00"))
+    actions.resolve(ledger, 7, "已协调环卫加密清运", at=at("2026-06-15T18:00"))
+    actions.reply(ledger, 7, "已告知", at=at("2026-07-02T09:00"))
 
 
 def phase_later(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
     """Months later: events after the cut-off that must not change June's figures."""
     monkeypatch.setenv("LEDGER_NOW", LATER_NOW)
-    items.resolve(ledger, 9, "已公示", at=at("2026-07-01T10:00"))
-    items.reply(ledger, 11, "已告知", at=at("2026-07-01T11:00"))
-    items.edit(ledger, 4, category="环境卫生", at=at("2026-07-05T10:00"))
-    items.resolve(ledger, 6, "已修复", at=at("2026-07-10T10:00"))
-    items.assign(ledger, 10, "住建局", at=at("2026-07-01T10:00"))
-    items.resolve(ledger, 3, "已修复", at=at("2026-07-20T10:00"))
-    items.reply(ledger, 3, "已告知", at=at("2026-07-21T10:00"))
-    items.rate(ledger, 3, "不满意", at=at("2026-07-22T10:00"))
-    items.add(ledger, "楼道堆物", community="铁塔寺社区", raised_on=date(2026, 7, 1))
-    items.edit(ledger, 12, community="财工街社区", at=at("2026-08-01T10:00"))  # moved away
+    actions.resolve(ledger, 9, "已公示", at=at("2026-07-01T10:00"))
+    actions.reply(ledger, 11, "已告知", at=at("2026-07-01T11:00"))
+    actions.edit(ledger, 4, category="环境卫生", at=at("2026-07-05T10:00"))
+    actions.resolve(ledger, 6, "已修复", at=at("2026-07-10T10:00"))
+    actions.assign(ledger, 10, "住建局", at=at("2026-07-01T10:00"))
+    actions.resolve(ledger, 3, "已修复", at=at("2026-07-20T10:00"))
+    actions.reply(ledger, 3, "已告知", at=at("2026-07-21T10:00"))
+    actions.rate(ledger, 3, "不满意", at=at("2026-07-22T10:00"))
+    actions.add(ledger, "楼道堆物", community="铁塔寺社区", raised_on=date(2026, 7, 1))
+    actions.edit(ledger, 12, community="财工街社区", at=at("2026-08-01T10:00"))  # moved away

@@ -53,7 +53,7 @@ def test_the_import_check_sees_what_it_should(tmp_path: Path) -> None:
         "def later():\n"
         "    from typer import Exit\n"
         "    from ledger.cli.output import say\n"
-        "    import ledger.storage\n",
+        "    import ledger.store.ledger_file\n",
         encoding="utf-8",
     )
     assert sorted(filter(_cli_import, _imports(sample))) == [

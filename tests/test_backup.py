@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from ledger import backup as backup_service
-from ledger import items
-from ledger.check import check
-from ledger.errors import LedgerError
-from ledger.storage import Ledger, open_ledger
+from ledger.domain import actions
+from ledger.domain.errors import LedgerError
+from ledger.io import backup as backup_service
+from ledger.io.check import check
+from ledger.store.ledger_file import Ledger, open_ledger
 
 Run = Callable[..., Result]
 
@@ -38,9 +38,9 @@ def rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
 def filled(places: Ledger, db_path: Path) -> Path:
     """Two items, one of them handled, and a changed setting."""
     ledger = places
-    items.add(ledger, "楼道灯不亮", community="铁塔寺社区", raised_on=date(2026, 11, 24))
-    items.assign(ledger, 1, "住建局")
-    items.add(ledger, "垃圾清运不及时", community="礼乐社区")
+    actions.add(ledger, "楼道灯不亮", community="铁塔寺社区", raised_on=date(2026, 11, 24))
+    actions.assign(ledger, 1, "住建局")
+    actions.add(ledger, "垃圾清运不及时", community="礼乐社区")
     ledger.set_setting("small_days", "5")
     ledger.close()
     return db_path
@@ -158,15 +158,15 @@ def test_a_copy_that_does_not_verify_is_not_kept(
 WRITER = """
 import os, sys
 from pathlib import Path
-from ledger import items
-from ledger.storage import open_ledger
+from ledger.domain import actions
+from ledger.store.ledger_file import open_ledger
 ledger = open_ledger(sys.argv[1])
 stop = Path(sys.argv[2])
 n = 0
 while not stop.exists():
     n += 1
-    number = items.add(ledger, f"夜话第{n}件", community="铁塔寺社区").item["number"]
-    items.assign(ledger, number, "住建局")
+    number = actions.add(ledger, f"夜话第{n}件", community="铁塔寺社区").item["number"]
+    actions.assign(ledger, number, "住建局")
 print(n)
 """
 

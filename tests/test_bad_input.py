@@ -19,9 +19,10 @@ import pytest
 from typer.testing import Result
 
 from cli_helpers import refused
-from ledger import items, meetings
-from ledger import places as places_service
-from ledger.storage import SCHEMA_VERSION, Ledger
+from ledger.domain import actions
+from ledger.registry import meetings
+from ledger.registry import places as places_service
+from ledger.store.ledger_file import SCHEMA_VERSION, Ledger
 
 Snapshot = Callable[[Path], dict[str, object]]
 
@@ -33,9 +34,9 @@ def filled(places: Ledger, db_path: Path) -> Path:
     places_service.add_path(ledger, "任城区/古槐街道/新村社区")
     places_service.add_path(ledger, "任城区/济阳街道/新村社区")
     meetings.add(ledger, kind="夜话", held_on=date(2026, 11, 20), community="铁塔寺社区")
-    items.add(ledger, "楼道灯不亮", meeting=1, phone="13812345678")
-    items.add(ledger, "垃圾清运不及时", community="礼乐社区")
-    items.assign(ledger, 2, "住建局")
+    actions.add(ledger, "楼道灯不亮", meeting=1, phone="13812345678")
+    actions.add(ledger, "垃圾清运不及时", community="礼乐社区")
+    actions.assign(ledger, 2, "住建局")
     ledger.close()
     return db_path
 
@@ -223,13 +224,13 @@ def test_folder_is_not_a_ledger(tmp_path: Path) -> None:
 
 def test_failed_action_writes_nothing_even_halfway(filled: Path, snapshot: Snapshot) -> None:
     """A refusal inside the transaction (after the row was read) leaves no event behind."""
-    from ledger.storage import open_ledger
+    from ledger.store.ledger_file import open_ledger
 
     before = snapshot(filled)
     ledger = open_ledger(filled)
     try:
         with pytest.raises(Exception, match="应晚于现有时限"):
-            items.extend(ledger, 2, date(2026, 11, 1), "材料")
+            actions.extend(ledger, 2, date(2026, 11, 1), "材料")
         assert not ledger.conn.in_transaction
     finally:
         ledger.close()
@@ -286,8 +287,8 @@ def test_no_arguments_shows_help_not_an_error(filled: Path, args: tuple[str, ...
 
 def test_python_module_and_places_core_agree(filled: Path) -> None:
     """The core refuses the same ambiguous name the CLI does (no CLI in between)."""
-    from ledger.errors import Ambiguous
-    from ledger.storage import open_ledger
+    from ledger.domain.errors import Ambiguous
+    from ledger.store.ledger_file import open_ledger
 
     ledger = open_ledger(filled)
     try:

@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from ledger import board, items, meetings
-from ledger.storage import Ledger, open_ledger
+from ledger.domain import actions
+from ledger.registry import meetings
+from ledger.store.ledger_file import Ledger, open_ledger
+from ledger.views import today_board
 
 TODAY = date(2026, 11, 26)
 
@@ -64,20 +66,22 @@ def build_board_ledger(ledger: Ledger) -> Ledger:
         community="铁塔寺社区",
         compound="铁塔寺小区",
     )
-    n1 = items.add(ledger, "A8楼楼道灯不亮", **tower, building="A8楼", raised_on=date(2026, 11, 9))
-    items.assign(ledger, n1.item["number"], "住建局", at=at("2026-11-09T20:00"))
-    n2 = items.add(
+    n1 = actions.add(
+        ledger, "A8楼楼道灯不亮", **tower, building="A8楼", raised_on=date(2026, 11, 9)
+    )
+    actions.assign(ledger, n1.item["number"], "住建局", at=at("2026-11-09T20:00"))
+    n2 = actions.add(
         ledger, "小区南门路面破损", meeting=1, reporter="王大爷", raised_on=date(2026, 11, 19)
     )
-    items.assign(ledger, n2.item["number"], "扈师傅维修队", at=at("2026-11-19T21:00"))
-    n3 = items.add(ledger, "垃圾清运不及时", community="铁塔寺社区", raised_on=date(2026, 11, 23))
-    items.assign(ledger, n3.item["number"], "住建局", at=at("2026-11-23T10:00"))
-    n4 = items.add(ledger, "下水道堵塞", community="铁塔寺社区", raised_on=date(2026, 11, 9))
-    items.assign(ledger, n4.item["number"], "市住建局", at=at("2026-11-10T10:00"))
-    items.extend(
+    actions.assign(ledger, n2.item["number"], "扈师傅维修队", at=at("2026-11-19T21:00"))
+    n3 = actions.add(ledger, "垃圾清运不及时", community="铁塔寺社区", raised_on=date(2026, 11, 23))
+    actions.assign(ledger, n3.item["number"], "住建局", at=at("2026-11-23T10:00"))
+    n4 = actions.add(ledger, "下水道堵塞", community="铁塔寺社区", raised_on=date(2026, 11, 9))
+    actions.assign(ledger, n4.item["number"], "市住建局", at=at("2026-11-10T10:00"))
+    actions.extend(
         ledger, n4.item["number"], date(2026, 11, 27), "需协调管网", at=at("2026-11-12T15:00")
     )
-    n5 = items.add(
+    n5 = actions.add(
         ledger,
         "老旧小区改造加装电梯",
         community="财工街社区",
@@ -85,39 +89,39 @@ def build_board_ledger(ledger: Ledger) -> Ledger:
         scale="大事",
         raised_on=date(2026, 11, 2),
     )
-    items.assign(ledger, n5.item["number"], "市住建局", at=at("2026-11-03T10:00"))
-    items.progress(
+    actions.assign(ledger, n5.item["number"], "市住建局", at=at("2026-11-03T10:00"))
+    actions.progress(
         ledger, n5.item["number"], "已立项，设计中", percent=60, at=at("2026-11-20T10:00")
     )
-    items.add(ledger, "小区停车位划线不清", **tower, raised_on=date(2026, 11, 16))
-    items.add(ledger, "咨询公租房申请", community="礼乐社区")
-    n8 = items.add(
+    actions.add(ledger, "小区停车位划线不清", **tower, raised_on=date(2026, 11, 16))
+    actions.add(ledger, "咨询公租房申请", community="礼乐社区")
+    n8 = actions.add(
         ledger, "机床厂宿舍楼道堆放杂物", community="财工街社区", compound="新兴小区西区",
         reporter="程华", raised_on=date(2026, 11, 2),
     )  # fmt: skip
-    items.assign(ledger, n8.item["number"], "扈师傅维修队", at=at("2026-11-02T20:00"))
-    items.resolve(ledger, n8.item["number"], "志愿者清理楼道", at=at("2026-11-04T16:00"))
-    n9 = items.add(
+    actions.assign(ledger, n8.item["number"], "扈师傅维修队", at=at("2026-11-02T20:00"))
+    actions.resolve(ledger, n8.item["number"], "志愿者清理楼道", at=at("2026-11-04T16:00"))
+    n9 = actions.add(
         ledger, "要求社区出资更换自家水管", community="礼乐社区", raised_on=date(2026, 11, 24)
     )
-    items.assign(ledger, n9.item["number"], "住建局", at=at("2026-11-24T10:00"))
-    items.decline(ledger, n9.item["number"], "属居民自有产权设施", at=at("2026-11-25T10:00"))
-    n10 = items.add(
+    actions.assign(ledger, n9.item["number"], "住建局", at=at("2026-11-24T10:00"))
+    actions.decline(ledger, n9.item["number"], "属居民自有产权设施", at=at("2026-11-25T10:00"))
+    n10 = actions.add(
         ledger, "冬季供暖温度不达标", **tower, reporter="李凤金", phone="13812345678",
         raised_on=date(2026, 11, 2),
     )  # fmt: skip
-    items.assign(ledger, n10.item["number"], "住建局", at=at("2026-11-02T20:00"))
-    items.resolve(ledger, n10.item["number"], "换热站调温", at=at("2026-11-05T10:00"))
-    items.reply(
+    actions.assign(ledger, n10.item["number"], "住建局", at=at("2026-11-02T20:00"))
+    actions.resolve(ledger, n10.item["number"], "换热站调温", at=at("2026-11-05T10:00"))
+    actions.reply(
         ledger, n10.item["number"], "已调温，请反馈", channel="电话", at=at("2026-11-20T10:00")
     )
-    n11 = items.add(ledger, "路灯不亮", **tower, raised_on=date(2026, 11, 2))
-    items.assign(ledger, n11.item["number"], "住建局", at=at("2026-11-02T20:00"))
-    items.resolve(ledger, n11.item["number"], "已修复", at=at("2026-11-03T10:00"))
-    items.reply(ledger, n11.item["number"], "已修复", at=at("2026-11-03T11:00"))
-    items.rate(ledger, n11.item["number"], "满意", at=at("2026-11-04T11:00"))
-    n12 = items.add(ledger, "健身器材老化", community="礼乐社区", raised_on=date(2026, 11, 25))
-    items.assign(ledger, n12.item["number"], "扈师傅维修队", at=at("2026-11-25T10:00"))
+    n11 = actions.add(ledger, "路灯不亮", **tower, raised_on=date(2026, 11, 2))
+    actions.assign(ledger, n11.item["number"], "住建局", at=at("2026-11-02T20:00"))
+    actions.resolve(ledger, n11.item["number"], "已修复", at=at("2026-11-03T10:00"))
+    actions.reply(ledger, n11.item["number"], "已修复", at=at("2026-11-03T11:00"))
+    actions.rate(ledger, n11.item["number"], "满意", at=at("2026-11-04T11:00"))
+    n12 = actions.add(ledger, "健身器材老化", community="礼乐社区", raised_on=date(2026, 11, 25))
+    actions.assign(ledger, n12.item["number"], "扈师傅维修队", at=at("2026-11-25T10:00"))
     return ledger
 
 
@@ -127,7 +131,7 @@ def board_ledger(places: Ledger) -> Ledger:
 
 
 def test_supervision_levels_by_unit(board_ledger: Ledger) -> None:
-    data = board.build(board_ledger, TODAY)
+    data = today_board.build(board_ledger, TODAY)
     supervision = data["supervision"]
     # 严重超期 oldest due first: 1 (11-12), 6 (11-19: exactly 5 is 严重超期).
     assert numbers(supervision["severe"]) == [1, 6]
@@ -137,7 +141,7 @@ def test_supervision_levels_by_unit(board_ledger: Ledger) -> None:
     assert numbers(supervision["warning"]) == [3, 4]
     standing = {
         item["number"]: (item["level"], item["workdays_overdue"], item["workdays_left"])
-        for level in board.LEVELS
+        for level in today_board.LEVELS
         for item in supervision[level]["items"]
     }
     assert standing == {
@@ -159,14 +163,14 @@ def test_supervision_levels_by_unit(board_ledger: Ledger) -> None:
 
 
 def test_extended_item_is_judged_by_its_new_due_date(board_ledger: Ledger) -> None:
-    data = board.build(board_ledger, TODAY)
+    data = today_board.build(board_ledger, TODAY)
     item = data["supervision"]["warning"]["items"][1]
     assert (item["number"], item["due_on"], item["extend_count"]) == (4, "2026-11-27", 1)
     assert 4 not in numbers(data["supervision"]["severe"]) + numbers(data["supervision"]["overdue"])
 
 
 def test_waiting_groups_oldest_first_with_working_days_waited(board_ledger: Ledger) -> None:
-    data = board.build(board_ledger, TODAY)
+    data = today_board.build(board_ledger, TODAY)
     raised = data["waiting_assignment"]
     # 6 raised Mon 11-16: waited Tue 17 – Fri 20 (4) + Mon 23 – Thu 26 (4) = 8; 7 today: 0.
     assert [(i["number"], i["waited_workdays"]) for i in raised["items"]] == [(6, 8), (7, 0)]
@@ -185,7 +189,7 @@ def test_waiting_groups_oldest_first_with_working_days_waited(board_ledger: Ledg
 
 
 def test_compounds_list_what_is_not_yet_answered(board_ledger: Ledger) -> None:
-    data = board.build(board_ledger, TODAY)
+    data = today_board.build(board_ledger, TODAY)
     compounds = data["compounds"]
     # 铁塔寺小区: 1 (in building A8楼), 2, 6 open; 10 replied and 11 closed are answered.
     # 新兴小区西区: 5 open, 8 resolved but not yet told.
@@ -201,7 +205,7 @@ def test_compounds_list_what_is_not_yet_answered(board_ledger: Ledger) -> None:
 
 
 def test_limit_cuts_lists_but_never_counts(board_ledger: Ledger) -> None:
-    data = board.build(board_ledger, TODAY, limit=1)
+    data = today_board.build(board_ledger, TODAY, limit=1)
     assert numbers(data["supervision"]["overdue"]) == [5]
     assert data["supervision"]["overdue"]["count"] == 2
     assert len(data["compounds"]["compounds"]) == 1
@@ -209,8 +213,8 @@ def test_limit_cuts_lists_but_never_counts(board_ledger: Ledger) -> None:
 
 
 def test_scope_by_community(board_ledger: Ledger) -> None:
-    data = board.build(board_ledger, TODAY, community="铁塔寺社区")
-    counts = {level: data["supervision"][level]["count"] for level in board.LEVELS}
+    data = today_board.build(board_ledger, TODAY, community="铁塔寺社区")
+    counts = {level: data["supervision"][level]["count"] for level in today_board.LEVELS}
     # 铁塔寺社区 holds 1 and 6 (severe), 2 (overdue), 3 and 4 (warning); 5 is in 财工街社区.
     assert counts == {"severe": 2, "overdue": 1, "warning": 2}
     assert data["waiting_reply"]["count"] == 0
@@ -303,7 +307,7 @@ def test_colors_follow_the_levels(board_ledger: Ledger) -> None:
     output.stdout = console
     try:
         with console.capture() as captured:
-            output.today_board(board.build(board_ledger, TODAY))
+            output.today_board(today_board.build(board_ledger, TODAY))
     finally:
         output.stdout = saved
     text = captured.get()
@@ -337,10 +341,10 @@ def test_saturday_make_up_workday_counts(
     # National Day 2026: Oct 1–7 off, Saturday Oct 10 is a make-up workday, Sunday Oct 11 off.
     monkeypatch.setenv("LEDGER_NOW", "2026-10-10T09:00:00")
     # Raised Wed 09-30, small: Thu 10-08 (1), Fri 10-09 (2), Sat 10-10 (3) → due today.
-    items.add(places, "国庆前反映的路灯问题", community="铁塔寺社区", raised_on=date(2026, 9, 30))
+    actions.add(places, "国庆前反映的路灯问题", community="铁塔寺社区", raised_on=date(2026, 9, 30))
     # Raised Thu 10-08: Fri 10-09 (1), Sat 10-10 (2), Mon 10-12 (3).
-    items.add(places, "节后反映的噪音问题", community="铁塔寺社区", raised_on=date(2026, 10, 8))
-    data = board.build(places, date(2026, 10, 10))
+    actions.add(places, "节后反映的噪音问题", community="铁塔寺社区", raised_on=date(2026, 10, 8))
+    data = today_board.build(places, date(2026, 10, 10))
     assert data["workday"] is True
     warning = {
         item["number"]: (item["due_on"], item["workdays_left"])
@@ -352,7 +356,7 @@ def test_saturday_make_up_workday_counts(
     assert "今日督办 · 2026-10-10 星期六（调休上班日）" in out
     # On Monday 10-12, item 1 (due Sat 10-10) is late by Mon 10-12 = 1 working day.
     monkeypatch.setenv("LEDGER_NOW", "2026-10-12T09:00:00")
-    data = board.build(places, date(2026, 10, 12))
+    data = today_board.build(places, date(2026, 10, 12))
     assert [
         (i["number"], i["workdays_overdue"]) for i in data["supervision"]["overdue"]["items"]
     ] == [(1, 1)]
@@ -364,7 +368,7 @@ def test_due_date_in_2027_is_estimated_not_an_error(
     monkeypatch.setenv("LEDGER_NOW", "2026-12-31T09:00:00")
     # Raised Tue 12-29, small: Wed 30 (1), Thu 31 (2), then 2027 has no calendar data, so
     # Fri 2027-01-01 counts as a working day (3) → due 2027-01-01, estimated.
-    outcome = items.add(
+    outcome = actions.add(
         places, "跨年反映的供暖问题", community="铁塔寺社区", raised_on=date(2026, 12, 29)
     )
     assert outcome.item["due_on"] == "2027-01-01"
@@ -399,11 +403,11 @@ def test_empty_ledger_says_how_to_add_the_first_item(
 
 
 def test_nothing_due_is_a_friendly_message(places: Ledger, run: Callable[..., Result]) -> None:
-    outcome = items.add(places, "路灯不亮", community="铁塔寺社区", raised_on=date(2026, 11, 2))
+    outcome = actions.add(places, "路灯不亮", community="铁塔寺社区", raised_on=date(2026, 11, 2))
     number = outcome.item["number"]
-    items.resolve(places, number, "已修复", at=at("2026-11-03T10:00"))
-    items.reply(places, number, "已修复", at=at("2026-11-03T11:00"))
-    items.rate(places, number, "满意", at=at("2026-11-04T11:00"))
+    actions.resolve(places, number, "已修复", at=at("2026-11-03T10:00"))
+    actions.reply(places, number, "已修复", at=at("2026-11-03T11:00"))
+    actions.rate(places, number, "满意", at=at("2026-11-04T11:00"))
     result = run("today")
     out = ok(result)
     assert "今天没有超期、待分办、待答复或待回访的问题" in out
@@ -411,7 +415,7 @@ def test_nothing_due_is_a_friendly_message(places: Ledger, run: Callable[..., Re
 
 
 def test_community_without_items(board_ledger: Ledger, run: Callable[..., Result]) -> None:
-    from ledger import places as place_service
+    from ledger.registry import places as place_service
 
     place_service.add_path(board_ledger, "任城区/古槐街道/红星社区")
     out = ok(run("today", "--community", "红星社区"))
@@ -447,6 +451,6 @@ def test_board_on_a_reopened_file(board_ledger: Ledger, db_path: Path) -> None:
     """The board reads the file, not the connection's memory: a fresh open gives the same."""
     again = open_ledger(db_path)
     try:
-        assert board.build(again, TODAY) == board.build(board_ledger, TODAY)
+        assert today_board.build(again, TODAY) == today_board.build(board_ledger, TODAY)
     finally:
         again.close()

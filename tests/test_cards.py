@@ -12,8 +12,9 @@ from datetime import date
 import pytest
 from typer.testing import Result
 
-from ledger import board, deadlines
-from ledger.storage import Ledger
+from ledger.domain import deadlines
+from ledger.store.ledger_file import Ledger
+from ledger.views import today_board
 from test_board import TODAY, build_board_ledger
 
 
@@ -64,7 +65,7 @@ YELLOW = [3, 4]
 
 
 def test_board_counts_cards_per_unit(board_ledger: Ledger) -> None:
-    cards = board.build(board_ledger, TODAY)["cards"]
+    cards = today_board.build(board_ledger, TODAY)["cards"]
     assert cards["red"] == {"count": 4, "list_args": "--card red"}
     assert cards["yellow"] == {"count": 2, "list_args": "--card yellow"}
     # 住建局: red 1, yellow 3; 市住建局: red 5, yellow 4; 扈师傅维修队: red 2; unassigned: red 6.
@@ -76,8 +77,8 @@ def test_board_counts_cards_per_unit(board_ledger: Ledger) -> None:
     ]
     items = {
         item["number"]: item["card"]
-        for level in board.LEVELS
-        for item in board.build(board_ledger, TODAY)["supervision"][level]["items"]
+        for level in today_board.LEVELS
+        for item in today_board.build(board_ledger, TODAY)["supervision"][level]["items"]
     }
     assert items == {1: "red", 2: "red", 5: "red", 6: "red", 3: "yellow", 4: "yellow"}
 
@@ -109,7 +110,7 @@ def test_today_shows_the_card_counts(board_ledger: Ledger, run: Callable[..., Re
 
 
 def test_report_counts_cards_per_unit_like_the_board(board_ledger: Ledger) -> None:
-    from ledger import metrics
+    from ledger.views import metrics
 
     # November is still running on 11-26 09:00: its cut-off is now, so the report's cards
     # are today's. All twelve items were raised in November.
@@ -135,12 +136,12 @@ def test_items_sharing_a_due_date_all_show_their_card(
     """`list` works out a due date's standing once and copies it: the card must come along."""
     import json
 
-    from ledger import items
-    from ledger import places as place_service
+    from ledger.domain import actions
+    from ledger.registry import places as place_service
 
     place_service.add_path(ledger, "任城区/古槐街道/铁塔寺社区")
     # Raised Mon 11-16 → due Thu 11-19; on Thu 11-26 late 5 working days: 红牌, both of them.
     for title in ("楼道灯不亮", "下水道堵塞"):
-        items.add(ledger, title, community="铁塔寺社区", raised_on=date(2026, 11, 16))
+        actions.add(ledger, title, community="铁塔寺社区", raised_on=date(2026, 11, 16))
     data = json.loads(run("list", "--json").stdout)
     assert [(item["number"], item["card"]) for item in data["items"]] == [(1, "red"), (2, "red")]

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from ledger import items
-from ledger.check import check
-from ledger.storage import Ledger
+from ledger.domain import actions
+from ledger.io.check import check
+from ledger.store.ledger_file import Ledger
 
 Run = Callable[..., Result]
 
@@ -26,19 +26,19 @@ Run = Callable[..., Result]
 def worked(places: Ledger, db_path: Path) -> Path:
     """Three items: 1 已办结 (4 events), 2 办理中 (2 events), 3 待分办 (1 event)."""
     ledger = places
-    items.add(
+    actions.add(
         ledger,
         "楼道灯不亮",
         community="铁塔寺社区",
         category="基础设施",
         raised_on=date(2026, 11, 24),
     )
-    items.assign(ledger, 1, "住建局", at=datetime(2026, 11, 24, 10, 0))
-    items.progress(ledger, 1, "已派人查看", at=datetime(2026, 11, 25, 9, 0))
-    items.resolve(ledger, 1, "已更换灯泡", at=datetime(2026, 11, 25, 15, 0))
-    items.add(ledger, "垃圾清运不及时", community="财工街社区")
-    items.assign(ledger, 2, "扈师傅维修队")
-    items.add(ledger, "噪音扰民", community="礼乐社区")
+    actions.assign(ledger, 1, "住建局", at=datetime(2026, 11, 24, 10, 0))
+    actions.progress(ledger, 1, "已派人查看", at=datetime(2026, 11, 25, 9, 0))
+    actions.resolve(ledger, 1, "已更换灯泡", at=datetime(2026, 11, 25, 15, 0))
+    actions.add(ledger, "垃圾清运不及时", community="财工街社区")
+    actions.assign(ledger, 2, "扈师傅维修队")
+    actions.add(ledger, "噪音扰民", community="礼乐社区")
     ledger.close()
     return db_path
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.storage import Ledger
+from ledger.store.ledger_file import Ledger
 
 pytestmark = pytest.mark.slow  # real processes racing on one file (.ci/run runs it)
 
@@ -47,15 +47,15 @@ CLI_WORKER = textwrap.dedent(
 CORE_WORKER = textwrap.dedent(
     """
     import os, sys, time
-    from ledger import items
-    from ledger.storage import open_ledger
+    from ledger.domain import actions
+    from ledger.store.ledger_file import open_ledger
     name, count, start, path = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     ledger = open_ledger(path)
     while not os.path.exists(start):
         time.sleep(0.001)
     for i in range(count):
-        number = items.add(ledger, f"{name} 第{i + 1}件", community="铁塔寺社区").item["number"]
-        items.assign(ledger, number, "住建局")
+        number = actions.add(ledger, f"{name} 第{i + 1}件", community="铁塔寺社区").item["number"]
+        actions.assign(ledger, number, "住建局")
     ledger.close()
     """
 )

@@ -9,9 +9,9 @@ from datetime import date, datetime
 import pytest
 from typer.testing import Result
 
-from ledger.dates import parse_date, parse_moment, parse_month
-from ledger.errors import LedgerError
-from ledger.storage import Ledger
+from ledger.domain.dates import parse_date, parse_moment, parse_month
+from ledger.domain.errors import LedgerError
+from ledger.store.ledger_file import Ledger
 
 TODAY = date(2026, 11, 26)
 NOW = datetime(2026, 11, 26, 9, 0, 0)

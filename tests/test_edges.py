@@ -23,9 +23,10 @@ from typer.testing import Result
 
 import ledger
 from cli_helpers import refused
-from ledger import clock, items, meetings, units
-from ledger import places as places_service
-from ledger.storage import Ledger, open_ledger
+from ledger.domain import actions, clock
+from ledger.registry import meetings, units
+from ledger.registry import places as places_service
+from ledger.store.ledger_file import Ledger, open_ledger
 
 Run = Callable[..., Result]
 Snapshot = Callable[[Path], dict[str, object]]
@@ -49,7 +50,7 @@ def _all_files(folder: Path) -> set[str]:
      "x" * 300, "长" * 300, "\x1b[2J清屏", "a\u202eb"],
 )  # fmt: skip
 def test_safe_name_is_one_harmless_part(name: str, tmp_path: Path) -> None:
-    from ledger.filenames import MAX_BYTES, inside, safe_name
+    from ledger.domain.filenames import MAX_BYTES, inside, safe_name
 
     safe = safe_name(name)
     assert safe and "/" not in safe and "\\" not in safe and ".." not in safe
@@ -62,7 +63,7 @@ def test_safe_name_is_one_harmless_part(name: str, tmp_path: Path) -> None:
 
 
 def test_safe_names_never_collide() -> None:
-    from ledger.filenames import safe_name
+    from ledger.domain.filenames import safe_name
 
     names = ["a/b", "a:b", "a_b", "a?b", "CON", "_CON", "长" * 300, "长" * 299 + "短", "古槐街道"]
     assert len({safe_name(n) for n in names}) == len(names)
@@ -70,7 +71,7 @@ def test_safe_names_never_collide() -> None:
 
 
 def test_inside_refuses_what_leaves_the_folder(tmp_path: Path) -> None:
-    from ledger.filenames import inside
+    from ledger.domain.filenames import inside
 
     for bad in ("../x.xlsx", "a/../../x.xlsx", "/etc/x", ".."):
         with pytest.raises(Exception, match="不安全"):
@@ -82,9 +83,9 @@ def evil_names(places: Ledger) -> Ledger:
     """Names that ledger commands refuse, planted directly in the file (as an older version's
     merge could bring them): two subdistricts, a county, a unit."""
     ledger = places
-    items.add(ledger, "路灯不亮", community="铁塔寺社区", raised_on=date(2026, 11, 2))
-    items.add(ledger, "垃圾清运", community="财工街社区", raised_on=date(2026, 11, 3))
-    items.assign(ledger, 1, "住建局", at=datetime(2026, 11, 3, 9))
+    actions.add(ledger, "路灯不亮", community="铁塔寺社区", raised_on=date(2026, 11, 2))
+    actions.add(ledger, "垃圾清运", community="财工街社区", raised_on=date(2026, 11, 3))
+    actions.assign(ledger, 1, "住建局", at=datetime(2026, 11, 3, 9))
     conn = ledger.conn
     conn.execute("UPDATE areas SET name = '../../evil' WHERE name = '古槐街道'")
     conn.execute("UPDATE areas SET name = '..:evil' WHERE name = '济阳街道'")
@@ -121,7 +122,7 @@ def _source_ledger(path: Path) -> Path:
     ledger = open_ledger(path, create=True, actor="社区")
     places_service.add_path(ledger, "任城区/古槐街道/铁塔寺社区")
     units.add(ledger, "住建局", "department")
-    items.add(ledger, "楼道灯不亮", community="铁塔寺社区", raised_on=date(2026, 11, 20))
+    actions.add(ledger, "楼道灯不亮", community="铁塔寺社区", raised_on=date(2026, 11, 20))
     ledger.close()
     return path
 
@@ -161,7 +162,7 @@ def test_merge_cleans_control_characters(ledger: Ledger, run: Run, tmp_path: Pat
         # The registration's inputs (params) hold the same texts: replay derives from them.
         conn.execute("UPDATE events SET changes = ?, params = ?", (json.dumps(changes),) * 2)
     _ok(run("merge", source))
-    item = items.describe(ledger, 1, date(2026, 11, 26))
+    item = actions.describe(ledger, 1, date(2026, 11, 26))
     assert (item["title"], item["reporter"], item["community"]) == (
         "楼道灯不亮[0m",
         "]0;李四",
@@ -239,7 +240,7 @@ def test_terminal_escapes_never_reach_the_screen(places: Ledger, run: Run) -> No
                      ("meeting", "show", "1"), ("show", "1", "--json"))
     )  # fmt: skip
     assert [c for c in shown if (ord(c) < 32 and c != "\n") or c in "\x7f\u202e\u2066"] == []
-    item = items.describe(places, 1, date(2026, 11, 26))
+    item = actions.describe(places, 1, date(2026, 11, 26))
     assert (item["title"], item["reporter"], item["place"], item["unit"]) == (
         "楼道灯[2J不亮", "张三", "幸福小区", "维修队"
     )  # fmt: skip
@@ -276,7 +277,7 @@ def test_names_and_notes_have_length_limits(
 def test_export_xlsx_failure_prints_one_line(places: Ledger, db_path: Path, tmp_path: Path) -> None:
     """Before: the error line was followed by five "Exception ignored … I/O operation on
     closed file" tracebacks (a 40,000-字 note, as an older version accepted)."""
-    items.add(places, "路灯", community="铁塔寺社区")
+    actions.add(places, "路灯", community="铁塔寺社区")
     places.conn.execute("UPDATE events SET note = ?", ("注" * 40_000,))
     places.close()
     done = subprocess.run(
@@ -316,7 +317,7 @@ def test_explicitly_empty_values_are_named_errors(
     places: Ledger, db_path: Path, run: Run, snapshot: Snapshot, args: list[str], message: str
 ) -> None:
     """Before: `--date ''` recorded today, `--at ''` now, `--month ''` the default month."""
-    items.add(places, "路灯", community="铁塔寺社区")
+    actions.add(places, "路灯", community="铁塔寺社区")
     places.close()
     before = snapshot(db_path)
     assert refused(run(*args)) == f"错误: {message}"
@@ -454,8 +455,8 @@ def _as_other_user() -> list[str]:
 
 @pytest.fixture
 def read_only_ledger(places: Ledger, db_path: Path) -> Iterator[Path]:
-    items.add(places, "路灯不亮", community="铁塔寺社区", raised_on=date(2026, 11, 20))
-    items.assign(places, 1, "住建局", at=datetime(2026, 11, 20, 21))
+    actions.add(places, "路灯不亮", community="铁塔寺社区", raised_on=date(2026, 11, 20))
+    actions.assign(places, 1, "住建局", at=datetime(2026, 11, 20, 21))
     places.close()
     folder = Path(tempfile.mkdtemp(prefix="ledger-ro-"))
     os.chmod(folder, 0o755)

@@ -16,9 +16,9 @@ import pytest
 from typer.testing import Result
 
 from cli_helpers import refused
-from ledger import storage
 from ledger.cli.errors import message_for
-from ledger.storage import Ledger, sqlite_failure
+from ledger.store import ledger_file
+from ledger.store.ledger_file import Ledger, sqlite_failure
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "ledger"
 Snapshot = Callable[[Path], dict[str, object]]
@@ -129,7 +129,7 @@ def test_full_disk_while_adding_is_one_line_and_nothing_saved(
 ) -> None:
     """SQLite reports a full disk when the file may not grow: here by a page limit."""
     places.close()
-    real_connect = storage._connect
+    real_connect = ledger_file._connect
 
     def no_room(path: Path | str) -> sqlite3.Connection:
         conn = real_connect(path)
@@ -137,7 +137,7 @@ def test_full_disk_while_adding_is_one_line_and_nothing_saved(
         conn.execute(f"PRAGMA max_page_count = {pages}")
         return conn
 
-    monkeypatch.setattr(storage, "_connect", no_room)
+    monkeypatch.setattr(ledger_file, "_connect", no_room)
     before = snapshot(db_path)
     line = refused(run("add", "楼道灯坏了" * 400, "--community", "铁塔寺社区"))
     assert line == "错误: 磁盘已满，本次操作未保存"
@@ -148,7 +148,7 @@ def test_ledger_held_by_another_terminal_is_one_line(
     places: Ledger, db_path: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Another connection holds the write lock beyond the busy timeout (0 s here, 30 s really)."""
-    monkeypatch.setattr(storage, "BUSY_TIMEOUT_SECONDS", 0)
+    monkeypatch.setattr(ledger_file, "BUSY_TIMEOUT_SECONDS", 0)
     places.conn.execute("BEGIN IMMEDIATE")
     try:
         line = refused(run("add", "楼道灯坏了", "--community", "铁塔寺社区"))
@@ -169,7 +169,7 @@ def log_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def buggy(places: Ledger, monkeypatch: pytest.MonkeyPatch) -> Ledger:
     """`ledger category list` with a mistake in its SQL whose message says "locked"."""
-    from ledger import categories
+    from ledger.registry import categories
 
     def broken(ledger: Ledger) -> list[dict[str, object]]:
         return ledger.conn.execute("SELECT * FROM categories_locked").fetchall()
@@ -255,7 +255,7 @@ def test_debug_shows_the_full_cause_of_a_refusal(
     assert lines[0] == "Traceback (most recent call last):"
     assert "sqlite3.DatabaseError: file is not a database" in lines
     assert "The above exception was the direct cause of the following exception:" in result.stderr
-    assert f"ledger.errors.NotALedger: {NOT_A_LEDGER.format(junk)[4:]}" in lines
+    assert f"ledger.domain.errors.NotALedger: {NOT_A_LEDGER.format(junk)[4:]}" in lines
     assert lines[-1] == NOT_A_LEDGER.format(junk)  # the clerk's line still comes last
     assert result.stdout == ""
 

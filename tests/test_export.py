@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from ledger import categories, items, meetings, units
-from ledger.errors import LedgerError, NotALedger
-from ledger.export import columns, rebuild, tables
-from ledger.storage import SCHEMA_VERSION, Ledger
+from ledger.domain import actions
+from ledger.domain.errors import LedgerError, NotALedger
+from ledger.io.export import columns, rebuild, tables
+from ledger.registry import categories, meetings, units
+from ledger.store.ledger_file import SCHEMA_VERSION, Ledger
 
 Run = Callable[..., Result]
 
@@ -47,7 +48,7 @@ def sample(places: Ledger, db_path: Path) -> Path:
         note="+议程：楼道灯、停车",
     )
     # 1: raised at the 夜话 in October, handled, told, unhappy → 重办, resolved again.
-    items.add(
+    actions.add(
         ledger,
         FORMULA_TITLE,
         meeting=1,
@@ -55,13 +56,13 @@ def sample(places: Ledger, db_path: Path) -> Path:
         reporter="'张三",  # a leading apostrophe is part of the name
         phone="13812345678",
     )
-    items.assign(ledger, 1, "住建局", at=datetime(2026, 10, 16, 10, 0))
-    items.resolve(ledger, 1, "已修好\n换了灯泡", at=datetime(2026, 10, 20, 10, 0))
-    items.reply(ledger, 1, "已电话告知", at=datetime(2026, 10, 21, 10, 0))
-    items.rate(ledger, 1, "不满意", at=datetime(2026, 10, 22, 10, 0))
-    items.resolve(ledger, 1, "再次修好", at=datetime(2026, 11, 2, 10, 0))
+    actions.assign(ledger, 1, "住建局", at=datetime(2026, 10, 16, 10, 0))
+    actions.resolve(ledger, 1, "已修好\n换了灯泡", at=datetime(2026, 10, 20, 10, 0))
+    actions.reply(ledger, 1, "已电话告知", at=datetime(2026, 10, 21, 10, 0))
+    actions.rate(ledger, 1, "不满意", at=datetime(2026, 10, 22, 10, 0))
+    actions.resolve(ledger, 1, "再次修好", at=datetime(2026, 11, 2, 10, 0))
     # 2: big matter in November, escalated, in progress.
-    items.add(
+    actions.add(
         ledger,
         "-供暖不热（全楼）",
         community="财工街社区",
@@ -69,15 +70,15 @@ def sample(places: Ledger, db_path: Path) -> Path:
         category="供暖",
         raised_on=date(2026, 11, 20),
     )
-    items.escalate(ledger, 2, "市住建局", "需更换管道", at=datetime(2026, 11, 21, 10, 0))
-    items.progress(ledger, 2, "@施工队已进场", percent=40, at=datetime(2026, 11, 24, 10, 0))
+    actions.escalate(ledger, 2, "市住建局", "需更换管道", at=datetime(2026, 11, 21, 10, 0))
+    actions.progress(ledger, 2, "@施工队已进场", percent=40, at=datetime(2026, 11, 24, 10, 0))
     # 3: settled on the spot, told, satisfied.
-    items.add(ledger, "＝全角等号开头", community="礼乐社区", raised_on=date(2026, 11, 3))
-    items.resolve(ledger, 3, "当场解决", at=datetime(2026, 11, 3, 15, 0))
-    items.reply(ledger, 3, "当面告知", channel="当面", at=datetime(2026, 11, 4, 9, 0))
-    items.rate(ledger, 3, "满意", at=datetime(2026, 11, 5, 9, 0))
+    actions.add(ledger, "＝全角等号开头", community="礼乐社区", raised_on=date(2026, 11, 3))
+    actions.resolve(ledger, 3, "当场解决", at=datetime(2026, 11, 3, 15, 0))
+    actions.reply(ledger, 3, "当面告知", channel="当面", at=datetime(2026, 11, 4, 9, 0))
+    actions.rate(ledger, 3, "满意", at=datetime(2026, 11, 5, 9, 0))
     # 4: overdue, still waiting to be assigned.
-    items.add(ledger, "车辆乱停", community="铁塔寺社区", raised_on=date(2026, 11, 9))
+    actions.add(ledger, "车辆乱停", community="铁塔寺社区", raised_on=date(2026, 11, 9))
     ledger.close()
     return db_path
 

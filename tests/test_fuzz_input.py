@@ -19,9 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from ledger import items, meetings
 from ledger.cli.app import app
-from ledger.storage import Ledger
+from ledger.domain import actions
+from ledger.registry import meetings
+from ledger.store.ledger_file import Ledger
 
 Snapshot = Callable[[Path], dict[str, object]]
 
@@ -142,7 +143,7 @@ def _screens_are_clean() -> None:
 def seeded(places: Ledger, db_path: Path) -> Path:
     """The seed's places and units, a meeting and an item to edit."""
     meetings.add(places, kind="夜话", held_on=places.now().date(), community="铁塔寺社区")
-    items.add(places, "楼道灯不亮", community="铁塔寺社区", compound="铁塔寺小区")
+    actions.add(places, "楼道灯不亮", community="铁塔寺社区", compound="铁塔寺小区")
     places.close()
     return db_path
 

@@ -18,9 +18,12 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger import check, items, lifecycle, metrics, units
-from ledger import places as place_service
-from ledger.storage import Ledger, open_memory
+from ledger.domain import actions, lifecycle
+from ledger.io import check
+from ledger.registry import places as place_service
+from ledger.registry import units
+from ledger.store.ledger_file import Ledger, open_memory
+from ledger.views import metrics
 
 START = date(2026, 11, 2)  # a Monday; today (conftest) is Thursday 2026-11-26
 
@@ -29,20 +32,20 @@ UNITS = ("住建局", "扈师傅维修队")
 
 ACTIONS: dict[str, Callable[[Ledger, int, date | datetime], Any]] = {
     # 转办 goes to the other unit: the same unit twice in a row is refused (已由…承办).
-    "assign": lambda lg, n, at: items.assign(lg, n, UNITS[0], at=at),
-    "assign_other": lambda lg, n, at: items.assign(lg, n, UNITS[1], at=at),
-    "escalate": lambda lg, n, at: items.escalate(lg, n, "市住建局", "需要市级协调", at=at),
-    "progress": lambda lg, n, at: items.progress(lg, n, "已勘查", percent=50, at=at),
-    "extend": lambda lg, n, at: items.extend(
+    "assign": lambda lg, n, at: actions.assign(lg, n, UNITS[0], at=at),
+    "assign_other": lambda lg, n, at: actions.assign(lg, n, UNITS[1], at=at),
+    "escalate": lambda lg, n, at: actions.escalate(lg, n, "市住建局", "需要市级协调", at=at),
+    "progress": lambda lg, n, at: actions.progress(lg, n, "已勘查", percent=50, at=at),
+    "extend": lambda lg, n, at: actions.extend(
         lg, n, date(2026, 12, 1) + timedelta(days=at.day), "材料未到", at=at
     ),
-    "resolve": lambda lg, n, at: items.resolve(lg, n, "已修复", at=at),
-    "decline": lambda lg, n, at: items.decline(lg, n, "不属于社区职责", at=at),
-    "reply": lambda lg, n, at: items.reply(lg, n, "已告知", channel="短信", at=at),
-    "rate": lambda lg, n, at: items.rate(lg, n, "满意", at=at),
-    "reopen": lambda lg, n, at: items.rate(lg, n, "不满意", unit="扈师傅维修队", at=at),
-    "close": lambda lg, n, at: items.close(lg, n, "居民已搬离", at=at),
-    "remind": lambda lg, n, at: items.remind(lg, n, "电话催办", at=at),
+    "resolve": lambda lg, n, at: actions.resolve(lg, n, "已修复", at=at),
+    "decline": lambda lg, n, at: actions.decline(lg, n, "不属于社区职责", at=at),
+    "reply": lambda lg, n, at: actions.reply(lg, n, "已告知", channel="短信", at=at),
+    "rate": lambda lg, n, at: actions.rate(lg, n, "满意", at=at),
+    "reopen": lambda lg, n, at: actions.rate(lg, n, "不满意", unit="扈师傅维修队", at=at),
+    "close": lambda lg, n, at: actions.close(lg, n, "居民已搬离", at=at),
+    "remind": lambda lg, n, at: actions.remind(lg, n, "电话催办", at=at),
 }
 
 
@@ -85,7 +88,7 @@ def fresh() -> tuple[Ledger, int]:
         place_service.add_path(ledger, "任城区/古槐街道/铁塔寺社区")
         for name in ("住建局", "市住建局", "扈师傅维修队"):
             units.add(ledger, name, "职能部门")
-        items.add(ledger, "楼道灯不亮", community="铁塔寺社区", raised_on=START)
+        actions.add(ledger, "楼道灯不亮", community="铁塔寺社区", raised_on=START)
         _TEMPLATE.append(ledger)
     conn = sqlite3.connect(":memory:", isolation_level=None)
     _TEMPLATE[0].conn.backup(conn)
@@ -145,7 +148,7 @@ def record_shuffled(ledger: Ledger, number: int, steps: list[Step], seed: int) -
 
 
 def row(ledger: Ledger, number: int) -> dict[str, Any]:
-    item = items.get(ledger, number)
+    item = actions.get(ledger, number)
     return {field: item[field] for field in lifecycle.STATE_FIELDS}
 
 
@@ -172,7 +175,7 @@ def test_typing_order_does_not_change_the_record(steps: list[Step], seed: int) -
     for ledger in (in_order, shuffled):
         report = check.check(ledger.conn)
         assert not report.problems, [p.message for p in report.problems]
-        item_id = items.get(ledger, number)["id"]
+        item_id = actions.get(ledger, number)["id"]
         changes = [
             json_changes
             for (json_changes,) in ledger.conn.execute(

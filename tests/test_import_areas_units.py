@@ -9,9 +9,9 @@ import pytest
 from typer.testing import Result
 
 from import_fixtures import count, csv_file, prepare, xlsx
-from ledger import places
-from ledger.importer import ImportRefused, import_areas, import_units
-from ledger.storage import Ledger
+from ledger.io.importer import ImportRefused, import_areas, import_units
+from ledger.registry import places
+from ledger.store.ledger_file import Ledger
 
 Run = Callable[..., Result]
 AREAS = [

@@ -13,9 +13,9 @@ import pytest
 from typer.testing import Result
 
 from import_fixtures import assert_rows_replay, count, csv_file, items, prepare, xlsx
-from ledger import items as item_service
-from ledger.importer import ImportRefused, import_items
-from ledger.storage import Ledger
+from ledger.domain import actions as item_service
+from ledger.io.importer import ImportRefused, import_items
+from ledger.store.ledger_file import Ledger
 
 ROWS = 50_000
 HEADER = [

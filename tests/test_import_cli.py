@@ -16,8 +16,8 @@ from typer.testing import Result
 from import_fixtures import assert_rows_replay, prepare, xlsx
 from ledger.cli import importer as importer_cli
 from ledger.demo import sample_data_dir
-from ledger.importer import import_items
-from ledger.storage import Ledger, open_ledger
+from ledger.io.importer import import_items
+from ledger.store.ledger_file import Ledger, open_ledger
 
 Run = Callable[..., Result]
 ROWS = [

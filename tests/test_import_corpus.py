@@ -15,9 +15,9 @@ import pytest
 
 import legacy_layouts
 from import_fixtures import assert_rows_replay, count, history, items, prepare
-from ledger import meetings
-from ledger.importer import ImportRefused, import_items
-from ledger.storage import Ledger
+from ledger.io.importer import ImportRefused, import_items
+from ledger.registry import meetings
+from ledger.store.ledger_file import Ledger
 
 # title: (status, raised, due, phone, rating, meeting date, source)
 Row = tuple[str, str, str, str | None, str | None, str | None, str]

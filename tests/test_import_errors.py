@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from typer.testing import Result
 
 from import_fixtures import count, items, prepare, xlsx
-from ledger import places, units
-from ledger.errors import LedgerError
-from ledger.importer import ImportRefused, import_items
-from ledger.storage import Ledger
+from ledger.domain.errors import LedgerError
+from ledger.io.importer import ImportRefused, import_items
+from ledger.registry import places, units
+from ledger.store.ledger_file import Ledger
 
 Run = Callable[..., Result]
 Snapshot = Callable[[Path], dict[str, object]]

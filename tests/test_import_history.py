@@ -18,10 +18,10 @@ import pytest
 from typer.testing import Result
 
 from import_fixtures import assert_rows_replay, history, items, prepare, xlsx
-from ledger import items as item_service
-from ledger.dates import END_OF_DAY
-from ledger.importer import import_items
-from ledger.storage import Ledger, open_ledger
+from ledger.domain import actions as item_service
+from ledger.domain.dates import END_OF_DAY
+from ledger.io.importer import import_items
+from ledger.store.ledger_file import Ledger, open_ledger
 
 HEADER = [
     "反映时间",
@@ -270,7 +270,7 @@ def test_due_dates_as_dates_and_as_working_days(ledger: Ledger, tmp_path: Path) 
 
 
 def test_source_category_channel_and_meeting(ledger: Ledger, tmp_path: Path) -> None:
-    from ledger import meetings
+    from ledger.registry import meetings
 
     prepare(ledger)
     meeting = meetings.add(

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from import_fixtures import assert_rows_replay, count, csv_file, prepare
-from ledger.check import check
-from ledger.storage import open_ledger
+from ledger.io.check import check
+from ledger.store.ledger_file import open_ledger
 
 pytestmark = pytest.mark.slow  # kill -9 at many moments of a large import (.ci/run runs it)
 

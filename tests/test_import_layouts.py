@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from import_fixtures import HEADER, assert_rows_replay, csv_file, items, prepare, xlsx
-from ledger.errors import LedgerError
-from ledger.importer import ImportRefused, import_items
-from ledger.storage import Ledger
+from ledger.domain.errors import LedgerError
+from ledger.io.importer import ImportRefused, import_items
+from ledger.store.ledger_file import Ledger
 
 ROW_A = [
     1,
@@ -241,7 +241,7 @@ def test_community_from_the_title_or_the_only_community(ledger: Ledger, tmp_path
 
 
 def test_the_only_community_of_a_community_ledger(ledger: Ledger, tmp_path: Path) -> None:
-    from ledger import places
+    from ledger.registry import places
 
     places.add_path(ledger, "任城区/古槐街道/铁塔寺社区")
     path = xlsx(tmp_path / "t.xlsx", [["反映时间", "问题描述"], [datetime(2026, 3, 5), "路灯"]])

@@ -17,9 +17,9 @@ from typer.testing import Result
 
 from cli_helpers import refused
 from import_fixtures import count, csv_file, items, prepare, xlsx
-from ledger.errors import LedgerError
-from ledger.importer import import_items, reading
-from ledger.storage import Ledger
+from ledger.domain.errors import LedgerError
+from ledger.io.importer import import_items, reading
+from ledger.store.ledger_file import Ledger
 
 Run = Callable[..., Result]
 Snapshot = Callable[[Path], dict[str, object]]

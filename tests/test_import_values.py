@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from ledger.importer import status, values
+from ledger.io.importer import status, values
 
 TODAY = date(2026, 11, 26)
 

@@ -12,9 +12,10 @@ import pytest
 import typer
 from typer.testing import Result
 
-from ledger import items, meetings
 from ledger.cli.app import app
-from ledger.storage import Ledger
+from ledger.domain import actions
+from ledger.registry import meetings
+from ledger.store.ledger_file import Ledger
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -38,7 +39,7 @@ def evening(places: Ledger) -> Ledger:
         attendees=23,
         note="A8楼楼长夜话",
     )
-    items.add(
+    actions.add(
         places,
         "东关大街路面破损",
         meeting=1,
@@ -49,11 +50,11 @@ def evening(places: Ledger) -> Ledger:
         category="基础设施",
         scale="大事",
     )
-    items.assign(places, 1, "住建局")
-    items.add(places, "楼道小广告", meeting=1, category="sanitation")
-    items.resolve(places, 2, "已清理")
-    items.reply(places, 2, "已当面告知", channel="当面")
-    items.rate(places, 2, "基本满意")
+    actions.assign(places, 1, "住建局")
+    actions.add(places, "楼道小广告", meeting=1, category="sanitation")
+    actions.resolve(places, 2, "已清理")
+    actions.reply(places, 2, "已当面告知", channel="当面")
+    actions.rate(places, 2, "基本满意")
     return places
 
 
@@ -88,7 +89,7 @@ def test_list_json_round_trips(evening: Ledger, run: Callable[..., Result]) -> N
     )
     # Every item in the JSON is the item in the file, field by field.
     for shown in data["items"]:
-        stored = items.get(evening, shown["number"])
+        stored = actions.get(evening, shown["number"])
         for key, value in shown.items():
             if key in stored:
                 assert value == stored[key], key
@@ -108,7 +109,7 @@ def test_show_json_has_the_timeline(evening: Ledger, run: Callable[..., Result])
         "closed_on": "2026-11-26",
         "status": "closed",
     }
-    stored = items.get(evening, 2)
+    stored = actions.get(evening, 2)
     assert data["uid"] == stored["uid"] and len(data["uid"]) == 32
     # The text is real UTF-8 Chinese, not \\u escapes.
     assert "楼道小广告" in run("show", "2", "--json").stdout

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from ledger import items, lifecycle
-from ledger.errors import LedgerError, TransitionRefused
-from ledger.labels import ACTION, STATUS
-from ledger.storage import Ledger
+from ledger.domain import actions, lifecycle
+from ledger.domain.errors import LedgerError, TransitionRefused
+from ledger.domain.labels import ACTION, STATUS
+from ledger.store.ledger_file import Ledger
 
 STATUSES = ("raised", "assigned", "resolved", "declined", "replied", "closed", "voided")
 ACTIONS = tuple(rule.action for rule in lifecycle.RULES if rule.sources)  # all but add
@@ -59,7 +59,7 @@ def test_table_is_the_design() -> None:
 
 
 def _add(ledger: Ledger) -> int:
-    return items.add(ledger, "楼道灯不亮", community="铁塔寺社区", category="基础设施").item[
+    return actions.add(ledger, "楼道灯不亮", community="铁塔寺社区", category="基础设施").item[
         "number"
     ]
 
@@ -67,53 +67,53 @@ def _add(ledger: Ledger) -> int:
 # How to reach each status from a new item, with the real core functions.
 PATHS: dict[str, list[Callable[[Ledger, int], Any]]] = {
     "raised": [],
-    "assigned": [lambda lg, n: items.assign(lg, n, "住建局")],
+    "assigned": [lambda lg, n: actions.assign(lg, n, "住建局")],
     "resolved": [
-        lambda lg, n: items.assign(lg, n, "住建局"),
-        lambda lg, n: items.resolve(lg, n, "已更换灯泡"),
+        lambda lg, n: actions.assign(lg, n, "住建局"),
+        lambda lg, n: actions.resolve(lg, n, "已更换灯泡"),
     ],
-    "declined": [lambda lg, n: items.decline(lg, n, "属于物业维修范围，已告知物业")],
+    "declined": [lambda lg, n: actions.decline(lg, n, "属于物业维修范围，已告知物业")],
     "replied": [
-        lambda lg, n: items.resolve(lg, n, "当场更换灯泡"),
-        lambda lg, n: items.reply(lg, n, "已电话告知", channel="电话"),
+        lambda lg, n: actions.resolve(lg, n, "当场更换灯泡"),
+        lambda lg, n: actions.reply(lg, n, "已电话告知", channel="电话"),
     ],
     "closed": [
-        lambda lg, n: items.resolve(lg, n, "当场更换灯泡"),
-        lambda lg, n: items.reply(lg, n, "已当面告知", channel="当面"),
-        lambda lg, n: items.rate(lg, n, "满意"),
+        lambda lg, n: actions.resolve(lg, n, "当场更换灯泡"),
+        lambda lg, n: actions.reply(lg, n, "已当面告知", channel="当面"),
+        lambda lg, n: actions.rate(lg, n, "满意"),
     ],
-    "voided": [lambda lg, n: items.void(lg, n, "重复登记")],
+    "voided": [lambda lg, n: actions.void(lg, n, "重复登记")],
 }
 
 
 # One real core call per action of the table.
 DO: dict[str, Callable[[Ledger, int], Any]] = {
-    "assign": lambda lg, n: items.assign(lg, n, "扈师傅维修队"),
-    "progress": lambda lg, n: items.progress(lg, n, "已现场勘查", percent=40),
-    "extend": lambda lg, n: items.extend(lg, n, date(2026, 12, 31), "材料未到"),
-    "escalate": lambda lg, n: items.escalate(lg, n, "市住建局", "需要市级协调"),
-    "resolve": lambda lg, n: items.resolve(lg, n, "已修复"),
-    "decline": lambda lg, n: items.decline(lg, n, "不属于本社区职责"),
-    "reply": lambda lg, n: items.reply(lg, n, "已告知居民", channel="微信"),
-    "rate": lambda lg, n: items.rate(lg, n, "基本满意"),
-    "reopen": lambda lg, n: items.rate(lg, n, "不满意", unit="扈师傅维修队"),
-    "close": lambda lg, n: items.close(lg, n, "居民已搬离，无法回访"),
-    "edit": lambda lg, n: items.edit(lg, n, title="楼道灯不亮（3单元）"),
-    "remind": lambda lg, n: items.remind(lg, n, "请尽快办理"),
-    "void": lambda lg, n: items.void(lg, n, "重复登记，同第 1 号"),
-    "link": lambda lg, n: items.link(lg, n, _original(lg)),
-    "unlink": lambda lg, n: items.unlink(lg, n),
+    "assign": lambda lg, n: actions.assign(lg, n, "扈师傅维修队"),
+    "progress": lambda lg, n: actions.progress(lg, n, "已现场勘查", percent=40),
+    "extend": lambda lg, n: actions.extend(lg, n, date(2026, 12, 31), "材料未到"),
+    "escalate": lambda lg, n: actions.escalate(lg, n, "市住建局", "需要市级协调"),
+    "resolve": lambda lg, n: actions.resolve(lg, n, "已修复"),
+    "decline": lambda lg, n: actions.decline(lg, n, "不属于本社区职责"),
+    "reply": lambda lg, n: actions.reply(lg, n, "已告知居民", channel="微信"),
+    "rate": lambda lg, n: actions.rate(lg, n, "基本满意"),
+    "reopen": lambda lg, n: actions.rate(lg, n, "不满意", unit="扈师傅维修队"),
+    "close": lambda lg, n: actions.close(lg, n, "居民已搬离，无法回访"),
+    "edit": lambda lg, n: actions.edit(lg, n, title="楼道灯不亮（3单元）"),
+    "remind": lambda lg, n: actions.remind(lg, n, "请尽快办理"),
+    "void": lambda lg, n: actions.void(lg, n, "重复登记，同第 1 号"),
+    "link": lambda lg, n: actions.link(lg, n, _original(lg)),
+    "unlink": lambda lg, n: actions.unlink(lg, n),
 }
 
 
 def _original(ledger: Ledger) -> int:
     """An item raised the same day in another community, for link to point at."""
-    return items.add(ledger, "井盖缺失", community="财工街社区", new=True).item["number"]
+    return actions.add(ledger, "井盖缺失", community="财工街社区", new=True).item["number"]
 
 
 # What an action needs first: unlink needs a link (made before the item reaches its status).
 PREPARE: dict[str, Callable[[Ledger, int], Any]] = {
-    "unlink": lambda lg, n: items.link(lg, n, _original(lg)),
+    "unlink": lambda lg, n: actions.link(lg, n, _original(lg)),
 }
 
 
@@ -123,7 +123,7 @@ def _item_in(ledger: Ledger, status: str, action: str | None = None) -> int:
         PREPARE[action](ledger, number)
     for step in PATHS[status]:
         step(ledger, number)
-    assert items.get(ledger, number)["status"] == status
+    assert actions.get(ledger, number)["status"] == status
     return number
 
 
@@ -139,7 +139,7 @@ def _state(ledger: Ledger, number: int) -> tuple[tuple[Any, ...], list[tuple[Any
 
 def _replayed(ledger: Ledger, number: int) -> None:
     """The item row equals the fold of its events, field by field."""
-    item = items.get(ledger, number)
+    item = actions.get(ledger, number)
     changes = [
         row[0]
         for row in ledger.conn.execute(
@@ -185,7 +185,7 @@ def test_refusal_message_in_full(places: Ledger) -> None:
     """One message written out by hand: a 待分办 item cannot be answered yet."""
     number = _item_in(places, "raised")
     with pytest.raises(TransitionRefused) as refused:
-        items.reply(places, number, "已告知")
+        actions.reply(places, number, "已告知")
     assert str(refused.value) == (
         "问题 1 当前状态为“待分办”，不能答复；"
         "此状态下可以：交办、升级、办结、不予办理、更正、催办、作废"
@@ -195,15 +195,15 @@ def test_refusal_message_in_full(places: Ledger) -> None:
 def test_closed_allows_only_edit(places: Ledger) -> None:
     number = _item_in(places, "closed")
     with pytest.raises(TransitionRefused) as refused:
-        items.assign(places, number, "住建局")
+        actions.assign(places, number, "住建局")
     assert str(refused.value).endswith("此状态下可以：更正、作废")
 
 
 def test_reassign_keeps_old_and_new_unit_in_events(places: Ledger) -> None:
     """转办: the two assign events name the first and the second unit."""
     number = _item_in(places, "assigned")
-    items.assign(places, number, "扈师傅维修队", note="转志愿队")
-    events = items.timeline(places, items.get(places, number)["id"])
+    actions.assign(places, number, "扈师傅维修队", note="转志愿队")
+    events = actions.timeline(places, actions.get(places, number)["id"])
     unit_ids = [e["changes"].get("unit_id") for e in events if e["action"] == "assign"]
     names = [
         places.conn.execute("SELECT name FROM units WHERE id = ?", (uid,)).fetchone()[0]
@@ -215,12 +215,12 @@ def test_reassign_keeps_old_and_new_unit_in_events(places: Ledger) -> None:
 def test_unsatisfied_reopens_with_same_unit(places: Ledger) -> None:
     """不满意: back to 办理中 with the same unit, reopen count 1, a new small deadline."""
     number = _item_in(places, "replied")  # resolved on the spot: no unit yet
-    before = items.timeline(places, items.get(places, number)["id"])
+    before = actions.timeline(places, actions.get(places, number)["id"])
     with pytest.raises(LedgerError, match="社区自己当场办结的，没有承办单位；重办请用 --unit"):
-        items.rate(places, number, "不满意")
-    assert items.timeline(places, items.get(places, number)["id"]) == before
-    items.rate(places, number, "不满意", unit="扈师傅维修队")
-    item = items.get(places, number)
+        actions.rate(places, number, "不满意")
+    assert actions.timeline(places, actions.get(places, number)["id"]) == before
+    actions.rate(places, number, "不满意", unit="扈师傅维修队")
+    item = actions.get(places, number)
     assert (item["status"], item["reopen_count"], item["rating"]) == ("assigned", 1, "unsatisfied")
     assert item["unit"] == "扈师傅维修队"
     # Re-handled on Thu 2026-11-26: 3 working days → Fri 27, Mon 30, Tue 2026-12-01.
@@ -229,15 +229,15 @@ def test_unsatisfied_reopens_with_same_unit(places: Ledger) -> None:
 
     # An assigned item keeps its unit through 重办.
     other = _item_in(places, "resolved")
-    items.reply(places, other, "已告知")
-    items.rate(places, other, "不满意", note="灯又坏了")
-    again = items.get(places, other)
+    actions.reply(places, other, "已告知")
+    actions.rate(places, other, "不满意", note="灯又坏了")
+    again = actions.get(places, other)
     assert (again["status"], again["unit"], again["reopen_count"]) == ("assigned", "住建局", 1)
 
 
 def test_unsatisfied_with_close_files_the_verdict(places: Ledger) -> None:
     number = _item_in(places, "replied")
-    outcome = items.rate(places, number, "不满意", close=True)
+    outcome = actions.rate(places, number, "不满意", close=True)
     assert outcome.event["action"] == "rate"
     item = outcome.item
     assert (item["status"], item["rating"], item["reopen_count"]) == ("closed", "unsatisfied", 0)
@@ -247,7 +247,7 @@ def test_unsatisfied_with_close_files_the_verdict(places: Ledger) -> None:
 def test_events_record_changes_as_json(places: Ledger) -> None:
     """Each event's changes are exactly the fields the action set."""
     number = _item_in(places, "assigned")
-    items.progress(places, number, "已现场勘查", percent=40)
+    actions.progress(places, number, "已现场勘查", percent=40)
     last = places.conn.execute(
         "SELECT action, actor, changes FROM events ORDER BY id DESC"
     ).fetchone()

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from ledger import items
-from ledger.storage import Ledger
+from ledger.domain import actions
+from ledger.store.ledger_file import Ledger
 
 
 def at(text: str) -> datetime:
@@ -37,8 +37,8 @@ def listed(run: Callable[..., Result], *args: str) -> list[int]:
 
 def add_due(ledger: Ledger, title: str, due: date, *, raised: date = date(2026, 11, 2)) -> int:
     """An item assigned to 住建局 on the day it was raised, with an explicit due date."""
-    number = items.add(ledger, title, community="铁塔寺社区", raised_on=raised).item["number"]
-    items.assign(
+    number = actions.add(ledger, title, community="铁塔寺社区", raised_on=raised).item["number"]
+    actions.assign(
         ledger,
         number,
         "住建局",
@@ -91,7 +91,7 @@ def test_due_and_overdue_filters_are_exact_in_working_days(
 
 def test_filters_combine_with_the_others(due_ledger: Ledger, run: Callable[..., Result]) -> None:
     add_due(due_ledger, "财工街的问题", date(2026, 11, 18))  # 9: late 6, in 铁塔寺社区 too
-    items.assign(due_ledger, 9, "扈师傅维修队", at=at("2026-11-20T10:00"))
+    actions.assign(due_ledger, 9, "扈师傅维修队", at=at("2026-11-20T10:00"))
     assert listed(run, "--overdue-by", "5") == [1, 2, 9]
     assert listed(run, "--overdue-by", "5", "--unit", "住建局") == [1, 2]
     assert listed(run, "--overdue-by", "5", "--unit", "扈师傅维修队") == [9]
@@ -168,12 +168,12 @@ def test_stale_counts_working_days_since_the_last_event(
     places: Ledger, run: Callable[..., Result]
 ) -> None:
     # Last events: item 1 Thu 11-12, item 2 Fri 11-13, item 3 today.
-    first = items.add(
+    first = actions.add(
         places, "11月12日后无人跟进", community="铁塔寺社区", raised_on=date(2026, 11, 12)
     )
-    items.assign(places, first.item["number"], "住建局", at=at("2026-11-12T16:00"))
-    items.add(places, "11月13日登记", community="铁塔寺社区", raised_on=date(2026, 11, 13))
-    items.add(places, "今天登记", community="铁塔寺社区")
+    actions.assign(places, first.item["number"], "住建局", at=at("2026-11-12T16:00"))
+    actions.add(places, "11月13日登记", community="铁塔寺社区", raised_on=date(2026, 11, 13))
+    actions.add(places, "今天登记", community="铁塔寺社区")
     # Since Thu 11-12: Fri 13, Mon 16 – Fri 20, Mon 23 – Thu 26 = 1 + 5 + 4 = 10.
     # Since Fri 11-13: 5 + 4 = 9.
     assert listed(run, "--stale", "10") == [1]
@@ -181,27 +181,27 @@ def test_stale_counts_working_days_since_the_last_event(
     assert listed(run, "--stale", "11") == []
     assert listed(run, "--stale", "1") == [1, 2]
     # A progress note touches item 1: no longer stale.
-    items.progress(places, 1, "已派人查看", at=at("2026-11-25T10:00"))
+    actions.progress(places, 1, "已派人查看", at=at("2026-11-25T10:00"))
     assert listed(run, "--stale", "9") == [2]
 
 
 def test_waiting_reply_and_waiting_rating(places: Ledger, run: Callable[..., Result]) -> None:
     def new(title: str) -> int:
-        return items.add(places, title, community="礼乐社区", raised_on=date(2026, 11, 2)).item[
+        return actions.add(places, title, community="礼乐社区", raised_on=date(2026, 11, 2)).item[
             "number"
         ]
 
     resolved, declined, replied, closed, assigned = (
         new(t) for t in ("办结", "不予办理", "已回复", "已归档", "在办")
     )
-    items.resolve(places, resolved, "已修", at=at("2026-11-03T10:00"))
-    items.decline(places, declined, "不属社区职责", at=at("2026-11-03T10:00"))
-    items.resolve(places, replied, "已修", at=at("2026-11-03T10:00"))
-    items.reply(places, replied, "已告知", at=at("2026-11-04T10:00"))
-    items.resolve(places, closed, "已修", at=at("2026-11-03T10:00"))
-    items.reply(places, closed, "已告知", at=at("2026-11-04T10:00"))
-    items.close(places, closed, "居民已搬离", at=at("2026-11-05T10:00"))
-    items.assign(places, assigned, "住建局", at=at("2026-11-03T10:00"))
+    actions.resolve(places, resolved, "已修", at=at("2026-11-03T10:00"))
+    actions.decline(places, declined, "不属社区职责", at=at("2026-11-03T10:00"))
+    actions.resolve(places, replied, "已修", at=at("2026-11-03T10:00"))
+    actions.reply(places, replied, "已告知", at=at("2026-11-04T10:00"))
+    actions.resolve(places, closed, "已修", at=at("2026-11-03T10:00"))
+    actions.reply(places, closed, "已告知", at=at("2026-11-04T10:00"))
+    actions.close(places, closed, "居民已搬离", at=at("2026-11-05T10:00"))
+    actions.assign(places, assigned, "住建局", at=at("2026-11-03T10:00"))
     assert listed(run, "--waiting-reply") == [resolved, declined]
     assert listed(run, "--waiting-reply", "--status", "declined") == [declined]
     assert listed(run, "--waiting-rating") == [replied]

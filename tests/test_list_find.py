@@ -9,8 +9,9 @@ from datetime import date
 import pytest
 from typer.testing import Result
 
-from ledger import items, meetings
-from ledger.storage import Ledger
+from ledger.domain import actions
+from ledger.registry import meetings
+from ledger.store.ledger_file import Ledger
 
 Run = Callable[..., Result]
 
@@ -18,13 +19,13 @@ Run = Callable[..., Result]
 @pytest.fixture
 def town(places: Ledger) -> Ledger:
     """Two compounds of 铁塔寺社区 that both have a 3号楼; five items, one at meeting 1."""
-    from ledger import places as place_service
+    from ledger.registry import places as place_service
 
     ledger = places
     place_service.add_path(ledger, "任城区/古槐街道/铁塔寺社区/铁塔寺小区/3号楼")
     place_service.add_path(ledger, "任城区/古槐街道/铁塔寺社区/东门小区/3号楼")
     meetings.add(ledger, kind="night_talk", held_on=date(2026, 11, 3), community="铁塔寺社区")
-    add = items.add
+    add = actions.add
     add(ledger, "楼顶漏水", community="铁塔寺社区", compound="铁塔寺小区", building="3号楼",
         reporter="王秀兰", phone="13812345678", meeting=1)  # fmt: skip
     add(ledger, "楼道堆物", community="铁塔寺社区", compound="东门小区", building="3号楼",

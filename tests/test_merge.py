@@ -25,9 +25,10 @@ import pytest
 from typer.testing import Result
 
 from cli_helpers import refused
-from ledger import categories, items, meetings, places, units
-from ledger.check import check
-from ledger.storage import Ledger, open_ledger
+from ledger.domain import actions
+from ledger.io.check import check
+from ledger.registry import categories, meetings, places, units
+from ledger.store.ledger_file import Ledger, open_ledger
 
 Run = Callable[..., Result]
 TABLES = ("categories", "areas", "units", "meetings", "items", "events")
@@ -51,15 +52,15 @@ def community_a(path: Path) -> Path:
     meetings.add(
         ledger, kind="夜话", held_on=date(2026, 11, 2), community="铁塔寺社区", attendees=18
     )
-    items.add(ledger, "楼道灯不亮", meeting=1, compound="铁塔寺小区", building="A8楼")
-    items.assign(ledger, 1, "住建局", at=datetime(2026, 11, 3, 10, 0))
-    items.resolve(ledger, 1, "已更换灯泡", at=datetime(2026, 11, 4, 10, 0))
-    items.add(ledger, "垃圾清运不及时", community="铁塔寺社区", raised_on=date(2026, 11, 20))
+    actions.add(ledger, "楼道灯不亮", meeting=1, compound="铁塔寺小区", building="A8楼")
+    actions.assign(ledger, 1, "住建局", at=datetime(2026, 11, 3, 10, 0))
+    actions.resolve(ledger, 1, "已更换灯泡", at=datetime(2026, 11, 4, 10, 0))
+    actions.add(ledger, "垃圾清运不及时", community="铁塔寺社区", raised_on=date(2026, 11, 20))
     categories.add(ledger, "排水")  # a category of its own
-    items.add(
+    actions.add(
         ledger, "下水道堵塞", community="铁塔寺社区", category="排水", raised_on=date(2026, 11, 21)
     )
-    items.assign(ledger, 3, "扈师傅维修队", at=datetime(2026, 11, 21, 15, 0))
+    actions.assign(ledger, 3, "扈师傅维修队", at=datetime(2026, 11, 21, 15, 0))
     ledger.close()
     return path
 
@@ -71,9 +72,9 @@ def community_b(path: Path) -> Path:
     units.add(ledger, "住建局", "职能部门")
     units.add(ledger, "新兴物业", "物业", area="财工街社区")
     meetings.add(ledger, kind="说事", held_on=date(2026, 11, 10), community="财工街社区")
-    items.add(ledger, "车辆乱停", meeting=1)
-    items.assign(ledger, 1, "新兴物业", at=datetime(2026, 11, 11, 9, 0))
-    items.add(ledger, "噪音扰民", community="财工街社区", raised_on=date(2026, 11, 12))
+    actions.add(ledger, "车辆乱停", meeting=1)
+    actions.assign(ledger, 1, "新兴物业", at=datetime(2026, 11, 11, 9, 0))
+    actions.add(ledger, "噪音扰民", community="财工街社区", raised_on=date(2026, 11, 12))
     ledger.close()
     return path
 
@@ -82,7 +83,7 @@ def community_b(path: Path) -> Path:
 def subdistrict(ledger: Ledger, db_path: Path) -> Path:
     """The subdistrict's own ledger: one item in 古槐社区 (number 1)."""
     places.add_path(ledger, "任城区/古槐街道/古槐社区")
-    items.add(ledger, "街道本级：路灯不亮", community="古槐社区", raised_on=date(2026, 11, 18))
+    actions.add(ledger, "街道本级：路灯不亮", community="古槐社区", raised_on=date(2026, 11, 18))
     ledger.close()
     return db_path
 
@@ -182,9 +183,9 @@ def test_a_newer_copy_adds_only_what_is_new(
     later.mkdir()
     shutil.copy(a, later / a.name)
     newer = open_ledger(later / a.name)
-    items.resolve(newer, 2, "已协调环卫", at=datetime(2026, 11, 24, 9, 0))
-    items.progress(newer, 3, "已疏通一半", at=datetime(2026, 11, 24, 10, 0))
-    items.add(newer, "健身器材损坏", community="铁塔寺社区", raised_on=date(2026, 11, 25))
+    actions.resolve(newer, 2, "已协调环卫", at=datetime(2026, 11, 24, 9, 0))
+    actions.progress(newer, 3, "已疏通一半", at=datetime(2026, 11, 24, 10, 0))
+    actions.add(newer, "健身器材损坏", community="铁塔寺社区", raised_on=date(2026, 11, 25))
     newer.close()
 
     result = run("merge", later / a.name, "--json")
@@ -217,8 +218,8 @@ def test_conflict_is_reported_and_nothing_overwritten(
     assert run("progress", "4", "街道督办：请本周内疏通", "--at", "2026-11-24 09:00").exit_code == 0
     # … while the community records something else on the same item, and settles item 2.
     community = open_ledger(a)
-    items.progress(community, 3, "社区跟进：已联系维修队", at=datetime(2026, 11, 24, 11, 0))
-    items.resolve(community, 2, "已协调环卫", at=datetime(2026, 11, 24, 12, 0))
+    actions.progress(community, 3, "社区跟进：已联系维修队", at=datetime(2026, 11, 24, 11, 0))
+    actions.resolve(community, 2, "已协调环卫", at=datetime(2026, 11, 24, 12, 0))
     community.close()
     conn = sqlite3.connect(subdistrict)
     row_before = conn.execute("SELECT * FROM items WHERE number = 4").fetchone()
@@ -426,10 +427,10 @@ def test_repeat_links_follow_their_items(subdistrict: Path, tmp_path: Path, run:
     ledger = open_ledger(source, create=True)
     places.add_path(ledger, "任城区/古槐街道/铁塔寺社区/铁塔寺小区/3号楼")
     site = {"community": "铁塔寺社区", "compound": "铁塔寺小区", "building": "3号楼"}
-    items.add(ledger, "3号楼楼顶漏水", **site, raised_on=date(2026, 11, 2))
-    items.add(ledger, "3号楼楼顶又漏水了", **site, raised_on=date(2026, 11, 9), repeat_of=1)
-    items.add(ledger, "楼顶漏水没修好", **site, raised_on=date(2026, 11, 16), new=True)
-    items.link(ledger, 3, 1)
+    actions.add(ledger, "3号楼楼顶漏水", **site, raised_on=date(2026, 11, 2))
+    actions.add(ledger, "3号楼楼顶又漏水了", **site, raised_on=date(2026, 11, 9), repeat_of=1)
+    actions.add(ledger, "楼顶漏水没修好", **site, raised_on=date(2026, 11, 16), new=True)
+    actions.link(ledger, 3, 1)
     ledger.close()
     assert run("merge", source).exit_code == 0
     merged = open_ledger(subdistrict)

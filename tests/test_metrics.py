@@ -11,9 +11,9 @@ from datetime import date, datetime
 import pytest
 
 from june_ledger import build_june, phase_b, phase_later
-from ledger import metrics
-from ledger.errors import LedgerError
-from ledger.storage import Ledger
+from ledger.domain.errors import LedgerError
+from ledger.store.ledger_file import Ledger
+from ledger.views import metrics
 
 JUNE_CUTOFF = datetime(2026, 6, 30, 23, 59, 59)
 

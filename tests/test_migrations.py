@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from ledger import storage
-from ledger.errors import NotALedger
-from ledger.storage import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, open_ledger
+from ledger.domain.errors import NotALedger
+from ledger.store import ledger_file
+from ledger.store.ledger_file import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, open_ledger
 
 Snapshot = Callable[[Path], dict[str, object]]
 
@@ -52,7 +52,7 @@ def test_fresh_file_reaches_current_schema(tmp_path: Path) -> None:
         ledger.close()
 
 
-def test_foreign_keys_are_enforced(ledger: storage.Ledger) -> None:
+def test_foreign_keys_are_enforced(ledger: ledger_file.Ledger) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         ledger.conn.execute(
             "INSERT INTO units(uid, name, kind, area_id, created_at) VALUES ('u', 'x', 'person', 999, 'now')"
@@ -64,7 +64,7 @@ def test_reopening_is_a_no_op(db_path: Path, snapshot: Snapshot) -> None:
     before = snapshot(db_path)
     ledger = open_ledger(db_path)
     try:
-        assert storage.migrate(ledger.db) == []  # nothing pending
+        assert ledger_file.migrate(ledger.db) == []  # nothing pending
         count = ledger.conn.execute("SELECT count(*) FROM migrations").fetchone()[0]
         assert count == SCHEMA_VERSION
     finally:
@@ -77,8 +77,8 @@ def test_old_file_is_upgraded_keeping_its_data(
 ) -> None:
     """A file made when only 001_initial existed gets every later migration, data intact."""
     with monkeypatch.context() as old_version:
-        old_version.setattr(storage, "MIGRATIONS", MIGRATIONS[:1])
-        old_version.setattr(storage, "SCHEMA_VERSION", 1)
+        old_version.setattr(ledger_file, "MIGRATIONS", MIGRATIONS[:1])
+        old_version.setattr(ledger_file, "SCHEMA_VERSION", 1)
         old = open_ledger(db_path, create=True)
         old.conn.execute(
             "INSERT INTO areas(id, uid, parent_id, level, name, path, created_at) VALUES "
@@ -118,8 +118,8 @@ def test_failed_migration_leaves_the_file_at_the_previous_version(
         db.execute("CREATE TABLE half_done (x INTEGER)")
         raise RuntimeError("disk unplugged")
 
-    monkeypatch.setattr(storage, "MIGRATIONS", [*MIGRATIONS, ("999_broken", broken)])
-    monkeypatch.setattr(storage, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(ledger_file, "MIGRATIONS", [*MIGRATIONS, ("999_broken", broken)])
+    monkeypatch.setattr(ledger_file, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with pytest.raises(RuntimeError):
         open_ledger(db_path)
     conn = _raw(db_path)

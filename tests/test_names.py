@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from ledger import categories, items, units
-from ledger import places as place_service
-from ledger.errors import Ambiguous, NotFound
-from ledger.names import stem
-from ledger.storage import Ledger
+from ledger.domain import actions
+from ledger.domain.errors import Ambiguous, NotFound
+from ledger.registry import categories, units
+from ledger.registry import places as place_service
+from ledger.registry.names import stem
+from ledger.store.ledger_file import Ledger
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def test_units_and_categories_as_typed(towns: Ledger) -> None:
 
 
 def test_add_takes_names_as_typed(towns: Ledger) -> None:
-    item = items.add(towns, "路灯不亮", community="tts", compound="铁塔寺", building="A8")
+    item = actions.add(towns, "路灯不亮", community="tts", compound="铁塔寺", building="A8")
     assert item.item["community"] == "铁塔寺社区"
     assert item.item["place"] == "铁塔寺小区/A8楼"
 

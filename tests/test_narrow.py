@@ -17,9 +17,10 @@ import pytest
 from rich.cells import cell_len
 from typer.testing import Result
 
-from ledger import items, units
 from ledger.cli import layout, output
-from ledger.storage import Ledger
+from ledger.domain import actions
+from ledger.registry import units
+from ledger.store.ledger_file import Ledger
 from test_board import at, build_board_ledger
 
 LONG_UNIT = "铁塔寺小区红色物业服务中心"  # 13 characters, 26 cells
@@ -29,7 +30,7 @@ LONG_UNIT = "铁塔寺小区红色物业服务中心"  # 13 characters, 26 cells
 def narrow_ledger(places: Ledger) -> Ledger:
     ledger = build_board_ledger(places)
     units.add(ledger, LONG_UNIT, "物业")
-    n13 = items.add(
+    n13 = actions.add(
         ledger,
         "3号楼外墙保温层大面积脱落，雨天有坠落危险，请尽快排查",
         community="铁塔寺社区",
@@ -38,7 +39,7 @@ def narrow_ledger(places: Ledger) -> Ledger:
         phone="13905371234",
         raised_on=date(2026, 11, 20),
     )
-    items.assign(ledger, n13.item["number"], LONG_UNIT, at=at("2026-11-20T10:00"))
+    actions.assign(ledger, n13.item["number"], LONG_UNIT, at=at("2026-11-20T10:00"))
     return ledger
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger import labels
 from ledger.cli.app import app, main
+from ledger.domain import labels
 
 
 def _commands() -> list[list[str]]:
@@ -197,11 +197,11 @@ def test_disk_io_error_on_open_is_chinese(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """SQLite's "disk I/O error" on opening was shown in English, and left a -shm behind."""
-    from ledger import storage
+    from ledger.store import ledger_file
 
     path = tmp_path / "ledger.db"
-    storage.open_ledger(path, create=True).close()
-    real_connect = storage._connect
+    ledger_file.open_ledger(path, create=True).close()
+    real_connect = ledger_file._connect
 
     class FailingDisk:
         def __init__(self, conn: sqlite3.Connection) -> None:
@@ -215,7 +215,7 @@ def test_disk_io_error_on_open_is_chinese(
         def close(self) -> None:
             self.conn.close()
 
-    monkeypatch.setattr(storage, "_connect", lambda p: FailingDisk(real_connect(p)))
+    monkeypatch.setattr(ledger_file, "_connect", lambda p: FailingDisk(real_connect(p)))
     monkeypatch.setenv("LEDGER_DB", str(path))
     code, shown = _run_main(["list"], monkeypatch, capsys)
     assert code == 1

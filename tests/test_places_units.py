@@ -9,11 +9,12 @@ from datetime import date
 import pytest
 from typer.testing import Result
 
-from ledger import items, meetings, units
-from ledger import places as service
-from ledger.errors import Ambiguous, LedgerError, NotFound
-from ledger.phones import mask_phone, normalise_phone
-from ledger.storage import Ledger
+from ledger.domain import actions
+from ledger.domain.errors import Ambiguous, LedgerError, NotFound
+from ledger.domain.phones import mask_phone, normalise_phone
+from ledger.registry import meetings, units
+from ledger.registry import places as service
+from ledger.store.ledger_file import Ledger
 
 
 def ok(result: Result) -> str:
@@ -135,14 +136,14 @@ def test_same_unit_name_in_two_areas(places: Ledger, run: Callable[..., Result])
     ok(run("unit", "add", "物业公司", "--kind", "物业", "--area", "古槐街道"))
     ok(run("unit", "add", "物业公司", "--kind", "物业", "--area", "财工街社区"))
     assert "已存在" in error_line(run("unit", "add", "物业公司", "--area", "古槐街道"))
-    items.add(places, "楼道灯不亮", community="铁塔寺社区")
+    actions.add(places, "楼道灯不亮", community="铁塔寺社区")
     line = error_line(run("assign", "1", "物业公司"))
     assert line == (
         "错误: 有 2 个承办单位叫“物业公司”：任城区/古槐街道/物业公司；"
         "任城区/济阳街道/财工街社区/物业公司。请写明区划"
     )
     ok(run("assign", "1", "古槐街道/物业公司"))
-    assert items.get(places, 1)["unit"] == "物业公司"
+    assert actions.get(places, 1)["unit"] == "物业公司"
     unit_area = places.conn.execute(
         "SELECT a.path FROM items i JOIN units u ON u.id = i.unit_id JOIN areas a ON a.id = u.area_id"
     ).fetchone()[0]
@@ -183,7 +184,7 @@ def test_meeting_add_list_show(places: Ledger, run: Callable[..., Result]) -> No
     assert [m["number"] for m in by_subdistrict] == [1]
     # An item raised at the meeting takes its community, source and date.
     ok(run("add", "东关大街路面破损", "--meeting", "1"))
-    item = items.get(places, 1)
+    item = actions.get(places, 1)
     assert (item["community"], item["source"], item["raised_on"]) == (
         "礼乐社区",
         "shuoshi",
@@ -202,9 +203,9 @@ def test_meeting_refusals(places: Ledger) -> None:
         )
     meetings.add(places, kind="夜话", held_on=date(2026, 11, 20), community="礼乐社区")
     with pytest.raises(LedgerError, match="早于会议日期 2026-11-20"):
-        items.add(places, "路灯", meeting=1, raised_on=date(2026, 11, 19))
+        actions.add(places, "路灯", meeting=1, raised_on=date(2026, 11, 19))
     with pytest.raises(LedgerError, match="会议 1 是每周夜话，来源不符"):
-        items.add(places, "路灯", meeting=1, source="走访")
+        actions.add(places, "路灯", meeting=1, source="走访")
     assert places.conn.execute("SELECT count(*) FROM items").fetchone()[0] == 0
 
 

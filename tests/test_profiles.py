@@ -17,8 +17,9 @@ from datetime import date, datetime
 import pytest
 from typer.testing import Result
 
-from ledger import items, metrics
-from ledger.storage import Ledger
+from ledger.domain import actions
+from ledger.store.ledger_file import Ledger
+from ledger.views import metrics
 
 RAISED = date(2026, 10, 12)
 
@@ -28,8 +29,8 @@ def at(day: int, hour: int = 10) -> datetime:
 
 
 def handled(ledger: Ledger, title: str) -> int:
-    number = items.add(ledger, title, community="铁塔寺社区", raised_on=RAISED).item["number"]
-    items.assign(ledger, number, "住建局", at=at(12, 11))
+    number = actions.add(ledger, title, community="铁塔寺社区", raised_on=RAISED).item["number"]
+    actions.assign(ledger, number, "住建局", at=at(12, 11))
     return number
 
 
@@ -43,19 +44,19 @@ def october(places: Ledger) -> Ledger:
         ("d", "不满意", False),
     ):
         number = handled(ledger, title)
-        items.resolve(ledger, number, "已处理", at=at(13))
-        items.reply(ledger, number, "已告知", at=at(14))
-        items.rate(ledger, number, rating, close=close, at=at(15))
+        actions.resolve(ledger, number, "已处理", at=at(13))
+        actions.reply(ledger, number, "已告知", at=at(14))
+        actions.rate(ledger, number, rating, close=close, at=at(15))
     e = handled(ledger, "e")
-    items.decline(ledger, e, "不属于社区职责", at=at(13))
-    items.reply(ledger, e, "已说明", at=at(14))
-    items.rate(ledger, e, "基本满意", at=at(15))
-    items.add(ledger, "f", community="铁塔寺社区", raised_on=RAISED)
+    actions.decline(ledger, e, "不属于社区职责", at=at(13))
+    actions.reply(ledger, e, "已说明", at=at(14))
+    actions.rate(ledger, e, "基本满意", at=at(15))
+    actions.add(ledger, "f", community="铁塔寺社区", raised_on=RAISED)
     handled(ledger, "g")
     h = handled(ledger, "h")
-    items.resolve(ledger, h, "已处理", at=at(13))
-    items.reply(ledger, h, "已告知", at=at(14))
-    items.close(ledger, h, "联系不上居民", at=at(20))
+    actions.resolve(ledger, h, "已处理", at=at(13))
+    actions.reply(ledger, h, "已告知", at=at(14))
+    actions.close(ledger, h, "联系不上居民", at=at(20))
     return ledger
 
 

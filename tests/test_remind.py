@@ -17,8 +17,9 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import Result
 
-from ledger import items, lifecycle, remind
-from ledger.storage import Ledger
+from ledger.domain import actions, lifecycle
+from ledger.reports import reminders
+from ledger.store.ledger_file import Ledger
 from test_board import build_board_ledger  # tests/ is on sys.path (rootdir conftest)
 
 TODAY = date(2026, 11, 26)
@@ -141,13 +142,13 @@ def test_xlsx_is_a_one_page_letter(
 def test_a_reopened_item_says_so(
     places: Ledger, run: Callable[..., Result], tmp_path: Path
 ) -> None:
-    number = items.add(
+    number = actions.add(
         places, "楼道灯不亮", community="铁塔寺社区", raised_on=date(2026, 11, 2)
     ).item["number"]
-    items.assign(places, number, "住建局", at=datetime(2026, 11, 2, 20, 0))
-    items.resolve(places, number, "已修", at=datetime(2026, 11, 3, 10, 0))
-    items.reply(places, number, "已告知", at=datetime(2026, 11, 3, 11, 0))
-    items.rate(places, number, "不满意", at=datetime(2026, 11, 4, 10, 0))  # 重办, due 11-09
+    actions.assign(places, number, "住建局", at=datetime(2026, 11, 2, 20, 0))
+    actions.resolve(places, number, "已修", at=datetime(2026, 11, 3, 10, 0))
+    actions.reply(places, number, "已告知", at=datetime(2026, 11, 3, 11, 0))
+    actions.rate(places, number, "不满意", at=datetime(2026, 11, 4, 10, 0))  # 重办, due 11-09
     ok(run("remind", "--out", str(tmp_path)))
     text = (tmp_path / "2026-11-26-催办通知-住建局.txt").read_text(encoding="utf-8")
     assert "   重办：居民不满意后重办，请重点办理" in text
@@ -158,10 +159,10 @@ def test_a_reopened_item_says_so(
 def test_text_that_looks_like_a_formula_stays_text(
     places: Ledger, run: Callable[..., Result], tmp_path: Path
 ) -> None:
-    number = items.add(
+    number = actions.add(
         places, '=HYPERLINK("http://x")坏了', community="铁塔寺社区", raised_on=date(2026, 11, 2)
     ).item["number"]
-    items.assign(places, number, "住建局", at=datetime(2026, 11, 2, 20, 0))
+    actions.assign(places, number, "住建局", at=datetime(2026, 11, 2, 20, 0))
     ok(run("remind", "--out", str(tmp_path)))
     sheet = load_workbook(tmp_path / "2026-11-26-催办通知-住建局.xlsx").active
     cell = sheet["C6"]
@@ -186,7 +187,7 @@ def test_a_new_item_the_same_day_is_recorded_alone(
     board_ledger: Ledger, run: Callable[..., Result], tmp_path: Path
 ) -> None:
     ok(run("remind", "--out", str(tmp_path)))
-    items.assign(board_ledger, 6, "住建局", at=datetime(2026, 11, 26, 9, 0))  # 6 is overdue 5
+    actions.assign(board_ledger, 6, "住建局", at=datetime(2026, 11, 26, 9, 0))  # 6 is overdue 5
     out = ok(run("remind", "--out", str(tmp_path)))
     assert "记录催办 1 件，5 件今天已催办过、未重复记录" in out
     assert [number for number, *_ in events(board_ledger)] == [1, 3, 5, 4, 2, 6]
@@ -277,8 +278,8 @@ def test_empty_ledger(ledger: Ledger, run: Callable[..., Result], tmp_path: Path
 
 def test_nothing_due(places: Ledger, run: Callable[..., Result], tmp_path: Path) -> None:
     # Raised today, due Tue 12-01 (Fri 27, Mon 30, Tue 1): 3 working days left.
-    number = items.add(places, "路灯不亮", community="铁塔寺社区").item["number"]
-    items.assign(places, number, "住建局")
+    number = actions.add(places, "路灯不亮", community="铁塔寺社区").item["number"]
+    actions.assign(places, number, "住建局")
     out = ok(run("remind", "--out", str(tmp_path / "r")))
     assert "今天没有需要催办的超期或今明到期问题。" in out
     assert not (tmp_path / "r").exists()
@@ -286,11 +287,11 @@ def test_nothing_due(places: Ledger, run: Callable[..., Result], tmp_path: Path)
 
 
 def test_core_result(board_ledger: Ledger, tmp_path: Path) -> None:
-    result = remind.remind(board_ledger, TODAY, tmp_path)
+    result = reminders.remind(board_ledger, TODAY, tmp_path)
     summary = {
         n.unit: ([i["number"] for i in n.items], n.recorded, n.already) for n in result.notices
     }
     assert summary == {unit: (numbers, len(numbers), 0) for unit, numbers in REMINDED.items()}
     assert (result.recorded, result.already, result.unassigned) == (5, 0, 1)
-    again = remind.remind(board_ledger, TODAY, tmp_path)
+    again = reminders.remind(board_ledger, TODAY, tmp_path)
     assert (again.recorded, again.already) == (0, 5)

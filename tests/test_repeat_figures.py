@@ -10,9 +10,9 @@ from pathlib import Path
 import openpyxl
 from typer.testing import Result
 
-from ledger import items
-from ledger import places as place_service
-from ledger.storage import Ledger
+from ledger.domain import actions
+from ledger.registry import places as place_service
+from ledger.store.ledger_file import Ledger
 
 Run = Callable[..., Result]
 SITE = {"community": "铁塔寺社区", "compound": "铁塔寺小区", "building": "3号楼"}
@@ -22,15 +22,15 @@ def build(ledger: Ledger) -> None:
     """October: 1 (the original). November in 铁塔寺社区: 3 and 6 are repeats of 1 (6 linked
     later), 4 is new, 5 was linked and unlinked. 财工街社区: 2 (October), 7 (November), new."""
     place_service.add_path(ledger, "任城区/古槐街道/铁塔寺社区/铁塔寺小区/3号楼")
-    items.add(ledger, "3号楼楼顶漏水", **SITE, raised_on=date(2026, 10, 13))  # 1
-    items.add(ledger, "垃圾清运不及时", community="财工街社区", raised_on=date(2026, 10, 20))
-    items.add(ledger, "3号楼楼顶又漏水了", **SITE, raised_on=date(2026, 11, 5), repeat_of=1)
-    items.add(ledger, "3号楼楼道灯坏了", **SITE, raised_on=date(2026, 11, 6))  # 4, new
-    items.add(ledger, "楼顶还在漏水", **SITE, raised_on=date(2026, 11, 9), repeat_of=1)  # 5
-    items.unlink(ledger, 5, at=datetime(2026, 11, 10, 9, 0))
-    items.add(ledger, "楼顶漏水严重", **SITE, raised_on=date(2026, 11, 20), new=True)  # 6
-    items.link(ledger, 6, 1, at=datetime(2026, 11, 25, 9, 0))
-    items.add(ledger, "垃圾桶破损", community="财工街社区", raised_on=date(2026, 11, 10))  # 7
+    actions.add(ledger, "3号楼楼顶漏水", **SITE, raised_on=date(2026, 10, 13))  # 1
+    actions.add(ledger, "垃圾清运不及时", community="财工街社区", raised_on=date(2026, 10, 20))
+    actions.add(ledger, "3号楼楼顶又漏水了", **SITE, raised_on=date(2026, 11, 5), repeat_of=1)
+    actions.add(ledger, "3号楼楼道灯坏了", **SITE, raised_on=date(2026, 11, 6))  # 4, new
+    actions.add(ledger, "楼顶还在漏水", **SITE, raised_on=date(2026, 11, 9), repeat_of=1)  # 5
+    actions.unlink(ledger, 5, at=datetime(2026, 11, 10, 9, 0))
+    actions.add(ledger, "楼顶漏水严重", **SITE, raised_on=date(2026, 11, 20), new=True)  # 6
+    actions.link(ledger, 6, 1, at=datetime(2026, 11, 25, 9, 0))
+    actions.add(ledger, "垃圾桶破损", community="财工街社区", raised_on=date(2026, 11, 10))  # 7
 
 
 def communities(run: Run, month: str) -> dict[str, dict]:

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from ledger import items
-from ledger import places as place_service
-from ledger.errors import LedgerError
-from ledger.repeats import RepeatSuspected, similarity
-from ledger.storage import Ledger
+from ledger.domain import actions
+from ledger.domain.errors import LedgerError
+from ledger.registry import places as place_service
+from ledger.store.ledger_file import Ledger
+from ledger.views.repeats import RepeatSuspected, similarity
 
 Run = Callable[..., Result]
 SITE = {"community": "铁塔寺社区", "compound": "铁塔寺小区", "building": "3号楼"}
@@ -26,9 +26,9 @@ def leak(places: Ledger) -> Ledger:
     """Item 1: 3号楼楼顶漏水 (2026-10-13, 办理中, 住建局); item 2: 王秀兰's 楼道堆放杂物."""
     place_service.add_path(places, "任城区/古槐街道/铁塔寺社区/铁塔寺小区/3号楼")
     place_service.add_path(places, "任城区/古槐街道/铁塔寺社区/东门小区")
-    items.add(places, "3号楼楼顶漏水", **SITE, reporter="李秀英", raised_on=date(2026, 10, 13))
-    items.assign(places, 1, "住建局", at=date(2026, 10, 14))
-    items.add(
+    actions.add(places, "3号楼楼顶漏水", **SITE, reporter="李秀英", raised_on=date(2026, 10, 13))
+    actions.assign(places, 1, "住建局", at=date(2026, 10, 14))
+    actions.add(
         places,
         "楼道堆放杂物",
         community="铁塔寺社区",
@@ -45,7 +45,7 @@ def count(ledger: Ledger) -> int:
 
 def test_same_building_same_matter_is_refused_with_the_candidate(leak: Ledger) -> None:
     with pytest.raises(RepeatSuspected) as refused:
-        items.add(leak, "3号楼楼顶又漏水了", **SITE, reporter="张大爷")
+        actions.add(leak, "3号楼楼顶又漏水了", **SITE, reporter="张大爷")
     assert str(refused.value) == (
         "可能是重复反映：第 1 号（2026-10-13，3号楼楼顶漏水，办理中，住建局）。"
         "登记为第 1 号的重复反映请加 --repeat-of 1；确实是新问题请加 --new"
@@ -55,25 +55,25 @@ def test_same_building_same_matter_is_refused_with_the_candidate(leak: Ledger) -
 
 
 def test_same_building_different_matter_is_new(leak: Ledger) -> None:
-    outcome = items.add(leak, "3号楼楼道灯坏了", **SITE, reporter="张大爷")
+    outcome = actions.add(leak, "3号楼楼道灯坏了", **SITE, reporter="张大爷")
     assert outcome.item["number"] == 3 and outcome.item["repeat_of"] is None
 
 
 def test_same_matter_in_another_compound_is_new(leak: Ledger) -> None:
-    outcome = items.add(leak, "楼顶漏水", community="铁塔寺社区", compound="东门小区")
+    outcome = actions.add(leak, "楼顶漏水", community="铁塔寺社区", compound="东门小区")
     assert outcome.item["repeat_of"] is None
 
 
 def test_same_matter_in_the_compound_without_a_building_is_a_candidate(leak: Ledger) -> None:
     with pytest.raises(RepeatSuspected) as refused:
-        items.add(leak, "楼顶漏水", community="铁塔寺社区", compound="铁塔寺小区")
+        actions.add(leak, "楼顶漏水", community="铁塔寺社区", compound="铁塔寺小区")
     assert [c.number for c in refused.value.candidates] == [1]
     assert refused.value.candidates[0].why == "同一小区"
 
 
 def test_a_resident_with_two_phones_is_found_by_name(leak: Ledger) -> None:
     with pytest.raises(RepeatSuspected) as refused:
-        items.add(
+        actions.add(
             leak, "楼道又堆满杂物", community="铁塔寺社区", reporter="王秀兰", phone="13905371234"
         )
     assert [(c.number, c.why) for c in refused.value.candidates] == [(2, "同一反映人")]
@@ -81,15 +81,15 @@ def test_a_resident_with_two_phones_is_found_by_name(leak: Ledger) -> None:
 
 def test_the_same_phone_under_another_name_is_found(leak: Ledger) -> None:
     with pytest.raises(RepeatSuspected) as refused:
-        items.add(
+        actions.add(
             leak, "楼道又堆满杂物", community="铁塔寺社区", reporter="王大妈", phone="13812345678"
         )
     assert [(c.number, c.why) for c in refused.value.candidates] == [(2, "同一电话")]
 
 
 def test_another_community_or_resident_is_new(leak: Ledger) -> None:
-    items.add(leak, "楼道又堆满杂物", community="财工街社区", reporter="王秀兰")
-    items.add(leak, "楼道又堆满杂物", community="铁塔寺社区", reporter="赵德明")
+    actions.add(leak, "楼道又堆满杂物", community="财工街社区", reporter="王秀兰")
+    actions.add(leak, "楼道又堆满杂物", community="铁塔寺社区", reporter="赵德明")
     assert count(leak) == 4
 
 
@@ -97,27 +97,27 @@ def test_the_window_is_a_setting(leak: Ledger) -> None:
     # Item 1 was raised 2026-10-13; 2026-11-26 is 44 days later.
     leak.set_setting("repeat_days", "44")
     with pytest.raises(RepeatSuspected):
-        items.add(leak, "3号楼楼顶又漏水了", **SITE)
+        actions.add(leak, "3号楼楼顶又漏水了", **SITE)
     leak.set_setting("repeat_days", "43")
-    assert items.add(leak, "3号楼楼顶又漏水了", **SITE).item["repeat_of"] is None
+    assert actions.add(leak, "3号楼楼顶又漏水了", **SITE).item["repeat_of"] is None
 
 
 def test_voided_items_are_no_candidates(leak: Ledger) -> None:
-    items.void(leak, 1, "登错了")
-    assert items.add(leak, "3号楼楼顶又漏水了", **SITE).item["repeat_of"] is None
+    actions.void(leak, 1, "登错了")
+    assert actions.add(leak, "3号楼楼顶又漏水了", **SITE).item["repeat_of"] is None
 
 
 def test_repeat_of_and_new(leak: Ledger) -> None:
     with pytest.raises(LedgerError, match="只能指定一个"):
-        items.add(leak, "3号楼楼顶又漏水了", **SITE, repeat_of=1, new=True)
-    third = items.add(leak, "3号楼楼顶又漏水了", **SITE, repeat_of=1).item
+        actions.add(leak, "3号楼楼顶又漏水了", **SITE, repeat_of=1, new=True)
+    third = actions.add(leak, "3号楼楼顶又漏水了", **SITE, repeat_of=1).item
     assert third["repeat_of_number"] == 1
     # A repeat of the repeat is linked to the first raising.
-    fourth = items.add(leak, "3号楼楼顶漏水第三次", **SITE, repeat_of=3).item
+    fourth = actions.add(leak, "3号楼楼顶漏水第三次", **SITE, repeat_of=3).item
     assert fourth["repeat_of_number"] == 1
-    assert items.add(leak, "3号楼楼顶又漏水了", **SITE, new=True).item["repeat_of"] is None
+    assert actions.add(leak, "3号楼楼顶又漏水了", **SITE, new=True).item["repeat_of"] is None
     with pytest.raises(LedgerError, match="问题 9 不存在"):
-        items.add(leak, "x", community="铁塔寺社区", repeat_of=9)
+        actions.add(leak, "x", community="铁塔寺社区", repeat_of=9)
 
 
 def test_the_terminal_decides(leak: Ledger) -> None:
@@ -127,26 +127,26 @@ def test_the_terminal_decides(leak: Ledger) -> None:
         seen.append([c.number for c in found])
         return found[0].number
 
-    item = items.add(leak, "3号楼楼顶又漏水了", **SITE, decide=choose_first).item
+    item = actions.add(leak, "3号楼楼顶又漏水了", **SITE, decide=choose_first).item
     assert seen == [[1]] and item["repeat_of_number"] == 1
-    item = items.add(leak, "3号楼楼顶漏水了", **SITE, decide=lambda found: None).item
+    item = actions.add(leak, "3号楼楼顶漏水了", **SITE, decide=lambda found: None).item
     assert item["repeat_of"] is None
 
 
 def test_link_unlink_and_undo(leak: Ledger) -> None:
-    items.add(leak, "3号楼楼顶又漏水了", **SITE, new=True)  # 3
+    actions.add(leak, "3号楼楼顶又漏水了", **SITE, new=True)  # 3
     with pytest.raises(LedgerError, match="晚于本问题"):
-        items.link(leak, 1, 3)
-    assert items.link(leak, 3, 1).item["repeat_of_number"] == 1
+        actions.link(leak, 1, 3)
+    assert actions.link(leak, 3, 1).item["repeat_of_number"] == 1
     with pytest.raises(LedgerError, match="已登记为第 1 号的重复反映"):
-        items.link(leak, 3, 1)
+        actions.link(leak, 3, 1)
     with pytest.raises(LedgerError, match="不能是自己的重复反映"):
-        items.link(leak, 1, 1)
-    assert items.unlink(leak, 3).item["repeat_of"] is None
-    assert items.undo(leak, 3).item["repeat_of_number"] == 1  # the unlink withdrawn
-    assert items.undo(leak, 3).item["repeat_of"] is None  # the link withdrawn
-    actions = [e["action"] for e in items.timeline(leak, items.get(leak, 3)["id"])]
-    assert actions == ["add", "link", "unlink", "undo", "undo"]
+        actions.link(leak, 1, 1)
+    assert actions.unlink(leak, 3).item["repeat_of"] is None
+    assert actions.undo(leak, 3).item["repeat_of_number"] == 1  # the unlink withdrawn
+    assert actions.undo(leak, 3).item["repeat_of"] is None  # the link withdrawn
+    kinds = [e["action"] for e in actions.timeline(leak, actions.get(leak, 3)["id"])]
+    assert kinds == ["add", "link", "unlink", "undo", "undo"]
 
 
 def test_similarity_takes_place_names_out() -> None:

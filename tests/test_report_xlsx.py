@@ -10,9 +10,8 @@ import openpyxl
 import pytest
 
 from june_ledger import build_june, phase_b, phase_later
-from ledger import metrics
-from ledger.report import monthly
-from ledger.report.writer import (
+from ledger.reports import monthly
+from ledger.reports.writer import (
     DIGIT_PX,
     column_points,
     printed_scale,
@@ -20,7 +19,8 @@ from ledger.report.writer import (
     sheet_scale,
     text_width,
 )
-from ledger.storage import Ledger
+from ledger.store.ledger_file import Ledger
+from ledger.views import metrics
 
 SHEETS = [
     "汇总", "结转与会议", "图表", "问题台账（登记与交办）", "问题台账（办理与回复）", "超期督办",
@@ -171,11 +171,11 @@ def test_detail_sheet(june: Ledger, tmp_path: Path) -> None:
 def test_row_heights_fit_wrapped_text(
     ledger: Ledger, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from ledger import items
+    from ledger.domain import actions
 
     build_june(ledger, monkeypatch)
     long = "楼道内电动车违规停放充电，飞线从三楼窗口拉下，夜间存在严重火灾隐患" * 2  # 66 字
-    items.add(ledger, long, community="铁塔寺社区", raised_on=datetime(2026, 6, 5).date())
+    actions.add(ledger, long, community="铁塔寺社区", raised_on=datetime(2026, 6, 5).date())
     ws = openpyxl.load_workbook(write(ledger, tmp_path / "out")[0].path)[DETAIL]
     row = next(r for r in range(5, ws.max_row + 1) if ws.cell(r, 9).value == long)
     # 问题描述 is 26 units wide, 25.2 of them for text: 132 units (66 CJK characters) take
@@ -341,20 +341,20 @@ def test_county_bulletin_by_hand(june: Ledger, tmp_path: Path) -> None:
 def test_followup_of_last_months_unfinished_and_unsatisfied(
     june: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ledger import items
+    from ledger.domain import actions
 
     phase_later(june, monkeypatch)
     # 15: raised in June, 不满意 on 06-20 (→ 重办, open at June's end), then 办结 and 满意 in July.
-    number = items.add(
+    number = actions.add(
         june, "楼顶漏水", community="铁塔寺社区", raised_on=datetime(2026, 6, 5).date()
     ).item["number"]
-    items.assign(june, number, "住建局", at=datetime(2026, 6, 5, 10))
-    items.resolve(june, number, "已补漏", at=datetime(2026, 6, 8, 10))
-    items.reply(june, number, "已告知", at=datetime(2026, 6, 9, 10))
-    items.rate(june, number, "不满意", at=datetime(2026, 6, 20, 10))
-    items.resolve(june, number, "重新做防水", at=datetime(2026, 7, 5, 10))
-    items.reply(june, number, "已告知", at=datetime(2026, 7, 6, 10))
-    items.rate(june, number, "满意", at=datetime(2026, 7, 7, 10))
+    actions.assign(june, number, "住建局", at=datetime(2026, 6, 5, 10))
+    actions.resolve(june, number, "已补漏", at=datetime(2026, 6, 8, 10))
+    actions.reply(june, number, "已告知", at=datetime(2026, 6, 9, 10))
+    actions.rate(june, number, "不满意", at=datetime(2026, 6, 20, 10))
+    actions.resolve(june, number, "重新做防水", at=datetime(2026, 7, 5, 10))
+    actions.reply(june, number, "已告知", at=datetime(2026, 7, 6, 10))
+    actions.rate(june, number, "满意", at=datetime(2026, 7, 7, 10))
     book = openpyxl.load_workbook(write(june, tmp_path / "out", "2026-07", summary=True)[-1].path)
     follow = {row[0]: row for row in rows(book["上期跟踪"])[5:8]}
     # June's items of 古槐 open at June's end: 6 (resolved 07-10), 9 (07-01), 10 (open and
@@ -392,11 +392,12 @@ def test_safe_text_rules() -> None:
 def test_control_characters_and_long_text_are_written(
     ledger: Ledger, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from ledger import items, places
+    from ledger.domain import actions
+    from ledger.registry import places
 
     build_june(ledger, monkeypatch)
     places.add_path(ledger, "任城区/古槐街道/铁塔寺社区")
-    items.add(
+    actions.add(
         ledger, "+楼道\x0b灯坏@", community="铁塔寺社区", raised_on=datetime(2026, 6, 5).date()
     )
     ws = openpyxl.load_workbook(write(ledger, tmp_path / "out")[0].path)[DETAIL]
@@ -444,7 +445,7 @@ def test_printed_scale_arithmetic() -> None:
 def test_every_sheet_prints_at_70_percent_or_more(
     june: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ledger import places
+    from ledger.registry import places
 
     # Long community names widen the 社区 columns of every sheet (their widths follow names).
     places.add_path(june, "任城区/古槐街道/古槐路东段第一社区居民委员会")

@@ -17,9 +17,9 @@ import pytest
 from typer.testing import Result
 
 from cli_helpers import refused
-from ledger import items
-from ledger.errors import LedgerError
-from ledger.storage import Ledger
+from ledger.domain import actions
+from ledger.domain.errors import LedgerError
+from ledger.store.ledger_file import Ledger
 
 Snapshot = Callable[[Path], dict[str, object]]
 HUGE = "99999999999999999999999"  # 23 digits: more than SQLite's 64-bit INTEGER holds
@@ -28,8 +28,8 @@ HUGE = "99999999999999999999999"  # 23 digits: more than SQLite's 64-bit INTEGER
 @pytest.fixture
 def filled(places: Ledger, db_path: Path) -> Path:
     """One item (1, 办理中 at 住建局)."""
-    items.add(places, "楼道灯不亮", community="铁塔寺社区")
-    items.assign(places, 1, "住建局")
+    actions.add(places, "楼道灯不亮", community="铁塔寺社区")
+    actions.assign(places, 1, "住建局")
     places.close()
     return db_path
 
@@ -149,9 +149,9 @@ def test_read_only_error_on_open_is_not_not_a_ledger(
     """
     import sqlite3
 
-    from ledger import storage
+    from ledger.store import ledger_file
 
-    real_connect = storage._connect
+    real_connect = ledger_file._connect
     scratch = sqlite3.connect(":memory:")
     try:
         scratch.execute("PRAGMA query_only = ON")
@@ -172,7 +172,7 @@ def test_read_only_error_on_open_is_not_not_a_ledger(
         def close(self) -> None:
             self.conn.close()
 
-    monkeypatch.setattr(storage, "_connect", lambda path: ReadOnlyFolder(real_connect(path)))
+    monkeypatch.setattr(ledger_file, "_connect", lambda path: ReadOnlyFolder(real_connect(path)))
     before = snapshot(filled)
     # Since issue 11 such a ledger is opened read-only: it can be read, not written.
     assert run("list").exit_code == 0
@@ -263,7 +263,7 @@ def test_running_month_notice_still_shown(filled: Path, run: Callable[..., Resul
 
 def test_control_characters_are_stripped_from_typed_text(places: Ledger) -> None:
     """A pasted terminal escape never reaches the ledger (or a clerk's screen)."""
-    outcome = items.add(places, "路灯\x01\x1b[31m红", community="铁塔寺社区")
+    outcome = actions.add(places, "路灯\x01\x1b[31m红", community="铁塔寺社区")
     # \x01 and \x1b are dropped; the printable "[31m" stays as typed.
     assert outcome.item["title"] == "路灯[31m红"
 

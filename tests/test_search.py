@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from ledger import items
-from ledger.search import search
-from ledger.storage import Ledger, open_ledger
+from ledger.domain import actions
+from ledger.store.ledger_file import Ledger, open_ledger
+from ledger.views.search import search
 
 Run = Callable[..., Result]
 
@@ -23,7 +23,7 @@ Run = Callable[..., Result]
 def filled(places: Ledger) -> Ledger:
     """Four items in 铁塔寺社区 / 财工街社区, with results, notes, replies and reporters."""
     ledger = places
-    items.add(  # 1
+    actions.add(  # 1
         ledger,
         "A8楼门前路灯不亮",
         community="铁塔寺社区",
@@ -32,7 +32,7 @@ def filled(places: Ledger) -> Ledger:
         reporter="王秀兰",
         raised_on=date(2026, 11, 2),
     )
-    items.add(  # 2
+    actions.add(  # 2
         ledger,
         "小区南门灯箱破损",
         community="财工街社区",
@@ -40,12 +40,12 @@ def filled(places: Ledger) -> Ledger:
         reporter="李秀英",
         raised_on=date(2026, 11, 10),
     )
-    items.add(ledger, "楼顶漏水", community="铁塔寺社区", raised_on=date(2026, 11, 20))  # 3
-    items.add(ledger, "垃圾桶不够", community="财工街社区", raised_on=date(2026, 11, 21))  # 4
-    items.assign(ledger, 3, "住建局", at=date(2026, 11, 20))
-    items.progress(ledger, 3, "防水卷材已到货", at=date(2026, 11, 21))
-    items.resolve(ledger, 3, "重做屋面防水", at=date(2026, 11, 23))
-    items.reply(ledger, 3, "电话告知已修好路灯旁的排水口", at=date(2026, 11, 24))
+    actions.add(ledger, "楼顶漏水", community="铁塔寺社区", raised_on=date(2026, 11, 20))  # 3
+    actions.add(ledger, "垃圾桶不够", community="财工街社区", raised_on=date(2026, 11, 21))  # 4
+    actions.assign(ledger, 3, "住建局", at=date(2026, 11, 20))
+    actions.progress(ledger, 3, "防水卷材已到货", at=date(2026, 11, 21))
+    actions.resolve(ledger, 3, "重做屋面防水", at=date(2026, 11, 23))
+    actions.reply(ledger, 3, "电话告知已修好路灯旁的排水口", at=date(2026, 11, 24))
     return ledger
 
 
@@ -85,31 +85,31 @@ def test_every_field_is_covered(filled: Ledger) -> None:
 
 def test_a_phrase_never_spans_two_fields(places: Ledger) -> None:
     # The title ends in 路灯 and the result starts with 灯: 路灯灯 is in neither field.
-    items.add(places, "修路灯", community="铁塔寺社区")
-    items.resolve(places, 1, "灯已换")
+    actions.add(places, "修路灯", community="铁塔寺社区")
+    actions.resolve(places, 1, "灯已换")
     assert numbers(places, "修路灯") == [1]
     assert numbers(places, "路灯灯") == []
 
 
 def test_a_write_is_found_in_the_same_second(places: Ledger) -> None:
     # The clock is fixed: the add, the search, the resolve and the next search share a second.
-    items.add(places, "电梯困人", community="铁塔寺社区")
+    actions.add(places, "电梯困人", community="铁塔寺社区")
     assert numbers(places, "电梯") == [1]
     assert numbers(places, "维保") == []
-    items.resolve(places, 1, "维保单位已到场")
+    actions.resolve(places, 1, "维保单位已到场")
     assert numbers(places, "维保") == [1]
 
 
 def test_a_refused_write_leaves_the_index_alone(places: Ledger) -> None:
-    items.add(places, "电梯困人", community="铁塔寺社区")
+    actions.add(places, "电梯困人", community="铁塔寺社区")
     with pytest.raises(Exception, match="不能"):  # rolled back inside the transaction
-        items.reply(places, 1, "井盖已修")
+        actions.reply(places, 1, "井盖已修")
     assert numbers(places, "井盖") == []
     assert places.conn.execute("SELECT count(*) FROM search_dirty").fetchone()[0] == 0
 
 
 def test_voided_items_only_with_all(filled: Ledger) -> None:
-    items.void(filled, 1, "重复登记")
+    actions.void(filled, 1, "重复登记")
     assert numbers(filled, "路灯") == [3]
     assert numbers(filled, "路灯", include_voided=True) == [1, 3]
 

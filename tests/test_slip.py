@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from typer.testing import Result
 
 from june_ledger import build_june, phase_b
-from ledger.storage import Ledger
+from ledger.store.ledger_file import Ledger
 
 
 @pytest.fixture(autouse=True)

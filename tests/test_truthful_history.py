@@ -17,10 +17,12 @@ import openpyxl
 import pytest
 from typer.testing import Result
 
-from ledger import check, items, metrics, remind
-from ledger.errors import LedgerError
-from ledger.report import monthly
-from ledger.storage import Ledger
+from ledger.domain import actions
+from ledger.domain.errors import LedgerError
+from ledger.io import check
+from ledger.reports import monthly, reminders
+from ledger.store.ledger_file import Ledger
+from ledger.views import metrics
 
 
 def at(text: str) -> datetime:
@@ -34,7 +36,7 @@ def tally_of(ledger: Ledger, month: str, subdistrict: str = "古槐街道") -> m
 
 
 def new_item(ledger: Ledger, raised: date = date(2026, 11, 20), **kwargs: str) -> int:
-    return items.add(
+    return actions.add(
         ledger,
         kwargs.pop("title", "楼道灯不亮"),
         community="铁塔寺社区",
@@ -44,8 +46,8 @@ def new_item(ledger: Ledger, raised: date = date(2026, 11, 20), **kwargs: str) -
 
 
 def events_of(ledger: Ledger, number: int) -> list[tuple[str, str]]:
-    item_id = items.get(ledger, number)["id"]
-    return [(e["action"], e["at"]) for e in items.timeline(ledger, item_id)]
+    item_id = actions.get(ledger, number)["id"]
+    return [(e["action"], e["at"]) for e in actions.timeline(ledger, item_id)]
 
 
 def is_sound(ledger: Ledger) -> None:
@@ -61,11 +63,11 @@ def test_backdating_is_not_blocked_by_a_reminder_or_a_phone_fix_typed_today(
 ) -> None:
     # Raised Fri 11-20 (small: due Wed 11-25: Mon 23, Tue 24, Wed 25), assigned the same day.
     number = new_item(places)
-    items.assign(places, number, "住建局", at=at("2026-11-20T10:00"))
-    items.remind(places, number, "电话催办")  # today 09:00
-    items.edit(places, number, phone="13812345678")  # today 09:00
+    actions.assign(places, number, "住建局", at=at("2026-11-20T10:00"))
+    actions.remind(places, number, "电话催办")  # today 09:00
+    actions.edit(places, number, phone="13812345678")  # today 09:00
     # The unit really finished on Tue 11-24; the clerk types it today.
-    outcome = items.resolve(places, number, "已更换灯泡", at=date(2026, 11, 24))
+    outcome = actions.resolve(places, number, "已更换灯泡", at=date(2026, 11, 24))
     assert outcome.item["status"] == "resolved"
     assert outcome.item["resolved_on"] == "2026-11-24"
     assert [a for a, _ in events_of(places, number)] == [
@@ -91,24 +93,24 @@ def test_a_backdated_action_that_breaks_the_history_is_refused_and_changes_nothi
     places: Ledger,
 ) -> None:
     number = new_item(places)
-    items.resolve(places, number, "当场修好", at=at("2026-11-20T21:00"))
-    items.reply(places, number, "已告知", at=at("2026-11-23T09:00"))
+    actions.resolve(places, number, "当场修好", at=at("2026-11-20T21:00"))
+    actions.reply(places, number, "已告知", at=at("2026-11-23T09:00"))
     before = places.conn.execute("SELECT * FROM events ORDER BY id").fetchall()
     # A 交办 on 11-21 would come after the 办结 of 11-20: not a valid lifecycle.
     with pytest.raises(LedgerError, match="当前状态为“已办结”，不能交办"):
-        items.assign(places, number, "住建局", at=date(2026, 11, 21))
+        actions.assign(places, number, "住建局", at=date(2026, 11, 21))
     # An action before the registration is refused too.
     with pytest.raises(LedgerError, match="早于该问题的登记日期 2026-11-20"):
-        items.progress(places, number, "x", at=date(2026, 11, 19))
+        actions.progress(places, number, "x", at=date(2026, 11, 19))
     assert places.conn.execute("SELECT * FROM events ORDER BY id").fetchall() == before
 
 
 def test_a_future_moment_is_refused(places: Ledger) -> None:
     number = new_item(places)
     with pytest.raises(LedgerError, match="晚于今天"):
-        items.assign(places, number, "住建局", at=date(2026, 11, 27))
+        actions.assign(places, number, "住建局", at=date(2026, 11, 27))
     with pytest.raises(LedgerError, match="晚于现在"):
-        items.assign(places, number, "住建局", at=at("2026-11-26T12:00"))
+        actions.assign(places, number, "住建局", at=at("2026-11-26T12:00"))
 
 
 # --- 2. a date without a time is a date ----------------------------------------------------
@@ -140,10 +142,10 @@ def test_void_leaves_every_list_figure_and_reminder(
     # 1 and 2 raised 11-20 in 铁塔寺社区, both assigned to 住建局 and overdue (due 11-25).
     for _ in range(2):
         number = new_item(places)
-        items.assign(places, number, "住建局", at=date(2026, 11, 20))
+        actions.assign(places, number, "住建局", at=date(2026, 11, 20))
     before = tally_of(places, "2026-11").total
     assert (before.raised, before.overdue) == (2, 2)
-    outcome = items.void(places, 2, "重复登记，同第 1 号")
+    outcome = actions.void(places, 2, "重复登记，同第 1 号")
     assert outcome.item["status"] == "voided"
     after = tally_of(places, "2026-11").total
     assert (after.raised, after.overdue) == (1, 1)
@@ -158,16 +160,16 @@ def test_void_leaves_every_list_figure_and_reminder(
     board = json.loads(run("today", "--json").stdout)
     on_board = json.dumps(board, ensure_ascii=False)
     assert '"number": 2' not in on_board
-    chased = remind.due_items(places, date(2026, 11, 26), None)
+    chased = reminders.due_items(places, date(2026, 11, 26), None)
     assert [item["number"] for item in chased] == [1]
     # Nothing more can happen to a voided item except undoing the void — not even backdated
     # to before the void.
     with pytest.raises(LedgerError, match="已作废"):
-        items.resolve(places, 2, "x")
+        actions.resolve(places, 2, "x")
     with pytest.raises(LedgerError, match="已作废"):
-        items.resolve(places, 2, "x", at=date(2026, 11, 23))
-    items.undo(places, 2)
-    assert items.get(places, 2)["status"] == "assigned"
+        actions.resolve(places, 2, "x", at=date(2026, 11, 23))
+    actions.undo(places, 2)
+    assert actions.get(places, 2)["status"] == "assigned"
     assert tally_of(places, "2026-11").total.raised == 2
     is_sound(places)
 
@@ -178,12 +180,12 @@ def test_voiding_an_item_of_a_reported_month_changes_only_its_own_counts(
     # October: item 1 resolved on time, item 2 (a duplicate) open and overdue at the cut-off.
     monkeypatch.setenv("LEDGER_NOW", "2026-10-30T18:00:00")
     one = new_item(places, date(2026, 10, 12))
-    items.resolve(places, one, "已修复", at=date(2026, 10, 13))
+    actions.resolve(places, one, "已修复", at=date(2026, 10, 13))
     two = new_item(places, date(2026, 10, 12))
     monkeypatch.setenv("LEDGER_NOW", "2026-11-26T09:00:00")
     october = tally_of(places, "2026-10").total
     assert (october.raised, october.finished, october.overdue) == (2, 1, 1)
-    items.void(places, two, "重复登记，同第 1 号")
+    actions.void(places, two, "重复登记，同第 1 号")
     october = tally_of(places, "2026-10").total
     # Only item 2's counts go: 受理 2 → 1, 超期未办结 1 → 0; item 1's 办结 stays.
     assert (october.raised, october.finished, october.overdue) == (1, 1, 0)
@@ -204,13 +206,13 @@ def test_voiding_an_item_of_a_reported_month_changes_only_its_own_counts(
 
 def test_undo_walks_back_and_redo_restores(places: Ledger) -> None:
     number = new_item(places)
-    items.assign(places, number, "住建局", at=at("2026-11-20T10:00"))
-    items.assign(places, number, "扈师傅维修队", at=at("2026-11-23T10:00"))  # wrong unit
-    outcome = items.undo(places, number, "交办错了单位")
+    actions.assign(places, number, "住建局", at=at("2026-11-20T10:00"))
+    actions.assign(places, number, "扈师傅维修队", at=at("2026-11-23T10:00"))  # wrong unit
+    outcome = actions.undo(places, number, "交办错了单位")
     assert outcome.item["unit"] == "住建局"
     assert outcome.withdrawn is not None and outcome.withdrawn["action"] == "assign"
     # The history keeps both: the mistaken 转办, marked withdrawn, and the 撤销.
-    timeline = items.timeline(places, items.get(places, number)["id"])
+    timeline = actions.timeline(places, actions.get(places, number)["id"])
     assert [(e["action"], e["withdrawn"]) for e in timeline] == [
         ("add", False),
         ("assign", False),
@@ -218,19 +220,19 @@ def test_undo_walks_back_and_redo_restores(places: Ledger) -> None:
         ("undo", False),
     ]
     # A second undo walks back further: no unit at all.
-    assert items.undo(places, number).item["status"] == "raised"
+    assert actions.undo(places, number).item["status"] == "raised"
     # Undo of the undo (恢复) brings back the first 交办.
-    restored = items.redo(places, number)
+    restored = actions.redo(places, number)
     assert (restored.item["status"], restored.item["unit"]) == ("assigned", "住建局")
     is_sound(places)
 
 
 def test_undo_of_a_rating_typed_on_the_wrong_item(places: Ledger) -> None:
     number = new_item(places)
-    items.resolve(places, number, "当场修好", at=at("2026-11-20T21:00"))
-    items.reply(places, number, "已告知", at=date(2026, 11, 23))
-    items.rate(places, number, "满意")
-    undone = items.undo(places, number, "评价记错了问题")
+    actions.resolve(places, number, "当场修好", at=at("2026-11-20T21:00"))
+    actions.reply(places, number, "已告知", at=date(2026, 11, 23))
+    actions.rate(places, number, "满意")
+    undone = actions.undo(places, number, "评价记错了问题")
     assert (undone.item["status"], undone.item["rating"], undone.item["closed_on"]) == (
         "replied",
         None,
@@ -244,9 +246,9 @@ def test_undo_of_a_rating_typed_on_the_wrong_item(places: Ledger) -> None:
 def test_undo_with_nothing_to_undo(places: Ledger) -> None:
     number = new_item(places)
     with pytest.raises(LedgerError, match="没有可以撤销的操作"):
-        items.undo(places, number)
+        actions.undo(places, number)
     with pytest.raises(LedgerError, match="没有可以恢复的撤销"):
-        items.redo(places, number)
+        actions.redo(places, number)
 
 
 # --- 5. 不满意 counts against whoever held the item -------------------------------------------
@@ -254,11 +256,11 @@ def test_undo_with_nothing_to_undo(places: Ledger) -> None:
 
 def test_unsatisfied_on_a_declined_item_counts_against_the_community(places: Ledger) -> None:
     number = new_item(places)
-    items.decline(places, number, "属于业主自行维修", at=date(2026, 11, 20))
-    items.reply(places, number, "已告知", at=date(2026, 11, 23))
+    actions.decline(places, number, "属于业主自行维修", at=date(2026, 11, 20))
+    actions.reply(places, number, "已告知", at=date(2026, 11, 23))
     with pytest.raises(LedgerError, match="社区自己不予办理的，没有承办单位"):
-        items.rate(places, number, "不满意")
-    items.rate(places, number, "不满意", unit="住建局")  # 重办 by 住建局 from now on
+        actions.rate(places, number, "不满意")
+    actions.rate(places, number, "不满意", unit="住建局")  # 重办 by 住建局 from now on
     rows = {unit.name: unit for unit in tally_of(places, "2026-11").unit_rows()}
     # 住建局 holds the item now (派单 1) but never handled it when it was judged.
     assert (rows["住建局"].dispatched, rows["住建局"].unsatisfied) == (1, 0)
@@ -267,10 +269,10 @@ def test_unsatisfied_on_a_declined_item_counts_against_the_community(places: Led
 
 def test_unsatisfied_on_an_assigned_item_counts_against_that_unit(places: Ledger) -> None:
     number = new_item(places)
-    items.assign(places, number, "扈师傅维修队", at=date(2026, 11, 20))
-    items.resolve(places, number, "已修", at=date(2026, 11, 23))
-    items.reply(places, number, "已告知", at=date(2026, 11, 24))
-    items.rate(places, number, "不满意", unit="住建局")  # handed to another unit for 重办
+    actions.assign(places, number, "扈师傅维修队", at=date(2026, 11, 20))
+    actions.resolve(places, number, "已修", at=date(2026, 11, 23))
+    actions.reply(places, number, "已告知", at=date(2026, 11, 24))
+    actions.rate(places, number, "不满意", unit="住建局")  # handed to another unit for 重办
     rows = {unit.name: unit for unit in tally_of(places, "2026-11").unit_rows()}
     assert (rows["扈师傅维修队"].dispatched, rows["扈师傅维修队"].unsatisfied) == (0, 1)
     assert (rows["住建局"].dispatched, rows["住建局"].unsatisfied) == (1, 0)
@@ -293,15 +295,15 @@ def test_unsatisfied_on_an_assigned_item_counts_against_that_unit(places: Ledger
 )
 def test_reply_channel_is_stored_as_said(places: Ledger, typed: str, stored: str) -> None:
     number = new_item(places)
-    items.resolve(places, number, "已修", at=date(2026, 11, 20))
-    assert items.reply(places, number, "已告知", channel=typed).item["reply_channel"] == stored
+    actions.resolve(places, number, "已修", at=date(2026, 11, 20))
+    assert actions.reply(places, number, "已告知", channel=typed).item["reply_channel"] == stored
 
 
 def test_unknown_channel_is_refused_with_the_list(
     places: Ledger, run: Callable[..., Result]
 ) -> None:
     new_item(places)
-    items.resolve(places, 1, "已修", at=date(2026, 11, 20))
+    actions.resolve(places, 1, "已修", at=date(2026, 11, 20))
     result = run("reply", "1", "已告知", "--channel", "飞鸽")
     assert result.exit_code == 1
     assert "未知的答复方式“飞鸽”" in result.stderr and "短信" in result.stderr
@@ -315,12 +317,12 @@ def test_edit_scale_moves_the_deadline_as_add_would(places: Ledger) -> None:
     # Raised Mon 11-02 as 小事: due Thu 11-05. As 大事: 15 working days → Mon 11-23
     # (Nov 3–6: 4, 9–13: 9, 16–20: 14, Mon 23: 15).
     number = new_item(places, date(2026, 11, 2))
-    assert items.get(places, number)["due_on"] == "2026-11-05"
-    outcome = items.edit(places, number, scale="大事")
+    assert actions.get(places, number)["due_on"] == "2026-11-05"
+    outcome = actions.edit(places, number, scale="大事")
     assert outcome.item["due_on"] == "2026-11-23"
     assert outcome.event["changes"]["due_on"] == "2026-11-23"
     assert any("办理时限随规模改为 2026-11-23" in n for n in outcome.notices)
-    big = items.add(
+    big = actions.add(
         places, "外墙脱落", community="铁塔寺社区", raised_on=date(2026, 11, 2), scale="大事"
     )
     assert big.item["due_on"] == outcome.item["due_on"]
@@ -328,9 +330,9 @@ def test_edit_scale_moves_the_deadline_as_add_would(places: Ledger) -> None:
 
 def test_a_deadline_set_by_hand_stays_when_the_scale_changes(places: Ledger) -> None:
     number = new_item(places, date(2026, 11, 2))
-    items.assign(places, number, "住建局", at=date(2026, 11, 2))
-    items.extend(places, number, date(2026, 12, 10), "材料未到", at=date(2026, 11, 4))
-    outcome = items.edit(places, number, scale="大事")
+    actions.assign(places, number, "住建局", at=date(2026, 11, 2))
+    actions.extend(places, number, date(2026, 12, 10), "材料未到", at=date(2026, 11, 4))
+    outcome = actions.edit(places, number, scale="大事")
     assert outcome.item["due_on"] == "2026-12-10"
     assert "due_on" not in outcome.event["changes"]
 
@@ -357,8 +359,8 @@ def test_severe_from_exactly_the_threshold_and_the_setting_moves_it(
 
 def test_check_verifies_time_order(places: Ledger) -> None:
     number = new_item(places)
-    items.assign(places, number, "住建局", at=date(2026, 11, 20))
-    items.resolve(places, number, "已修", at=date(2026, 11, 23))
+    actions.assign(places, number, "住建局", at=date(2026, 11, 20))
+    actions.resolve(places, number, "已修", at=date(2026, 11, 23))
     is_sound(places)
     # Tamper: swap the positions of the two actions.
     places.conn.execute("UPDATE events SET seq = 5 - seq WHERE action IN ('assign', 'resolve')")

@@ -18,8 +18,9 @@ import pytest
 from typer.testing import Result
 
 from cli_helpers import refused
-from ledger import items, lifecycle, meetings
-from ledger.storage import Ledger, open_ledger
+from ledger.domain import actions, lifecycle
+from ledger.registry import meetings
+from ledger.store.ledger_file import Ledger, open_ledger
 
 
 def ok(result: Result) -> str:
@@ -150,7 +151,7 @@ def test_night_talk_evening_to_evaluation(run: Callable[..., Result], db_path: P
     # The item row is the replay of its events.
     ledger = open_ledger(db_path)
     try:
-        item = items.get(ledger, 1)
+        item = actions.get(ledger, 1)
         changes = [
             row[0]
             for row in ledger.conn.execute(
@@ -177,18 +178,18 @@ def board(places: Ledger) -> Ledger:
     5 走访 Mon 11-16, small → due Thu 11-19 (Tue 17, Wed 18, Thu 19), 办理中: 5 days late
     """
     meetings.add(places, kind="夜话", held_on=date(2026, 11, 2), community="铁塔寺社区")
-    items.add(places, "楼道灯不亮", meeting=1)
-    items.add(places, "垃圾清运不及时", community="铁塔寺社区", category="环境卫生")
-    items.assign(places, 2, "住建局")
-    items.add(places, "井盖松动", meeting=1, category="安全隐患")
-    items.resolve(places, 3, "已固定")
-    items.reply(places, 3, "已告知")
-    items.rate(places, 3, "满意")
-    items.add(places, "绿化带缺损", community="礼乐社区", raised_on=date(2026, 11, 16))
-    items.resolve(places, 4, "已补种")
-    items.reply(places, 4, "已告知")
-    items.add(places, "车位划线", community="财工街社区", raised_on=date(2026, 11, 16))
-    items.assign(places, 5, "扈师傅维修队")
+    actions.add(places, "楼道灯不亮", meeting=1)
+    actions.add(places, "垃圾清运不及时", community="铁塔寺社区", category="环境卫生")
+    actions.assign(places, 2, "住建局")
+    actions.add(places, "井盖松动", meeting=1, category="安全隐患")
+    actions.resolve(places, 3, "已固定")
+    actions.reply(places, 3, "已告知")
+    actions.rate(places, 3, "满意")
+    actions.add(places, "绿化带缺损", community="礼乐社区", raised_on=date(2026, 11, 16))
+    actions.resolve(places, 4, "已补种")
+    actions.reply(places, 4, "已告知")
+    actions.add(places, "车位划线", community="财工街社区", raised_on=date(2026, 11, 16))
+    actions.assign(places, 5, "扈师傅维修队")
     return places
 
 
@@ -307,7 +308,7 @@ def test_demo_builds_every_status(
 def test_demo_refuses_to_overwrite_a_real_ledger(
     tmp_path: Path, run: Callable[..., Result], places: Ledger
 ) -> None:
-    items.add(places, "楼道灯不亮", community="铁塔寺社区")
+    actions.add(places, "楼道灯不亮", community="铁塔寺社区")
     path = places.path
     assert path is not None
     places.close()

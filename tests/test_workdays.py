@@ -16,9 +16,9 @@ import chinese_calendar
 import pytest
 from typer.testing import Result
 
-from ledger import deadlines
-from ledger.storage import Ledger
-from ledger.workdays import WorkCalendar
+from ledger.domain import deadlines
+from ledger.domain.workdays import WorkCalendar
+from ledger.store.ledger_file import Ledger
 
 NOTICE = "提示：2027年的法定节假日安排尚未收录，工作日按周一至周五估算（估算）"
 

@@ -10,10 +10,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ledger import categories, items, meetings, places, units
-from ledger.dates import iso
-from ledger.errors import LedgerError
-from ledger.storage import Ledger, open_ledger
+from ledger.domain import actions
+from ledger.domain.dates import iso
+from ledger.domain.errors import LedgerError
+from ledger.registry import categories, meetings, places, units
+from ledger.store.ledger_file import Ledger, open_ledger
 
 DEMO_MARK = "demo_built_at"
 # Legacy ledgers the demo brings in with ``ledger import items`` (made by make_legacy.py):
@@ -39,26 +40,26 @@ def _moment(text: str) -> date | datetime:
 
 
 # One entry per scripted action: [action, date, *arguments] → the core call.
-STEPS: dict[str, Callable[[Ledger, int, date | datetime, list[Any]], items.Outcome]] = {
-    "assign": lambda lg, n, at, a: items.assign(
+STEPS: dict[str, Callable[[Ledger, int, date | datetime, list[Any]], actions.Outcome]] = {
+    "assign": lambda lg, n, at, a: actions.assign(
         lg, n, a[0], at=at, note=a[1] if len(a) > 1 else None
     ),
-    "progress": lambda lg, n, at, a: items.progress(
+    "progress": lambda lg, n, at, a: actions.progress(
         lg, n, a[0], percent=a[1] if len(a) > 1 else None, at=at
     ),
-    "extend": lambda lg, n, at, a: items.extend(lg, n, date.fromisoformat(a[0]), a[1], at=at),
-    "escalate": lambda lg, n, at, a: items.escalate(lg, n, a[0], a[1], at=at),
-    "resolve": lambda lg, n, at, a: items.resolve(lg, n, a[0], at=at),
-    "decline": lambda lg, n, at, a: items.decline(lg, n, a[0], at=at),
-    "reply": lambda lg, n, at, a: items.reply(
+    "extend": lambda lg, n, at, a: actions.extend(lg, n, date.fromisoformat(a[0]), a[1], at=at),
+    "escalate": lambda lg, n, at, a: actions.escalate(lg, n, a[0], a[1], at=at),
+    "resolve": lambda lg, n, at, a: actions.resolve(lg, n, a[0], at=at),
+    "decline": lambda lg, n, at, a: actions.decline(lg, n, a[0], at=at),
+    "reply": lambda lg, n, at, a: actions.reply(
         lg, n, a[0], channel=a[1] if len(a) > 1 else "电话", at=at
     ),
-    "rate": lambda lg, n, at, a: items.rate(
+    "rate": lambda lg, n, at, a: actions.rate(
         lg, n, a[0], close=bool(a[1]) if len(a) > 1 else False, at=at
     ),
-    "close": lambda lg, n, at, a: items.close(lg, n, a[0], at=at),
-    "void": lambda lg, n, at, a: items.void(lg, n, a[0], at=at),
-    "undo": lambda lg, n, at, a: items.undo(lg, n, a[0]),  # a correction happens now
+    "close": lambda lg, n, at, a: actions.close(lg, n, a[0], at=at),
+    "void": lambda lg, n, at, a: actions.void(lg, n, a[0], at=at),
+    "undo": lambda lg, n, at, a: actions.undo(lg, n, a[0]),  # a correction happens now
 }
 
 
@@ -135,7 +136,7 @@ def _load(ledger: Ledger, data: dict[str, Any]) -> None:
         )
         meeting_numbers[meeting["ref"]] = row["number"]
     for entry in data["items"]:
-        outcome = items.add(
+        outcome = actions.add(
             ledger,
             entry["title"],
             community=entry.get("community"),
@@ -156,7 +157,7 @@ def _load(ledger: Ledger, data: dict[str, Any]) -> None:
 
 def _import_legacy(ledger: Ledger, folder: Path) -> list[dict[str, Any]]:
     """Import the legacy ledgers found in ``folder``, as a clerk would on day one."""
-    from ledger.importer import import_items
+    from ledger.io.importer import import_items
 
     imported = []
     for name in LEGACY_LEDGERS:

@@ -4,12 +4,12 @@ from typing import Annotated
 
 import typer
 
-from ledger import categories
 from ledger.cli import output
 from ledger.cli.context import ledger_path, open_for
 from ledger.cli.errors import guarded
 from ledger.cli.options import DbOption, JsonOption
-from ledger.storage import SETTINGS
+from ledger.registry import categories
+from ledger.store.ledger_file import SETTINGS
 
 commands = typer.Typer()
 config_app = typer.Typer(help="台账设置：办理时限、排名权重等。", invoke_without_command=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from ledger import clock, dates
-from ledger.errors import LedgerError
-from ledger.storage import Ledger, default_path, open_ledger
-from ledger.text import strip_unsafe
+from ledger.domain import clock, dates
+from ledger.domain.errors import LedgerError
+from ledger.domain.text import strip_unsafe
+from ledger.store.ledger_file import Ledger, default_path, open_ledger
 
 
 def ledger_path(db: Path | None) -> Path:

@@ -16,7 +16,7 @@ from ledger.cli.options import (
     SubdistrictOption,
     WideOption,
 )
-from ledger.workdays import fallback_notice
+from ledger.domain.workdays import fallback_notice
 
 commands = typer.Typer()
 
@@ -41,10 +41,12 @@ def today_command(
     wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
-    from ledger import board  # imported when used: every other command starts faster
+    from ledger.views import today_board  # imported when used: every other command starts faster
 
     ledger = open_for(db)
-    data = board.build(ledger, today(), community=community, subdistrict=subdistrict, limit=limit)
+    data = today_board.build(
+        ledger, today(), community=community, subdistrict=subdistrict, limit=limit
+    )
     if as_json:
         output.emit_json(data)
         return
@@ -68,10 +70,10 @@ def remind_command(
     ] = Path("催办通知"),
     db: DbOption = None,
 ) -> None:
-    from ledger import remind
+    from ledger.reports import reminders
 
     ledger = open_for(db)
-    result = remind.remind(ledger, today(), out, unit=unit)
+    result = reminders.remind(ledger, today(), out, unit=unit)
     output.reminders_summary(result)
     notice = fallback_notice(set(result.estimated_years))
     if notice:
@@ -94,7 +96,7 @@ def slip_command(
     ] = False,
     db: DbOption = None,
 ) -> None:
-    from ledger.report import slip
+    from ledger.reports import slip
 
     ledger = open_for(db)
     result = slip.write_slip(ledger, number, out, today(), unmask=unmask)

@@ -8,7 +8,7 @@ import typer
 from ledger.cli import output
 from ledger.cli.errors import guarded
 from ledger.cli.options import DbOption
-from ledger.labels import STATUS
+from ledger.domain.labels import STATUS
 
 commands = typer.Typer()
 
@@ -49,9 +49,9 @@ def demo_command(db: DbOption = None) -> None:
 
 def _demo_reports(path: Path) -> None:
     """The demo month's reports (the last complete month with data), in a folder beside it."""
-    from ledger import metrics
-    from ledger.report import monthly
-    from ledger.storage import open_ledger
+    from ledger.reports import monthly
+    from ledger.store.ledger_file import open_ledger
+    from ledger.views import metrics
 
     ledger = open_ledger(path)
     try:

@@ -26,8 +26,8 @@ import typer
 
 from ledger import __version__
 from ledger.cli import output
-from ledger.errors import LedgerError
-from ledger.storage import DB_VARIABLE, sqlite_failure
+from ledger.domain.errors import LedgerError
+from ledger.store.ledger_file import DB_VARIABLE, sqlite_failure
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -14,10 +14,17 @@ from ledger.cli import output
 from ledger.cli.context import open_for
 from ledger.cli.errors import guarded
 from ledger.cli.options import CommunityOption, DbOption, JsonOption
-from ledger.labels import AREA_LEVEL, IMPORT_KIND, IMPORT_RULE, MEETING_KIND, STATUS, UNIT_KIND
+from ledger.domain.labels import (
+    AREA_LEVEL,
+    IMPORT_KIND,
+    IMPORT_RULE,
+    MEETING_KIND,
+    STATUS,
+    UNIT_KIND,
+)
 
 if TYPE_CHECKING:
-    from ledger.importer import Report
+    from ledger.io.importer import Report
 
 app = typer.Typer(
     help="导入已有的台账表格（.xlsx，或 Excel 另存的 .csv，UTF-8 / GBK 均可）：问题、区划、承办单位。"
@@ -93,7 +100,7 @@ def items_command(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    from ledger.importer import import_items
+    from ledger.io.importer import import_items
 
     ledger = open_for(db)
     report = _run(
@@ -129,7 +136,7 @@ def areas_command(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    from ledger.importer import import_areas
+    from ledger.io.importer import import_areas
 
     _import_plain(import_areas, file, sheet, mapping, dry_run, skip_bad, bad_file, as_json, db)
 
@@ -150,7 +157,7 @@ def units_command(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    from ledger.importer import import_units
+    from ledger.io.importer import import_units
 
     _import_plain(import_units, file, sheet, mapping, dry_run, skip_bad, bad_file, as_json, db)
 
@@ -189,7 +196,7 @@ def _import_plain(
 
 def _run(job: Callable[[Callable[[str, int, int | None], None]], Report], as_json: bool) -> Report:
     """Run an import with a progress bar; when problems stop it, list them all, then fail."""
-    from ledger.importer import ImportRefused
+    from ledger.io.importer import ImportRefused
 
     try:
         with _bars() as progress:

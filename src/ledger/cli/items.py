@@ -4,7 +4,6 @@ from typing import Annotated
 
 import typer
 
-from ledger import categories, items, queries
 from ledger.cli import output
 from ledger.cli.context import day, given, moment, open_for, today
 from ledger.cli.errors import guarded
@@ -20,14 +19,17 @@ from ledger.cli.options import (
     SubdistrictOption,
     WideOption,
 )
-from ledger.dates import parse_date
-from ledger.labels import ACTION, CHANNEL, RATING, SCALE, SOURCE, STATUS
-from ledger.lifecycle import rule_help
+from ledger.domain import actions
+from ledger.domain.dates import parse_date
+from ledger.domain.labels import ACTION, CHANNEL, RATING, SCALE, SOURCE, STATUS
+from ledger.domain.lifecycle import rule_help
+from ledger.registry import categories
+from ledger.views import filters
 
 commands = typer.Typer()
 
 
-def _done(outcome: items.Outcome) -> None:
+def _done(outcome: actions.Outcome) -> None:
     """What every action prints: the item, what happened, where it stands now."""
     item = outcome.item
     action = outcome.event["action"]
@@ -88,7 +90,7 @@ def add_command(
     ledger = open_for(db)
     from ledger.cli import repeats_view
 
-    outcome = items.add(
+    outcome = actions.add(
         ledger,
         title,
         community=community,
@@ -210,7 +212,7 @@ def list_command(
         limit = ledger.setting("list_limit")
     if limit == 0:
         limit = None
-    wanted = queries.ItemFilter(
+    wanted = filters.ItemFilter(
         statuses=status or [],
         community=community,
         subdistrict=subdistrict,
@@ -236,7 +238,7 @@ def list_command(
         meeting=meeting,
         text=text,
     )
-    total, rows = queries.find_items(ledger, wanted, today())
+    total, rows = filters.find_items(ledger, wanted, today())
     if as_jsonl:
         output.emit_jsonl(output.item_json(row) for row in rows)
         return
@@ -256,7 +258,7 @@ def show_command(
     number: ItemNumber, as_json: JsonOption = False, wide: WideOption = False, db: DbOption = None
 ) -> None:
     ledger = open_for(db)
-    item = items.describe(ledger, number, today())
+    item = actions.describe(ledger, number, today())
     from ledger.cli import repeats_view
 
     if as_json:
@@ -279,7 +281,7 @@ def assign_command(
 ) -> None:
     ledger = open_for(db)
     _done(
-        items.assign(
+        actions.assign(
             ledger,
             number,
             unit,
@@ -301,7 +303,7 @@ def progress_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    _done(items.progress(ledger, number, note, percent=percent, at=moment(at)))
+    _done(actions.progress(ledger, number, note, percent=percent, at=moment(at)))
 
 
 @commands.command("extend", help=_help("extend", "延期：新的办理时限和理由。"))
@@ -315,7 +317,7 @@ def extend_command(
 ) -> None:
     ledger = open_for(db)
     _done(
-        items.extend(
+        actions.extend(
             ledger, number, parse_date(given(to, "--to") or "", today()), reason, at=moment(at)
         )
     )
@@ -333,7 +335,7 @@ def escalate_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    _done(items.escalate(ledger, number, unit, reason, at=moment(at)))
+    _done(actions.escalate(ledger, number, unit, reason, at=moment(at)))
 
 
 @commands.command(
@@ -347,7 +349,7 @@ def resolve_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    _done(items.resolve(ledger, number, result, at=moment(at)))
+    _done(actions.resolve(ledger, number, result, at=moment(at)))
 
 
 @commands.command("decline", help=_help("decline", "不予办理，记录理由（仍须答复居民）。"))
@@ -361,7 +363,7 @@ def decline_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    _done(items.decline(ledger, number, reason, at=moment(at)))
+    _done(actions.decline(ledger, number, reason, at=moment(at)))
 
 
 @commands.command("reply", help=_help("reply", "答复居民（说事必回）。"))
@@ -376,7 +378,7 @@ def reply_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    _done(items.reply(ledger, number, text, channel=channel, at=moment(at)))
+    _done(actions.reply(ledger, number, text, channel=channel, at=moment(at)))
 
 
 @commands.command(
@@ -399,7 +401,7 @@ def rate_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    _done(items.rate(ledger, number, rating, close=close, unit=unit, note=note, at=moment(at)))
+    _done(actions.rate(ledger, number, rating, close=close, unit=unit, note=note, at=moment(at)))
 
 
 @commands.command("close", help=_help("close", "无法评价时归档（如居民已搬离），写明理由。"))
@@ -411,7 +413,7 @@ def close_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    _done(items.close(ledger, number, reason, at=moment(at)))
+    _done(actions.close(ledger, number, reason, at=moment(at)))
 
 
 @commands.command("edit", help=_help("edit", "更正登记内容；更正也记入办理过程，原值可查。"))
@@ -432,7 +434,7 @@ def edit_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    outcome = items.edit(
+    outcome = actions.edit(
         ledger,
         number,
         title=title,
@@ -468,7 +470,7 @@ def void_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    _done(items.void(ledger, number, reason, at=moment(at)))
+    _done(actions.void(ledger, number, reason, at=moment(at)))
 
 
 @commands.command(
@@ -484,7 +486,7 @@ def link_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    outcome = items.link(ledger, number, repeat_of, note=note, at=moment(at))
+    outcome = actions.link(ledger, number, repeat_of, note=note, at=moment(at))
     _done(outcome)
     from ledger.cli import repeats_view
 
@@ -497,10 +499,10 @@ def unlink_command(
     number: ItemNumber, note: NoteOption = None, at: AtOption = None, db: DbOption = None
 ) -> None:
     ledger = open_for(db)
-    _done(items.unlink(ledger, number, note=note, at=moment(at)))
+    _done(actions.unlink(ledger, number, note=note, at=moment(at)))
 
 
-def _withdrawn(outcome: items.Outcome, verb: str) -> None:
+def _withdrawn(outcome: actions.Outcome, verb: str) -> None:
     item, target = outcome.item, outcome.withdrawn or {}
     when = output.event_time(target.get("at", ""))
     output.say(
@@ -524,7 +526,7 @@ def undo_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    _withdrawn(items.undo(ledger, number, reason), "撤销")
+    _withdrawn(actions.undo(ledger, number, reason), "撤销")
 
 
 @commands.command("redo", help="恢复最近一次撤销的操作（撤销的撤销），同样记入办理过程。")
@@ -535,4 +537,4 @@ def redo_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    _withdrawn(items.redo(ledger, number, reason), "恢复")
+    _withdrawn(actions.redo(ledger, number, reason), "恢复")

@@ -9,7 +9,7 @@ from ledger.cli import output
 from ledger.cli.context import open_for
 from ledger.cli.errors import guarded
 from ledger.cli.options import DbOption, JsonOption
-from ledger.labels import EXPORT_FORMAT
+from ledger.domain.labels import EXPORT_FORMAT
 
 # Each command imports its core module itself: most runs of `ledger` need none of them.
 commands = typer.Typer()
@@ -38,7 +38,7 @@ def export_command(
 ) -> None:
     code = EXPORT_FORMAT.parse(fmt)  # a wrong format is refused before the ledger is opened
     ledger = open_for(db)
-    from ledger import export as export_service
+    from ledger.io import export as export_service
 
     result = export_service.export(ledger, code, out)
     output.export_done(result)
@@ -73,7 +73,7 @@ def backup_command(
     ledger = open_for(db)
     # The copy is byte-for-byte SQLite's own; a quick check plus row counts proves it is whole.
     # The full replay of every item is kept for `--full` and for `ledger check`.
-    from ledger import backup as backup_service
+    from ledger.io import backup as backup_service
 
     result = backup_service.backup(ledger, dest, quick=not full)
     output.backup_done(result)
@@ -99,7 +99,7 @@ def check_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    from ledger import check as check_service
+    from ledger.io import check as check_service
 
     report = check_service.check(ledger.conn, parallel=not ledger.read_only)
     if repair and report.counts.get("search") and not report.skipped:
@@ -135,7 +135,7 @@ def merge_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    from ledger import merge as merge_service
+    from ledger.io import merge as merge_service
 
     report = merge_service.merge(ledger, files, dry_run=dry_run)
     if as_json:

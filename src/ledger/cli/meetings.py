@@ -4,7 +4,6 @@ from typing import Annotated
 
 import typer
 
-from ledger import categories, meetings, places, queries
 from ledger.cli import output
 from ledger.cli.context import day, given, open_for, today
 from ledger.cli.errors import guarded
@@ -15,8 +14,10 @@ from ledger.cli.options import (
     SubdistrictOption,
     WideOption,
 )
-from ledger.dates import parse_date
-from ledger.labels import MEETING_KIND
+from ledger.domain.dates import parse_date
+from ledger.domain.labels import MEETING_KIND
+from ledger.registry import categories, meetings, places
+from ledger.views import filters
 
 app = typer.Typer(help="会议：每周夜话、拉呱说事。", no_args_is_help=True)
 
@@ -94,7 +95,7 @@ def show_command(
 ) -> None:
     ledger = open_for(db)
     meeting = meetings.get(ledger, number)
-    rows = queries.items_of_meeting(ledger, meeting["id"], today())
+    rows = filters.items_of_meeting(ledger, meeting["id"], today())
     if as_json:
         data = output.meeting_json(meeting)
         data["items_raised"] = [output.item_json(row) for row in rows]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ledger.cli import layout
 from ledger.cli.layout import Column, Text
-from ledger.labels import (
+from ledger.domain.labels import (
     ACTION,
     AREA_LEVEL,
     CHANNEL,
@@ -24,7 +24,7 @@ from ledger.labels import (
     STATUS,
     UNIT_KIND,
 )
-from ledger.text import strip_unsafe
+from ledger.domain.text import strip_unsafe
 
 # No markup or emoji codes: residents' text ("[/b]", ":warning:") is shown as typed, never
 # interpreted (a stray "[/x]" in a title used to crash the table with a MarkupError).
@@ -1167,7 +1167,7 @@ def _size(size: int) -> str:
 
 
 def _counts_text(counts: dict[str, int]) -> str:
-    from ledger.labels import TABLE
+    from ledger.domain.labels import TABLE
 
     shown = ("areas", "units", "meetings", "items", "events")
     return "、".join(f"{TABLE[t]} {counts[t]}" for t in shown if t in counts)
@@ -1175,7 +1175,7 @@ def _counts_text(counts: dict[str, int]) -> str:
 
 def export_done(result: Any) -> None:
     """``ledger export``: where the export went and what it holds."""
-    from ledger.labels import EXPORT_FORMAT
+    from ledger.domain.labels import EXPORT_FORMAT
 
     say(f"已导出（{EXPORT_FORMAT.label(result.format)}）：{result.path}", "green")
     say(f"内容：{_counts_text(result.counts)}")
@@ -1184,7 +1184,7 @@ def export_done(result: Any) -> None:
 
 
 def _check_lines(report: Any) -> Table:
-    from ledger.labels import CHECK
+    from ledger.domain.labels import CHECK
 
     table = _table("检查项", "结果")
     for kind, label in CHECK.items():

@@ -4,12 +4,12 @@ from typing import Annotated
 
 import typer
 
-from ledger import places
 from ledger.cli import output
 from ledger.cli.context import open_for
 from ledger.cli.errors import guarded
 from ledger.cli.options import DbOption, JsonOption
-from ledger.labels import AREA_LEVEL
+from ledger.domain.labels import AREA_LEVEL
+from ledger.registry import places
 
 app = typer.Typer(help="区划：区县/街道/社区/小区/楼栋。", no_args_is_help=True)
 

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from ledger.cli.output import notice, say
-from ledger.labels import SOURCE, STATUS
+from ledger.domain.labels import SOURCE, STATUS
 
 
 def interactive() -> bool:

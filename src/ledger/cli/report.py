@@ -15,12 +15,12 @@ from ledger.cli import output
 from ledger.cli.context import given, open_for
 from ledger.cli.errors import guarded
 from ledger.cli.options import DbOption, JsonOption, SubdistrictOption, WideOption
-from ledger.errors import LedgerError
-from ledger.labels import REPORT_COLUMN, REPORT_TEXT
-from ledger.storage import Ledger
+from ledger.domain.errors import LedgerError
+from ledger.domain.labels import REPORT_COLUMN, REPORT_TEXT
+from ledger.store.ledger_file import Ledger
 
 if TYPE_CHECKING:  # metrics is imported by the functions that compute (not at start-up)
-    from ledger.metrics import Figures, Lookups, Period, Scope, Standing, Tally
+    from ledger.views.metrics import Figures, Lookups, Period, Scope, Standing, Tally
 
 app = typer.Typer(help="报表：按街道生成 Excel 月报（问题台账月报）。", no_args_is_help=True)
 commands = typer.Typer()
@@ -50,7 +50,7 @@ YearOption = Annotated[
 
 
 def _period(ledger: Ledger, month: str | None, to: str | None, year: str | None) -> Period:
-    from ledger import metrics
+    from ledger.views import metrics
 
     for option, value in (("--month", month), ("--to", to), ("--year", year)):
         given(value, option)
@@ -67,7 +67,7 @@ def _running_notice(period: Period) -> None:
 
 
 def _scopes(ledger: Ledger, subdistrict: str | None) -> list[Scope]:
-    from ledger import metrics
+    from ledger.views import metrics
 
     chosen = metrics.scopes(ledger, subdistrict)
     if not chosen:
@@ -112,7 +112,7 @@ def monthly_command(
     ] = False,
     db: DbOption = None,
 ) -> None:
-    from ledger.report import monthly
+    from ledger.reports import monthly
 
     ledger = open_for(db)
     period = _period(ledger, month, to, year)
@@ -214,7 +214,7 @@ def _standings(
     ledger: Ledger, period: Period, chosen: list[Scope], lookups: Lookups
 ) -> tuple[dict[int, Tally], list[tuple[str, list[Standing]]]]:
     """Tallies of the chosen subdistricts, and each of their counties ranked."""
-    from ledger import metrics
+    from ledger.views import metrics
 
     every = metrics.scopes(ledger)
     wanted = {scope.county_id for scope in chosen}
@@ -250,7 +250,7 @@ def stats_command(
     wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
-    from ledger import metrics
+    from ledger.views import metrics
 
     ledger = open_for(db)
     period = _period(ledger, month, to, year)
@@ -338,7 +338,7 @@ def _stats_json(
     chosen_ids: set[int],
     lookups: Lookups,
 ) -> dict[str, Any]:
-    from ledger import metrics
+    from ledger.views import metrics
 
     subdistricts = []
     for county, standings in counties:

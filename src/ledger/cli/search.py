@@ -31,8 +31,8 @@ def search_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    from ledger import search
     from ledger.cli import search_view
+    from ledger.views import search
 
     found = search.search(ledger, " ".join(words), include_voided=all_items, limit=limit)
     if as_json:

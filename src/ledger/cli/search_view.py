@@ -7,7 +7,7 @@ from typing import Any
 from rich.text import Text
 
 from ledger.cli.output import STATUS_STYLE, _table, item_json, say, stdout
-from ledger.labels import STATUS
+from ledger.domain.labels import STATUS
 
 HIT_STYLE = "bold black on yellow"
 SNIPPET = 24  # characters of the matched field shown around the first hit

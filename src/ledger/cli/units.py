@@ -4,12 +4,12 @@ from typing import Annotated
 
 import typer
 
-from ledger import units
 from ledger.cli import output
 from ledger.cli.context import open_for
 from ledger.cli.errors import guarded
 from ledger.cli.options import DbOption, JsonOption
-from ledger.labels import UNIT_KIND
+from ledger.domain.labels import UNIT_KIND
+from ledger.registry import units
 
 app = typer.Typer(help="承办单位：职能部门、社区、物业、志愿队、个人。", no_args_is_help=True)
 

@@ -1,0 +1,1 @@
+"""The domain: lifecycle, actions, the event writer, deadlines, dates, labels, errors."""

@@ -1,0 +1,584 @@
+"""An item's history: the one writer of events, and the replay that the item row equals.
+
+History is kept in **time order, not typing order**. Every event carries the moment it
+happened (``at``: a date-time, or a bare date when the clerk gave no clock time) and is
+recorded with an increasing id (typing order). :func:`time_order` puts an item's events in
+order; :func:`replay` walks them through the transition table of :mod:`ledger.lifecycle`,
+computing each event's ``changes`` from its ``params`` (the action's inputs) and the state
+before it. A backdated action is accepted when the history with it in its place still replays;
+then the events after it get their position (``seq``) and ``changes`` recomputed, and the
+item row is set to the final state — all in the caller's one transaction.
+
+撤销 (undo) and 恢复 (redo) are events that withdraw an earlier event (or an earlier 撤销):
+a withdrawn event stays in the history, marked, and replay skips it, so reports as of any
+date no longer count it. Events written before params were recorded (schema 005 and older)
+have ``params`` NULL; replay applies their stored ``changes`` as they are.
+
+Every path that records history goes through here: the actions in :mod:`ledger.items`,
+催办 (:mod:`ledger.remind`), import (:func:`write_new_items`, a bulk form) and merge
+(:func:`rebuild`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from itertools import groupby
+from typing import Any
+
+from ledger.domain import deadlines
+from ledger.domain.dates import iso, to_date
+from ledger.domain.errors import LedgerError, NotFound, TransitionRefused
+from ledger.domain.labels import ACTION, STATUS
+from ledger.domain.lifecycle import (
+    EMPTY_STATE,
+    META_ACTIONS,
+    OPEN_STATUSES,
+    REDO,
+    RULE_BY_ACTION,
+    STATE_FIELDS,
+    UNDO,
+    VOIDED,
+    next_status,
+)
+from ledger.domain.text import clean
+from ledger.store.ledger_file import Ledger, new_uid
+
+FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of two terminals may differ a little
+_PENDING_ID = 1 << 62  # the id an event being recorded will get: after every stored one
+
+
+@dataclass
+class Event:
+    """One event of an item's history, as stored in the ``events`` table."""
+
+    id: int
+    uid: str
+    action: str
+    at: str  # YYYY-MM-DD (a date, no clock time given) or YYYY-MM-DDTHH:MM:SS, China time
+    recorded_at: str
+    actor: str
+    note: str | None
+    params: dict[str, Any] | None  # the action's inputs; None for events of old ledgers
+    changes: dict[str, Any] = field(default_factory=dict)
+    seq: int = 0  # position in time order, 1 = the registration
+    withdrawn: bool = False  # withdrawn by an 撤销 in force
+
+    @property
+    def day(self) -> date:
+        """The day the event happened."""
+        return date.fromisoformat(self.at[:10])
+
+    @property
+    def dated_only(self) -> bool:
+        """True when the clerk gave a date without a clock time."""
+        return len(self.at) == 10
+
+    @property
+    def is_meta(self) -> bool:
+        return self.action in META_ACTIONS
+
+    def as_json(self) -> dict[str, Any]:
+        """The event for ``--json`` and the ``show`` screen."""
+        return {
+            "id": self.id,
+            "uid": self.uid,
+            "seq": self.seq,
+            "action": self.action,
+            "at": self.at,
+            "recorded_at": self.recorded_at,
+            "actor": self.actor,
+            "note": self.note,
+            "changes": dict(self.changes),
+            "withdrawn": self.withdrawn,
+            "target": (self.params or {}).get("target") if self.is_meta else None,
+        }
+
+
+_COLUMNS = "id, uid, action, at, recorded_at, actor, note, params, changes, seq, withdrawn"
+
+
+def load(ledger: Ledger, item_id: int) -> list[Event]:
+    """An item's events, in time order (``seq``)."""
+    rows = ledger.conn.execute(
+        f"SELECT {_COLUMNS} FROM events WHERE item_id = ? ORDER BY seq, id", (item_id,)
+    ).fetchall()
+    return [_event(row) for row in rows]
+
+
+def _event(row: Sequence[Any]) -> Event:
+    params = json.loads(row[7]) if row[7] is not None else None
+    return Event(
+        row[0], row[1], row[2], row[3], row[4], row[5], row[6], params, json.loads(row[8]),
+        row[9] or 0, bool(row[10]),
+    )  # fmt: skip
+
+
+# --- time order -------------------------------------------------------------------------
+
+
+def time_order(events: Iterable[Event]) -> list[Event]:
+    """Events in the order they happened.
+
+    By day; within a day, timed events by their time and dated-only ones (no clock time was
+    given) by when they were recorded, the two merged by recording order, so a date never
+    invents a time. The registration is always first; equal moments keep typing order.
+    """
+    events = list(events)
+    if _already_ordered(events):
+        return events
+    ordered: list[Event] = []
+    by_day = sorted(events, key=lambda e: (e.at[:10], e.action != "add", e.id))
+    for _, group in groupby(by_day, key=lambda e: e.at[:10]):
+        day_events = list(group)
+        head = [e for e in day_events if e.action == "add"]
+        timed = sorted(
+            (e for e in day_events if e.action != "add" and not e.dated_only),
+            key=lambda e: (e.at, e.id),
+        )
+        dated = [e for e in day_events if e.action != "add" and e.dated_only]
+        ordered += head
+        t = d = 0
+        while t < len(timed) or d < len(dated):
+            if d < len(dated) and (t == len(timed) or dated[d].id < timed[t].id):
+                ordered.append(dated[d])
+                d += 1
+            else:
+                ordered.append(timed[t])
+                t += 1
+    return ordered
+
+
+def _already_ordered(events: list[Event]) -> bool:
+    """Dates only, in recording order, days never going back, registration first: the order
+    of a sheet's row or of a history typed day by day (import writes thousands of these)."""
+    previous = ""
+    for index, event in enumerate(events):
+        if len(event.at) != 10 or event.at < previous or (index and event.action == "add"):
+            return False
+        if index and event.id <= events[index - 1].id:
+            return False
+        previous = event.at
+    return not events or events[0].action == "add"
+
+
+def undos_in_force(events: Iterable[Event]) -> dict[str, str]:
+    """Each 撤销 in force (not withdrawn by a 恢复): its uid → the uid of what it withdraws."""
+    undone: dict[str, str] = {}
+    for event in sorted(events, key=lambda e: e.id):
+        target = (event.params or {}).get("target")
+        if event.action == UNDO and target:
+            undone[event.uid] = target
+        elif event.action == REDO and target:
+            undone.pop(target, None)
+    return undone
+
+
+def withdrawn_ids(events: Iterable[Event]) -> set[int]:
+    """Ids of the events withdrawn by an 撤销 in force."""
+    events = list(events)
+    if not any(event.action == UNDO for event in events):
+        return set()
+    by_uid = {event.uid: event for event in events}
+    return {by_uid[uid].id for uid in undos_in_force(events).values() if uid in by_uid}
+
+
+# --- the effect of each action ------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What replay remembers besides the row: how the deadline in force was set."""
+
+    due_basis: str | None = None  # the day the default deadline counts from (raised, 重办)
+    due_by_hand: bool = False  # set by --due/--days or 延期: a change of scale keeps it
+    finished_by: str | None = None  # the latest 办结: "resolve" or "decline"
+
+
+Effect = Callable[[Ledger, dict[str, Any], dict[str, Any], date, Context, bool], dict[str, Any]]
+
+
+def _add(ledger: Ledger, state: dict, params: dict, day: date, ctx: Context, strict: bool) -> dict:
+    ctx.due_basis, ctx.due_by_hand = params["raised_on"], False
+    return {**params, "status": "raised"}
+
+
+def _assign(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
+    changes: dict[str, Any] = {"unit_id": p["unit_id"]}
+    if strict and state["unit_id"] == p["unit_id"] and not p.get("due") and not p.get("days"):
+        raise LedgerError(f"已由“{p.get('unit_name') or '该单位'}”承办")
+    if state["assigned_on"] is None:
+        changes["assigned_on"] = iso(day)
+    if p.get("due"):
+        if strict and p["due"] < iso(day):  # type: ignore[operator]
+            raise LedgerError(f"办理时限 {p['due']} 早于交办日期 {day}")
+        changes["due_on"], ctx.due_by_hand = p["due"], True
+    elif p.get("days"):
+        changes["due_on"] = iso(ledger.calendar.add_workdays(day, p["days"]))
+        ctx.due_by_hand = True
+    return changes
+
+
+def _progress(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
+    changes: dict[str, Any] = {"last_progress": p["text"]}
+    if p.get("percent") is not None:
+        changes["percent"] = p["percent"]
+    return changes
+
+
+def _extend(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
+    if strict and state["due_on"] and p["to"] <= state["due_on"]:
+        raise LedgerError(f"新的办理时限 {p['to']} 应晚于现有时限 {state['due_on']}")
+    ctx.due_by_hand = True
+    return {"due_on": p["to"], "extend_count": state["extend_count"] + 1}
+
+
+def _escalate(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
+    basis = to_date(ctx.due_basis or state["raised_on"])
+    big_due = iso(deadlines.default_due(ledger, basis, "big"))  # type: ignore[arg-type]
+    due = max(big_due, state["due_on"] or "")  # type: ignore[type-var]
+    changes: dict[str, Any] = {"scale": "big", "unit_id": p["unit_id"], "due_on": due}
+    if state["assigned_on"] is None:
+        changes["assigned_on"] = iso(day)
+    return changes
+
+
+def _finish(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
+    return {"resolved_on": iso(day), "result": p["text"]}
+
+
+def _reply(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
+    return {"replied_on": iso(day), "reply_channel": p["channel"], "reply_text": p["text"]}
+
+
+def _rate(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
+    return {"rating": p["rating"], "closed_on": iso(day)}
+
+
+def _reopen(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
+    unit_id = p.get("unit_id") or state["unit_id"]
+    if unit_id is None:
+        how = "不予办理" if ctx.finished_by == "decline" else "当场办结"
+        raise LedgerError(
+            f"该问题是社区自己{how}的，没有承办单位；重办请用 --unit 指定由谁重办，"
+            "或用 --close 带着评价直接归档"
+        )
+    ctx.due_basis, ctx.due_by_hand = iso(day), False
+    return {
+        "unit_id": unit_id,
+        "rating": p["rating"],
+        "reopen_count": state["reopen_count"] + 1,
+        "due_on": iso(deadlines.default_due(ledger, day, state["scale"])),
+        "resolved_on": None,
+        "result": None,
+        "replied_on": None,
+        "reply_channel": None,
+        "reply_text": None,
+        "assigned_on": state["assigned_on"] or iso(day),
+    }
+
+
+def _close(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
+    return {"closed_on": iso(day)}
+
+
+def _edit(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
+    changes = dict(p["fields"])
+    scale = changes.get("scale")
+    still_open = state["status"] in OPEN_STATUSES
+    if scale and scale != state["scale"] and still_open and not ctx.due_by_hand and ctx.due_basis:
+        # The deadline follows the scale, as add/escalate set it, unless set by hand; once
+        # 办结, the deadline it was judged by stays.
+        changes["due_on"] = iso(deadlines.default_due(ledger, to_date(ctx.due_basis), scale))  # type: ignore[arg-type]
+    return changes
+
+
+def _remind(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
+    return {"remind_count": state["remind_count"] + 1}
+
+
+def _void(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
+    return {}
+
+
+def _link(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
+    if strict and state.get("repeat_of") == p["item_id"]:
+        raise LedgerError(f"已登记为第 {p['number']} 号的重复反映")
+    return {"repeat_of": p["item_id"]}
+
+
+def _unlink(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
+    if strict and state.get("repeat_of") is None:
+        raise LedgerError("不是重复反映，无需取消关联")
+    return {"repeat_of": None}
+
+
+EFFECTS: dict[str, Effect] = {
+    "add": _add,
+    "assign": _assign,
+    "progress": _progress,
+    "extend": _extend,
+    "escalate": _escalate,
+    "resolve": _finish,
+    "decline": _finish,
+    "reply": _reply,
+    "rate": _rate,
+    "reopen": _reopen,
+    "close": _close,
+    "edit": _edit,
+    "remind": _remind,
+    "void": _void,
+    "link": _link,
+    "unlink": _unlink,
+}
+
+
+# --- replay -------------------------------------------------------------------------------
+
+
+def replay(ledger: Ledger, events: Iterable[Event], new: Event | None = None) -> dict[str, Any]:
+    """Put events in time order and walk them through the lifecycle; returns the final state.
+
+    Sets each event's ``seq``, ``withdrawn`` and (where it has params) ``changes``. The event
+    ``new`` (being recorded) is checked in full; for the others, annotations (催办, 进展,
+    更正) are valid wherever they fall, and a lifecycle action that no longer fits is refused
+    with the date and action it conflicts with.
+    """
+    ordered = time_order(events)
+    withdrawn = withdrawn_ids(ordered)
+    state = dict(EMPTY_STATE)
+    ctx = Context()
+    for seq, event in enumerate(ordered, start=1):
+        event.seq = seq
+        event.withdrawn = event.id in withdrawn
+        if event.is_meta or event.withdrawn:
+            continue
+        state = _apply(ledger, state, event, ctx, strict=event is new)
+        if event.action in ("resolve", "decline"):
+            ctx.finished_by = event.action
+    return state
+
+
+def _apply(
+    ledger: Ledger, state: dict[str, Any], event: Event, ctx: Context, *, strict: bool
+) -> dict[str, Any]:
+    rule = RULE_BY_ACTION.get(event.action)
+    if event.params is None or rule is None:  # an old event: its stored changes as they are
+        if event.action == "add":
+            ctx.due_basis, ctx.due_by_hand = event.changes.get("raised_on"), False
+        return {**state, **event.changes}
+    if state["status"] is None and event.action != "add":
+        raise LedgerError(f"{_when(event)}的“{ACTION[event.action]}”早于该问题的登记")
+    if strict or not rule.annotation:
+        try:
+            target = next_status(state["status"], event.action) if state["status"] else "raised"
+        except TransitionRefused as refused:
+            if strict:
+                raise
+            raise LedgerError(
+                f"按时间顺序，{_when(event)}的“{ACTION[event.action]}”之前问题已是"
+                f"“{STATUS.label(state['status'])}”，这一步就不成立了；请检查时间"
+            ) from refused
+    else:
+        target = state["status"]
+    proposed = EFFECTS[event.action](ledger, state, event.params, event.day, ctx, strict)
+    proposed["status"] = target
+    changes = {key: value for key, value in proposed.items() if state.get(key) != value}
+    if event.action == "add":
+        changes = proposed
+    event.changes = changes
+    return {**state, **changes}
+
+
+def _when(event: Event) -> str:
+    return event.at.replace("T", " ")[:16]
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def check_moment(ledger: Ledger, at: date | datetime) -> str:
+    """The stored form of an action's moment; refused when it is in the future."""
+    now = ledger.now()
+    if isinstance(at, datetime):
+        at = at.replace(microsecond=0)
+        if at > now + FUTURE_TOLERANCE:
+            raise LedgerError(
+                f"时间 {at:%Y-%m-%d %H:%M} 晚于现在（{now:%Y-%m-%d %H:%M}），不能预先登记"
+            )
+    elif at > now.date():
+        raise LedgerError(f"日期 {at} 晚于今天（{now.date()}），不能预先登记")
+    return iso(at)  # type: ignore[return-value]
+
+
+def item_id_of(ledger: Ledger, number: int) -> int:
+    """The id of the item with this short number."""
+    row = ledger.conn.execute("SELECT id FROM items WHERE number = ?", (number,)).fetchone()
+    if row is None:
+        raise NotFound(f"问题 {number} 不存在")
+    return int(row[0])
+
+
+def record(
+    ledger: Ledger,
+    item_id: int,
+    action: str,
+    at: date | datetime | None,
+    params: dict[str, Any],
+    note: str | None = None,
+) -> Event:
+    """Record one action on an existing item, in its place in time order (call in a transaction).
+
+    Refuses an action on a voided item (only 撤销 can bring it back), a moment in the future
+    or before the registration, and any history that no longer replays; otherwise writes the
+    event, re-derives the later events and sets the item row to the replayed state.
+    """
+    status = ledger.conn.execute("SELECT status FROM items WHERE id = ?", (item_id,)).fetchone()[0]
+    if status == VOIDED and action not in META_ACTIONS:
+        next_status(status, action)  # refused: only 撤销 brings a voided item back, at any date
+    events = load(ledger, item_id)
+    note = clean(note, "note", "备注")  # every note, whichever path brought it
+    moment = check_moment(ledger, at or ledger.now())
+    new = Event(
+        _PENDING_ID, new_uid(), action, moment, iso(ledger.now()),  # type: ignore[arg-type]
+        ledger.actor, note or None, params,
+    )  # fmt: skip
+    registered = next(e for e in events if e.action == "add")
+    if new.at[:10] < registered.at[:10]:
+        raise LedgerError(f"时间 {_when(new)} 早于该问题的登记日期 {registered.at[:10]}")
+    before = {e.id: (e.seq, e.changes, e.withdrawn) for e in events}
+    state = replay(ledger, [*events, new], new)
+    cursor = ledger.conn.execute(
+        "INSERT INTO events (uid, item_id, action, at, recorded_at, actor, note, params, "
+        "changes, seq, withdrawn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (new.uid, item_id, new.action, new.at, new.recorded_at, new.actor, new.note,
+         _dump(new.params), _dump(new.changes), new.seq, int(new.withdrawn)),
+    )  # fmt: skip
+    new.id = int(cursor.lastrowid or 0)
+    _save_rederived(ledger, events, before)
+    _save_row(ledger, item_id, state, [*events, new])
+    return new
+
+
+# One encoder for every event: json.dumps would build a new one per call (import writes
+# hundreds of thousands). Same text as json.dumps(value, ensure_ascii=False, sort_keys=True).
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
+def _dump(value: dict[str, Any] | None) -> str | None:
+    if value is None:
+        return None
+    return _ENCODE(value)
+
+
+def _save_rederived(
+    ledger: Ledger, events: list[Event], before: dict[int, tuple[int, dict[str, Any], bool]]
+) -> None:
+    for event in events:
+        if before[event.id] != (event.seq, event.changes, event.withdrawn):
+            ledger.conn.execute(
+                "UPDATE events SET seq = ?, changes = ?, withdrawn = ? WHERE id = ?",
+                (event.seq, _dump(event.changes), int(event.withdrawn), event.id),
+            )
+
+
+def _save_row(ledger: Ledger, item_id: int, state: dict[str, Any], events: list[Event]) -> None:
+    in_force = [e.at for e in events if not e.is_meta and not e.withdrawn]
+    assignments = ", ".join(f"{name} = ?" for name in (*STATE_FIELDS, "last_event_at"))
+    ledger.conn.execute(
+        f"UPDATE items SET {assignments} WHERE id = ?",
+        [*(state[name] for name in STATE_FIELDS), max(in_force), item_id],
+    )
+
+
+def rebuild(ledger: Ledger, item_id: int) -> dict[str, Any]:
+    """Re-derive an item's events and row from its history (merge, ``check --repair``)."""
+    events = load(ledger, item_id)
+    before = {e.id: (e.seq, e.changes, e.withdrawn) for e in events}
+    state = replay(ledger, events)
+    _save_rederived(ledger, events, before)
+    _save_row(ledger, item_id, state, events)
+    return state
+
+
+def register(
+    ledger: Ledger, number: int, at: date | datetime, params: dict[str, Any], note: str | None
+) -> Event:
+    """Write a new item (its row and its 登记 event) with the short number given."""
+    moment = check_moment(ledger, at)
+    note = clean(note, "note", "备注")
+    event = Event(0, new_uid(), "add", moment, iso(ledger.now()), ledger.actor, note, params)  # type: ignore[arg-type]
+    state = replay(ledger, [event], event)
+    row = {"uid": new_uid(), "number": number, **state, "last_event_at": moment}
+    item_id = ledger.insert("items", row)
+    cursor = ledger.conn.execute(
+        "INSERT INTO events (uid, item_id, action, at, recorded_at, actor, note, params, "
+        "changes, seq, withdrawn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0)",
+        (event.uid, item_id, "add", event.at, event.recorded_at, event.actor, event.note,
+         _dump(params), _dump(event.changes)),
+    )  # fmt: skip
+    event.id = int(cursor.lastrowid or 0)
+    return event
+
+
+# --- undo / redo --------------------------------------------------------------------------
+
+
+def undo_target(events: list[Event]) -> Event:
+    """The latest recorded action still in force (the registration is withdrawn by 作废)."""
+    withdrawn = withdrawn_ids(events)
+    for event in sorted(events, key=lambda e: e.id, reverse=True):
+        if event.is_meta or event.id in withdrawn or event.action == "add":
+            continue
+        return event
+    raise LedgerError("没有可以撤销的操作（登记本身请用 ledger void 作废）")
+
+
+def redo_target(events: list[Event]) -> tuple[Event, Event]:
+    """The latest 撤销 in force, and the event it withdrew."""
+    undone = undos_in_force(events)
+    if not undone:
+        raise LedgerError("没有可以恢复的撤销")
+    by_uid = {e.uid: e for e in events}
+    last = max(undone, key=lambda uid: by_uid[uid].id)
+    return by_uid[last], by_uid[undone[last]]
+
+
+# --- bulk form for import -----------------------------------------------------------------
+
+
+@dataclass
+class Planned:
+    """One action of a new item's history, as import plans it."""
+
+    action: str
+    at: date | datetime
+    params: dict[str, Any]
+    note: str | None = None
+
+
+def derive_new_item(ledger: Ledger, plan: list[Planned]) -> tuple[dict[str, Any], list[Event]]:
+    """Replay a planned history of a new item (the same rules as :func:`record`)."""
+    now = iso(ledger.now())
+    events = [
+        Event(index, "", p.action, iso(p.at), now, ledger.actor, p.note, p.params)  # type: ignore[arg-type]
+        for index, p in enumerate(plan, start=1)
+    ]
+    state = replay(ledger, events, None)
+    return state, events
+
+
+EVENT_INSERT = (
+    "INSERT INTO events (uid, item_id, action, at, recorded_at, actor, note, params, changes, "
+    "seq, withdrawn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
+)
+
+
+def event_row(event: Event, item_id: int, uid: str) -> tuple[Any, ...]:
+    """The ``events`` row of a derived event, for :data:`EVENT_INSERT`."""
+    return (
+        uid, item_id, event.action, event.at, event.recorded_at, event.actor, event.note,
+        _dump(event.params), _dump(event.changes), event.seq,
+    )  # fmt: skip

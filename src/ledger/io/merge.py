@@ -1,0 +1,559 @@
+"""``ledger merge``: roll community ledgers up into this one (街道汇总).
+
+Records are matched by their globally unique ids (uid), so merging the same file again, or a
+newer copy of it, adds only what is new:
+
+- categories by code, then by label; areas by uid, then by path; units by uid, then by name
+  within the same area; meetings, items and events by uid.
+- A new item gets the next local number; the number it had in its community ledger stays
+  visible in ``origin_number`` / ``origin_ledger`` (kept from the first ledger it came from
+  when ledgers are rolled up twice, community → subdistrict → county).
+- A known item whose history in the other file goes further (its events there are ours plus
+  more) gets the new events, and its row is re-derived by replaying all its events.
+- A known item changed differently in both files (each has events the other lacks) is a
+  conflict: reported, and left exactly as it is here.
+- Ids inside events' ``changes`` (community, place, unit, meeting, category) are translated
+  to this ledger's ids.
+
+The whole merge, of every file given, is one transaction: all of it or none of it.
+``--dry-run`` runs the same merge and rolls it back, so what it reports is exactly what a real
+merge would do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from ledger.domain import history
+from ledger.domain.dates import china_time, iso
+from ledger.domain.errors import LedgerError, NotALedger
+from ledger.domain.lifecycle import STATE_FIELDS, replay
+from ledger.domain.text import clean, strip_unsafe
+from ledger.registry import places
+from ledger.store.ledger_file import Ledger, _check_identity
+
+# Keys of an event's ``changes`` (and item columns) that hold ids of another table.
+_AREA_KEYS = ("community_id", "place_id")
+MEETING_FIELDS = ("kind", "held_on", "community_id", "place_id", "host", "attendees", "note")
+# Free text in the other file is cleaned as if typed here (ledger.text): field → (kind, label).
+_ITEM_TEXT = {
+    "title": ("title", "问题描述"),
+    "reporter": ("person", "反映人"),
+    "result": ("note", "办理结果"),
+    "reply_text": ("note", "答复内容"),
+    "last_progress": ("note", "进展说明"),
+}
+_EVENT_TEXT = {"note": ("note", "备注"), "actor": ("person", "记录人")}
+# An event's inputs (params) carry the same texts under the actions' own keys.
+_PARAMS_TEXT = {**_ITEM_TEXT, "text": ("note", "内容")}
+_MEETING_TEXT = {"host": ("person", "主持人"), "note": ("note", "会议记录")}
+_UNIT_TEXT = {"contact": ("person", "联系人")}
+
+
+@dataclass
+class Conflict:
+    """An item changed differently here and in the other file: left as it is here."""
+
+    number: int
+    origin: str
+    ours: int  # events only this ledger has
+    theirs: int  # events only the other file has
+
+
+@dataclass
+class SourceReport:
+    """What merging one file did."""
+
+    path: Path
+    name: str
+    added: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(
+            ("categories", "areas", "units", "meetings", "items", "events"), 0
+        )
+    )
+    updated: int = 0  # known items that got new events
+    unchanged: int = 0  # known items with nothing new
+    conflicts: list[Conflict] = field(default_factory=list)
+    meeting_conflicts: list[str] = field(default_factory=list)
+    numbers: list[tuple[int, int]] = field(default_factory=list)  # (original, local) of new items
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "file": str(self.path),
+            "ledger": self.name,
+            "added": dict(self.added),
+            "items_updated": self.updated,
+            "items_unchanged": self.unchanged,
+            "conflicts": [c.__dict__ for c in self.conflicts],
+            "meeting_conflicts": self.meeting_conflicts,
+            "numbers": [{"origin_number": o, "number": n} for o, n in self.numbers],
+        }
+
+
+@dataclass
+class MergeReport:
+    """Every file's report; ``dry_run`` when nothing was written."""
+
+    sources: list[SourceReport] = field(default_factory=list)
+    dry_run: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {"dry_run": self.dry_run, "files": [s.as_json() for s in self.sources]}
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction to undo a dry run."""
+
+
+def open_source(path: Path, target: Ledger) -> sqlite3.Connection:
+    """Open another ledger file read-only, refusing what cannot be merged with one line."""
+    if not path.exists():
+        raise LedgerError(f"找不到文件“{path}”")
+    if path.is_dir():
+        raise NotALedger(f"“{path}”是一个文件夹，不是台账文件")
+    if target.path is not None and target.path.exists() and path.samefile(target.path):
+        raise LedgerError(f"“{path}”就是当前台账，不能合并到它自己")
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error as error:
+        raise NotALedger(f"无法打开“{path}”") from error
+    try:
+        _check_identity(conn, path)  # not a ledger, or from a newer version: one line
+        present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    except BaseException:
+        conn.close()
+        raise
+    if not {"items", "events", "areas"} <= present:
+        conn.close()
+        raise NotALedger(f"“{path}”不是台账文件（是空文件或别的数据库）")
+    return conn
+
+
+def merge(ledger: Ledger, paths: list[Path], *, dry_run: bool = False) -> MergeReport:
+    """Merge every file in ``paths`` into ``ledger``, in one transaction (rolled back if dry)."""
+    if not paths:
+        raise LedgerError("请指定要合并的台账文件")
+    sources: list[tuple[Path, sqlite3.Connection]] = []
+    try:
+        for path in paths:  # every file is checked before anything is written
+            sources.append((path, open_source(path, ledger)))
+        report = MergeReport(dry_run=dry_run)
+        with contextlib.suppress(_Rollback), ledger.transaction():
+            for path, conn in sources:
+                conn.execute("BEGIN")  # one snapshot of the other file, even if it is in use
+                try:
+                    report.sources.append(_Merger(ledger, conn, path).run())
+                finally:
+                    conn.execute("COMMIT")
+            if dry_run:
+                raise _Rollback
+    except sqlite3.IntegrityError as error:
+        raise LedgerError(
+            f"合并失败，台账未作任何改动：两份台账的记录相互矛盾（{error}）"
+        ) from error
+    finally:
+        for _, conn in sources:
+            conn.close()
+    return report
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
+
+
+def _dicts(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> Iterator[dict]:
+    cursor = conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    for row in cursor:
+        yield dict(zip(names, row, strict=True))
+
+
+class _Merger:
+    """One file merged into the ledger (inside the caller's transaction)."""
+
+    def __init__(self, ledger: Ledger, source: sqlite3.Connection, path: Path) -> None:
+        self.ledger = ledger
+        self.target = ledger.conn
+        self.source = source
+        self.report = SourceReport(path, path.stem)
+        self.areas: dict[int, int] = {}
+        self.units: dict[int, int] = {}
+        self.meetings: dict[int, int] = {}
+        self.categories: dict[str, str] = {}
+        self.items: dict[int, int] = {}
+        self.target_columns = {t: _columns(self.target, t) for t in ("items", "events", "meetings")}
+
+    def run(self) -> SourceReport:
+        self._categories()
+        self._areas()
+        self._units()
+        self._meetings()
+        self._items()
+        self._import_keys()
+        return self.report
+
+    def _fail(self, message: str) -> LedgerError:
+        return LedgerError(
+            f"“{self.report.path}”{message}；请先对该台账运行 ledger check。台账未作任何改动"
+        )
+
+    # --- names and text from the other file --------------------------------------------
+
+    def _refuse(self, message: str) -> LedgerError:
+        return LedgerError(f"“{self.report.path}”中{message}；台账未作任何改动")
+
+    def _name(self, name: str, what: str) -> str:
+        """A place's or unit's name as it could have been typed here: cleaned, or refused
+        when it holds a "/" (which separates levels) or nothing visible."""
+        try:
+            parts = places.split_path(name)
+        except LedgerError as error:
+            raise self._refuse(f"{what}“{strip_unsafe(name)[:60]}”：{error}") from error
+        if len(parts) != 1:
+            raise self._refuse(
+                f"{what}“{strip_unsafe(name)[:60]}”含有“/”等不能输入的字符或没有可见文字，"
+                "不是用 ledger 录入的"
+            )
+        return parts[0]
+
+    def _clean(self, record: dict[str, Any], fields: dict[str, tuple[str, str]], what: str) -> bool:
+        """Clean ``record``'s free-text fields in place; True when any changed."""
+        changed = False
+        for key, (kind, label) in fields.items():
+            value = record.get(key)
+            if not isinstance(value, str):
+                continue
+            try:
+                cleaned = clean(value, kind, label, required=key == "title")
+            except LedgerError as error:
+                raise self._refuse(f"{what}的{error}") from error
+            if cleaned != value:
+                record[key], changed = cleaned, True
+        return changed
+
+    def _clean_event(self, event: dict[str, Any], number: int) -> None:
+        """An event's text and times as this version writes them."""
+        what = f"问题 {number} 的办理记录"
+        self._clean(event, _EVENT_TEXT, what)
+        for key in ("at", "recorded_at"):
+            event[key] = _canonical_time(event.get(key))
+        if self._clean(event["parsed"], _ITEM_TEXT, what):
+            event["changes"] = json.dumps(event["parsed"], ensure_ascii=False, sort_keys=True)
+        if event.get("params"):  # replay re-derives changes from these: clean them alike
+            params = json.loads(event["params"])
+            fields = params.get("fields") if isinstance(params.get("fields"), dict) else {}
+            if self._clean(params, _PARAMS_TEXT, what) | self._clean(fields, _PARAMS_TEXT, what):
+                event["params"] = json.dumps(params, ensure_ascii=False, sort_keys=True)
+
+    # --- reference data ----------------------------------------------------------------
+
+    def _categories(self) -> None:
+        known = dict(self.target.execute("SELECT code, label FROM categories"))
+        by_label = {label: code for code, label in known.items()}
+        for row in _dicts(self.source, "SELECT * FROM categories ORDER BY position"):
+            code = row["code"]
+            label = clean(row["label"], "name", "问题类别名称", required=True)
+            if code in known:
+                self.categories[code] = code
+            elif label in by_label:
+                self.categories[code] = by_label[label]
+            else:
+                position = self.target.execute(
+                    "SELECT COALESCE(MAX(position), 0) + 1 FROM categories"
+                ).fetchone()[0]
+                self.target.execute(
+                    "INSERT INTO categories(code, label, builtin, position) VALUES (?, ?, 0, ?)",
+                    (code, label, position),
+                )
+                known[code], by_label[label] = label, code
+                self.categories[code] = code
+                self.report.added["categories"] += 1
+
+    def _areas(self) -> None:
+        by_uid = {
+            uid: (i, p) for i, uid, p in self.target.execute("SELECT id, uid, path FROM areas")
+        }
+        by_path = {p: i for i, p in by_uid.values()}
+        path_of = {i: p for i, p in by_uid.values()}
+        rows = list(_dicts(self.source, "SELECT * FROM areas"))
+        rows.sort(key=lambda r: (r["path"].count("/"), r["id"]))  # parents first
+        for row in rows:
+            if row["uid"] in by_uid:
+                self.areas[row["id"]] = by_uid[row["uid"]][0]
+                continue
+            row["name"] = self._name(row["name"], "区划")
+            parent = None
+            if row["parent_id"] is not None:
+                if row["parent_id"] not in self.areas:
+                    raise self._fail(f"中的区划“{row['path']}”的上级区划不存在")
+                parent = self.areas[row["parent_id"]]
+            # The path as it is here: the parent may have been matched by uid under another name.
+            path = f"{path_of[parent]}/{row['name']}" if parent is not None else row["name"]
+            if path in by_path:
+                self.areas[row["id"]] = by_path[path]
+                continue
+            new_id = self.target.execute(
+                "INSERT INTO areas(uid, parent_id, level, name, path, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (row["uid"], parent, row["level"], row["name"], path, row["created_at"]),
+            ).lastrowid
+            assert new_id is not None
+            by_uid[row["uid"]] = (new_id, path)
+            by_path[path], path_of[new_id] = new_id, path
+            self.areas[row["id"]] = new_id
+            self.report.added["areas"] += 1
+
+    def _area(self, area_id: int | None, what: str) -> int | None:
+        if area_id is None:
+            return None
+        if area_id not in self.areas:
+            raise self._fail(f"中{what}引用的区划（内部ID {area_id}）不存在")
+        return self.areas[area_id]
+
+    def _units(self) -> None:
+        by_uid = dict(self.target.execute("SELECT uid, id FROM units"))
+        by_name = {
+            (n, a): i for i, n, a in self.target.execute("SELECT id, name, area_id FROM units")
+        }
+        for row in _dicts(self.source, "SELECT * FROM units ORDER BY id"):
+            if row["uid"] in by_uid:
+                self.units[row["id"]] = by_uid[row["uid"]]
+                continue
+            row["name"] = self._name(row["name"], "承办单位")
+            self._clean(row, _UNIT_TEXT, f"承办单位“{row['name']}”")
+            area = self._area(row["area_id"], f"承办单位“{row['name']}”")
+            if (row["name"], area) in by_name:
+                self.units[row["id"]] = by_name[(row["name"], area)]
+                continue
+            new_id = self.target.execute(
+                "INSERT INTO units(uid, name, kind, phone, contact, area_id, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    row["uid"],
+                    row["name"],
+                    row["kind"],
+                    row["phone"],
+                    row["contact"],
+                    area,
+                    row["created_at"],
+                ),
+            ).lastrowid
+            assert new_id is not None
+            by_uid[row["uid"]] = by_name[(row["name"], area)] = new_id
+            self.units[row["id"]] = new_id
+            self.report.added["units"] += 1
+
+    def _origin(self, row: dict[str, Any]) -> tuple[int, str]:
+        """The first ledger's number and name (kept through a second roll-up)."""
+        if row.get("origin_number") is not None:
+            return row["origin_number"], row.get("origin_ledger") or self.report.name
+        return row["number"], self.report.name
+
+    def _meetings(self) -> None:
+        next_number = self.ledger.next_number("meetings")
+        columns = self.target_columns["meetings"]
+        for row in _dicts(self.source, "SELECT * FROM meetings ORDER BY id"):
+            self._clean(row, _MEETING_TEXT, f"会议 {row['number']} ")
+            row["community_id"] = self._area(row["community_id"], f"会议 {row['number']} ")
+            row["place_id"] = self._area(row["place_id"], f"会议 {row['number']} ")
+            known = next(
+                _dicts(self.target, "SELECT * FROM meetings WHERE uid = ?", (row["uid"],)), None
+            )
+            if known is not None:
+                self.meetings[row["id"]] = known["id"]
+                differ = [f for f in MEETING_FIELDS if known[f] != row[f]]
+                if differ:
+                    number, name = self._origin(row)
+                    self.report.meeting_conflicts.append(
+                        f"会议 {known['number']}（{name} 原编号 {number}）在两份台账中的记录不同，"
+                        "保留本台账的记录"
+                    )
+                continue
+            origin_number, origin_ledger = self._origin(row)
+            row.update(number=next_number, origin_number=origin_number, origin_ledger=origin_ledger)
+            next_number += 1
+            values = {k: v for k, v in row.items() if k in columns and k != "id"}
+            new_id = self.target.execute(
+                f"INSERT INTO meetings ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                list(values.values()),
+            ).lastrowid
+            assert new_id is not None
+            self.meetings[row["id"]] = new_id
+            self.report.added["meetings"] += 1
+
+    # --- items and their events --------------------------------------------------------
+
+    def _translate(self, changes: dict[str, Any], number: int) -> bool:
+        """Turn the other file's ids in ``changes`` into ours; True when anything changed."""
+        touched = False
+        maps: list[tuple[str, dict[Any, Any], str]] = [
+            *((key, self.areas, "区划") for key in _AREA_KEYS),
+            ("unit_id", self.units, "承办单位"),
+            ("meeting_id", self.meetings, "会议"),
+            ("category", self.categories, "问题类别"),
+            # 重复反映: the original (row and link events), merged before its repeats
+            # (it was raised earlier, and items are merged in the order they were typed).
+            ("repeat_of", self.items, "原问题"),
+            ("item_id", self.items, "原问题"),
+        ]
+        for key, mapping, what in maps:
+            value = changes.get(key)
+            if value is None:
+                continue
+            if value not in mapping:
+                raise self._fail(f"中问题 {number} 的办理记录引用的{what}（{value}）不存在")
+            if mapping[value] != value:
+                changes[key] = mapping[value]
+                touched = True
+        return touched
+
+    def _translate_params(self, event: dict[str, Any], number: int) -> None:
+        """Ids inside an event's inputs (``params``) become ours too."""
+        if not event.get("params"):
+            return
+        params = json.loads(event["params"])
+        touched = self._translate(params, number)
+        if isinstance(params.get("fields"), dict):
+            touched = self._translate(params["fields"], number) or touched
+        if touched:
+            event["params"] = json.dumps(params, ensure_ascii=False, sort_keys=True)
+
+    def _events_of(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+        # In recording order: that order breaks ties between events of the same moment.
+        events = _dicts(self.source, "SELECT * FROM events ORDER BY item_id, id")
+        for item_id, group in groupby(events, key=lambda e: e["item_id"]):
+            yield item_id, list(group)
+
+    def _items(self) -> None:
+        next_number = self.ledger.next_number("items")
+        event_groups = self._events_of()
+        pending = next(event_groups, None)
+        for row in _dicts(self.source, "SELECT * FROM items ORDER BY id"):
+            while pending is not None and pending[0] < row["id"]:
+                pending = next(event_groups, None)
+            if pending is None or pending[0] != row["id"]:
+                raise self._fail(f"中问题 {row['number']} 没有办理记录")
+            events = pending[1]
+            pending = next(event_groups, None)
+            for event in events:
+                event["parsed"] = json.loads(event["changes"])
+                self._clean_event(event, row["number"])
+                if self._translate(event["parsed"], row["number"]):
+                    event["changes"] = json.dumps(
+                        event["parsed"], ensure_ascii=False, sort_keys=True
+                    )
+                self._translate_params(event, row["number"])
+            known = self.target.execute(
+                "SELECT id, number FROM items WHERE uid = ?", (row["uid"],)
+            ).fetchone()
+            if known is None:
+                self._add_item(row, events, next_number)
+                next_number += 1
+            else:
+                self._update_item(row, events, known[0], known[1])
+
+    def _insert_events(self, item_id: int, events: list[dict[str, Any]]) -> None:
+        columns = [c for c in self.target_columns["events"] if c != "id" and c in events[0]]
+        sql = f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        for event in events:
+            event["item_id"] = item_id
+            self.target.execute(sql, [event[c] for c in columns])
+        self.report.added["events"] += len(events)
+
+    def _add_item(self, row: dict[str, Any], events: list[dict[str, Any]], number: int) -> None:
+        source_id = row["id"]
+        state = replay(e["parsed"] for e in events)
+        origin_number, origin_ledger = self._origin(row)
+        values = {k: v for k, v in row.items() if k in self.target_columns["items"] and k != "id"}
+        values.update({name: state[name] for name in STATE_FIELDS})
+        values.update(
+            number=number,
+            last_event_at=events[-1]["at"],
+            origin_number=origin_number,
+            origin_ledger=origin_ledger,
+        )
+        new_id = self.target.execute(
+            f"INSERT INTO items ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+            list(values.values()),
+        ).lastrowid
+        assert new_id is not None
+        self.items[source_id] = new_id
+        self._insert_events(new_id, events)
+        self._rederive(new_id, number)
+        self.report.added["items"] += 1
+        self.report.numbers.append((origin_number, number))
+
+    def _update_item(
+        self, row: dict[str, Any], events: list[dict[str, Any]], item_id: int, number: int
+    ) -> None:
+        self.items[row["id"]] = item_id
+        ours = {
+            uid
+            for (uid,) in self.target.execute(
+                "SELECT uid FROM events WHERE item_id = ?", (item_id,)
+            )
+        }
+        theirs = {event["uid"] for event in events}
+        new = [event for event in events if event["uid"] not in ours]
+        if not new:
+            self.report.unchanged += 1  # the same history, or ours already goes further
+            return
+        only_ours = ours - theirs
+        if only_ours:
+            origin_number, origin_ledger = self._origin(row)
+            self.report.conflicts.append(
+                Conflict(
+                    number, f"{origin_ledger} 原编号 {origin_number}", len(only_ours), len(new)
+                )
+            )
+            return
+        self._insert_events(item_id, new)
+        self._rederive(item_id, number)
+        self.report.updated += 1
+
+    def _rederive(self, item_id: int, number: int) -> None:
+        """The item's history in time order and its row as the replay: the one event writer."""
+        try:
+            history.rebuild(self.ledger, item_id)
+        except LedgerError as wrong:
+            raise self._fail(f"中问题 {number} 的办理记录无法按时间顺序成立：{wrong}") from wrong
+
+    def _import_keys(self) -> None:
+        """Keys of imported spreadsheet rows follow their items, so re-importing adds nothing."""
+        tables = {row[0] for row in self.source.execute("SELECT name FROM sqlite_master")}
+        if "import_keys" not in tables or "import_keys" not in {
+            row[0] for row in self.target.execute("SELECT name FROM sqlite_master")
+        }:
+            return
+        columns = [
+            c
+            for c in _columns(self.source, "import_keys")
+            if c in _columns(self.target, "import_keys")
+        ]
+        sql = (
+            f"INSERT OR IGNORE INTO import_keys ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})"
+        )
+        for row in _dicts(self.source, f"SELECT {', '.join(columns)} FROM import_keys"):
+            if row.get("item_id") in self.items:
+                row["item_id"] = self.items[row["item_id"]]
+                self.target.execute(sql, [row[c] for c in columns])
+
+
+def _canonical_time(value: Any) -> Any:
+    """A stored time with an offset (written by an older version under an aware LEDGER_NOW)
+    in the one stored form, China time without an offset."""
+    if not isinstance(value, str) or len(value) <= 19:
+        return value
+    try:
+        return iso(china_time(datetime.fromisoformat(value)))
+    except ValueError:
+        return value

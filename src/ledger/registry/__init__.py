@@ -1,0 +1,1 @@
+"""The registry: places (区划), 承办单位, meetings, categories, and the name resolver."""

@@ -1,0 +1,175 @@
+"""The area tree: 区县 → 街道 → 社区 → 小区 → 楼栋, and finding a place by what clerks type."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ledger.domain.dates import iso
+from ledger.domain.errors import Ambiguous, LedgerError, NotFound
+from ledger.domain.labels import AREA_LEVEL, AREA_LEVELS
+from ledger.domain.text import clean, strip_unsafe
+from ledger.registry import names as names_service
+from ledger.store.ledger_file import Ledger, new_uid
+
+_SEPARATORS = re.compile(r"\s*[/／>]\s*")
+
+
+def split_path(text: str) -> list[str]:
+    """'任城区/古槐街道/铁塔寺社区' → its names, cleaned (:mod:`ledger.text`), blanks dropped."""
+    parts = (clean(part, "name", "区划名称") for part in _SEPARATORS.split(strip_unsafe(text)))
+    return [part for part in parts if part]
+
+
+# Paths are compared exactly, never with LIKE: a name may hold "_" or "%", which LIKE takes
+# as wildcards (A_社区 would match AB社区), and LIKE ignores the case of Latin letters.
+BELOW = "substr(path, 1, ?) = ?"
+ENDS_WITH = "substr(path, -?) = ?"
+
+
+def below(path: str) -> list[Any]:
+    """Parameters for :data:`BELOW`: every place under ``path``."""
+    prefix = path + "/"
+    return [len(prefix), prefix]
+
+
+def ends_with(suffix: str) -> list[Any]:
+    """Parameters for :data:`ENDS_WITH`: every path ending in ``/suffix``."""
+    tail = "/" + suffix
+    return [len(tail), tail]
+
+
+def add_path(ledger: Ledger, text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Create the place at ``text`` and any missing ancestors; returns (place, created)."""
+    names = split_path(text)
+    if len(names) < 3:
+        raise LedgerError(
+            f"区划“{text}”至少要写到社区：区县/街道/社区[/小区[/楼栋]]，"
+            "例如 任城区/古槐街道/铁塔寺社区"
+        )
+    if len(names) > len(AREA_LEVELS):
+        raise LedgerError(f"区划“{text}”层级过多：最多 区县/街道/社区/小区/楼栋 五级")
+    created: list[dict[str, Any]] = []
+    parent_id = None
+    row: dict[str, Any] = {}
+    with ledger.transaction():
+        for depth, name in enumerate(names):
+            path = "/".join(names[: depth + 1])
+            existing = ledger.conn.execute(
+                "SELECT id FROM areas WHERE path = ?", (path,)
+            ).fetchone()
+            if existing:
+                parent_id = existing[0]
+                row = get(ledger, parent_id)
+                continue
+            row = {
+                "uid": new_uid(),
+                "parent_id": parent_id,
+                "level": AREA_LEVELS[depth],
+                "name": name,
+                "path": path,
+                "created_at": iso(ledger.now()),
+            }
+            parent_id = ledger.db["areas"].insert(row).last_pk
+            row = get(ledger, parent_id)
+            created.append(row)
+    return row, created
+
+
+def get(ledger: Ledger, area_id: int) -> dict[str, Any]:
+    """One place by id."""
+    found = ledger.conn.execute(
+        "SELECT id, uid, parent_id, level, name, path FROM areas WHERE id = ?", (area_id,)
+    ).fetchone()
+    if found is None:
+        raise NotFound(f"区划 {area_id} 不存在")
+    return dict(zip(("id", "uid", "parent_id", "level", "name", "path"), found, strict=True))
+
+
+def find(
+    ledger: Ledger, text: str, level: str, *, within: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The one place of ``level`` named ``text`` (a name or a path suffix like 街道/社区)."""
+    names = split_path(text)
+    what = AREA_LEVEL.label(level)
+    if not names:
+        raise LedgerError(f"{what}名称不能为空")
+    sql = "SELECT id FROM areas WHERE level = ? AND name = ?"
+    params: list[Any] = [level, names[-1]]
+    if len(names) > 1:
+        sql += f" AND (path = ? OR {ENDS_WITH})"
+        suffix = "/".join(names)
+        params += [suffix, *ends_with(suffix)]
+    if within is not None:
+        sql += f" AND {BELOW}"
+        params += below(within["path"])
+    ids = [row[0] for row in ledger.conn.execute(sql + " ORDER BY path", params)]
+    if not ids:
+        # Not the full name: as clerks type it (铁塔寺, a part, tts / tietasi), see ledger.names.
+        everyone = ledger.conn.execute(
+            "SELECT id, name, path FROM areas WHERE level = ?"
+            + (f" AND {BELOW}" if within else "")
+            + " ORDER BY path",
+            [level, *(below(within["path"]) if within else [])],
+        ).fetchall()
+        if len(names) == 1:
+            found = names_service.resolve(
+                names[0], everyone, lambda row: row[1], what, shown=lambda row: row[2]
+            )
+            if found is not None:
+                return get(ledger, found[0])
+        scope = f"“{within['name']}”下" if within else ""
+        known = [row[1] for row in everyone[:12]]
+        hint = names_service.did_you_mean(names[-1], [row[1] for row in everyone])
+        if not hint:
+            hint = f"；已有：{'、'.join(known)}" if known else "；请先用 ledger area add 添加"
+        raise NotFound(f"{scope}没有名为“{text}”的{what}{hint}")
+    if len(ids) > 1:
+        paths = [get(ledger, area_id)["path"] for area_id in ids]
+        raise Ambiguous(
+            f"有 {len(ids)} 个{what}都叫“{text}”：{'；'.join(paths)}。"
+            f"请写明上级，例如“{'/'.join(paths[0].split('/')[-2:])}”"
+        )
+    return get(ledger, ids[0])
+
+
+def find_place(
+    ledger: Ledger, community: dict[str, Any], compound: str | None, building: str | None
+) -> dict[str, Any] | None:
+    """The compound (or building in it) within a community, or None when neither is given."""
+    if building and not compound:
+        raise LedgerError("指定楼栋时请同时指定小区（--compound）")
+    if not compound:
+        return None
+    place = find(ledger, compound, "compound", within=community)
+    if building:
+        place = find(ledger, building, "building", within=place)
+    return place
+
+
+def tree(ledger: Ledger) -> list[dict[str, Any]]:
+    """Every place, in path order, with its depth and the open/total item counts below it."""
+    rows = ledger.conn.execute(
+        "SELECT id, uid, parent_id, level, name, path FROM areas ORDER BY path"
+    ).fetchall()
+    keys = ("id", "uid", "parent_id", "level", "name", "path")
+    places = [dict(zip(keys, row, strict=True)) for row in rows]
+    counts: dict[int, int] = dict(
+        ledger.conn.execute(
+            "SELECT community_id, count(*) FROM items WHERE status != 'voided' GROUP BY community_id"
+        ).fetchall()
+    )
+    for place in places:
+        place["depth"] = AREA_LEVELS.index(place["level"])
+        place["items"] = counts.get(place["id"], 0) if place["level"] == "community" else None
+    return places
+
+
+def communities_under(ledger: Ledger, area: dict[str, Any]) -> list[int]:
+    """Ids of the communities at or below a place."""
+    if area["level"] == "community":
+        return [area["id"]]
+    rows = ledger.conn.execute(
+        f"SELECT id FROM areas WHERE level = 'community' AND {BELOW}", below(area["path"])
+    )
+    return [row[0] for row in rows]

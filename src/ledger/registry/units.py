@@ -1,0 +1,127 @@
+"""Who handles items (承办单位 / 责任人): departments, the community, property, volunteers, people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ledger.domain import text
+from ledger.domain.dates import iso
+from ledger.domain.errors import Ambiguous, LedgerError, NotFound
+from ledger.domain.labels import UNIT_KIND
+from ledger.domain.phones import normalise_phone
+from ledger.registry import names as names_service
+from ledger.registry import places
+from ledger.store.ledger_file import Ledger, new_uid
+
+_COLUMNS = "u.id, u.uid, u.name, u.kind, u.phone, u.contact, u.area_id, a.path"
+_KEYS = ("id", "uid", "name", "kind", "phone", "contact", "area_id", "area")
+
+
+def _rows(ledger: Ledger, where: str = "", params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    sql = f"SELECT {_COLUMNS} FROM units u LEFT JOIN areas a ON a.id = u.area_id {where}"
+    return [dict(zip(_KEYS, row, strict=True)) for row in ledger.conn.execute(sql, params)]
+
+
+def add(
+    ledger: Ledger,
+    name: str,
+    kind: str,
+    *,
+    phone: str | None = None,
+    contact: str | None = None,
+    area: str | None = None,
+) -> dict[str, Any]:
+    """Register a unit; ``area`` (any level) scopes a name that recurs, like 物业公司."""
+    name = text.required(name, "name", "单位名称")
+    contact = text.clean(contact, "person", "联系人")
+    if len(places.split_path(name)) > 1:  # "/" separates 区划/名称 when a unit is looked up
+        raise LedgerError(f"单位名称“{name}”不能含有“/”（斜杠用于写明区划，如 古槐街道/物业公司）")
+    kind_code = UNIT_KIND.parse(kind)
+    area_row = _find_area(ledger, area) if area else None
+    with ledger.transaction():
+        area_id = area_row["id"] if area_row else None
+        clash = ledger.conn.execute(
+            "SELECT 1 FROM units WHERE name = ? AND area_id IS ?", (name, area_id)
+        ).fetchone()
+        if clash:
+            raise LedgerError(f"承办单位“{name}”已存在")
+        unit_id = (
+            ledger.db["units"]
+            .insert(
+                {
+                    "uid": new_uid(),
+                    "name": name,
+                    "kind": kind_code,
+                    "phone": normalise_phone(phone) if phone else None,
+                    "contact": contact,
+                    "area_id": area_id,
+                    "created_at": iso(ledger.now()),
+                }
+            )
+            .last_pk
+        )
+    return get(ledger, unit_id)
+
+
+def _find_area(ledger: Ledger, text: str) -> dict[str, Any]:
+    names = places.split_path(text)
+    rows = ledger.conn.execute(
+        f"SELECT id FROM areas WHERE name = ? AND (path = ? OR {places.ENDS_WITH})",
+        (names[-1], "/".join(names), *places.ends_with("/".join(names))),
+    ).fetchall()
+    if not rows:
+        raise NotFound(f"没有名为“{text}”的区划")
+    if len(rows) > 1:
+        paths = "；".join(places.get(ledger, row[0])["path"] for row in rows)
+        raise Ambiguous(f"有多个区划叫“{text}”：{paths}，请写明上级")
+    return places.get(ledger, rows[0][0])
+
+
+def get(ledger: Ledger, unit_id: int) -> dict[str, Any]:
+    """One unit by id."""
+    rows = _rows(ledger, "WHERE u.id = ?", (unit_id,))
+    if not rows:
+        raise NotFound(f"承办单位 {unit_id} 不存在")
+    return rows[0]
+
+
+def all_units(ledger: Ledger) -> list[dict[str, Any]]:
+    """Every unit with its open item count."""
+    units = _rows(ledger, "ORDER BY u.kind, u.name")
+    open_counts = dict(
+        ledger.conn.execute(
+            "SELECT unit_id, count(*) FROM items WHERE status IN ('raised', 'assigned') "
+            "GROUP BY unit_id"
+        ).fetchall()
+    )
+    for unit in units:
+        unit["open_items"] = open_counts.get(unit["id"], 0)
+    return units
+
+
+def find(ledger: Ledger, text: str) -> dict[str, Any]:
+    """The one unit named ``text`` (or 区划/名称 where the name recurs)."""
+    names = places.split_path(text)
+    if not names:
+        raise LedgerError("承办单位名称不能为空")
+    candidates = _rows(ledger, "WHERE u.name = ? ORDER BY a.path", (names[-1],))
+    if len(names) > 1:
+        scope = "/".join(names[:-1])
+        candidates = [u for u in candidates if u["area"] and f"/{scope}/" in f"/{u['area']}/"]
+    if not candidates:
+        everyone = _rows(ledger, "ORDER BY u.name")
+        if len(names) == 1:  # not the full name: as clerks type it (see ledger.names)
+            found = names_service.resolve(
+                names[0], everyone, lambda u: u["name"], "承办单位",
+                shown=lambda u: f"{u['area']}/{u['name']}" if u["area"] else u["name"],
+            )  # fmt: skip
+            if found is not None:
+                return found
+        known = "、".join(u["name"] for u in everyone[:12])
+        hint = f"；已有：{known}" if known else ""
+        close = names_service.did_you_mean(names[-1], [u["name"] for u in everyone])
+        raise NotFound(f"没有名为“{text}”的承办单位（可用 ledger unit add 添加）{close or hint}")
+    if len(candidates) > 1:
+        listed = "；".join(f"{u['area'] or '（不限区划）'}/{u['name']}" for u in candidates)
+        raise Ambiguous(f"有 {len(candidates)} 个承办单位叫“{text}”：{listed}。请写明区划")
+    return candidates[0]

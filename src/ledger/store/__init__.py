@@ -1,0 +1,1 @@
+"""The store: the ledger file, settings, migrations and the full-text index."""

@@ -22,7 +22,8 @@ from cli_helpers import refused
 from ledger.domain import actions
 from ledger.registry import meetings
 from ledger.registry import places as places_service
-from ledger.store.ledger_file import SCHEMA_VERSION, Ledger
+from ledger.store.ledger_file import Ledger
+from ledger.store.migrations import SCHEMA_VERSION
 
 Snapshot = Callable[[Path], dict[str, object]]
 

@@ -110,15 +110,15 @@ def test_today_shows_the_card_counts(board_ledger: Ledger, run: Callable[..., Re
 
 
 def test_report_counts_cards_per_unit_like_the_board(board_ledger: Ledger) -> None:
-    from ledger.views import metrics
+    from ledger.views import coverage, figures
 
     # November is still running on 11-26 09:00: its cut-off is now, so the report's cards
     # are today's. All twelve items were raised in November.
-    period = metrics.parse_period("本月", None, None, board_ledger.now())
-    lookups = metrics.Lookups(board_ledger)
+    period = coverage.parse_period("本月", None, None, board_ledger.now())
+    lookups = coverage.Lookups(board_ledger)
     cards: dict[str, tuple[int, int]] = {}
-    for scope in metrics.scopes(board_ledger):
-        tally = metrics.compute(board_ledger, period, scope, lookups)
+    for scope in coverage.scopes(board_ledger):
+        tally = figures.compute(board_ledger, period, scope, lookups)
         for unit in tally.units.values():
             yellow, red = cards.get(unit.name, (0, 0))
             cards[unit.name] = (yellow + unit.yellow_cards, red + unit.red_cards)

@@ -21,7 +21,8 @@ from ledger.domain import actions
 from ledger.domain.errors import LedgerError, NotALedger
 from ledger.io.export import columns, rebuild, tables
 from ledger.registry import categories, meetings, units
-from ledger.store.ledger_file import SCHEMA_VERSION, Ledger
+from ledger.store.ledger_file import Ledger
+from ledger.store.migrations import SCHEMA_VERSION
 
 Run = Callable[..., Result]
 

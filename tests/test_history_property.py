@@ -23,7 +23,7 @@ from ledger.io import check
 from ledger.registry import places as place_service
 from ledger.registry import units
 from ledger.store.ledger_file import Ledger, open_memory
-from ledger.views import metrics
+from ledger.views import coverage, figures
 
 START = date(2026, 11, 2)  # a Monday; today (conftest) is Thursday 2026-11-26
 
@@ -153,9 +153,9 @@ def row(ledger: Ledger, number: int) -> dict[str, Any]:
 
 
 def november(ledger: Ledger) -> dict[str, Any]:
-    period = metrics.parse_period("2026-11", None, None, ledger.now())
-    scope = metrics.scopes(ledger, "古槐街道")[0]
-    tally = metrics.compute(ledger, period, scope, metrics.Lookups(ledger))
+    period = coverage.parse_period("2026-11", None, None, ledger.now())
+    scope = coverage.scopes(ledger, "古槐街道")[0]
+    tally = figures.compute(ledger, period, scope, coverage.Lookups(ledger))
     return {
         "total": tally.total.as_dict(),
         "units": [unit.as_dict() for unit in tally.unit_rows()],

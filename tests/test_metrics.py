@@ -13,7 +13,7 @@ import pytest
 from june_ledger import build_june, phase_b, phase_later
 from ledger.domain.errors import LedgerError
 from ledger.store.ledger_file import Ledger
-from ledger.views import metrics
+from ledger.views import asof, coverage, figures, ranking
 
 JUNE_CUTOFF = datetime(2026, 6, 30, 23, 59, 59)
 
@@ -25,16 +25,16 @@ def june(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> Ledger:
     return ledger
 
 
-def tally_of(ledger: Ledger, month: str, subdistrict: str = "古槐街道") -> metrics.Tally:
-    period = metrics.parse_period(month, None, None, ledger.now())
-    scope = metrics.scopes(ledger, subdistrict)[0]
-    return metrics.compute(ledger, period, scope, metrics.Lookups(ledger))
+def tally_of(ledger: Ledger, month: str, subdistrict: str = "古槐街道") -> figures.Tally:
+    period = coverage.parse_period(month, None, None, ledger.now())
+    scope = coverage.scopes(ledger, subdistrict)[0]
+    return figures.compute(ledger, period, scope, coverage.Lookups(ledger))
 
 
-def items_of(ledger: Ledger, month: str, subdistrict: str = "古槐街道") -> list[metrics.AsOfItem]:
-    period = metrics.parse_period(month, None, None, ledger.now())
-    scope = metrics.scopes(ledger, subdistrict)[0]
-    return list(metrics.items_as_of(ledger, period, scope, metrics.Lookups(ledger)))
+def items_of(ledger: Ledger, month: str, subdistrict: str = "古槐街道") -> list[asof.AsOfItem]:
+    period = coverage.parse_period(month, None, None, ledger.now())
+    scope = coverage.scopes(ledger, subdistrict)[0]
+    return list(asof.items_as_of(ledger, period, scope, coverage.Lookups(ledger)))
 
 
 # Raised in June in 古槐街道: items 4–12 (9 items). Finished by the cut-off: 4, 5, 7 (backdated
@@ -177,7 +177,7 @@ def test_june_per_unit(june: Ledger) -> None:
 
 def test_june_per_category(june: Ledger) -> None:
     tally = tally_of(june, "2026-06")
-    rows = [category.as_dict(9) for category in tally.category_rows(metrics.Lookups(june))]
+    rows = [category.as_dict(9) for category in tally.category_rows(coverage.Lookups(june))]
     # In the built-in order. 基础设施: 4 and 10 (item 4's edit to 环境卫生 is dated July).
     assert [(row["category"], row["raised"]) for row in rows] == [
         ("基础设施", 2),
@@ -308,11 +308,11 @@ def test_month_with_no_items_shows_no_rates(june: Ledger) -> None:
 
 
 def test_ranking_by_weighted_score(june: Ledger) -> None:
-    period = metrics.parse_period("2026-06", None, None, june.now())
-    lookups = metrics.Lookups(june)
-    scopes = [s for s in metrics.scopes(june) if s.county == "任城区"]
-    tallies = [(s, metrics.compute(june, period, s, lookups).total) for s in scopes]
-    standings = metrics.rank(june, tallies)
+    period = coverage.parse_period("2026-06", None, None, june.now())
+    lookups = coverage.Lookups(june)
+    scopes = [s for s in coverage.scopes(june) if s.county == "任城区"]
+    tallies = [(s, figures.compute(june, period, s, lookups).total) for s in scopes]
+    standings = ranking.rank(june, tallies)
     # 古槐: 30 × 4/9 + 35 × 6/9 + 35 × 2/3 = (120 + 210 + 210) / 9 = 60.0 (weights sum to 100).
     first = standings[0]
     assert (first.scope.name, first.rank) == ("古槐街道", 1)
@@ -324,23 +324,23 @@ def test_ranking_by_weighted_score(june: Ledger) -> None:
 
 
 def test_score_leaves_out_a_rate_that_cannot_be_computed() -> None:
-    figures = metrics.Figures(raised=10, finished=8, replied=6)  # no ratings yet
+    counts = figures.Figures(raised=10, finished=8, replied=6)  # no ratings yet
     weight = {"reply_rate": 30, "finish_rate": 35, "satisfaction_rate": 35}
     # (30 × 0.6 + 35 × 0.8) / (30 + 35) × 100 = (18 + 28) / 65 × 100 = 70.77
-    assert metrics.score(figures, weight) == pytest.approx(4600 / 65)
+    assert ranking.score(counts, weight) == pytest.approx(4600 / 65)
 
 
 def test_equal_scores_share_a_rank(ledger: Ledger) -> None:
-    scopes = [metrics.Scope(i, f"街道{i}", f"县/街道{i}", 1, "县", ()) for i in range(1, 4)]
-    same = metrics.Figures(raised=5, finished=5, replied=5, rated=5, satisfied=5)  # 100.0
-    less = metrics.Figures(raised=5, finished=4, replied=5, rated=5, satisfied=5)
-    standings = metrics.rank(ledger, [(scopes[0], less), (scopes[1], same), (scopes[2], same)])
+    scopes = [coverage.Scope(i, f"街道{i}", f"县/街道{i}", 1, "县", ()) for i in range(1, 4)]
+    same = figures.Figures(raised=5, finished=5, replied=5, rated=5, satisfied=5)  # 100.0
+    less = figures.Figures(raised=5, finished=4, replied=5, rated=5, satisfied=5)
+    standings = ranking.rank(ledger, [(scopes[0], less), (scopes[1], same), (scopes[2], same)])
     assert [(s.scope.name, s.rank) for s in standings] == [("街道2", 1), ("街道3", 1), ("街道1", 3)]
 
 
 def test_period_parsing() -> None:
     now = datetime(2026, 11, 26, 9, 0)
-    june = metrics.parse_period("2026-06", None, None, now)
+    june = coverage.parse_period("2026-06", None, None, now)
     assert (june.first.isoformat(), june.last.isoformat(), june.as_of) == (
         "2026-06-01",
         "2026-06-30",
@@ -351,12 +351,12 @@ def test_period_parsing() -> None:
         "2026年06月",
         "问题台账月报",
     )
-    assert metrics.parse_period(None, None, None, now).label == "2026年10月"  # 上月 by default
-    running = metrics.parse_period("本月", None, None, now)
+    assert coverage.parse_period(None, None, None, now).label == "2026年10月"  # 上月 by default
+    running = coverage.parse_period("本月", None, None, now)
     assert running.as_of == now and not running.complete
-    year = metrics.parse_period(None, None, "2026", now)
+    year = coverage.parse_period(None, None, "2026", now)
     assert (year.label, year.file_label, year.months) == ("2026年", "2026年", 12)
-    span = metrics.parse_period("2025-12", "2026-11", None, now)
+    span = coverage.parse_period("2025-12", "2026-11", None, now)
     assert (span.label, span.months, span.report_kind) == (
         "2025年12月至2026年11月",
         12,
@@ -377,26 +377,26 @@ def test_period_parsing() -> None:
 )
 def test_bad_periods_are_refused(month: str, to: str, year: str, message: str) -> None:
     with pytest.raises(LedgerError, match=message):
-        metrics.parse_period(month, to, year, datetime(2026, 11, 26, 9, 0))
+        coverage.parse_period(month, to, year, datetime(2026, 11, 26, 9, 0))
 
 
 def test_hotline_month_from_the_19th_to_the_18th(june: Ledger) -> None:
     june.set_setting("period_start_day", "19")
-    period = metrics.parse_period("2026-06", None, None, june.now(), 19)
+    period = coverage.parse_period("2026-06", None, None, june.now(), 19)
     assert (period.first, period.last) == (date(2026, 5, 19), date(2026, 6, 18))
     assert period.label == "2026年6月（5月19日至6月18日）"
     assert period.file_label == "2026年06月" and period.kind == "month"
-    scope = metrics.scopes(june, "古槐街道")[0]
-    total = metrics.compute(june, period, scope, metrics.Lookups(june)).total
+    scope = coverage.scopes(june, "古槐街道")[0]
+    total = figures.compute(june, period, scope, coverage.Lookups(june)).total
     # Raised 05-19 … 06-18 in 古槐: 1 (05-20), 2 and 3 (05-28), 4, 5, 6 (06-01), 12 (06-02),
     # 7 and 8 (06-10) → 9; 9, 10, 11 come later. Finished by 06-18: 1, 2, 4, 5, 7 (dated
     # 06-15), 8, 12 → 7. Replied: 2, 4, 5, 8, 12 → 5 (1 never, 7 in July). Rated: 4, 5 满意,
     # 12 不满意. Overdue: none (3 is due on 06-18 itself, 6 on 06-23).
     assert (total.raised, total.finished, total.replied) == (9, 7, 5)
     assert (total.rated, total.satisfied, total.overdue, total.carried) == (3, 2, 0, 0)
-    previous = metrics.previous_period(period)
+    previous = coverage.previous_period(period)
     assert (previous.first, previous.last) == (date(2026, 4, 19), date(2026, 5, 18))
-    year = metrics.parse_period(None, None, "2026", june.now(), 19)
+    year = coverage.parse_period(None, None, "2026", june.now(), 19)
     assert (year.first, year.last, year.kind) == (date(2025, 12, 19), date(2026, 12, 18), "year")
 
 

@@ -11,8 +11,9 @@ import pytest
 import sqlite_utils
 
 from ledger.domain.errors import NotALedger
-from ledger.store import ledger_file
-from ledger.store.ledger_file import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, open_ledger
+from ledger.store import ledger_file, migrations
+from ledger.store.ledger_file import open_ledger
+from ledger.store.migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 Snapshot = Callable[[Path], dict[str, object]]
 
@@ -64,7 +65,7 @@ def test_reopening_is_a_no_op(db_path: Path, snapshot: Snapshot) -> None:
     before = snapshot(db_path)
     ledger = open_ledger(db_path)
     try:
-        assert ledger_file.migrate(ledger.db) == []  # nothing pending
+        assert migrations.migrate(ledger.db) == []  # nothing pending
         count = ledger.conn.execute("SELECT count(*) FROM migrations").fetchone()[0]
         assert count == SCHEMA_VERSION
     finally:
@@ -77,7 +78,7 @@ def test_old_file_is_upgraded_keeping_its_data(
 ) -> None:
     """A file made when only 001_initial existed gets every later migration, data intact."""
     with monkeypatch.context() as old_version:
-        old_version.setattr(ledger_file, "MIGRATIONS", MIGRATIONS[:1])
+        old_version.setattr(migrations, "MIGRATIONS", MIGRATIONS[:1])
         old_version.setattr(ledger_file, "SCHEMA_VERSION", 1)
         old = open_ledger(db_path, create=True)
         old.conn.execute(
@@ -118,7 +119,7 @@ def test_failed_migration_leaves_the_file_at_the_previous_version(
         db.execute("CREATE TABLE half_done (x INTEGER)")
         raise RuntimeError("disk unplugged")
 
-    monkeypatch.setattr(ledger_file, "MIGRATIONS", [*MIGRATIONS, ("999_broken", broken)])
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*MIGRATIONS, ("999_broken", broken)])
     monkeypatch.setattr(ledger_file, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with pytest.raises(RuntimeError):
         open_ledger(db_path)

@@ -19,7 +19,7 @@ from typer.testing import Result
 
 from ledger.domain import actions
 from ledger.store.ledger_file import Ledger
-from ledger.views import metrics
+from ledger.views import coverage, figures, ranking
 
 RAISED = date(2026, 10, 12)
 
@@ -60,10 +60,10 @@ def october(places: Ledger) -> Ledger:
     return ledger
 
 
-def october_figures(ledger: Ledger) -> metrics.Figures:
-    period = metrics.parse_period("2026-10", None, None, ledger.now())
-    scope = metrics.scopes(ledger, "古槐街道")[0]
-    return metrics.compute(ledger, period, scope, metrics.Lookups(ledger)).total
+def october_figures(ledger: Ledger) -> figures.Figures:
+    period = coverage.parse_period("2026-10", None, None, ledger.now())
+    scope = coverage.scopes(ledger, "古槐街道")[0]
+    return figures.compute(ledger, period, scope, coverage.Lookups(ledger)).total
 
 
 def test_standard_profile_by_hand(october: Ledger) -> None:
@@ -74,14 +74,14 @@ def test_standard_profile_by_hand(october: Ledger) -> None:
     assert (figures.finished, figures.declined) == (5, 1)
     # 评价 a, b, c, d, e → 5; 满意 counts 基本满意 fully: a, b, e → 3.
     assert (figures.rated, figures.satisfied, figures.unsatisfied) == (5, 3, 2)
-    assert metrics.profile(october).code == "standard"
-    assert metrics.weights(october) == {
+    assert ranking.profile(october).code == "standard"
+    assert ranking.weights(october) == {
         "reply_rate": 30,
         "finish_rate": 35,
         "satisfaction_rate": 35,
     }
     # 30 × 5/8 + 35 × 5/8 + 35 × 3/5 = 18.75 + 21.875 + 21 = 61.625
-    assert metrics.score(figures, metrics.weights(october)) == pytest.approx(61.625)
+    assert ranking.score(figures, ranking.weights(october)) == pytest.approx(61.625)
 
 
 def test_12345_profile_by_hand(october: Ledger) -> None:
@@ -96,13 +96,13 @@ def test_12345_profile_by_hand(october: Ledger) -> None:
     # 满意率 = (满意 a + 0.9 × 基本满意 b, e) / 5 = (1 + 1.8) / 5 = 0.56
     assert (figures.fully_satisfied, figures.basically) == (1, 2)
     assert figures.hotline_satisfaction_rate == pytest.approx(0.56)
-    assert metrics.weights(october) == {
+    assert ranking.weights(october) == {
         "response_rate": 10,
         "solve_rate": 50,
         "hotline_satisfaction_rate": 40,
     }
     # 10 × 7/8 + 50 × 3/5 + 40 × 0.56 = 8.75 + 30 + 22.4 = 61.15
-    assert metrics.score(figures, metrics.weights(october)) == pytest.approx(61.15)
+    assert ranking.score(figures, ranking.weights(october)) == pytest.approx(61.15)
 
 
 def test_weights_are_editable(october: Ledger) -> None:
@@ -111,20 +111,20 @@ def test_weights_are_editable(october: Ledger) -> None:
     october.set_setting("weight_response", "0")
     figures = october_figures(october)
     # 响应率 no longer counts: (50 × 0.6 + 40 × 0.56) / 90 × 100 = 52.4 / 0.9 = 58.22…
-    assert metrics.score(figures, metrics.weights(october)) == pytest.approx(5240 / 90)
+    assert ranking.score(figures, ranking.weights(october)) == pytest.approx(5240 / 90)
     october.set_setting("score_profile", "标准")
     october.set_setting("weight_reply", "50")
     # (50 × 5/8 + 35 × 5/8 + 35 × 3/5) / 120 × 100 = (31.25 + 21.875 + 21) / 1.2 = 61.77…
-    assert metrics.score(figures, metrics.weights(october)) == pytest.approx(74.125 / 1.2)
+    assert ranking.score(figures, ranking.weights(october)) == pytest.approx(74.125 / 1.2)
 
 
 def test_notes_document_each_profile(october: Ledger) -> None:
-    standard = metrics.score_note(october)
+    standard = ranking.score_note(october)
     assert "考核口径：标准" in standard
     assert "回复率×30% + 办结率×35% + 满意率×35%" in standard
     assert "（满意 + 基本满意）/ 评价数" in standard
     october.set_setting("score_profile", "12345")
-    hotline = metrics.score_note(october)
+    hotline = ranking.score_note(october)
     assert "考核口径：12345热线" in hotline
     assert "响应率×10% + 解决率×50% + 满意率×40%" in hotline
     assert "基本满意×0.9" in hotline and "有效回访数" in hotline

@@ -20,7 +20,7 @@ from ledger.reports.writer import (
     text_width,
 )
 from ledger.store.ledger_file import Ledger
-from ledger.views import metrics
+from ledger.views import coverage
 
 SHEETS = [
     "汇总", "结转与会议", "图表", "问题台账（登记与交办）", "问题台账（办理与回复）", "超期督办",
@@ -48,8 +48,8 @@ def june(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> Ledger:
 def write(
     ledger: Ledger, folder: Path, month: str = "2026-06", **options: bool
 ) -> list[monthly.Written]:
-    period = metrics.parse_period(month, None, None, ledger.now())
-    chosen = metrics.scopes(ledger, "古槐街道")
+    period = coverage.parse_period(month, None, None, ledger.now())
+    chosen = coverage.scopes(ledger, "古槐街道")
     return monthly.write_reports(
         ledger, period, chosen, monthly.prepare_folder(folder), keep_empty=True, **options
     )
@@ -114,8 +114,8 @@ def test_summary_figures_formats_and_chart(june: Ledger, tmp_path: Path) -> None
 
 
 def test_a_single_community_gets_its_chart(june: Ledger, tmp_path: Path) -> None:
-    period = metrics.parse_period("2026-06", None, None, june.now())
-    chosen = metrics.scopes(june, "济阳街道")  # one community, 财工街社区, with item 13
+    period = coverage.parse_period("2026-06", None, None, june.now())
+    chosen = coverage.scopes(june, "济阳街道")  # one community, 财工街社区, with item 13
     written = monthly.write_reports(june, period, chosen, monthly.prepare_folder(tmp_path))
     book = openpyxl.load_workbook(written[0].path)
     charts = book["图表"]._charts

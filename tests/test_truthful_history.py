@@ -22,17 +22,17 @@ from ledger.domain.errors import LedgerError
 from ledger.io import check
 from ledger.reports import monthly, reminders
 from ledger.store.ledger_file import Ledger
-from ledger.views import metrics
+from ledger.views import asof, coverage, figures
 
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def tally_of(ledger: Ledger, month: str, subdistrict: str = "古槐街道") -> metrics.Tally:
-    period = metrics.parse_period(month, None, None, ledger.now())
-    scope = metrics.scopes(ledger, subdistrict)[0]
-    return metrics.compute(ledger, period, scope, metrics.Lookups(ledger))
+def tally_of(ledger: Ledger, month: str, subdistrict: str = "古槐街道") -> figures.Tally:
+    period = coverage.parse_period(month, None, None, ledger.now())
+    scope = coverage.scopes(ledger, subdistrict)[0]
+    return figures.compute(ledger, period, scope, coverage.Lookups(ledger))
 
 
 def new_item(ledger: Ledger, raised: date = date(2026, 11, 20), **kwargs: str) -> int:
@@ -83,10 +83,10 @@ def test_backdating_is_not_blocked_by_a_reminder_or_a_phone_fix_typed_today(
     is_sound(places)
 
 
-def metrics_items(ledger: Ledger, month: str = "2026-11") -> list[metrics.AsOfItem]:
-    period = metrics.parse_period(month, None, None, ledger.now())
-    scope = metrics.scopes(ledger, "古槐街道")[0]
-    return list(metrics.items_as_of(ledger, period, scope, metrics.Lookups(ledger)))
+def metrics_items(ledger: Ledger, month: str = "2026-11") -> list[asof.AsOfItem]:
+    period = coverage.parse_period(month, None, None, ledger.now())
+    scope = coverage.scopes(ledger, "古槐街道")[0]
+    return list(asof.items_as_of(ledger, period, scope, coverage.Lookups(ledger)))
 
 
 def test_a_backdated_action_that_breaks_the_history_is_refused_and_changes_nothing(
@@ -189,8 +189,8 @@ def test_voiding_an_item_of_a_reported_month_changes_only_its_own_counts(
     october = tally_of(places, "2026-10").total
     # Only item 2's counts go: 受理 2 → 1, 超期未办结 1 → 0; item 1's 办结 stays.
     assert (october.raised, october.finished, october.overdue) == (1, 1, 0)
-    period = metrics.parse_period("2026-10", None, None, places.now())
-    written = monthly.write_reports(places, period, metrics.scopes(places, "古槐街道"), tmp_path)
+    period = coverage.parse_period("2026-10", None, None, places.now())
+    written = monthly.write_reports(places, period, coverage.scopes(places, "古槐街道"), tmp_path)
     book = openpyxl.load_workbook(written[0].path)
     notes = [
         cell.value

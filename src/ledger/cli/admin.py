@@ -9,7 +9,7 @@ from ledger.cli.context import ledger_path, open_for
 from ledger.cli.errors import guarded
 from ledger.cli.options import DbOption, JsonOption
 from ledger.registry import categories
-from ledger.store.ledger_file import SETTINGS
+from ledger.store.settings import SETTINGS
 
 commands = typer.Typer()
 config_app = typer.Typer(help="台账设置：办理时限、排名权重等。", invoke_without_command=True)

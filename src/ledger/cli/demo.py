@@ -51,16 +51,16 @@ def _demo_reports(path: Path) -> None:
     """The demo month's reports (the last complete month with data), in a folder beside it."""
     from ledger.reports import monthly
     from ledger.store.ledger_file import open_ledger
-    from ledger.views import metrics
+    from ledger.views import coverage
 
     ledger = open_ledger(path)
     try:
-        month = metrics.last_month_with_data(ledger)
+        month = coverage.last_month_with_data(ledger)
         if month is None:
             return
-        period = metrics.make_period(month, None, ledger.now())
+        period = coverage.make_period(month, None, ledger.now())
         folder = monthly.prepare_folder(path.parent / f"{path.stem}-reports")
-        chosen = metrics.scopes(ledger)
+        chosen = coverage.scopes(ledger)
         with output.progress(len(chosen), f"生成{period.label}月报") as bar:
             written = monthly.write_reports(
                 ledger, period, chosen, folder, summary=True, advance=bar.advance

@@ -20,7 +20,9 @@ from ledger.domain.labels import REPORT_COLUMN, REPORT_TEXT
 from ledger.store.ledger_file import Ledger
 
 if TYPE_CHECKING:  # metrics is imported by the functions that compute (not at start-up)
-    from ledger.views.metrics import Figures, Lookups, Period, Scope, Standing, Tally
+    from ledger.views.coverage import Lookups, Period, Scope
+    from ledger.views.figures import Figures, Tally
+    from ledger.views.ranking import Standing
 
 app = typer.Typer(help="报表：按街道生成 Excel 月报（问题台账月报）。", no_args_is_help=True)
 commands = typer.Typer()
@@ -50,11 +52,11 @@ YearOption = Annotated[
 
 
 def _period(ledger: Ledger, month: str | None, to: str | None, year: str | None) -> Period:
-    from ledger.views import metrics
+    from ledger.views import coverage
 
     for option, value in (("--month", month), ("--to", to), ("--year", year)):
         given(value, option)
-    return metrics.parse_period(month, to, year, ledger.now(), ledger.setting("period_start_day"))
+    return coverage.parse_period(month, to, year, ledger.now(), ledger.setting("period_start_day"))
 
 
 def _running_notice(period: Period) -> None:
@@ -67,9 +69,9 @@ def _running_notice(period: Period) -> None:
 
 
 def _scopes(ledger: Ledger, subdistrict: str | None) -> list[Scope]:
-    from ledger.views import metrics
+    from ledger.views import coverage
 
-    chosen = metrics.scopes(ledger, subdistrict)
+    chosen = coverage.scopes(ledger, subdistrict)
     if not chosen:
         raise LedgerError(
             "台账中还没有街道；请先用 ledger area add 添加区划，例如 任城区/古槐街道/铁塔寺社区"
@@ -214,9 +216,9 @@ def _standings(
     ledger: Ledger, period: Period, chosen: list[Scope], lookups: Lookups
 ) -> tuple[dict[int, Tally], list[tuple[str, list[Standing]]]]:
     """Tallies of the chosen subdistricts, and each of their counties ranked."""
-    from ledger.views import metrics
+    from ledger.views import coverage, figures, ranking
 
-    every = metrics.scopes(ledger)
+    every = coverage.scopes(ledger)
     wanted = {scope.county_id for scope in chosen}
     tallies: dict[int, Tally] = {}
     counties: list[tuple[str, list[Standing]]] = []
@@ -226,8 +228,8 @@ def _standings(
             members.setdefault(scope.county_id, []).append(scope)
     for group in members.values():
         for scope in group:
-            tallies[scope.id] = metrics.compute(ledger, period, scope, lookups)
-        ranked = metrics.rank(ledger, [(scope, tallies[scope.id].total) for scope in group])
+            tallies[scope.id] = figures.compute(ledger, period, scope, lookups)
+        ranked = ranking.rank(ledger, [(scope, tallies[scope.id].total) for scope in group])
         counties.append((group[0].county, ranked))
     return tallies, counties
 
@@ -250,13 +252,13 @@ def stats_command(
     wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
-    from ledger.views import metrics
+    from ledger.views import coverage, figures, ranking
 
     ledger = open_for(db)
     period = _period(ledger, month, to, year)
     chosen = _scopes(ledger, subdistrict)
     _running_notice(period)
-    lookups = metrics.Lookups(ledger)
+    lookups = coverage.Lookups(ledger)
     tallies, counties = _standings(ledger, period, chosen, lookups)
     chosen_ids = {scope.id for scope in chosen}
     if as_json:
@@ -267,11 +269,11 @@ def stats_command(
     if subdistrict is None:
         for county, standings in counties:
             rows = [_standing_row(standing) for standing in standings]
-            total = metrics.Figures()
+            total = figures.Figures()
             for standing in standings:
                 total.merge(standing.figures)
             columns = (
-                _RANK_COLUMNS_12345 if metrics.profile(ledger).code == "12345" else _RANK_COLUMNS
+                _RANK_COLUMNS_12345 if ranking.profile(ledger).code == "12345" else _RANK_COLUMNS
             )
             dropped += output.figures_table(
                 f"{county} 各街道",
@@ -284,7 +286,7 @@ def stats_command(
             for standing in standings:
                 if standing.remark:
                     output.say(f"  {standing.scope.name}：{standing.remark}", "dim")
-        output.say(metrics.score_note(ledger), "dim")
+        output.say(ranking.score_note(ledger), "dim")
         output.narrow_hint(dropped, "ledger stats")
         return
     scope = chosen[0]
@@ -338,7 +340,7 @@ def _stats_json(
     chosen_ids: set[int],
     lookups: Lookups,
 ) -> dict[str, Any]:
-    from ledger.views import metrics
+    from ledger.views import ranking
 
     subdistricts = []
     for county, standings in counties:
@@ -366,8 +368,8 @@ def _stats_json(
             )
     return {
         "period": period.as_dict(),
-        "profile": metrics.profile(ledger).code,
-        "weights": metrics.weights(ledger),
+        "profile": ranking.profile(ledger).code,
+        "weights": ranking.weights(ledger),
         "rank_min_items": ledger.setting("rank_min_items"),
         "subdistricts": subdistricts,
     }

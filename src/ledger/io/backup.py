@@ -18,7 +18,8 @@ from pathlib import Path
 
 from ledger.domain.errors import LedgerError
 from ledger.io.check import CheckReport, check, file_check, summary_counts
-from ledger.store.ledger_file import APPLICATION_ID, Ledger, sqlite_failure
+from ledger.store.ledger_file import Ledger, sqlite_failure
+from ledger.store.migrations import APPLICATION_ID
 
 
 @dataclass

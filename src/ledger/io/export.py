@@ -38,7 +38,8 @@ from ledger.domain.dates import iso
 from ledger.domain.errors import LedgerError, NotALedger
 from ledger.domain.filenames import inside, safe_name
 from ledger.domain.labels import COLUMN, EXPORT_FORMAT, TABLE
-from ledger.store.ledger_file import SCHEMA_VERSION, Ledger, open_ledger
+from ledger.store.ledger_file import Ledger, open_ledger
+from ledger.store.migrations import SCHEMA_VERSION
 
 EXPORT_MARK = "ledger-export"
 EXPORT_VERSION = 1

@@ -1,4 +1,4 @@
-"""Building the workbooks: the figures from :mod:`ledger.metrics`, the rows they make, and the
+"""Building the workbooks: the figures from :mod:`ledger.views.figures`, the rows they make, and the
 one writer. One workbook per subdistrict (街道), and optionally one county summary that ranks
 the subdistricts.
 """
@@ -32,8 +32,11 @@ from ledger.domain.phones import mask_phone
 from ledger.reports import layouts
 from ledger.reports.writer import Book, SheetWriter, as_date
 from ledger.store.ledger_file import Ledger
-from ledger.views import metrics
-from ledger.views.metrics import AsOfItem, Figures, Lookups, Period, Scope, Standing, Tally
+from ledger.views import asof, coverage, figures, followup, ranking
+from ledger.views.asof import AsOfItem
+from ledger.views.coverage import Lookups, Period, Scope
+from ledger.views.figures import Figures, Tally
+from ledger.views.ranking import Standing
 
 SUMMARY_NOTE = (
     "说明：受理数为本期反映的问题，按来源分列；办结含不予办理；按时办结以最近一次办结时有效的办理时限为准"
@@ -275,10 +278,10 @@ def subdistrict_book(
         detail.row(row)
         handling.row(row)
         if item.overdue:
-            card = metrics.card_at_cutoff(ledger, item, period)
+            card = figures.card_at_cutoff(ledger, item, period)
             overdue.row(overdue_row(item, lookups, card))
 
-    tally = metrics.compute(ledger, period, scope, lookups, on_item=stream)
+    tally = figures.compute(ledger, period, scope, lookups, on_item=stream)
     if not tally.has_data and not keep_empty:
         book.discard()
         return None, tally
@@ -288,7 +291,7 @@ def subdistrict_book(
         f"{head} {period.report_kind}",
         info,
         {"community": [*community_names, REPORT_TEXT["total"]]},
-        SUMMARY_NOTE + VOIDED_NOTE.format(count=metrics.voided_count(ledger, period, scope)),
+        SUMMARY_NOTE + VOIDED_NOTE.format(count=asof.voided_count(ledger, period, scope)),
     )
     more = book.sheet(
         layouts.SUMMARY_MORE,
@@ -331,7 +334,7 @@ def subdistrict_book(
     total = tally.total
     for category in tally.category_rows(lookups):
         categories.row(category.as_dict(total.raised))
-    category_total = metrics.CategoryFigures(REPORT_TEXT["total"])
+    category_total = figures.CategoryFigures(REPORT_TEXT["total"])
     for category in tally.categories.values():
         category_total.raised += category.raised
         category_total.finished += category.finished
@@ -351,8 +354,8 @@ def subdistrict_book(
 
 def _summary_rows(sheet: SheetWriter, more: SheetWriter, tally: Tally) -> None:
     names = dict(tally.scope.communities)
-    for community_id, figures in tally.communities.items():
-        row = {"community": names[community_id], **figures.as_dict()}
+    for community_id, counts in tally.communities.items():
+        row = {"community": names[community_id], **counts.as_dict()}
         sheet.row(row)
         more.row(row)
     total = {"community": REPORT_TEXT["total"], **tally.total.as_dict()}
@@ -369,7 +372,7 @@ def honor_rows(
     a 红榜 entry says which rates led the county.
     """
     ranked = [s for s in standings if s.rank is not None]
-    county = metrics.Figures()
+    county = figures.Figures()
     for standing in standings:
         county.merge(standing.figures)
     size = min(size, len(ranked) // 2)  # the two boards never share a subdistrict
@@ -379,10 +382,10 @@ def honor_rows(
     for board, chosen in (("red_board", top), ("black_board", bottom)):
         for standing in chosen:
             if board == "black_board":
-                weak = metrics.weak_points(standing.figures, county, weight)
+                weak = ranking.weak_points(standing.figures, county, weight)
                 reason = "失分主要在：" + "；".join(weak) if weak else REPORT_TEXT["no_weak_point"]
             else:
-                strong = metrics.weak_points(county, standing.figures, weight)
+                strong = ranking.weak_points(county, standing.figures, weight)
                 reason = (
                     "领先全县：" + "；".join(_flip(text) for text in strong)
                     if strong
@@ -432,10 +435,10 @@ def hot_rows(
                 "hot_rank": position,
                 "category": labels.get(code, code),
                 "raised": current[code],
-                "share": metrics.ratio(current[code], total),
+                "share": figures.ratio(current[code], total),
                 "previous": before,
                 "change": current[code] - before,
-                "change_rate": metrics.ratio(current[code] - before, before),
+                "change_rate": figures.ratio(current[code] - before, before),
                 "top_subdistrict": "、".join(f"{name} {count} 件" for name, count in where),
             }
         )
@@ -454,9 +457,9 @@ def county_book(
     book = Book(path)
     info = info_line(ledger, period, county)
     head = f"{county} {period.label}"
-    chosen = metrics.profile(ledger)
-    weight = metrics.weights(ledger, chosen)
-    note = metrics.score_note(ledger)
+    chosen = ranking.profile(ledger)
+    weight = ranking.weights(ledger, chosen)
+    note = ranking.score_note(ledger)
     names = {"subdistrict": [standing.scope.name for standing in standings]}
 
     honor = book.sheet(layouts.HONOR, f"{head} 红榜、黑榜", info, names, note)
@@ -516,9 +519,9 @@ def county_book(
         {"subdistrict": [*names["subdistrict"], REPORT_TEXT["total"]]},
         FOLLOWUP_NOTE,
     )
-    follow_total = metrics.Followup()
+    follow_total = followup.Followup()
     for standing in standings:
-        found = extra.followups.get(standing.scope.id, metrics.Followup())
+        found = extra.followups.get(standing.scope.id, followup.Followup())
         follow_total.merge(found)
         follow.row({"subdistrict": standing.scope.name, **found.as_dict()})
     total_row = follow_total.as_dict()
@@ -551,7 +554,7 @@ class CountyExtra:
     categories: Counter[str]  # this period's items by category, over the county
     previous: Counter[str]  # the period before
     where: dict[str, Counter[str]]  # category → subdistrict name → items this period
-    followups: dict[int, metrics.Followup]  # by subdistrict id
+    followups: dict[int, followup.Followup]  # by subdistrict id
 
 
 def county_extra(
@@ -566,7 +569,7 @@ def county_extra(
     ``known``: the tallies (and carried items) already computed for the subdistricts'
     own workbooks, so that none is computed twice.
     """
-    figures: dict[int, Figures] = {}
+    totals: dict[int, Figures] = {}
     extra = CountyExtra(lookups.categories, Counter(), Counter(), {}, {})
     for scope in members:
         if known is not None and scope.id in known:
@@ -578,16 +581,16 @@ def county_extra(
                 if item.belongs == "carried":
                     current[item.id] = item
 
-            tally = metrics.compute(ledger, period, scope, lookups, on_item=keep)
-        figures[scope.id] = tally.total
+            tally = figures.compute(ledger, period, scope, lookups, on_item=keep)
+        totals[scope.id] = tally.total
         for code, category in tally.categories.items():
             extra.categories[code] += category.raised
             extra.where.setdefault(code, Counter())[scope.name] += category.raised
-        found, before = metrics.followup(ledger, period, scope, lookups, current)
+        found, before = followup.followup(ledger, period, scope, lookups, current)
         extra.followups[scope.id] = found
         for code, category in before.categories.items():
             extra.previous[code] += category.raised
-    return figures, extra
+    return totals, extra
 
 
 def write_reports(
@@ -606,7 +609,7 @@ def write_reports(
     ``advance`` is called once per subdistrict (for a progress bar).
     """
     lookups = Lookups(ledger)
-    every = metrics.scopes(ledger)
+    every = coverage.scopes(ledger)
     names = scope_names(every)
     written: list[Written] = []
     known: dict[int, tuple[Tally, dict[int, AsOfItem]]] = {}
@@ -637,7 +640,7 @@ def write_reports(
             if county_id not in wanted:
                 continue
             county_figures, extra = county_extra(ledger, period, members, lookups, known)
-            standings = metrics.rank(
+            standings = ranking.rank(
                 ledger, [(scope, county_figures[scope.id]) for scope in members]
             )
             county = members[0].county

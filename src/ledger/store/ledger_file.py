@@ -1,4 +1,4 @@
-"""The ledger file: opening it safely, migrations, settings and transactions.
+"""The ledger file: opening it safely, identity, transactions, SQLite failures by error code.
 
 One SQLite file in WAL mode with ``synchronous=FULL``, foreign keys on and a busy timeout.
 Every command that writes runs inside :meth:`Ledger.transaction`, which starts with
@@ -13,24 +13,21 @@ import getpass
 import os
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ledger.domain import clock
-from ledger.domain.dates import iso
 from ledger.domain.errors import LedgerError, NotALedger
-from ledger.domain.labels import DEFAULT_CATEGORIES, SCORE_PROFILE, SETTING, Choice
 from ledger.domain.workdays import WorkCalendar
 from ledger.store import fulltext
+from ledger.store.migrations import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_version
+from ledger.store.settings import SETTINGS
 
 if TYPE_CHECKING:  # sqlite-utils is imported when a command first writes
     import sqlite_utils
 
-# "LDGR" — marks the file as ours, so a stranger's SQLite file is refused, not altered.
-APPLICATION_ID = 0x4C444752
 BUSY_TIMEOUT_SECONDS = 30
 DB_VARIABLE = "LEDGER_DB"
 ACTOR_VARIABLE = "LEDGER_ACTOR"
@@ -64,233 +61,6 @@ def current_actor() -> str:
 def new_uid() -> str:
     """A globally unique id, so ledgers of several communities merge without collisions."""
     return uuid.uuid4().hex
-
-
-# --- settings ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SettingSpec:
-    key: str
-    default: str
-    kind: type  # int or str
-    choice: Choice | None = None  # a closed list: stored as its code
-
-    @property
-    def label(self) -> str:
-        return SETTING[self.key]
-
-
-SETTINGS = {
-    spec.key: spec
-    for spec in (
-        SettingSpec("small_days", "3", int),
-        SettingSpec("big_days", "15", int),
-        SettingSpec("severe_days", "5", int),
-        SettingSpec("weight_reply", "30", int),
-        SettingSpec("weight_resolve", "35", int),
-        SettingSpec("weight_satisfaction", "35", int),
-        SettingSpec("score_profile", "standard", str, SCORE_PROFILE),
-        SettingSpec("weight_response", "10", int),
-        SettingSpec("weight_solve", "50", int),
-        SettingSpec("weight_hotline_satisfaction", "40", int),
-        SettingSpec("rank_min_items", "5", int),
-        SettingSpec("board_size", "3", int),
-        SettingSpec("period_start_day", "1", int),
-        SettingSpec("reporting_unit", "", str),
-        SettingSpec("list_limit", "50", int),  # ledger list without --limit/--all; 0: all
-        SettingSpec("repeat_days", "90", int),
-    )
-}
-
-
-# --- migrations -------------------------------------------------------------------------
-
-
-def _m001_initial(db: sqlite_utils.Database) -> None:
-    db.executescript(
-        """
-        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE categories (
-            code TEXT PRIMARY KEY,
-            label TEXT NOT NULL UNIQUE,
-            builtin INTEGER NOT NULL DEFAULT 0,
-            position INTEGER NOT NULL
-        );
-        CREATE TABLE areas (
-            id INTEGER PRIMARY KEY,
-            uid TEXT NOT NULL UNIQUE,
-            parent_id INTEGER REFERENCES areas(id),
-            level TEXT NOT NULL,
-            name TEXT NOT NULL,
-            path TEXT NOT NULL UNIQUE,
-            created_at TEXT NOT NULL
-        );
-        CREATE INDEX areas_name ON areas(name);
-        CREATE TABLE units (
-            id INTEGER PRIMARY KEY,
-            uid TEXT NOT NULL UNIQUE,
-            name TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            phone TEXT,
-            contact TEXT,
-            area_id INTEGER REFERENCES areas(id),
-            created_at TEXT NOT NULL,
-            UNIQUE (name, area_id)
-        );
-        CREATE TABLE meetings (
-            id INTEGER PRIMARY KEY,
-            uid TEXT NOT NULL UNIQUE,
-            number INTEGER NOT NULL UNIQUE,
-            kind TEXT NOT NULL,
-            held_on TEXT NOT NULL,
-            community_id INTEGER NOT NULL REFERENCES areas(id),
-            place_id INTEGER REFERENCES areas(id),
-            host TEXT,
-            attendees INTEGER,
-            note TEXT,
-            created_at TEXT NOT NULL,
-            actor TEXT NOT NULL
-        );
-        CREATE INDEX meetings_held_on ON meetings(held_on);
-        CREATE TABLE items (
-            id INTEGER PRIMARY KEY,
-            uid TEXT NOT NULL UNIQUE,
-            number INTEGER NOT NULL UNIQUE,
-            title TEXT NOT NULL,
-            community_id INTEGER NOT NULL REFERENCES areas(id),
-            place_id INTEGER REFERENCES areas(id),
-            meeting_id INTEGER REFERENCES meetings(id),
-            source TEXT NOT NULL,
-            category TEXT NOT NULL REFERENCES categories(code),
-            scale TEXT NOT NULL,
-            reporter TEXT,
-            phone TEXT,
-            status TEXT NOT NULL,
-            unit_id INTEGER REFERENCES units(id),
-            raised_on TEXT NOT NULL,
-            assigned_on TEXT,
-            due_on TEXT,
-            resolved_on TEXT,
-            result TEXT,
-            replied_on TEXT,
-            reply_channel TEXT,
-            reply_text TEXT,
-            rating TEXT,
-            closed_on TEXT,
-            reopen_count INTEGER NOT NULL DEFAULT 0,
-            extend_count INTEGER NOT NULL DEFAULT 0,
-            remind_count INTEGER NOT NULL DEFAULT 0,
-            percent INTEGER,
-            last_progress TEXT,
-            last_event_at TEXT NOT NULL,
-            origin TEXT
-        );
-        CREATE INDEX items_status_due ON items(status, due_on);
-        CREATE INDEX items_community ON items(community_id);
-        CREATE INDEX items_unit ON items(unit_id);
-        CREATE INDEX items_raised_on ON items(raised_on);
-        CREATE TABLE events (
-            id INTEGER PRIMARY KEY,
-            uid TEXT NOT NULL UNIQUE,
-            item_id INTEGER NOT NULL REFERENCES items(id),
-            action TEXT NOT NULL,
-            at TEXT NOT NULL,
-            recorded_at TEXT NOT NULL,
-            actor TEXT NOT NULL,
-            note TEXT,
-            changes TEXT NOT NULL
-        );
-        CREATE INDEX events_item ON events(item_id, at, id);
-        CREATE INDEX events_at ON events(at);
-        """
-    )
-    db["categories"].insert_all(
-        {"code": code, "label": label, "builtin": 1, "position": position}
-        for position, (code, label) in enumerate(DEFAULT_CATEGORIES)
-    )
-
-
-def _m002_merge_origin(db: sqlite_utils.Database) -> None:
-    """Roll-up (ledger merge): the number an item or meeting had in the ledger it came from."""
-    # One execute() per statement: executescript() would COMMIT the migration's transaction.
-    for table in ("items", "meetings"):
-        db.conn.execute(f"ALTER TABLE {table} ADD COLUMN origin_number INTEGER")
-        db.conn.execute(f"ALTER TABLE {table} ADD COLUMN origin_ledger TEXT")
-
-
-def _m003_board_indexes(db: sqlite_utils.Database) -> None:
-    """Indexes for the daily board (ledger today): each group is read from an index alone."""
-    for name, columns in (
-        ("items_status_due_unit", "status, due_on, unit_id"),  # 督办 levels by unit
-        ("items_status_place", "status, place_id"),  # per compound
-        ("items_status_raised", "status, raised_on"),  # 待分办, oldest first
-        ("items_status_resolved", "status, resolved_on"),  # 待答复, longest waiting first
-        ("items_status_replied", "status, replied_on"),  # 待回访
-    ):
-        db.conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON items({columns})")
-
-
-def _m004_import_keys(db: sqlite_utils.Database) -> None:
-    """ledger import: a key per imported spreadsheet row, so a second import adds nothing."""
-    db.conn.execute(
-        "CREATE TABLE import_keys ("
-        " key TEXT PRIMARY KEY,"  # hash of the row's content, not of the file it came in
-        " item_id INTEGER NOT NULL REFERENCES items(id),"
-        " source TEXT NOT NULL,"  # file name, sheet and row, for the clerk's reference
-        " imported_at TEXT NOT NULL"
-        ") WITHOUT ROWID"
-    )
-
-
-def _m005_report_edit_index(db: sqlite_utils.Database) -> None:
-    """Reports: the (few) edit events, so finding items moved between communities reads only
-    them instead of every event of the ledger."""
-    db.conn.execute(
-        "CREATE INDEX IF NOT EXISTS events_edits ON events(item_id) WHERE action = 'edit'"
-    )
-
-
-def _m006_time_ordered_history(db: sqlite_utils.Database) -> None:
-    """History in time order: each event's inputs (``params``), its position in its item's
-    history (``seq``) and whether an 撤销 withdrew it; old events keep their ``changes``."""
-    db.executescript(
-        """
-        ALTER TABLE events ADD COLUMN params TEXT;
-        ALTER TABLE events ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
-        ALTER TABLE events ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;
-        UPDATE events SET seq = ordered.position FROM (
-            SELECT id, ROW_NUMBER() OVER (PARTITION BY item_id ORDER BY at, id) AS position
-            FROM events
-        ) AS ordered WHERE events.id = ordered.id;
-        CREATE INDEX events_item_seq ON events(item_id, seq);
-        """
-    )
-
-
-def _m007_search_and_repeats(db: sqlite_utils.Database) -> None:
-    """Full-text search (FTS5 over character bigrams, kept by triggers: see
-    :mod:`ledger.fulltext`), built for the items already there; and 重复反映: the item a
-    repeat complaint repeats (``repeat_of``, set and cleared by link/unlink events)."""
-    conn = db.conn
-    conn.execute("ALTER TABLE items ADD COLUMN repeat_of INTEGER REFERENCES items(id)")
-    conn.execute("CREATE INDEX items_repeat_of ON items(repeat_of) WHERE repeat_of IS NOT NULL")
-    for statement in fulltext.SCHEMA:
-        conn.execute(statement)
-    fulltext.rebuild(conn)
-
-
-# Ordered, named, never reordered: a migration's position is the schema version it produces.
-MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
-    ("001_initial", _m001_initial),
-    ("002_merge_origin", _m002_merge_origin),
-    ("003_board_indexes", _m003_board_indexes),
-    ("004_import_keys", _m004_import_keys),
-    ("005_report_edit_index", _m005_report_edit_index),
-    ("006_time_ordered_history", _m006_time_ordered_history),
-    ("007_search_and_repeats", _m007_search_and_repeats),
-]
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 # --- the ledger -------------------------------------------------------------------------
@@ -456,10 +226,6 @@ def _connect(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
-def _schema_version(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("PRAGMA user_version").fetchone()[0])
-
-
 def _check_identity(conn: sqlite3.Connection, path: Path | str, *, fresh: bool = False) -> None:
     """Refuse what is not one of our ledgers; ``fresh``: an empty SQLite file is welcome
     (``ledger init`` is about to make it a ledger), otherwise it is refused too."""
@@ -476,43 +242,12 @@ def _check_identity(conn: sqlite3.Connection, path: Path | str, *, fresh: bool =
         raise NotALedger(_empty_message(path))
     if app_id != APPLICATION_ID:
         raise NotALedger(f"“{path}”不是台账文件（是别的程序的数据库）")
-    version = _schema_version(conn)
+    version = schema_version(conn)
     if version > SCHEMA_VERSION:
         raise NotALedger(
             f"“{path}”由更新版本的 ledger 创建（结构版本 {version}，本程序支持到 {SCHEMA_VERSION}），"
             "请升级 ledger 后再打开；文件未作任何改动"
         )
-
-
-def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply every pending migration, each in its own transaction; returns their names."""
-    conn = db.conn
-    applied: list[str] = []
-    for version, (name, function) in enumerate(MIGRATIONS, start=1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if _schema_version(conn) >= version:
-                conn.execute("ROLLBACK")
-                continue
-            if version == 1:
-                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                conn.execute(
-                    "CREATE TABLE IF NOT EXISTS migrations "
-                    "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-                )
-            function(db)
-            conn.execute(
-                "INSERT INTO migrations(version, name, applied_at) VALUES (?, ?, ?)",
-                (version, name, iso(clock.now())),
-            )
-            conn.execute(f"PRAGMA user_version = {version}")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        applied.append(name)
-    return applied
 
 
 def _empty_message(path: Path | str) -> str:
@@ -598,7 +333,7 @@ def open_ledger(path: Path | str, *, create: bool = False, actor: str | None = N
             raise  # not about this file's identity: the CLI names the cause
         raise LedgerError(f"无法打开台账文件“{target}”：{_reason(error)}") from error
     ledger = Ledger(conn, target, actor or current_actor())
-    if _schema_version(conn) < SCHEMA_VERSION:  # up to date: no write lock taken on open
+    if schema_version(conn) < SCHEMA_VERSION:  # up to date: no write lock taken on open
         migrate(ledger.db)
     return ledger
 
@@ -635,7 +370,7 @@ def _open_read_only(target: Path, actor: str | None) -> Ledger:
     except sqlite3.DatabaseError as error:
         raise LedgerError(f"无法打开台账文件“{target}”：{_reason(error)}") from error
     conn.execute("PRAGMA foreign_keys = ON")
-    if _schema_version(conn) < SCHEMA_VERSION:
+    if schema_version(conn) < SCHEMA_VERSION:
         conn.close()
         raise LedgerError(
             f"台账文件“{target}”由旧版本创建，需要升级结构后才能使用，但它是只读的；"

@@ -81,7 +81,7 @@ def index_size(db: Path) -> int:
 def add_cost(db: Path, count: int) -> tuple[float, float]:
     """Seconds per ``actions.add`` (in-process, --new) on copies with and without the index."""
     os.environ["LEDGER_NOW"] = NOW
-    from ledger.domain import actions
+    from ledger.casework import actions
     from ledger.store.ledger_file import open_ledger
 
     results = []

@@ -29,7 +29,7 @@ from datetime import date, datetime
 
 import pytest
 
-from ledger.domain import actions
+from ledger.casework import actions
 from ledger.registry import meetings, places, units
 from ledger.store.ledger_file import Ledger
 

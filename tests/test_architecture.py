@@ -64,6 +64,88 @@ def test_the_import_check_sees_what_it_should(tmp_path: Path) -> None:
     ]
 
 
+# --- packages that draw the architecture: imports flow downward, no cycles ----------------
+
+# Each package may import only those before it (the CLI and the entry point sit on top).
+LAYERS = ("domain", "store", "registry", "views", "casework", "reports", "io", "demo", "cli")
+
+
+def _runtime_imports(path: Path) -> set[str]:
+    """The ledger modules a file imports when it runs (``if TYPE_CHECKING:`` blocks are types)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+        for inner in ast.walk(node)
+    }
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped or not isinstance(node, ast.ImportFrom) or not node.module:
+            continue
+        if node.module.startswith("ledger."):
+            for alias in node.names:  # from ledger.views import rows → ledger.views.rows
+                candidate = f"{node.module}.{alias.name}"
+                is_module = (PACKAGE.parent / (candidate.replace(".", "/") + ".py")).exists()
+                found.add(candidate if is_module else node.module)
+    return found
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _layer(module: str) -> str:
+    return module.split(".")[1] if module.count(".") else ""
+
+
+def test_packages_import_only_the_layers_below_them() -> None:
+    upward = sorted(
+        f"{_module_name(path)} → {target}"
+        for path in PACKAGE.rglob("*.py")
+        if _layer(_module_name(path)) in LAYERS
+        for target in _runtime_imports(path)
+        if _layer(target) in LAYERS
+        and LAYERS.index(_layer(target)) > LAYERS.index(_layer(_module_name(path)))
+    )
+    assert upward == []
+
+
+def test_no_import_cycle_between_modules() -> None:
+    graph = {_module_name(path): _runtime_imports(path) for path in PACKAGE.rglob("*.py")}
+    state: dict[str, str] = {}
+    cycles: list[list[str]] = []
+
+    def visit(module: str, trail: list[str]) -> None:
+        state[module] = "open"
+        for target in sorted(graph.get(module, ())):
+            if state.get(target) == "open":
+                cycles.append(
+                    [*trail[trail.index(target) :], target] if target in trail else [target]
+                )
+            elif target not in state:
+                visit(target, [*trail, target])
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert cycles == []
+
+
+def test_the_layer_check_sees_an_upward_import(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "from ledger.views import rows\n"
+        "if TYPE_CHECKING:\n"
+        "    from ledger.cli.output import say\n",
+        encoding="utf-8",
+    )
+    assert _runtime_imports(sample) == {"ledger.views.rows"}
+
+
 # --- every command is documented in the README (as sqlite-utils checks its docs) ------------
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from ledger.domain import actions
+from ledger.casework import actions
 from ledger.domain.errors import LedgerError
 from ledger.io import backup as backup_service
 from ledger.io.check import check
@@ -158,7 +158,7 @@ def test_a_copy_that_does_not_verify_is_not_kept(
 WRITER = """
 import os, sys
 from pathlib import Path
-from ledger.domain import actions
+from ledger.casework import actions
 from ledger.store.ledger_file import open_ledger
 ledger = open_ledger(sys.argv[1])
 stop = Path(sys.argv[2])

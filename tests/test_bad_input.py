@@ -19,7 +19,7 @@ import pytest
 from typer.testing import Result
 
 from cli_helpers import refused
-from ledger.domain import actions
+from ledger.casework import actions
 from ledger.registry import meetings
 from ledger.registry import places as places_service
 from ledger.store.ledger_file import Ledger

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from ledger.domain import actions
+from ledger.casework import actions
 from ledger.registry import meetings
 from ledger.store.ledger_file import Ledger, open_ledger
 from ledger.views import today_board

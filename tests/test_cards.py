@@ -136,7 +136,7 @@ def test_items_sharing_a_due_date_all_show_their_card(
     """`list` works out a due date's standing once and copies it: the card must come along."""
     import json
 
-    from ledger.domain import actions
+    from ledger.casework import actions
     from ledger.registry import places as place_service
 
     place_service.add_path(ledger, "任城区/古槐街道/铁塔寺社区")

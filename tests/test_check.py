@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from ledger.domain import actions
+from ledger.casework import actions
 from ledger.io.check import check
 from ledger.store.ledger_file import Ledger
 

@@ -47,7 +47,7 @@ CLI_WORKER = textwrap.dedent(
 CORE_WORKER = textwrap.dedent(
     """
     import os, sys, time
-    from ledger.domain import actions
+    from ledger.casework import actions
     from ledger.store.ledger_file import open_ledger
     name, count, start, path = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     ledger = open_ledger(path)

@@ -23,10 +23,12 @@ from typer.testing import Result
 
 import ledger
 from cli_helpers import refused
-from ledger.domain import actions, clock
+from ledger.casework import actions
+from ledger.domain import clock
 from ledger.registry import meetings, units
 from ledger.registry import places as places_service
 from ledger.store.ledger_file import Ledger, open_ledger
+from ledger.views import item_detail
 
 Run = Callable[..., Result]
 Snapshot = Callable[[Path], dict[str, object]]
@@ -162,7 +164,7 @@ def test_merge_cleans_control_characters(ledger: Ledger, run: Run, tmp_path: Pat
         # The registration's inputs (params) hold the same texts: replay derives from them.
         conn.execute("UPDATE events SET changes = ?, params = ?", (json.dumps(changes),) * 2)
     _ok(run("merge", source))
-    item = actions.describe(ledger, 1, date(2026, 11, 26))
+    item = item_detail.describe(ledger, 1, date(2026, 11, 26))
     assert (item["title"], item["reporter"], item["community"]) == (
         "楼道灯不亮[0m",
         "]0;李四",
@@ -240,7 +242,7 @@ def test_terminal_escapes_never_reach_the_screen(places: Ledger, run: Run) -> No
                      ("meeting", "show", "1"), ("show", "1", "--json"))
     )  # fmt: skip
     assert [c for c in shown if (ord(c) < 32 and c != "\n") or c in "\x7f\u202e\u2066"] == []
-    item = actions.describe(places, 1, date(2026, 11, 26))
+    item = item_detail.describe(places, 1, date(2026, 11, 26))
     assert (item["title"], item["reporter"], item["place"], item["unit"]) == (
         "楼道灯[2J不亮", "张三", "幸福小区", "维修队"
     )  # fmt: skip

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from ledger.domain import actions
+from ledger.casework import actions
 from ledger.domain.errors import LedgerError, NotALedger
 from ledger.io.export import columns, rebuild, tables
 from ledger.registry import categories, meetings, units

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
+from ledger.casework import actions
 from ledger.cli.app import app
-from ledger.domain import actions
 from ledger.registry import meetings
 from ledger.store.ledger_file import Ledger
 

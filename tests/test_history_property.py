@@ -18,12 +18,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.domain import actions, lifecycle
+from ledger.casework import actions
+from ledger.domain import lifecycle
 from ledger.io import check
 from ledger.registry import places as place_service
 from ledger.registry import units
 from ledger.store.ledger_file import Ledger, open_memory
-from ledger.views import coverage, figures
+from ledger.views import coverage, figures, rows
 
 START = date(2026, 11, 2)  # a Monday; today (conftest) is Thursday 2026-11-26
 
@@ -148,7 +149,7 @@ def record_shuffled(ledger: Ledger, number: int, steps: list[Step], seed: int) -
 
 
 def row(ledger: Ledger, number: int) -> dict[str, Any]:
-    item = actions.get(ledger, number)
+    item = rows.get(ledger, number)
     return {field: item[field] for field in lifecycle.STATE_FIELDS}
 
 
@@ -175,7 +176,7 @@ def test_typing_order_does_not_change_the_record(steps: list[Step], seed: int) -
     for ledger in (in_order, shuffled):
         report = check.check(ledger.conn)
         assert not report.problems, [p.message for p in report.problems]
-        item_id = actions.get(ledger, number)["id"]
+        item_id = rows.get(ledger, number)["id"]
         changes = [
             json_changes
             for (json_changes,) in ledger.conn.execute(

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import Result
 
 from import_fixtures import assert_rows_replay, count, csv_file, items, prepare, xlsx
-from ledger.domain import actions as item_service
+from ledger.casework import actions as item_service
 from ledger.io.importer import ImportRefused, import_items
 from ledger.store.ledger_file import Ledger
 

@@ -18,7 +18,7 @@ import pytest
 from typer.testing import Result
 
 from import_fixtures import assert_rows_replay, history, items, prepare, xlsx
-from ledger.domain import actions as item_service
+from ledger.casework import actions as item_service
 from ledger.domain.dates import END_OF_DAY
 from ledger.io.importer import import_items
 from ledger.store.ledger_file import Ledger, open_ledger

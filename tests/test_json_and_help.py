@@ -12,10 +12,11 @@ import pytest
 import typer
 from typer.testing import Result
 
+from ledger.casework import actions
 from ledger.cli.app import app
-from ledger.domain import actions
 from ledger.registry import meetings
 from ledger.store.ledger_file import Ledger
+from ledger.views import rows
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -89,7 +90,7 @@ def test_list_json_round_trips(evening: Ledger, run: Callable[..., Result]) -> N
     )
     # Every item in the JSON is the item in the file, field by field.
     for shown in data["items"]:
-        stored = actions.get(evening, shown["number"])
+        stored = rows.get(evening, shown["number"])
         for key, value in shown.items():
             if key in stored:
                 assert value == stored[key], key
@@ -109,7 +110,7 @@ def test_show_json_has_the_timeline(evening: Ledger, run: Callable[..., Result])
         "closed_on": "2026-11-26",
         "status": "closed",
     }
-    stored = actions.get(evening, 2)
+    stored = rows.get(evening, 2)
     assert data["uid"] == stored["uid"] and len(data["uid"]) == 32
     # The text is real UTF-8 Chinese, not \\u escapes.
     assert "楼道小广告" in run("show", "2", "--json").stdout

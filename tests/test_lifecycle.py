@@ -15,10 +15,12 @@ from typing import Any
 
 import pytest
 
-from ledger.domain import actions, lifecycle
+from ledger.casework import actions
+from ledger.domain import lifecycle
 from ledger.domain.errors import LedgerError, TransitionRefused
 from ledger.domain.labels import ACTION, STATUS
 from ledger.store.ledger_file import Ledger
+from ledger.views import rows
 
 STATUSES = ("raised", "assigned", "resolved", "declined", "replied", "closed", "voided")
 ACTIONS = tuple(rule.action for rule in lifecycle.RULES if rule.sources)  # all but add
@@ -123,7 +125,7 @@ def _item_in(ledger: Ledger, status: str, action: str | None = None) -> int:
         PREPARE[action](ledger, number)
     for step in PATHS[status]:
         step(ledger, number)
-    assert actions.get(ledger, number)["status"] == status
+    assert rows.get(ledger, number)["status"] == status
     return number
 
 
@@ -139,7 +141,7 @@ def _state(ledger: Ledger, number: int) -> tuple[tuple[Any, ...], list[tuple[Any
 
 def _replayed(ledger: Ledger, number: int) -> None:
     """The item row equals the fold of its events, field by field."""
-    item = actions.get(ledger, number)
+    item = rows.get(ledger, number)
     changes = [
         row[0]
         for row in ledger.conn.execute(
@@ -203,7 +205,7 @@ def test_reassign_keeps_old_and_new_unit_in_events(places: Ledger) -> None:
     """转办: the two assign events name the first and the second unit."""
     number = _item_in(places, "assigned")
     actions.assign(places, number, "扈师傅维修队", note="转志愿队")
-    events = actions.timeline(places, actions.get(places, number)["id"])
+    events = rows.timeline(places, rows.get(places, number)["id"])
     unit_ids = [e["changes"].get("unit_id") for e in events if e["action"] == "assign"]
     names = [
         places.conn.execute("SELECT name FROM units WHERE id = ?", (uid,)).fetchone()[0]
@@ -215,12 +217,12 @@ def test_reassign_keeps_old_and_new_unit_in_events(places: Ledger) -> None:
 def test_unsatisfied_reopens_with_same_unit(places: Ledger) -> None:
     """不满意: back to 办理中 with the same unit, reopen count 1, a new small deadline."""
     number = _item_in(places, "replied")  # resolved on the spot: no unit yet
-    before = actions.timeline(places, actions.get(places, number)["id"])
+    before = rows.timeline(places, rows.get(places, number)["id"])
     with pytest.raises(LedgerError, match="社区自己当场办结的，没有承办单位；重办请用 --unit"):
         actions.rate(places, number, "不满意")
-    assert actions.timeline(places, actions.get(places, number)["id"]) == before
+    assert rows.timeline(places, rows.get(places, number)["id"]) == before
     actions.rate(places, number, "不满意", unit="扈师傅维修队")
-    item = actions.get(places, number)
+    item = rows.get(places, number)
     assert (item["status"], item["reopen_count"], item["rating"]) == ("assigned", 1, "unsatisfied")
     assert item["unit"] == "扈师傅维修队"
     # Re-handled on Thu 2026-11-26: 3 working days → Fri 27, Mon 30, Tue 2026-12-01.
@@ -231,7 +233,7 @@ def test_unsatisfied_reopens_with_same_unit(places: Ledger) -> None:
     other = _item_in(places, "resolved")
     actions.reply(places, other, "已告知")
     actions.rate(places, other, "不满意", note="灯又坏了")
-    again = actions.get(places, other)
+    again = rows.get(places, other)
     assert (again["status"], again["unit"], again["reopen_count"]) == ("assigned", "住建局", 1)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from ledger.domain import actions
+from ledger.casework import actions
 from ledger.store.ledger_file import Ledger
 
 

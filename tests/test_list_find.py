@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from typer.testing import Result
 
-from ledger.domain import actions
+from ledger.casework import actions
 from ledger.registry import meetings
 from ledger.store.ledger_file import Ledger
 

@@ -25,7 +25,7 @@ import pytest
 from typer.testing import Result
 
 from cli_helpers import refused
-from ledger.domain import actions
+from ledger.casework import actions
 from ledger.io.check import check
 from ledger.registry import categories, meetings, places, units
 from ledger.store.ledger_file import Ledger, open_ledger

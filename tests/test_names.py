@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.domain import actions
+from ledger.casework import actions
 from ledger.domain.errors import Ambiguous, NotFound
 from ledger.registry import categories, units
 from ledger.registry import places as place_service

@@ -17,8 +17,8 @@ import pytest
 from rich.cells import cell_len
 from typer.testing import Result
 
+from ledger.casework import actions
 from ledger.cli import layout, output
-from ledger.domain import actions
 from ledger.registry import units
 from ledger.store.ledger_file import Ledger
 from test_board import at, build_board_ledger

@@ -9,12 +9,13 @@ from datetime import date
 import pytest
 from typer.testing import Result
 
-from ledger.domain import actions
+from ledger.casework import actions
 from ledger.domain.errors import Ambiguous, LedgerError, NotFound
 from ledger.domain.phones import mask_phone, normalise_phone
 from ledger.registry import meetings, units
 from ledger.registry import places as service
 from ledger.store.ledger_file import Ledger
+from ledger.views import rows
 
 
 def ok(result: Result) -> str:
@@ -143,7 +144,7 @@ def test_same_unit_name_in_two_areas(places: Ledger, run: Callable[..., Result])
         "任城区/济阳街道/财工街社区/物业公司。请写明区划"
     )
     ok(run("assign", "1", "古槐街道/物业公司"))
-    assert actions.get(places, 1)["unit"] == "物业公司"
+    assert rows.get(places, 1)["unit"] == "物业公司"
     unit_area = places.conn.execute(
         "SELECT a.path FROM items i JOIN units u ON u.id = i.unit_id JOIN areas a ON a.id = u.area_id"
     ).fetchone()[0]
@@ -184,7 +185,7 @@ def test_meeting_add_list_show(places: Ledger, run: Callable[..., Result]) -> No
     assert [m["number"] for m in by_subdistrict] == [1]
     # An item raised at the meeting takes its community, source and date.
     ok(run("add", "东关大街路面破损", "--meeting", "1"))
-    item = actions.get(places, 1)
+    item = rows.get(places, 1)
     assert (item["community"], item["source"], item["raised_on"]) == (
         "礼乐社区",
         "shuoshi",

@@ -17,7 +17,7 @@ from datetime import date, datetime
 import pytest
 from typer.testing import Result
 
-from ledger.domain import actions
+from ledger.casework import actions
 from ledger.store.ledger_file import Ledger
 from ledger.views import coverage, figures, ranking
 

@@ -17,7 +17,8 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import Result
 
-from ledger.domain import actions, lifecycle
+from ledger.casework import actions
+from ledger.domain import lifecycle
 from ledger.reports import reminders
 from ledger.store.ledger_file import Ledger
 from test_board import build_board_ledger  # tests/ is on sys.path (rootdir conftest)

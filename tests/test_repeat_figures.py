@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 from typer.testing import Result
 
-from ledger.domain import actions
+from ledger.casework import actions
 from ledger.registry import places as place_service
 from ledger.store.ledger_file import Ledger
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from ledger.domain import actions
+from ledger.casework import actions
 from ledger.domain.errors import LedgerError
 from ledger.registry import places as place_service
 from ledger.store.ledger_file import Ledger
+from ledger.views import rows
 from ledger.views.repeats import RepeatSuspected, similarity
 
 Run = Callable[..., Result]
@@ -145,7 +146,7 @@ def test_link_unlink_and_undo(leak: Ledger) -> None:
     assert actions.unlink(leak, 3).item["repeat_of"] is None
     assert actions.undo(leak, 3).item["repeat_of_number"] == 1  # the unlink withdrawn
     assert actions.undo(leak, 3).item["repeat_of"] is None  # the link withdrawn
-    kinds = [e["action"] for e in actions.timeline(leak, actions.get(leak, 3)["id"])]
+    kinds = [e["action"] for e in rows.timeline(leak, rows.get(leak, 3)["id"])]
     assert kinds == ["add", "link", "unlink", "undo", "undo"]
 
 

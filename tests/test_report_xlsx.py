@@ -171,7 +171,7 @@ def test_detail_sheet(june: Ledger, tmp_path: Path) -> None:
 def test_row_heights_fit_wrapped_text(
     ledger: Ledger, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from ledger.domain import actions
+    from ledger.casework import actions
 
     build_june(ledger, monkeypatch)
     long = "楼道内电动车违规停放充电，飞线从三楼窗口拉下，夜间存在严重火灾隐患" * 2  # 66 字
@@ -341,7 +341,7 @@ def test_county_bulletin_by_hand(june: Ledger, tmp_path: Path) -> None:
 def test_followup_of_last_months_unfinished_and_unsatisfied(
     june: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ledger.domain import actions
+    from ledger.casework import actions
 
     phase_later(june, monkeypatch)
     # 15: raised in June, 不满意 on 06-20 (→ 重办, open at June's end), then 办结 and 满意 in July.
@@ -392,7 +392,7 @@ def test_safe_text_rules() -> None:
 def test_control_characters_and_long_text_are_written(
     ledger: Ledger, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from ledger.domain import actions
+    from ledger.casework import actions
     from ledger.registry import places
 
     build_june(ledger, monkeypatch)

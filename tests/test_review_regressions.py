@@ -17,7 +17,7 @@ import pytest
 from typer.testing import Result
 
 from cli_helpers import refused
-from ledger.domain import actions
+from ledger.casework import actions
 from ledger.domain.errors import LedgerError
 from ledger.store.ledger_file import Ledger
 

@@ -17,12 +17,12 @@ import openpyxl
 import pytest
 from typer.testing import Result
 
-from ledger.domain import actions
+from ledger.casework import actions
 from ledger.domain.errors import LedgerError
 from ledger.io import check
 from ledger.reports import monthly, reminders
 from ledger.store.ledger_file import Ledger
-from ledger.views import asof, coverage, figures
+from ledger.views import asof, coverage, figures, rows
 
 
 def at(text: str) -> datetime:
@@ -46,8 +46,8 @@ def new_item(ledger: Ledger, raised: date = date(2026, 11, 20), **kwargs: str) -
 
 
 def events_of(ledger: Ledger, number: int) -> list[tuple[str, str]]:
-    item_id = actions.get(ledger, number)["id"]
-    return [(e["action"], e["at"]) for e in actions.timeline(ledger, item_id)]
+    item_id = rows.get(ledger, number)["id"]
+    return [(e["action"], e["at"]) for e in rows.timeline(ledger, item_id)]
 
 
 def is_sound(ledger: Ledger) -> None:
@@ -169,7 +169,7 @@ def test_void_leaves_every_list_figure_and_reminder(
     with pytest.raises(LedgerError, match="已作废"):
         actions.resolve(places, 2, "x", at=date(2026, 11, 23))
     actions.undo(places, 2)
-    assert actions.get(places, 2)["status"] == "assigned"
+    assert rows.get(places, 2)["status"] == "assigned"
     assert tally_of(places, "2026-11").total.raised == 2
     is_sound(places)
 
@@ -212,7 +212,7 @@ def test_undo_walks_back_and_redo_restores(places: Ledger) -> None:
     assert outcome.item["unit"] == "住建局"
     assert outcome.withdrawn is not None and outcome.withdrawn["action"] == "assign"
     # The history keeps both: the mistaken 转办, marked withdrawn, and the 撤销.
-    timeline = actions.timeline(places, actions.get(places, number)["id"])
+    timeline = rows.timeline(places, rows.get(places, number)["id"])
     assert [(e["action"], e["withdrawn"]) for e in timeline] == [
         ("add", False),
         ("assign", False),
@@ -317,7 +317,7 @@ def test_edit_scale_moves_the_deadline_as_add_would(places: Ledger) -> None:
     # Raised Mon 11-02 as 小事: due Thu 11-05. As 大事: 15 working days → Mon 11-23
     # (Nov 3–6: 4, 9–13: 9, 16–20: 14, Mon 23: 15).
     number = new_item(places, date(2026, 11, 2))
-    assert actions.get(places, number)["due_on"] == "2026-11-05"
+    assert rows.get(places, number)["due_on"] == "2026-11-05"
     outcome = actions.edit(places, number, scale="大事")
     assert outcome.item["due_on"] == "2026-11-23"
     assert outcome.event["changes"]["due_on"] == "2026-11-23"

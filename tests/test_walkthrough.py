@@ -18,9 +18,11 @@ import pytest
 from typer.testing import Result
 
 from cli_helpers import refused
-from ledger.domain import actions, lifecycle
+from ledger.casework import actions
+from ledger.domain import lifecycle
 from ledger.registry import meetings
 from ledger.store.ledger_file import Ledger, open_ledger
+from ledger.views import rows
 
 
 def ok(result: Result) -> str:
@@ -151,7 +153,7 @@ def test_night_talk_evening_to_evaluation(run: Callable[..., Result], db_path: P
     # The item row is the replay of its events.
     ledger = open_ledger(db_path)
     try:
-        item = actions.get(ledger, 1)
+        item = rows.get(ledger, 1)
         changes = [
             row[0]
             for row in ledger.conn.execute(

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ledger.domain import actions
+from ledger.casework import actions
 from ledger.domain.dates import iso
 from ledger.domain.errors import LedgerError
 from ledger.registry import categories, meetings, places, units

@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from ledger.casework import actions
 from ledger.cli import output
 from ledger.cli.context import day, given, moment, open_for, today
 from ledger.cli.errors import guarded
@@ -19,12 +20,11 @@ from ledger.cli.options import (
     SubdistrictOption,
     WideOption,
 )
-from ledger.domain import actions
 from ledger.domain.dates import parse_date
 from ledger.domain.labels import ACTION, CHANNEL, RATING, SCALE, SOURCE, STATUS
 from ledger.domain.lifecycle import rule_help
 from ledger.registry import categories
-from ledger.views import filters
+from ledger.views import filters, item_detail
 
 commands = typer.Typer()
 
@@ -258,7 +258,7 @@ def show_command(
     number: ItemNumber, as_json: JsonOption = False, wide: WideOption = False, db: DbOption = None
 ) -> None:
     ledger = open_for(db)
-    item = actions.describe(ledger, number, today())
+    item = item_detail.describe(ledger, number, today())
     from ledger.cli import repeats_view
 
     if as_json:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ledger.domain.lifecycle import OPEN_STATUSES
-from ledger.store.ledger_file import Ledger
+
+if TYPE_CHECKING:  # the rules read settings from whatever ledger they are given
+    from ledger.store.ledger_file import Ledger
 
 WARNING_WITHIN_WORKDAYS = 1  # due within this: 预警
 

@@ -29,7 +29,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from ledger.domain.history import Event, time_order, withdrawn_ids
+from ledger.domain.events import Event, time_order, withdrawn_ids
 from ledger.domain.labels import CHANNEL, CHECK, FIELD, RATING, SCALE, SOURCE, STATUS, TABLE
 from ledger.domain.lifecycle import EMPTY_STATE, META_ACTIONS, STATE_FIELDS
 from ledger.store import fulltext

@@ -32,7 +32,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from ledger.domain import history
+from ledger.casework import history
 from ledger.domain.dates import china_time, iso
 from ledger.domain.errors import LedgerError, NotALedger
 from ledger.domain.lifecycle import STATE_FIELDS, replay

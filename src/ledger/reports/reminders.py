@@ -17,8 +17,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ledger.domain import deadlines, history
-from ledger.domain.actions import ITEM_SELECT, row_to_item
+from ledger.casework import history
+from ledger.domain import deadlines
 from ledger.domain.dates import chinese_date, iso
 from ledger.domain.filenames import distinct, inside, safe_name
 from ledger.domain.labels import CARD, LEVEL
@@ -26,6 +26,7 @@ from ledger.domain.lifecycle import OPEN_SQL
 from ledger.registry import units
 from ledger.store.ledger_file import Ledger
 from ledger.views import filters
+from ledger.views.rows import ITEM_SELECT, row_to_item
 
 # Columns of the letter's table (the .txt lists the same facts per item).
 COLUMNS = (

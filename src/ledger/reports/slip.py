@@ -19,7 +19,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ledger.domain import actions
 from ledger.domain.dates import chinese_date
 from ledger.domain.errors import LedgerError
 from ledger.domain.labels import CARD, CHANNEL, LEVEL, RATING, SCALE, SOURCE, STATUS
@@ -28,6 +27,7 @@ from ledger.domain.phones import mask_phone
 from ledger.registry import categories
 from ledger.reports.writer import print_on_a4, safe_text, save_workbook, wrapped_lines
 from ledger.store.ledger_file import Ledger
+from ledger.views.rows import get as get_item
 
 FORM_WIDTHS = (13.0, 27.0, 13.0, 27.0)  # label, value, label, value: 80 units on A4 portrait
 LINE = 15.5  # points per line of 11 pt text
@@ -186,7 +186,7 @@ def write_slip(
 
     from ledger.views.filters import annotate_deadline
 
-    item = actions.get(ledger, number)  # before 交办 too: the unit is then written in by hand
+    item = get_item(ledger, number)  # before 交办 too: the unit is then written in by hand
     annotate_deadline(ledger, item, today)
     sender = ledger.setting("reporting_unit") or item["community"]
     try:

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from ledger.domain import deadlines
-from ledger.domain.actions import ITEM_SELECT, row_to_item
 from ledger.domain.dates import iso
 from ledger.domain.errors import LedgerError
 from ledger.domain.labels import CARD, SOURCE, STATUS
@@ -18,6 +17,7 @@ from ledger.domain.lifecycle import OPEN_SQL, OPEN_STATUSES, sql_list
 from ledger.domain.workdays import WorkCalendar
 from ledger.registry import categories, places, units
 from ledger.store.ledger_file import Ledger
+from ledger.views.rows import ITEM_SELECT, row_to_item
 
 # Most urgent first: open items by due date, then those awaiting a reply, a rating, then filed.
 URGENCY_ORDER = """

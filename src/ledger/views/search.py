@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ledger.domain.actions import ITEM_SELECT, row_to_item
 from ledger.domain.errors import LedgerError
 from ledger.store import fulltext
 from ledger.store.ledger_file import Ledger
+from ledger.views.rows import ITEM_SELECT, row_to_item
 
 
 @dataclass

@@ -19,11 +19,11 @@ from datetime import date
 from typing import Any
 
 from ledger.domain import deadlines
-from ledger.domain.actions import ITEM_SELECT, row_to_item
 from ledger.domain.dates import iso
 from ledger.domain.lifecycle import OPEN_STATUSES, sql_list
 from ledger.store.ledger_file import Ledger
 from ledger.views import filters
+from ledger.views.rows import ITEM_SELECT, row_to_item
 
 LEVELS = ("severe", "overdue", "warning")  # most urgent first
 UNANSWERED_STATUSES = (*OPEN_STATUSES, *filters.WAITING_REPLY_STATUSES)  # not yet 回

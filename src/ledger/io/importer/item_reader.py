@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from ledger.casework.actions import MAX_TITLE
 from ledger.domain import text as free_text
-from ledger.domain.actions import MAX_TITLE
 from ledger.domain.labels import SCALE, SOURCE
 from ledger.io.importer import headers, item_summary, minutes, reading, rows, status, table, values
 from ledger.io.importer.lookups import Lookups

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ledger.domain import history
+from ledger.casework import history
 from ledger.domain.dates import iso
 from ledger.domain.lifecycle import STATE_FIELDS
 from ledger.io.importer import headers, reading, rows

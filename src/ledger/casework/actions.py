@@ -1,8 +1,8 @@
-"""Items (诉求): recording them and every action of the lifecycle, each as one event.
+"""The clerk's actions on items (诉求): add, assign … void, undo, redo, link — each one event.
 
-Every action runs in one transaction: check the transition, compute the changed fields,
-write them to the item row and record the same changes as an event, so the row is always
-the replay of its events.
+Every action runs in one transaction: check the inputs, then :func:`ledger.casework.history.record`
+checks the transition, records the event in its time order and sets the item row to the
+replay of its events.
 """
 
 from __future__ import annotations
@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ledger.domain import deadlines, history
+from ledger.casework import history
+from ledger.domain import deadlines
 from ledger.domain.dates import iso, to_date
-from ledger.domain.errors import LedgerError, NotFound, TransitionRefused
+from ledger.domain.errors import LedgerError, TransitionRefused
+from ledger.domain.events import Event
+from ledger.domain.events import load as load_events
 from ledger.domain.labels import ACTION, CHANNEL, RATING, SATISFIED_RATINGS, SCALE, SOURCE
 from ledger.domain.lifecycle import REDO, UNDO
 from ledger.domain.phones import normalise_phone
@@ -23,6 +26,7 @@ from ledger.domain.workdays import fallback_notice
 from ledger.registry import categories, meetings, places, units
 from ledger.store.ledger_file import Ledger
 from ledger.views import repeats
+from ledger.views.rows import get
 
 MAX_TITLE = 2000
 MAX_NOTE = 4000
@@ -36,45 +40,6 @@ class Outcome:
     event: dict[str, Any]
     notices: list[str] = field(default_factory=list)
     withdrawn: dict[str, Any] | None = None  # the event an undo/redo withdrew or restored
-
-
-# --- reading --------------------------------------------------------------------------
-
-ITEM_SELECT = """
-SELECT i.*, c.name AS community, s.name AS subdistrict, k.name AS county,
-       p.path AS place_path, u.name AS unit, m.number AS meeting,
-       r.number AS repeat_of_number
-FROM items i
-JOIN areas c ON c.id = i.community_id
-LEFT JOIN areas s ON s.id = c.parent_id
-LEFT JOIN areas k ON k.id = s.parent_id
-LEFT JOIN areas p ON p.id = i.place_id
-LEFT JOIN units u ON u.id = i.unit_id
-LEFT JOIN meetings m ON m.id = i.meeting_id
-LEFT JOIN items r ON r.id = i.repeat_of
-"""
-
-
-def row_to_item(cursor_row: Any, description: Any) -> dict[str, Any]:
-    """A joined item row as a dict with ``place`` as 小区/楼栋."""
-    item = dict(zip([d[0] for d in description], cursor_row, strict=True))
-    place_path = item.pop("place_path")
-    item["place"] = "/".join(place_path.split("/")[3:]) if place_path else None
-    return item
-
-
-def get(ledger: Ledger, number: int) -> dict[str, Any]:
-    """One item by its short number."""
-    cursor = ledger.conn.execute(ITEM_SELECT + " WHERE i.number = ?", (number,))
-    found = cursor.fetchone()
-    if found is None:
-        raise NotFound(f"问题 {number} 不存在")
-    return row_to_item(found, cursor.description)
-
-
-def timeline(ledger: Ledger, item_id: int) -> list[dict[str, Any]]:
-    """An item's events in time order, with their changes decoded and withdrawn ones marked."""
-    return [event.as_json() for event in history.load(ledger, item_id)]
 
 
 # --- writing --------------------------------------------------------------------------
@@ -392,7 +357,7 @@ def undo(ledger: Ledger, number: int, reason: str | None = None) -> Outcome:
     Several undos walk back further; :func:`redo` withdraws the latest undo.
     """
 
-    def pick(events: list[history.Event]) -> tuple[history.Event, history.Event]:
+    def pick(events: list[Event]) -> tuple[Event, Event]:
         target = history.undo_target(events)
         return target, target
 
@@ -408,7 +373,7 @@ def _correct(
     ledger: Ledger,
     number: int,
     action: str,
-    pick: Callable[[list[history.Event]], tuple[history.Event, history.Event]],
+    pick: Callable[[list[Event]], tuple[Event, Event]],
     reason: str | None,
 ) -> Outcome:
     """Record an 撤销/恢复 of the event ``pick`` chooses (what it withdraws, what that undid)."""
@@ -416,7 +381,7 @@ def _correct(
     text = _text(reason, f"{verb}理由", required=False) or None
     with ledger.transaction():
         item_id = history.item_id_of(ledger, number)
-        withdrawn, affected = pick(history.load(ledger, item_id))
+        withdrawn, affected = pick(load_events(ledger, item_id))
         try:
             event = history.record(ledger, item_id, action, None, {"target": withdrawn.uid}, text)
         except LedgerError as refused:
@@ -489,49 +454,3 @@ def edit(
         elif outcome.item["status"] in ("raised", "assigned"):
             outcome.notices.append(f"办理时限是手工设定的，仍为 {outcome.item['due_on']}")
     return outcome
-
-
-def is_satisfied(rating: str | None) -> bool:
-    """满意 or 基本满意."""
-    return rating in SATISFIED_RATINGS
-
-
-def describe(ledger: Ledger, number: int, today: date) -> dict[str, Any]:
-    """An item with its deadline standing and its whole timeline, ids turned into names."""
-    from ledger.views.filters import annotate_deadline
-
-    item = get(ledger, number)
-    annotate_deadline(ledger, item, today)
-    events = timeline(ledger, item["id"])
-    for event in events:
-        changes = event["changes"]
-        if "unit_id" in changes:
-            unit_id = changes.pop("unit_id")
-            changes["unit"] = units.get(ledger, unit_id)["name"] if unit_id else None
-        if "community_id" in changes:
-            changes["community"] = places.get(ledger, changes.pop("community_id"))["name"]
-        if "place_id" in changes:
-            place_id = changes.pop("place_id")
-            changes["place"] = (
-                "/".join(places.get(ledger, place_id)["path"].split("/")[3:]) if place_id else None
-            )
-        if "meeting_id" in changes:
-            meeting_id = changes.pop("meeting_id")
-            changes["meeting"] = (
-                ledger.conn.execute(
-                    "SELECT number FROM meetings WHERE id = ?", (meeting_id,)
-                ).fetchone()[0]
-                if meeting_id
-                else None
-            )
-        if "repeat_of" in changes:
-            changes["repeat_of"] = _number_of(ledger, changes["repeat_of"])
-    item["events"] = events
-    item["repeats"] = repeats.repeats_of(ledger, item["id"])
-    return item
-
-
-def _number_of(ledger: Ledger, item_id: int | None) -> int | None:
-    if item_id is None:
-        return None
-    return ledger.conn.execute("SELECT number FROM items WHERE id = ?", (item_id,)).fetchone()[0]

@@ -46,7 +46,7 @@ class Outcome:
 
 
 def _text(value: str | None, what: str, limit: int = MAX_NOTE, required: bool = True) -> str:
-    # One cleaning for every free text (ledger.text): control characters, bidi overrides,
+    # One cleaning for every free text (ledger.domain.text): control characters, bidi overrides,
     # zero-width-only text counts as empty.
     return clean_text(value, "note", what, required=required, limit=limit) or ""
 

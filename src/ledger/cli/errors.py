@@ -1,6 +1,6 @@
 """The one place that turns failures into ``错误: …`` on stderr and exit code 1.
 
-An expected failure (a :class:`~ledger.errors.LedgerError`, a busy or full disk, a file that
+An expected failure (a :class:`~ledger.domain.errors.LedgerError`, a busy or full disk, a file that
 cannot be written) becomes one Chinese line. Anything else is a mistake in the program: the
 clerk still gets one Chinese line, and the details go to a file whose path that line names.
 The cause of every failure is kept (``raise … from error``); ``LEDGER_DEBUG=1`` or the root

@@ -1,6 +1,6 @@
 """``ledger report monthly`` (the Excel 街道月报) and ``ledger stats`` (the same figures here).
 
-Both take their figures from :mod:`ledger.metrics`; the workbook code (and openpyxl) is only
+Both take their figures from :mod:`ledger.views.figures`; the workbook code (and openpyxl) is only
 imported when a workbook is written.
 """
 

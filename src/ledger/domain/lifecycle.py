@@ -145,7 +145,7 @@ def replay(changes: Iterable[str | dict[str, Any]]) -> dict[str, Any]:
     """Fold events' changes (JSON text or dicts), in time order, into an item state.
 
     Callers pass only the events in force (not withdrawn by 撤销, no 撤销/恢复 events):
-    see :mod:`ledger.history`, which decides both.
+    see :mod:`ledger.casework.history`, which decides both.
     """
     state = dict(EMPTY_STATE)
     for change in changes:

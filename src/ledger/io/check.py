@@ -11,7 +11,7 @@ Checks, in order (labels.CHECK):
   :data:`lifecycle.STATE_FIELDS`; every item has at least one event;
 - ``last_event``: ``items.last_event_at`` equals the latest ``at`` of the events in force;
 - ``search``: the full-text index holds, for every item, exactly the document computed afresh
-  from the item and its events (:func:`ledger.fulltext.disagreements`); :func:`repair_search`
+  from the item and its events (:func:`ledger.store.fulltext.disagreements`); :func:`repair_search`
   rebuilds it (``ledger check --repair``).
 
 The check reads a plain ``sqlite3.Connection`` so that ``ledger backup`` can verify a copy

@@ -43,7 +43,7 @@ from ledger.store.ledger_file import Ledger, _check_identity
 # Keys of an event's ``changes`` (and item columns) that hold ids of another table.
 _AREA_KEYS = ("community_id", "place_id")
 MEETING_FIELDS = ("kind", "held_on", "community_id", "place_id", "host", "attendees", "note")
-# Free text in the other file is cleaned as if typed here (ledger.text): field → (kind, label).
+# Free text in the other file is cleaned as if typed here (ledger.domain.text): field → (kind, label).
 _ITEM_TEXT = {
     "title": ("title", "问题描述"),
     "reporter": ("person", "反映人"),

@@ -30,7 +30,7 @@ def parse(ledger: Ledger, text: str) -> str:
     for code, label in known.items():
         if value in (code, label):
             return code
-    # Not the full label: as clerks type it (基础, jcss), see ledger.names.
+    # Not the full label: as clerks type it (基础, jcss), see ledger.registry.names.
     found = names.resolve(value, list(known.items()), lambda pair: pair[1], "问题类别")
     if found is not None:
         return found[0]

@@ -16,7 +16,7 @@ _SEPARATORS = re.compile(r"\s*[/／>]\s*")
 
 
 def split_path(text: str) -> list[str]:
-    """'任城区/古槐街道/铁塔寺社区' → its names, cleaned (:mod:`ledger.text`), blanks dropped."""
+    """'任城区/古槐街道/铁塔寺社区' → its names, cleaned (:mod:`ledger.domain.text`), blanks dropped."""
     parts = (clean(part, "name", "区划名称") for part in _SEPARATORS.split(strip_unsafe(text)))
     return [part for part in parts if part]
 
@@ -105,7 +105,7 @@ def find(
         params += below(within["path"])
     ids = [row[0] for row in ledger.conn.execute(sql + " ORDER BY path", params)]
     if not ids:
-        # Not the full name: as clerks type it (铁塔寺, a part, tts / tietasi), see ledger.names.
+        # Not the full name: as clerks type it (铁塔寺, a part, tts / tietasi), see ledger.registry.names.
         everyone = ledger.conn.execute(
             "SELECT id, name, path FROM areas WHERE level = ?"
             + (f" AND {BELOW}" if within else "")

@@ -110,7 +110,7 @@ def find(ledger: Ledger, text: str) -> dict[str, Any]:
         candidates = [u for u in candidates if u["area"] and f"/{scope}/" in f"/{u['area']}/"]
     if not candidates:
         everyone = _rows(ledger, "ORDER BY u.name")
-        if len(names) == 1:  # not the full name: as clerks type it (see ledger.names)
+        if len(names) == 1:  # not the full name: as clerks type it (see ledger.registry.names)
             found = names_service.resolve(
                 names[0], everyone, lambda u: u["name"], "承办单位",
                 shown=lambda u: f"{u['area']}/{u['name']}" if u["area"] else u["name"],

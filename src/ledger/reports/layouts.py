@@ -1,6 +1,6 @@
 """Every sheet of the report as data: its columns, their titles, widths and formats.
 
-The one writer (:mod:`ledger.report.writer`) reads these; adding a column to a sheet is one
+The one writer (:mod:`ledger.reports.writer`) reads these; adding a column to a sheet is one
 line here (plus its title in ``labels.REPORT_COLUMN`` and its value in the row the build
 makes). Widths are in Excel character units, where a Chinese character counts as two.
 """

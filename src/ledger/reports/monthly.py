@@ -127,7 +127,7 @@ def info_line(ledger: Ledger, period: Period, unit: str) -> str:
 
 def scope_names(scopes: list[Scope]) -> dict[int, str]:
     """What a subdistrict is called in file names: its name, or 县/街道 when names repeat,
-    made a safe file name and distinct from every other (see :mod:`ledger.filenames`)."""
+    made a safe file name and distinct from every other (see :mod:`ledger.domain.filenames`)."""
     counts = Counter(scope.name for scope in scopes)
     wanted = [
         scope.name if counts[scope.name] == 1 else f"{scope.county}{scope.name}" for scope in scopes

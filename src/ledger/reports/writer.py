@@ -1,4 +1,4 @@
-"""The one writer: turns a :class:`~ledger.report.layouts.Layout` and row dicts into a sheet.
+"""The one writer: turns a :class:`~ledger.reports.layouts.Layout` and row dicts into a sheet.
 
 openpyxl's write-only mode streams each row to disk as it is appended, so memory does not grow
 with the number of rows. Styles are registered once per column (with their index in the book)

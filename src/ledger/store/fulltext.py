@@ -4,17 +4,17 @@ SQLite's tokenizers do not cut Chinese into words (there are no spaces), and the
 ``trigram`` tokenizer finds nothing for 2-character words such as 路灯. So the index stores
 text we cut ourselves: every run of letters and digits becomes its overlapping character
 pairs ("3号楼漏水" → "3号 号楼 楼漏 漏水"), and a word of two or more characters is the phrase
-of its pairs. A one-character word has no pair; :mod:`ledger.search` scans the base table.
+of its pairs. A one-character word has no pair; :mod:`ledger.views.search` scans the base table.
 
 How the index stays in step with every write, whatever path makes it (an action, 撤销,
 import's bulk insert, merge, a migration): triggers on ``items``, ``events`` and ``areas``
 mark the item as changed in ``search_dirty`` (plain SQL, so a write from another tool is
 marked too), and :func:`flush` re-indexes the marked items just before the writing
-transaction commits (:meth:`ledger.storage.Ledger.transaction`). Index and data therefore
+transaction commits (:meth:`ledger.store.ledger_file.Ledger.transaction`). Index and data therefore
 commit together or not at all. ``ledger check`` compares the index with the documents
 computed afresh; ``ledger check --repair`` rebuilds it.
 
-This module sits below :mod:`ledger.storage` (which calls :func:`flush`): it imports nothing
+This module sits below :mod:`ledger.store.ledger_file` (which calls :func:`flush`): it imports nothing
 from the ledger package.
 """
 

@@ -106,7 +106,7 @@ class Ledger:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self
-            # The search index commits with the data it indexes (see ledger.fulltext).
+            # The search index commits with the data it indexes (see ledger.store.fulltext).
             fulltext.flush(self.conn)
         except BaseException:
             if self.conn.in_transaction:

@@ -182,7 +182,7 @@ def _m006_time_ordered_history(db: sqlite_utils.Database) -> None:
 
 def _m007_search_and_repeats(db: sqlite_utils.Database) -> None:
     """Full-text search (FTS5 over character bigrams, kept by triggers: see
-    :mod:`ledger.fulltext`), built for the items already there; and 重复反映: the item a
+    :mod:`ledger.store.fulltext`), built for the items already there; and 重复反映: the item a
     repeat complaint repeats (``repeat_of``, set and cleared by link/unlink events)."""
     conn = db.conn
     conn.execute("ALTER TABLE items ADD COLUMN repeat_of INTEGER REFERENCES items(id)")

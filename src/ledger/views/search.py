@@ -1,5 +1,5 @@
 """``ledger search``: find items by words in their title, results, notes, replies, reporter
-and place names, through the bigram index of :mod:`ledger.fulltext`.
+and place names, through the bigram index of :mod:`ledger.store.fulltext`.
 
 Every word must match. A word of two or more characters is looked up in the index (the
 phrase of its character pairs); a one-character word has no pair and is found by scanning

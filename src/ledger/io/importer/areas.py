@@ -17,7 +17,7 @@ from ledger.io.importer.report import BadRow, Report, refusal, write_bad_rows
 from ledger.io.importer.table import Progress
 from ledger.store.ledger_file import Ledger, new_uid
 
-MAX_NAME = LIMITS["name"][0]  # as typed names (ledger.text)
+MAX_NAME = LIMITS["name"][0]  # as typed names (ledger.domain.text)
 
 
 def import_areas(

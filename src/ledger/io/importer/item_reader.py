@@ -417,7 +417,7 @@ class ItemReader(Lookups):
                 except Bad as error:
                     problems.append(("reply_channel", str(error)))
             result, reply_text = cell(row, i_result), cell(row, i_reply)
-            for code, value, kind in (  # the limits of ledger.text, as for typed text
+            for code, value, kind in (  # the limits of ledger.domain.text, as for typed text
                 ("result", result, "note"),
                 ("reply_text", reply_text, "note"),
                 ("reporter", cell(row, i_reporter), "person"),

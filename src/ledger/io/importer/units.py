@@ -18,7 +18,7 @@ from ledger.io.importer.table import Progress
 from ledger.io.importer.values import Bad
 from ledger.store.ledger_file import Ledger, new_uid
 
-MAX_NAME = LIMITS["name"][0]  # as typed names (ledger.text)
+MAX_NAME = LIMITS["name"][0]  # as typed names (ledger.domain.text)
 
 
 def import_units(

@@ -49,7 +49,7 @@ def text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        result = strip_unsafe(value).strip()  # one cleaning for all free text (ledger.text)
+        result = strip_unsafe(value).strip()  # one cleaning for all free text (ledger.domain.text)
         return result or None
     if isinstance(value, bool):
         return "是" if value else "否"

@@ -19,7 +19,8 @@ from typer.testing import Result
 
 from ledger.casework import actions
 from ledger.domain.errors import LedgerError, NotALedger
-from ledger.io.export import columns, rebuild, tables
+from ledger.io.export import columns, tables
+from ledger.io.restore import rebuild
 from ledger.registry import categories, meetings, units
 from ledger.store.ledger_file import Ledger
 from ledger.store.migrations import SCHEMA_VERSION

@@ -27,35 +27,29 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from ledger.casework import history
-from ledger.domain.dates import china_time, iso
-from ledger.domain.errors import LedgerError, NotALedger
+from ledger.domain.errors import LedgerError
 from ledger.domain.lifecycle import STATE_FIELDS, replay
 from ledger.domain.text import clean, strip_unsafe
+from ledger.io.merge_source import (
+    AREA_KEYS,
+    EVENT_TEXT,
+    ITEM_TEXT,
+    MEETING_FIELDS,
+    MEETING_TEXT,
+    PARAMS_TEXT,
+    UNIT_TEXT,
+    canonical_time,
+    columns_of,
+    open_source,
+    rows_as_dicts,
+)
 from ledger.registry import places
-from ledger.store.ledger_file import Ledger, _check_identity
-
-# Keys of an event's ``changes`` (and item columns) that hold ids of another table.
-_AREA_KEYS = ("community_id", "place_id")
-MEETING_FIELDS = ("kind", "held_on", "community_id", "place_id", "host", "attendees", "note")
-# Free text in the other file is cleaned as if typed here (ledger.domain.text): field → (kind, label).
-_ITEM_TEXT = {
-    "title": ("title", "问题描述"),
-    "reporter": ("person", "反映人"),
-    "result": ("note", "办理结果"),
-    "reply_text": ("note", "答复内容"),
-    "last_progress": ("note", "进展说明"),
-}
-_EVENT_TEXT = {"note": ("note", "备注"), "actor": ("person", "记录人")}
-# An event's inputs (params) carry the same texts under the actions' own keys.
-_PARAMS_TEXT = {**_ITEM_TEXT, "text": ("note", "内容")}
-_MEETING_TEXT = {"host": ("person", "主持人"), "note": ("note", "会议记录")}
-_UNIT_TEXT = {"contact": ("person", "联系人")}
+from ledger.store.ledger_file import Ledger
 
 
 @dataclass
@@ -113,30 +107,6 @@ class _Rollback(Exception):
     """Raised inside the transaction to undo a dry run."""
 
 
-def open_source(path: Path, target: Ledger) -> sqlite3.Connection:
-    """Open another ledger file read-only, refusing what cannot be merged with one line."""
-    if not path.exists():
-        raise LedgerError(f"找不到文件“{path}”")
-    if path.is_dir():
-        raise NotALedger(f"“{path}”是一个文件夹，不是台账文件")
-    if target.path is not None and target.path.exists() and path.samefile(target.path):
-        raise LedgerError(f"“{path}”就是当前台账，不能合并到它自己")
-    try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
-    except sqlite3.Error as error:
-        raise NotALedger(f"无法打开“{path}”") from error
-    try:
-        _check_identity(conn, path)  # not a ledger, or from a newer version: one line
-        present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-    except BaseException:
-        conn.close()
-        raise
-    if not {"items", "events", "areas"} <= present:
-        conn.close()
-        raise NotALedger(f"“{path}”不是台账文件（是空文件或别的数据库）")
-    return conn
-
-
 def merge(ledger: Ledger, paths: list[Path], *, dry_run: bool = False) -> MergeReport:
     """Merge every file in ``paths`` into ``ledger``, in one transaction (rolled back if dry)."""
     if not paths:
@@ -165,17 +135,6 @@ def merge(ledger: Ledger, paths: list[Path], *, dry_run: bool = False) -> MergeR
     return report
 
 
-def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
-    return [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
-
-
-def _dicts(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> Iterator[dict]:
-    cursor = conn.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    for row in cursor:
-        yield dict(zip(names, row, strict=True))
-
-
 class _Merger:
     """One file merged into the ledger (inside the caller's transaction)."""
 
@@ -189,7 +148,9 @@ class _Merger:
         self.meetings: dict[int, int] = {}
         self.categories: dict[str, str] = {}
         self.items: dict[int, int] = {}
-        self.target_columns = {t: _columns(self.target, t) for t in ("items", "events", "meetings")}
+        self.target_columns = {
+            t: columns_of(self.target, t) for t in ("items", "events", "meetings")
+        }
 
     def run(self) -> SourceReport:
         self._categories()
@@ -242,15 +203,15 @@ class _Merger:
     def _clean_event(self, event: dict[str, Any], number: int) -> None:
         """An event's text and times as this version writes them."""
         what = f"问题 {number} 的办理记录"
-        self._clean(event, _EVENT_TEXT, what)
+        self._clean(event, EVENT_TEXT, what)
         for key in ("at", "recorded_at"):
-            event[key] = _canonical_time(event.get(key))
-        if self._clean(event["parsed"], _ITEM_TEXT, what):
+            event[key] = canonical_time(event.get(key))
+        if self._clean(event["parsed"], ITEM_TEXT, what):
             event["changes"] = json.dumps(event["parsed"], ensure_ascii=False, sort_keys=True)
         if event.get("params"):  # replay re-derives changes from these: clean them alike
             params = json.loads(event["params"])
             fields = params.get("fields") if isinstance(params.get("fields"), dict) else {}
-            if self._clean(params, _PARAMS_TEXT, what) | self._clean(fields, _PARAMS_TEXT, what):
+            if self._clean(params, PARAMS_TEXT, what) | self._clean(fields, PARAMS_TEXT, what):
                 event["params"] = json.dumps(params, ensure_ascii=False, sort_keys=True)
 
     # --- reference data ----------------------------------------------------------------
@@ -258,7 +219,7 @@ class _Merger:
     def _categories(self) -> None:
         known = dict(self.target.execute("SELECT code, label FROM categories"))
         by_label = {label: code for code, label in known.items()}
-        for row in _dicts(self.source, "SELECT * FROM categories ORDER BY position"):
+        for row in rows_as_dicts(self.source, "SELECT * FROM categories ORDER BY position"):
             code = row["code"]
             label = clean(row["label"], "name", "问题类别名称", required=True)
             if code in known:
@@ -283,7 +244,7 @@ class _Merger:
         }
         by_path = {p: i for i, p in by_uid.values()}
         path_of = {i: p for i, p in by_uid.values()}
-        rows = list(_dicts(self.source, "SELECT * FROM areas"))
+        rows = list(rows_as_dicts(self.source, "SELECT * FROM areas"))
         rows.sort(key=lambda r: (r["path"].count("/"), r["id"]))  # parents first
         for row in rows:
             if row["uid"] in by_uid:
@@ -323,12 +284,12 @@ class _Merger:
         by_name = {
             (n, a): i for i, n, a in self.target.execute("SELECT id, name, area_id FROM units")
         }
-        for row in _dicts(self.source, "SELECT * FROM units ORDER BY id"):
+        for row in rows_as_dicts(self.source, "SELECT * FROM units ORDER BY id"):
             if row["uid"] in by_uid:
                 self.units[row["id"]] = by_uid[row["uid"]]
                 continue
             row["name"] = self._name(row["name"], "承办单位")
-            self._clean(row, _UNIT_TEXT, f"承办单位“{row['name']}”")
+            self._clean(row, UNIT_TEXT, f"承办单位“{row['name']}”")
             area = self._area(row["area_id"], f"承办单位“{row['name']}”")
             if (row["name"], area) in by_name:
                 self.units[row["id"]] = by_name[(row["name"], area)]
@@ -360,12 +321,13 @@ class _Merger:
     def _meetings(self) -> None:
         next_number = self.ledger.next_number("meetings")
         columns = self.target_columns["meetings"]
-        for row in _dicts(self.source, "SELECT * FROM meetings ORDER BY id"):
-            self._clean(row, _MEETING_TEXT, f"会议 {row['number']} ")
+        for row in rows_as_dicts(self.source, "SELECT * FROM meetings ORDER BY id"):
+            self._clean(row, MEETING_TEXT, f"会议 {row['number']} ")
             row["community_id"] = self._area(row["community_id"], f"会议 {row['number']} ")
             row["place_id"] = self._area(row["place_id"], f"会议 {row['number']} ")
             known = next(
-                _dicts(self.target, "SELECT * FROM meetings WHERE uid = ?", (row["uid"],)), None
+                rows_as_dicts(self.target, "SELECT * FROM meetings WHERE uid = ?", (row["uid"],)),
+                None,
             )
             if known is not None:
                 self.meetings[row["id"]] = known["id"]
@@ -395,7 +357,7 @@ class _Merger:
         """Turn the other file's ids in ``changes`` into ours; True when anything changed."""
         touched = False
         maps: list[tuple[str, dict[Any, Any], str]] = [
-            *((key, self.areas, "区划") for key in _AREA_KEYS),
+            *((key, self.areas, "区划") for key in AREA_KEYS),
             ("unit_id", self.units, "承办单位"),
             ("meeting_id", self.meetings, "会议"),
             ("category", self.categories, "问题类别"),
@@ -428,7 +390,7 @@ class _Merger:
 
     def _events_of(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
         # In recording order: that order breaks ties between events of the same moment.
-        events = _dicts(self.source, "SELECT * FROM events ORDER BY item_id, id")
+        events = rows_as_dicts(self.source, "SELECT * FROM events ORDER BY item_id, id")
         for item_id, group in groupby(events, key=lambda e: e["item_id"]):
             yield item_id, list(group)
 
@@ -436,7 +398,7 @@ class _Merger:
         next_number = self.ledger.next_number("items")
         event_groups = self._events_of()
         pending = next(event_groups, None)
-        for row in _dicts(self.source, "SELECT * FROM items ORDER BY id"):
+        for row in rows_as_dicts(self.source, "SELECT * FROM items ORDER BY id"):
             while pending is not None and pending[0] < row["id"]:
                 pending = next(event_groups, None)
             if pending is None or pending[0] != row["id"]:
@@ -535,25 +497,14 @@ class _Merger:
             return
         columns = [
             c
-            for c in _columns(self.source, "import_keys")
-            if c in _columns(self.target, "import_keys")
+            for c in columns_of(self.source, "import_keys")
+            if c in columns_of(self.target, "import_keys")
         ]
         sql = (
             f"INSERT OR IGNORE INTO import_keys ({', '.join(columns)}) "
             f"VALUES ({', '.join('?' * len(columns))})"
         )
-        for row in _dicts(self.source, f"SELECT {', '.join(columns)} FROM import_keys"):
+        for row in rows_as_dicts(self.source, f"SELECT {', '.join(columns)} FROM import_keys"):
             if row.get("item_id") in self.items:
                 row["item_id"] = self.items[row["item_id"]]
                 self.target.execute(sql, [row[c] for c in columns])
-
-
-def _canonical_time(value: Any) -> Any:
-    """A stored time with an offset (written by an older version under an aware LEDGER_NOW)
-    in the one stored form, China time without an offset."""
-    if not isinstance(value, str) or len(value) <= 19:
-        return value
-    try:
-        return iso(china_time(datetime.fromisoformat(value)))
-    except ValueError:
-        return value

@@ -226,7 +226,7 @@ def _connect(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
-def _check_identity(conn: sqlite3.Connection, path: Path | str, *, fresh: bool = False) -> None:
+def check_identity(conn: sqlite3.Connection, path: Path | str, *, fresh: bool = False) -> None:
     """Refuse what is not one of our ledgers; ``fresh``: an empty SQLite file is welcome
     (``ledger init`` is about to make it a ledger), otherwise it is refused too."""
     try:
@@ -308,7 +308,7 @@ def open_ledger(path: Path | str, *, create: bool = False, actor: str | None = N
     conn: sqlite3.Connection | None = None
     try:
         conn = _connect(target)
-        _check_identity(conn, target, fresh=create)
+        check_identity(conn, target, fresh=create)
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
@@ -358,7 +358,7 @@ def _open_read_only(target: Path, actor: str | None) -> Ledger:
     try:
         try:
             conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
-            _check_identity(conn, target)
+            check_identity(conn, target)
         except sqlite3.OperationalError as cannot_read:
             if wal.exists() and wal.stat().st_size > 0:
                 raise LedgerError(
@@ -366,7 +366,7 @@ def _open_read_only(target: Path, actor: str | None) -> Ledger:
                     f"（{wal.name}），只读时无法读取；请把台账连同 {wal.name} 复制到可写入的文件夹"
                 ) from cannot_read
             conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
-            _check_identity(conn, target)
+            check_identity(conn, target)
     except sqlite3.DatabaseError as error:
         raise LedgerError(f"无法打开台账文件“{target}”：{_reason(error)}") from error
     conn.execute("PRAGMA foreign_keys = ON")

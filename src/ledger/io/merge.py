@@ -48,7 +48,7 @@ from ledger.io.merge_source import (
     open_source,
     rows_as_dicts,
 )
-from ledger.registry import places
+from ledger.registry import categories, places
 from ledger.store.ledger_file import Ledger
 
 
@@ -227,13 +227,7 @@ class _Merger:
             elif label in by_label:
                 self.categories[code] = by_label[label]
             else:
-                position = self.target.execute(
-                    "SELECT COALESCE(MAX(position), 0) + 1 FROM categories"
-                ).fetchone()[0]
-                self.target.execute(
-                    "INSERT INTO categories(code, label, builtin, position) VALUES (?, ?, 0, ?)",
-                    (code, label, position),
-                )
+                categories.append(self.target, code, label)
                 known[code], by_label[label] = label, code
                 self.categories[code] = code
                 self.report.added["categories"] += 1

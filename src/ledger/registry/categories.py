@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from ledger.domain import text
 from ledger.domain.errors import LedgerError
 from ledger.registry import names
@@ -46,11 +48,14 @@ def add(ledger: Ledger, label: str) -> dict[str, object]:
     if name in labels(ledger).values() or name in labels(ledger):
         raise LedgerError(f"类别“{name}”已存在")
     with ledger.transaction():
-        position = ledger.conn.execute(
-            "SELECT COALESCE(MAX(position), 0) + 1 FROM categories"
-        ).fetchone()[0]
-        ledger.conn.execute(
-            "INSERT INTO categories(code, label, builtin, position) VALUES (?, ?, 0, ?)",
-            (name, name, position),
-        )
+        append(ledger.conn, name, name)
     return {"code": name, "label": name, "builtin": False}
+
+
+def append(conn: sqlite3.Connection, code: str, label: str) -> None:
+    """Put a clerk's category after the others (also used by merge for a category it brings)."""
+    position = conn.execute("SELECT COALESCE(MAX(position), 0) + 1 FROM categories").fetchone()[0]
+    conn.execute(
+        "INSERT INTO categories(code, label, builtin, position) VALUES (?, ?, 0, ?)",
+        (code, label, position),
+    )

@@ -429,6 +429,7 @@ def test_the_clock_reads_china_time(
     assert clock.now() == datetime(2026, 6, 25, 9, 0, 0)
 
 
+@pytest.mark.slow  # a nested pytest run per zone
 @pytest.mark.parametrize("name", ["UTC", "America/New_York"])
 def test_core_cases_pass_in_any_machine_zone(name: str) -> None:
     """The suite's core cases (dates, working days and deadlines, the lifecycle) give the
@@ -484,6 +485,7 @@ def _ledger_as_other(args: list[str], path: Path) -> subprocess.CompletedProcess
     )  # fmt: skip
 
 
+@pytest.mark.slow  # every read command, each a process run as another user
 def test_a_read_only_ledger_opens_for_every_read_command(read_only_ledger: Path) -> None:
     """Before: every command said 文件或其所在文件夹是只读的."""
     path = read_only_ledger

@@ -44,7 +44,10 @@ def demo_command(db: DbOption = None) -> None:
     for entry in summary.get("imported", []):
         output.say(f"已导入旧台账 {entry['file']}：问题 {entry['items']} 条（ledger import items）")
     _demo_reports(path)
-    output.say(f"试试：ledger list --db {path}    ledger show 1 --db {path}")
+    # One command per line, so that a clerk can copy each whole at 80 columns.
+    output.say("试试：")
+    output.say(f"  ledger list --db {path}")
+    output.say(f"  ledger show 1 --db {path}")
 
 
 def _demo_reports(path: Path) -> None:
@@ -74,6 +77,5 @@ def _demo_reports(path: Path) -> None:
     )
     for item in written:
         output.say(f"  {item.path.name}", "dim")
-    output.say(
-        f"月报的数字也可以在终端查看：ledger stats --month {month[0]}-{month[1]:02d} --db {path}"
-    )
+    output.say("月报的数字也可以在终端查看：")
+    output.say(f"  ledger stats --month {month[0]}-{month[1]:02d} --db {path}")

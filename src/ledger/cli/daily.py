@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from ledger.cli import output
+from ledger.cli import output, today_view
 from ledger.cli.context import open_for, today
 from ledger.cli.errors import guarded
 from ledger.cli.options import (
@@ -48,10 +48,10 @@ def today_command(
         ledger, today(), community=community, subdistrict=subdistrict, limit=limit
     )
     if as_json:
-        output.emit_json(data)
+        output.emit_json(data.as_json())
         return
-    output.today_board(data, wide=wide)
-    notice = fallback_notice(set(data["estimated_years"]))
+    today_view.today_board(data, wide=wide)
+    notice = fallback_notice(set(data.estimated_years))
     if notice:
         output.notice(notice)
 
@@ -74,7 +74,7 @@ def remind_command(
 
     ledger = open_for(db)
     result = reminders.remind(ledger, today(), out, unit=unit)
-    output.reminders_summary(result)
+    today_view.reminders_summary(result)
     notice = fallback_notice(set(result.estimated_years))
     if notice:
         output.notice(notice)

@@ -120,46 +120,38 @@ def items_command(
     _show(report, as_json)
 
 
-@app.command(
+def _plain_command(kind: str, text: str) -> None:
+    """Register ``ledger import KIND``: a table of areas or units, no history to rebuild."""
+
+    def command(
+        file: FileArgument,
+        sheet: SheetOption = None,
+        mapping: MapOption = None,
+        dry_run: DryRunOption = False,
+        skip_bad: SkipBadOption = False,
+        bad_file: BadFileOption = None,
+        as_json: JsonOption = False,
+        db: DbOption = None,
+    ) -> None:
+        from ledger.io import importer  # imported when used: every other command starts faster
+
+        run = getattr(importer, f"import_{kind}")
+        _import_plain(run, file, sheet, mapping, dry_run, skip_bad, bad_file, as_json, db)
+
+    command.__name__ = f"{kind}_command"
+    app.command(kind, help=text)(guarded(command))
+
+
+_plain_command(
     "areas",
-    help="导入区划：列为 区县/街道/社区/小区/楼栋（上级只写一次、下面留空或合并单元格均可）。"
+    "导入区划：列为 区县/街道/社区/小区/楼栋（上级只写一次、下面留空或合并单元格均可）。"
     "已有的区划不会重复添加。字段：county subdistrict community compound building。",
 )
-@guarded
-def areas_command(
-    file: FileArgument,
-    sheet: SheetOption = None,
-    mapping: MapOption = None,
-    dry_run: DryRunOption = False,
-    skip_bad: SkipBadOption = False,
-    bad_file: BadFileOption = None,
-    as_json: JsonOption = False,
-    db: DbOption = None,
-) -> None:
-    from ledger.io.importer import import_areas
-
-    _import_plain(import_areas, file, sheet, mapping, dry_run, skip_bad, bad_file, as_json, db)
-
-
-@app.command(
+_plain_command(
     "units",
-    help="导入承办单位：单位名称、类型、联系电话、联系人、所属区划。已有的单位不会重复添加。"
+    "导入承办单位：单位名称、类型、联系电话、联系人、所属区划。已有的单位不会重复添加。"
     "字段：name kind phone contact area county subdistrict community。",
 )
-@guarded
-def units_command(
-    file: FileArgument,
-    sheet: SheetOption = None,
-    mapping: MapOption = None,
-    dry_run: DryRunOption = False,
-    skip_bad: SkipBadOption = False,
-    bad_file: BadFileOption = None,
-    as_json: JsonOption = False,
-    db: DbOption = None,
-) -> None:
-    from ledger.io.importer import import_units
-
-    _import_plain(import_units, file, sheet, mapping, dry_run, skip_bad, bad_file, as_json, db)
 
 
 # --- running and showing ----------------------------------------------------------------

@@ -211,21 +211,23 @@ def read_all(ledger: Ledger, sql: str, params: Iterable[Any], today: date) -> li
     return list(read(ledger.conn.execute(sql, list(params)), ledger, today))
 
 
-def read_item(ledger: Ledger, number: int, today: date) -> Item:
-    """One item by its short number, with its standing on ``today``."""
-    found = read_all(ledger, ITEM_SELECT + " WHERE i.number = ?", (number,), today)
-    if not found:
-        raise NotFound(f"问题 {number} 不存在")
-    return found[0]
-
-
-def get(ledger: Ledger, number: int) -> dict[str, Any]:
-    """One item by its short number, as a dict (for the writing side, which changes it)."""
+def _by_number(ledger: Ledger, number: int) -> tuple[tuple[Any, ...], Any]:
+    """The :data:`ITEM_SELECT` row of an item by its short number, and its description."""
     cursor = ledger.conn.execute(ITEM_SELECT + " WHERE i.number = ?", (number,))
     found = cursor.fetchone()
     if found is None:
         raise NotFound(f"问题 {number} 不存在")
-    return row_to_item(found, cursor.description)
+    return found, cursor.description
+
+
+def read_item(ledger: Ledger, number: int, today: date) -> Item:
+    """One item by its short number, with its standing on ``today``."""
+    return next(read([_by_number(ledger, number)[0]], ledger, today))
+
+
+def get(ledger: Ledger, number: int) -> dict[str, Any]:
+    """One item by its short number, as a dict (for the writing side, which changes it)."""
+    return row_to_item(*_by_number(ledger, number))
 
 
 def timeline(ledger: Ledger, item_id: int) -> list[dict[str, Any]]:

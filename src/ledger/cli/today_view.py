@@ -3,6 +3,7 @@ summary of the notices written."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ledger.cli import layout, output
@@ -138,9 +139,27 @@ def today_board(board: Board, wide: bool = False) -> None:
     dropped: list[str] = []
     dropped += _supervision_section(board.supervision, wide)
     _cards_line(board.cards)
-    dropped += _assignment_section(board.waiting_assignment, wide)
-    dropped += _reply_section(board.waiting_reply, wide)
-    dropped += _rating_section(board.waiting_rating, wide)
+    dropped += _group_section(
+        board.waiting_assignment,
+        ("待分办", "反映后尚未交办，最早的在前"),
+        ASSIGNMENT_COLUMNS,
+        _assignment_cells,
+        wide,
+    )
+    dropped += _group_section(
+        board.waiting_reply,
+        ("待答复", "已办结或不予办理，尚未答复居民（说事必回）"),
+        REPLY_COLUMNS,
+        _reply_cells,
+        wide,
+    )
+    dropped += _group_section(
+        board.waiting_rating,
+        ("待回访", "已答复，请电话回访并记录评价"),
+        RATING_COLUMNS,
+        _rating_cells,
+        wide,
+    )
     dropped += _compounds_section(board.compounds, wide)
     narrow_hint(dropped, "ledger today")
 
@@ -216,71 +235,60 @@ def _supervision_section(supervision: Supervision, wide: bool) -> list[str]:
     return dropped
 
 
-def _assignment_section(group: Group, wide: bool) -> list[str]:
-    _group_heading("待分办", group.count, "反映后尚未交办，最早的在前", group.list_args)
+def _group_section(
+    group: Group,
+    heading: tuple[str, str],
+    columns: tuple[Column, ...],
+    cells: Callable[[Item], list[Any]],
+    wide: bool,
+) -> list[str]:
+    """A group equal to a list filter: its heading (title, note), a row per item shown, and
+    how many more there are; returns the columns a narrow screen left out."""
+    title, note = heading
+    _group_heading(title, group.count, note, group.list_args)
     if not group.items:
         return []
-    rows = [
-        [
-            str(item.number),
-            item.raised_on,
-            _waited(item),
-            item.community,
-            item.place or "",
-            item.title,
-            standing(item),
-        ]
-        for item in group.items
-    ]
-    dropped = table(ASSIGNMENT_COLUMNS, rows, wide=wide).dropped
+    dropped = table(columns, [cells(item) for item in group.items], wide=wide).dropped
     _more(len(group.items), group.count, group.list_args)
     return dropped
 
 
-def _reply_section(group: Group, wide: bool) -> list[str]:
-    _group_heading(
-        "待答复", group.count, "已办结或不予办理，尚未答复居民（说事必回）", group.list_args
-    )
-    if not group.items:
-        return []
-    rows = [
-        [
-            str(item.number),
-            status_text(item.status),
-            item.resolved_on or "",
-            _waited(item),
-            item.community,
-            item.title,
-            item.reporter or "",
-            item.result or "",
-        ]
-        for item in group.items
+def _assignment_cells(item: Item) -> list[Any]:
+    return [
+        str(item.number),
+        item.raised_on,
+        _waited(item),
+        item.community,
+        item.place or "",
+        item.title,
+        standing(item),
     ]
-    dropped = table(REPLY_COLUMNS, rows, wide=wide).dropped
-    _more(len(group.items), group.count, group.list_args)
-    return dropped
 
 
-def _rating_section(group: Group, wide: bool) -> list[str]:
-    _group_heading("待回访", group.count, "已答复，请电话回访并记录评价", group.list_args)
-    if not group.items:
-        return []
-    rows = [
-        [
-            str(item.number),
-            item.reporter or "",
-            Text(item.phone or "（无电话）", style="" if item.phone else "dim"),
-            item.community,
-            item.title,
-            item.replied_on or "",
-            CHANNEL.label(item.reply_channel),
-            _waited(item),
-        ]
-        for item in group.items
+def _reply_cells(item: Item) -> list[Any]:
+    return [
+        str(item.number),
+        status_text(item.status),
+        item.resolved_on or "",
+        _waited(item),
+        item.community,
+        item.title,
+        item.reporter or "",
+        item.result or "",
     ]
-    dropped = table(RATING_COLUMNS, rows, wide=wide).dropped
-    _more(len(group.items), group.count, group.list_args)
-    return dropped
+
+
+def _rating_cells(item: Item) -> list[Any]:
+    return [
+        str(item.number),
+        item.reporter or "",
+        Text(item.phone or "（无电话）", style="" if item.phone else "dim"),
+        item.community,
+        item.title,
+        item.replied_on or "",
+        CHANNEL.label(item.reply_channel),
+        _waited(item),
+    ]
 
 
 def _compounds_section(compounds: Compounds, wide: bool) -> list[str]:

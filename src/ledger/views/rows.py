@@ -3,9 +3,10 @@ reminders): :class:`Item`, the SELECT that reads it, and the day's deadline stan
 each item read.
 
 The screens and ``--json`` that show items (``list``, ``show``, ``today``, a meeting's items)
-read :class:`Item`; the writing side and 催办 read the same SELECT as dicts (``row_to_item``). The field list is :data:`lifecycle.ITEM_FIELDS`; ``Item`` declares
-the same fields with their types, in the same order (checked below), then the ones no JSON
-shows (ids, bookkeeping) and the few a single screen adds.
+read :class:`Item`; the writing side and 催办 read the same SELECT as dicts (``row_to_item``).
+The field list is :data:`lifecycle.ITEM_FIELDS`; ``Item`` declares the same fields with their
+types, in the same order (checked below), then the ones no JSON shows (ids, bookkeeping) and
+the few a single screen adds.
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ class Item:
         return getattr(self, name)
 
     def get(self, name: str, default: Any = None) -> Any:
+        """``item.get("unit")``, likewise."""
         return getattr(self, name, default)
 
 
@@ -175,7 +177,9 @@ def standing_of(found: Deadline) -> Standing:
 
 _STATUS = _READ.index("status")
 _DUE = _READ.index("due_on")
-_AFTER = _READ.index("origin_ledger")  # the standing comes right before it
+_AFTER = _NAMES.index(STANDING[0])  # a read row has the standing's place empty: put it here
+if _NAMES[_AFTER : _AFTER + len(STANDING)] != STANDING:  # pragma: no cover
+    raise TypeError("Item's standing fields must follow one another")
 
 
 # A frozen dataclass sets each field through object.__setattr__: for 52 fields that is ten

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ledger.cli import output
 from ledger.cli.layout import Text
@@ -10,6 +10,11 @@ from ledger.cli.output import notice, rich_table, say
 
 if TYPE_CHECKING:
     from rich.table import Table
+
+    from ledger.io.backup import BackupResult
+    from ledger.io.check import CheckReport
+    from ledger.io.export import ExportResult
+    from ledger.io.merge import MergeReport
 
 
 def _size(size: int) -> str:
@@ -23,7 +28,7 @@ def _counts_text(counts: dict[str, int]) -> str:
     return "、".join(f"{TABLE[t]} {counts[t]}" for t in shown if t in counts)
 
 
-def export_done(result: Any) -> None:
+def export_done(result: ExportResult) -> None:
     """``ledger export``: where the export went and what it holds."""
     from ledger.domain.labels import EXPORT_FORMAT
 
@@ -33,7 +38,7 @@ def export_done(result: Any) -> None:
         notice(message)
 
 
-def _check_lines(report: Any) -> Table:
+def _check_lines(report: CheckReport) -> Table:
     from ledger.domain.labels import CHECK
 
     table = rich_table("检查项", "结果")
@@ -51,7 +56,7 @@ def _check_lines(report: Any) -> Table:
     return table
 
 
-def check_report(report: Any, path: str) -> None:
+def check_report(report: CheckReport, path: str) -> None:
     """``ledger check``: one line per check, then the problems found, then the verdict."""
     say(f"检查台账：{path}", "bold")
     output.stdout.print(_check_lines(report))
@@ -73,7 +78,7 @@ def check_report(report: Any, path: str) -> None:
     )
 
 
-def backup_done(result: Any) -> None:
+def backup_done(result: BackupResult) -> None:
     """``ledger backup``: where the verified copy is; the ledger's own problems if any."""
     report = result.report
     how = "SQLite 快速检查（quick_check）" if report.quick else "SQLite 完整性检查和逐件核对"
@@ -105,7 +110,7 @@ def _ranges(pairs: list[tuple[int, int]]) -> list[str]:
 MERGE_COLUMNS = ("台账文件", "新增区划", "新增单位", "新增会议", "新增问题", "新增记录")
 
 
-def merge_report(report: Any) -> None:
+def merge_report(report: MergeReport) -> None:
     """``ledger merge``: per file what was added, renumbering, and conflicts."""
     if report.dry_run:
         say("试运行：以下是合并将做的改动，台账未作任何改动。", "yellow")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
 from ledger.cli.output import rich_table, say, status_text, stdout
 from ledger.domain.lifecycle import ITEM_FIELDS
+
+if TYPE_CHECKING:
+    from ledger.views.search import Found
 
 HIT_STYLE = "bold black on yellow"
 SNIPPET = 24  # characters of the matched field shown around the first hit
@@ -25,7 +28,7 @@ def snippet(text: str, words: list[str], width: int = SNIPPET) -> Text:
     return shown
 
 
-def search_table(found: Any) -> None:
+def search_table(found: Found) -> None:
     """One row per item found: number, status, date, community, title and where it matched."""
     if not found.items:
         say("没有找到包含" + "、".join(f"“{w}”" for w in found.words) + "的问题。")
@@ -52,7 +55,7 @@ def search_table(found: Any) -> None:
     )
 
 
-def search_json(found: Any) -> dict[str, Any]:
+def search_json(found: Found) -> dict[str, Any]:
     """``search --json``: the words looked for, the total, and each item with where it matched."""
     return {
         "words": found.words,

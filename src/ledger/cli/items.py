@@ -22,7 +22,7 @@ from ledger.domain.lifecycle import rule_help
 commands = typer.Typer()
 
 
-def _done(outcome: actions.Outcome) -> None:
+def _done(outcome: actions.ActionOutcome) -> None:
     """What every action prints: the item, what happened, where it stands now."""
     item = outcome.item
     action = outcome.event["action"]
@@ -333,7 +333,7 @@ def unlink_command(
     _done(actions.unlink(ledger, number, note=note, at=moment(at)))
 
 
-def _withdrawn(outcome: actions.Outcome, verb: str) -> None:
+def _withdrawn(outcome: actions.ActionOutcome, verb: str) -> None:
     item, target = outcome.item, outcome.withdrawn or {}
     when = show_view.event_time(target.get("at", ""))
     output.say(

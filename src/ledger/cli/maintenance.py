@@ -109,7 +109,7 @@ def check_command(
     if as_json:
         output.emit_json(report.as_json())
     else:
-        maintenance_view.check_report(report, str(ledger.path))
+        maintenance_view.check_outcome(report, str(ledger.path))
     if not report.ok:
         raise typer.Exit(1)
 
@@ -141,4 +141,4 @@ def merge_command(
     if as_json:
         output.emit_json(report.as_json())
     else:
-        maintenance_view.merge_report(report)
+        maintenance_view.merge_outcome(report)

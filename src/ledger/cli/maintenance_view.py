@@ -11,10 +11,10 @@ from ledger.cli.output import notice, rich_table, say
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from ledger.io.backup import BackupResult
-    from ledger.io.check import CheckReport
-    from ledger.io.export import ExportResult
-    from ledger.io.merge import MergeReport
+    from ledger.io.backup import BackupOutcome
+    from ledger.io.check import CheckOutcome
+    from ledger.io.export import ExportOutcome
+    from ledger.io.merge import MergeOutcome
 
 
 def _size(size: int) -> str:
@@ -28,7 +28,7 @@ def _counts_text(counts: dict[str, int]) -> str:
     return "、".join(f"{TABLE[t]} {counts[t]}" for t in shown if t in counts)
 
 
-def export_done(result: ExportResult) -> None:
+def export_done(result: ExportOutcome) -> None:
     """``ledger export``: where the export went and what it holds."""
     from ledger.domain.labels import EXPORT_FORMAT
 
@@ -38,7 +38,7 @@ def export_done(result: ExportResult) -> None:
         notice(message)
 
 
-def _check_lines(report: CheckReport) -> Table:
+def _check_lines(report: CheckOutcome) -> Table:
     from ledger.domain.labels import CHECK
 
     table = rich_table("检查项", "结果")
@@ -56,7 +56,7 @@ def _check_lines(report: CheckReport) -> Table:
     return table
 
 
-def check_report(report: CheckReport, path: str) -> None:
+def check_outcome(report: CheckOutcome, path: str) -> None:
     """``ledger check``: one line per check, then the problems found, then the verdict."""
     say(f"检查台账：{path}", "bold")
     output.stdout.print(_check_lines(report))
@@ -78,7 +78,7 @@ def check_report(report: CheckReport, path: str) -> None:
     )
 
 
-def backup_done(result: BackupResult) -> None:
+def backup_done(result: BackupOutcome) -> None:
     """``ledger backup``: where the verified copy is; the ledger's own problems if any."""
     report = result.report
     how = "SQLite 快速检查（quick_check）" if report.quick else "SQLite 完整性检查和逐件核对"
@@ -110,7 +110,7 @@ def _ranges(pairs: list[tuple[int, int]]) -> list[str]:
 MERGE_COLUMNS = ("台账文件", "新增区划", "新增单位", "新增会议", "新增问题", "新增记录")
 
 
-def merge_report(report: MergeReport) -> None:
+def merge_outcome(report: MergeOutcome) -> None:
     """``ledger merge``: per file what was added, renumbering, and conflicts."""
     if report.dry_run:
         say("试运行：以下是合并将做的改动，台账未作任何改动。", "yellow")

@@ -23,7 +23,7 @@ from ledger.cli.output import (
 from ledger.domain.labels import CHANNEL, LEVEL
 
 if TYPE_CHECKING:  # the board itself is imported only by ``ledger today``
-    from ledger.reports.reminders import Reminders
+    from ledger.reports.reminders import RemindOutcome
     from ledger.views.rows import Item
     from ledger.views.today_board import Board, Cards, Compounds, Group, Supervision
 
@@ -337,7 +337,7 @@ def _compounds_section(compounds: Compounds, wide: bool) -> list[str]:
     return fitted.dropped
 
 
-def reminders_summary(result: Reminders) -> None:
+def reminders_summary(result: RemindOutcome) -> None:
     """``ledger remind``: the notices written and the reminders recorded (or already done)."""
     if result.ledger_items == 0:
         say(EMPTY_LEDGER_HINT)

@@ -131,7 +131,7 @@ def board_ledger(places: Ledger) -> Ledger:
 
 
 def test_supervision_levels_by_unit(board_ledger: Ledger) -> None:
-    data = today_board.build(board_ledger, TODAY)
+    data = today_board.build(board_ledger, TODAY).as_json()
     supervision = data["supervision"]
     # 严重超期 oldest due first: 1 (11-12), 6 (11-19: exactly 5 is 严重超期).
     assert numbers(supervision["severe"]) == [1, 6]
@@ -163,14 +163,14 @@ def test_supervision_levels_by_unit(board_ledger: Ledger) -> None:
 
 
 def test_extended_item_is_judged_by_its_new_due_date(board_ledger: Ledger) -> None:
-    data = today_board.build(board_ledger, TODAY)
+    data = today_board.build(board_ledger, TODAY).as_json()
     item = data["supervision"]["warning"]["items"][1]
     assert (item["number"], item["due_on"], item["extend_count"]) == (4, "2026-11-27", 1)
     assert 4 not in numbers(data["supervision"]["severe"]) + numbers(data["supervision"]["overdue"])
 
 
 def test_waiting_groups_oldest_first_with_working_days_waited(board_ledger: Ledger) -> None:
-    data = today_board.build(board_ledger, TODAY)
+    data = today_board.build(board_ledger, TODAY).as_json()
     raised = data["waiting_assignment"]
     # 6 raised Mon 11-16: waited Tue 17 – Fri 20 (4) + Mon 23 – Thu 26 (4) = 8; 7 today: 0.
     assert [(i["number"], i["waited_workdays"]) for i in raised["items"]] == [(6, 8), (7, 0)]
@@ -189,7 +189,7 @@ def test_waiting_groups_oldest_first_with_working_days_waited(board_ledger: Ledg
 
 
 def test_compounds_list_what_is_not_yet_answered(board_ledger: Ledger) -> None:
-    data = today_board.build(board_ledger, TODAY)
+    data = today_board.build(board_ledger, TODAY).as_json()
     compounds = data["compounds"]
     # 铁塔寺小区: 1 (in building A8楼), 2, 6 open; 10 replied and 11 closed are answered.
     # 新兴小区西区: 5 open, 8 resolved but not yet told.
@@ -205,7 +205,7 @@ def test_compounds_list_what_is_not_yet_answered(board_ledger: Ledger) -> None:
 
 
 def test_limit_cuts_lists_but_never_counts(board_ledger: Ledger) -> None:
-    data = today_board.build(board_ledger, TODAY, limit=1)
+    data = today_board.build(board_ledger, TODAY, limit=1).as_json()
     assert numbers(data["supervision"]["overdue"]) == [5]
     assert data["supervision"]["overdue"]["count"] == 2
     assert len(data["compounds"]["compounds"]) == 1
@@ -213,7 +213,7 @@ def test_limit_cuts_lists_but_never_counts(board_ledger: Ledger) -> None:
 
 
 def test_scope_by_community(board_ledger: Ledger) -> None:
-    data = today_board.build(board_ledger, TODAY, community="铁塔寺社区")
+    data = today_board.build(board_ledger, TODAY, community="铁塔寺社区").as_json()
     counts = {level: data["supervision"][level]["count"] for level in today_board.LEVELS}
     # 铁塔寺社区 holds 1 and 6 (severe), 2 (overdue), 3 and 4 (warning); 5 is in 财工街社区.
     assert counts == {"severe": 2, "overdue": 1, "warning": 2}
@@ -300,14 +300,14 @@ def test_json_gives_the_same_groups_as_the_screen(
 def test_colors_follow_the_levels(board_ledger: Ledger) -> None:
     from rich.console import Console
 
-    from ledger.cli import output
+    from ledger.cli import output, today_view
 
     console = Console(force_terminal=True, color_system="standard", width=200)
     saved = output.stdout
     output.stdout = console
     try:
         with console.capture() as captured:
-            output.today_board(today_board.build(board_ledger, TODAY))
+            today_view.today_board(today_board.build(board_ledger, TODAY))
     finally:
         output.stdout = saved
     text = captured.get()
@@ -344,7 +344,7 @@ def test_saturday_make_up_workday_counts(
     actions.add(places, "国庆前反映的路灯问题", community="铁塔寺社区", raised_on=date(2026, 9, 30))
     # Raised Thu 10-08: Fri 10-09 (1), Sat 10-10 (2), Mon 10-12 (3).
     actions.add(places, "节后反映的噪音问题", community="铁塔寺社区", raised_on=date(2026, 10, 8))
-    data = today_board.build(places, date(2026, 10, 10))
+    data = today_board.build(places, date(2026, 10, 10)).as_json()
     assert data["workday"] is True
     warning = {
         item["number"]: (item["due_on"], item["workdays_left"])
@@ -356,7 +356,7 @@ def test_saturday_make_up_workday_counts(
     assert "今日督办 · 2026-10-10 星期六（调休上班日）" in out
     # On Monday 10-12, item 1 (due Sat 10-10) is late by Mon 10-12 = 1 working day.
     monkeypatch.setenv("LEDGER_NOW", "2026-10-12T09:00:00")
-    data = today_board.build(places, date(2026, 10, 12))
+    data = today_board.build(places, date(2026, 10, 12)).as_json()
     assert [
         (i["number"], i["workdays_overdue"]) for i in data["supervision"]["overdue"]["items"]
     ] == [(1, 1)]

@@ -65,7 +65,7 @@ YELLOW = [3, 4]
 
 
 def test_board_counts_cards_per_unit(board_ledger: Ledger) -> None:
-    cards = today_board.build(board_ledger, TODAY)["cards"]
+    cards = today_board.build(board_ledger, TODAY).as_json()["cards"]
     assert cards["red"] == {"count": 4, "list_args": "--card red"}
     assert cards["yellow"] == {"count": 2, "list_args": "--card yellow"}
     # 住建局: red 1, yellow 3; 市住建局: red 5, yellow 4; 扈师傅维修队: red 2; unassigned: red 6.
@@ -78,7 +78,7 @@ def test_board_counts_cards_per_unit(board_ledger: Ledger) -> None:
     items = {
         item["number"]: item["card"]
         for level in today_board.LEVELS
-        for item in today_board.build(board_ledger, TODAY)["supervision"][level]["items"]
+        for item in today_board.build(board_ledger, TODAY).as_json()["supervision"][level]["items"]
     }
     assert items == {1: "red", 2: "red", 5: "red", 6: "red", 3: "yellow", 4: "yellow"}
 

@@ -3,7 +3,7 @@
 Each screen is rendered at 80 and 120 columns on the board ledger of test_board (Chinese names,
 phone numbers, every group of ``today``) plus an item handled by a unit with a long name. Widths
 are Rich's cell widths (a Chinese character takes 2 cells). The columns that leave a narrow
-screen are worked out below by hand from the widths each screen states in cli/output.py.
+screen are worked out below by hand from the widths each screen states in the cli/*_view.py modules.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from rich.cells import cell_len
 from typer.testing import Result
 
 from ledger.casework import actions
-from ledger.cli import layout, output
+from ledger.cli import layout, output, show_view
 from ledger.registry import units
 from ledger.store.ledger_file import Ledger
 from test_board import at, build_board_ledger
@@ -178,8 +178,8 @@ def test_wrap_never_splits_a_date_or_a_phone() -> None:
 
 
 def test_a_date_only_event_time_is_shown_as_the_date() -> None:
-    assert output.event_time("2026-06-24") == "2026-06-24"
-    assert output.event_time("2026-06-24T20:30:00") == "2026-06-24 20:30"
+    assert show_view.event_time("2026-06-24") == "2026-06-24"
+    assert show_view.event_time("2026-06-24T20:30:00") == "2026-06-24 20:30"
 
 
 # --- list: bounded by default, streamed JSON ------------------------------------------------

@@ -40,7 +40,7 @@ def _moment(text: str) -> date | datetime:
 
 
 # One entry per scripted action: [action, date, *arguments] → the core call.
-STEPS: dict[str, Callable[[Ledger, int, date | datetime, list[Any]], actions.Outcome]] = {
+STEPS: dict[str, Callable[[Ledger, int, date | datetime, list[Any]], actions.ActionOutcome]] = {
     "assign": lambda lg, n, at, a: actions.assign(
         lg, n, a[0], at=at, note=a[1] if len(a) > 1 else None
     ),

@@ -33,7 +33,7 @@ MAX_NOTE = 4000
 
 
 @dataclass
-class Outcome:
+class ActionOutcome:
     """What an action did: the item after it, the event recorded and any notices."""
 
     item: dict[str, Any]
@@ -72,7 +72,7 @@ def add(
     repeat_of: int | None = None,
     new: bool = False,
     decide: Callable[[list[repeats.Candidate]], int | None] | None = None,
-) -> Outcome:
+) -> ActionOutcome:
     """Record a problem raised by a resident (说); its due date comes from its scale.
 
     Registered today without ``raised_on`` it happens now; with a date (or a meeting's date)
@@ -133,7 +133,7 @@ def add(
     with ledger.transaction():
         number = ledger.next_number("items")
         event = history.register(ledger, number, at, params, note)
-    return Outcome(get(ledger, number), event.as_json(), _calendar_notices(ledger))
+    return ActionOutcome(get(ledger, number), event.as_json(), _calendar_notices(ledger))
 
 
 def _repeat_decision(
@@ -169,7 +169,7 @@ def _repeat_decision(
 
 def link(
     ledger: Ledger, number: int, original: int, *, note: str | None = None, at: Moment | None = None
-) -> Outcome:
+) -> ActionOutcome:
     """重复反映: link an item to the earlier one it raises again (a repeat of a repeat links
     to the first raising)."""
     with ledger.transaction():
@@ -192,7 +192,7 @@ def _uid(ledger: Ledger, item: dict[str, Any]) -> str:
 
 def unlink(
     ledger: Ledger, number: int, *, note: str | None = None, at: Moment | None = None
-) -> Outcome:
+) -> ActionOutcome:
     """Take back a 重复反映 link: the item is a matter of its own again."""
     return _act(ledger, number, "unlink", at, {}, _text(note, "备注", required=False) or None)
 
@@ -204,7 +204,7 @@ def _act(
     at: Moment | None,
     params: dict[str, Any],
     note: str | None,
-) -> Outcome:
+) -> ActionOutcome:
     """Record one action on one item, in its place in time order, in one transaction."""
     with ledger.transaction():
         item_id = history.item_id_of(ledger, number)
@@ -212,7 +212,7 @@ def _act(
             event = history.record(ledger, item_id, action, at, params, note)
         except TransitionRefused as refused:
             raise TransitionRefused(f"问题 {number} {refused}") from refused
-    return Outcome(get(ledger, number), event.as_json(), _calendar_notices(ledger))
+    return ActionOutcome(get(ledger, number), event.as_json(), _calendar_notices(ledger))
 
 
 def _calendar_notices(ledger: Ledger) -> list[str]:
@@ -229,7 +229,7 @@ def assign(
     days: int | None = None,
     note: str | None = None,
     at: Moment | None = None,
-) -> Outcome:
+) -> ActionOutcome:
     """交办 (or 转办 when already assigned) to a unit; ``due``/``days`` set a new deadline."""
     unit_row = units.find(ledger, unit)
     if due is not None and days is not None:
@@ -252,7 +252,7 @@ def progress(
     *,
     percent: int | None = None,
     at: Moment | None = None,
-) -> Outcome:
+) -> ActionOutcome:
     """A dated progress note, with an optional percent for big matters."""
     text = _text(note, "进展说明")
     if percent is not None and not 0 <= percent <= 100:
@@ -262,7 +262,7 @@ def progress(
 
 def extend(
     ledger: Ledger, number: int, to: date, reason: str, *, at: Moment | None = None
-) -> Outcome:
+) -> ActionOutcome:
     """延期: a later due date, with a reason; counted."""
     text = _text(reason, "延期理由")
     return _act(ledger, number, "extend", at, {"to": iso(to)}, text)
@@ -270,20 +270,20 @@ def extend(
 
 def escalate(
     ledger: Ledger, number: int, unit: str, reason: str, *, at: Moment | None = None
-) -> Outcome:
+) -> ActionOutcome:
     """大事按程序办: becomes big, goes to a higher-level unit, gets the big deadline."""
     unit_row = units.find(ledger, unit)
     text = _text(reason, "升级理由")
     return _act(ledger, number, "escalate", at, {"unit_id": unit_row["id"]}, text)
 
 
-def resolve(ledger: Ledger, number: int, result: str, *, at: Moment | None = None) -> Outcome:
+def resolve(ledger: Ledger, number: int, result: str, *, at: Moment | None = None) -> ActionOutcome:
     """办结 with the result; from 待分办 it was settled on the spot (小事马上办)."""
     text = _text(result, "办理结果")
     return _act(ledger, number, "resolve", at, {"text": text}, text)
 
 
-def decline(ledger: Ledger, number: int, reason: str, *, at: Moment | None = None) -> Outcome:
+def decline(ledger: Ledger, number: int, reason: str, *, at: Moment | None = None) -> ActionOutcome:
     """不予办理, with the reason the resident will be told."""
     text = _text(reason, "不予办理理由")
     return _act(ledger, number, "decline", at, {"text": text}, text)
@@ -296,7 +296,7 @@ def reply(
     *,
     channel: str = "phone",
     at: Moment | None = None,
-) -> Outcome:
+) -> ActionOutcome:
     """说事必回: what the resident was told, how and when."""
     body = _text(text, "答复内容")
     params = {"text": body, "channel": CHANNEL.parse(channel)}
@@ -312,7 +312,7 @@ def rate(
     unit: str | None = None,
     note: str | None = None,
     at: Moment | None = None,
-) -> Outcome:
+) -> ActionOutcome:
     """评价. 满意/基本满意 files the item; 不满意 sends it back (重办) unless ``close``.
 
     The rating counts against whoever held the item when the resident judged it. 重办 goes
@@ -329,19 +329,19 @@ def rate(
     return _act(ledger, number, action, at, params, _text(note, "评价说明", required=False) or None)
 
 
-def close(ledger: Ledger, number: int, reason: str, *, at: Moment | None = None) -> Outcome:
+def close(ledger: Ledger, number: int, reason: str, *, at: Moment | None = None) -> ActionOutcome:
     """归档 without an evaluation (the resident cannot be reached), with the reason."""
     text = _text(reason, "归档理由")
     return _act(ledger, number, "close", at, {}, text)
 
 
-def remind(ledger: Ledger, number: int, note: str, *, at: Moment | None = None) -> Outcome:
+def remind(ledger: Ledger, number: int, note: str, *, at: Moment | None = None) -> ActionOutcome:
     """催办 one item: a dated note that the unit was chased; the status stays."""
     text = _text(note, "催办说明")
     return _act(ledger, number, "remind", at, {}, text)
 
 
-def void(ledger: Ledger, number: int, reason: str, *, at: Moment | None = None) -> Outcome:
+def void(ledger: Ledger, number: int, reason: str, *, at: Moment | None = None) -> ActionOutcome:
     """作废: withdraw a registration made by mistake (重复登记, 登错); its history stays.
 
     A voided item is in no list, figure, reminder or report table; ``undo`` restores it.
@@ -350,7 +350,7 @@ def void(ledger: Ledger, number: int, reason: str, *, at: Moment | None = None) 
     return _act(ledger, number, "void", at, {}, text)
 
 
-def undo(ledger: Ledger, number: int, reason: str | None = None) -> Outcome:
+def undo(ledger: Ledger, number: int, reason: str | None = None) -> ActionOutcome:
     """撤销: withdraw the item's latest action still in force, as a new event.
 
     The withdrawn event stays in the history, marked; replay and every report skip it.
@@ -364,7 +364,7 @@ def undo(ledger: Ledger, number: int, reason: str | None = None) -> Outcome:
     return _correct(ledger, number, UNDO, pick, reason)
 
 
-def redo(ledger: Ledger, number: int, reason: str | None = None) -> Outcome:
+def redo(ledger: Ledger, number: int, reason: str | None = None) -> ActionOutcome:
     """恢复: withdraw the latest 撤销, so the action it withdrew is in force again."""
     return _correct(ledger, number, REDO, history.redo_target, reason)
 
@@ -375,7 +375,7 @@ def _correct(
     action: str,
     pick: Callable[[list[Event]], tuple[Event, Event]],
     reason: str | None,
-) -> Outcome:
+) -> ActionOutcome:
     """Record an 撤销/恢复 of the event ``pick`` chooses (what it withdraws, what that undid)."""
     verb = ACTION[action]
     text = _text(reason, f"{verb}理由", required=False) or None
@@ -388,7 +388,7 @@ def _correct(
             raise LedgerError(
                 f"不能{verb}问题 {number} 的“{ACTION[affected.action]}”：{refused}"
             ) from refused
-    outcome = Outcome(get(ledger, number), event.as_json(), _calendar_notices(ledger))
+    outcome = ActionOutcome(get(ledger, number), event.as_json(), _calendar_notices(ledger))
     outcome.withdrawn = affected.as_json()
     return outcome
 
@@ -411,7 +411,7 @@ def edit(
     building: str | None = None,
     note: str | None = None,
     at: Moment | None = None,
-) -> Outcome:
+) -> ActionOutcome:
     """更正: corrections are events too, so the history keeps what was there before.
 
     A change of scale moves the deadline with it (as ``add``/``escalate`` set it), unless the

@@ -1,6 +1,7 @@
 """Setting up: ``init``, ``where``, ``config`` and ``category``."""
 
-from typing import Annotated
+from collections.abc import Iterable
+from typing import Annotated, Any
 
 import typer
 
@@ -47,15 +48,17 @@ def config_command(
     """查看台账设置；用 ledger config set 键 值 修改。"""
     if ctx.invoked_subcommand is not None:
         return
-    ledger = open_for(db)
-    values = ledger.settings()
+    values = open_for(db).settings()
+    pairs = ((f"{SETTINGS[key].label}（{key}）", value) for key, value in values.items())
+    _listing(values, pairs, "台账设置", as_json)
+
+
+def _listing(data: Any, pairs: Iterable[tuple[str, Any]], title: str, as_json: bool) -> None:
+    """``--json``: the data as it is; otherwise label / value lines under a title."""
     if as_json:
-        output.emit_json(values)
-        return
-    output.key_values(
-        ((f"{SETTINGS[key].label}（{key}）", value) for key, value in values.items()),
-        title="台账设置",
-    )
+        output.emit_json(data)
+    else:
+        output.key_values(pairs, title=title)
 
 
 @config_app.command("set", help="修改一项设置，例如 ledger config set small_days 5")
@@ -65,23 +68,16 @@ def config_set_command(
     value: Annotated[str, typer.Argument(help="新值", metavar="新值", show_default=False)],
     db: DbOption = None,
 ) -> None:
-    ledger = open_for(db)
-    new_value = ledger.set_setting(key, value)
+    new_value = open_for(db).set_setting(key, value)
     output.say(f"已设置 {SETTINGS[key].label}：{new_value}", "green")
 
 
 @category_app.command("list", help="列出问题类别。")
 @guarded
 def category_list_command(as_json: JsonOption = False, db: DbOption = None) -> None:
-    ledger = open_for(db)
-    rows = categories.all_categories(ledger)
-    if as_json:
-        output.emit_json(rows)
-        return
-    output.key_values(
-        ((row["label"], row["code"] + ("" if row["builtin"] else "（自定义）")) for row in rows),
-        title="问题类别",
-    )
+    rows = categories.all_categories(open_for(db))
+    pairs = ((row["label"], row["code"] + ("" if row["builtin"] else "（自定义）")) for row in rows)
+    _listing(rows, pairs, "问题类别", as_json)
 
 
 @category_app.command("add", help="新增问题类别。")
@@ -90,6 +86,5 @@ def category_add_command(
     label: Annotated[str, typer.Argument(help="类别名称", metavar="类别名称", show_default=False)],
     db: DbOption = None,
 ) -> None:
-    ledger = open_for(db)
-    row = categories.add(ledger, label)
+    row = categories.add(open_for(db), label)
     output.say(f"已新增问题类别：{row['label']}", "green")

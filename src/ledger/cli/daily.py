@@ -1,11 +1,12 @@
 """The clerk's day at the top level: ``today`` (the 督办 board) and ``remind`` (催办通知)."""
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ledger.cli import output
+from ledger.cli import output, today_view
 from ledger.cli.context import open_for, today
 from ledger.cli.errors import guarded
 from ledger.cli.options import (
@@ -23,6 +24,13 @@ commands = typer.Typer()
 LimitOption = Annotated[
     int, typer.Option("--limit", min=0, max=10_000, help="每组最多显示几件（计数总是全部）")
 ]
+
+
+def _calendar_notice(estimated_years: Iterable[int]) -> None:
+    """Say so when a working-day count reached a year the calendar does not cover."""
+    notice = fallback_notice(set(estimated_years))
+    if notice:
+        output.notice(notice)
 
 
 @commands.command(
@@ -48,12 +56,10 @@ def today_command(
         ledger, today(), community=community, subdistrict=subdistrict, limit=limit
     )
     if as_json:
-        output.emit_json(data)
+        output.emit_json(data.as_json())
         return
-    output.today_board(data, wide=wide)
-    notice = fallback_notice(set(data["estimated_years"]))
-    if notice:
-        output.notice(notice)
+    today_view.today_board(data, wide=wide)
+    _calendar_notice(data.estimated_years)
 
 
 @commands.command(
@@ -74,10 +80,8 @@ def remind_command(
 
     ledger = open_for(db)
     result = reminders.remind(ledger, today(), out, unit=unit)
-    output.reminders_summary(result)
-    notice = fallback_notice(set(result.estimated_years))
-    if notice:
-        output.notice(notice)
+    today_view.reminders_summary(result)
+    _calendar_notice(result.estimated_years)
 
 
 @commands.command(

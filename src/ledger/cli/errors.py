@@ -174,6 +174,14 @@ def write_details(error: BaseException) -> Path | None:
     return None
 
 
+_PATH_PROBLEMS = {
+    "is a directory": "“\\2”是文件夹",
+    "is a file": "“\\2”是文件，不是文件夹",
+    "does not exist": "找不到“\\2”",
+    "is not readable": "“\\2”不可读取",
+    "is not writable": "“\\2”不可写入",
+}
+
 # Click's own usage messages, in Chinese.
 _USAGE_MESSAGES: list[tuple[str, str]] = [
     (r"Missing argument '(.+?)'\.?", r"缺少参数 \1"),
@@ -205,11 +213,11 @@ _USAGE_MESSAGES: list[tuple[str, str]] = [
         r"Invalid value for '(.+?)': \S+ is not in the range (\S+?)<=x<=(\S+?)\.?$",
         r"\1 应在 \2 到 \3 之间",
     ),
-    (r"Invalid value for '(.+?)': [Ff]ile '(.+?)' is a directory\.?", r"\1：“\2”是文件夹"),
-    (r"Invalid value for '(.+?)': \w+ '(.+?)' is a file\.?", r"\1：“\2”是文件，不是文件夹"),
-    (r"Invalid value for '(.+?)': \w+ '(.+?)' does not exist\.?", r"\1：找不到“\2”"),
-    (r"Invalid value for '(.+?)': \w+ '(.+?)' is not readable\.?", r"\1：“\2”不可读取"),
-    (r"Invalid value for '(.+?)': \w+ '(.+?)' is not writable\.?", r"\1：“\2”不可写入"),
+    # A path given on the command line: "File 'x' is a directory", "Path 'x' does not exist" …
+    *(
+        (rf"Invalid value for '(.+?)': \w+ '(.+?)' {english}\.?", rf"\1：{chinese}")
+        for english, chinese in _PATH_PROBLEMS.items()
+    ),
     (r"Invalid value for '(.+?)': (.+)", r"\1 的值无效：\2"),
 ]
 

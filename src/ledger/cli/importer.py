@@ -24,7 +24,7 @@ from ledger.domain.labels import (
 )
 
 if TYPE_CHECKING:
-    from ledger.io.importer import Report
+    from ledger.io.importer import ImportOutcome
 
 app = typer.Typer(
     help="导入已有的台账表格（.xlsx，或 Excel 另存的 .csv，UTF-8 / GBK 均可）：问题、区划、承办单位。"
@@ -120,46 +120,38 @@ def items_command(
     _show(report, as_json)
 
 
-@app.command(
+def _plain_command(kind: str, text: str) -> None:
+    """Register ``ledger import KIND``: a table of areas or units, no history to rebuild."""
+
+    def command(
+        file: FileArgument,
+        sheet: SheetOption = None,
+        mapping: MapOption = None,
+        dry_run: DryRunOption = False,
+        skip_bad: SkipBadOption = False,
+        bad_file: BadFileOption = None,
+        as_json: JsonOption = False,
+        db: DbOption = None,
+    ) -> None:
+        from ledger.io import importer  # imported when used: every other command starts faster
+
+        run = getattr(importer, f"import_{kind}")
+        _import_plain(run, file, sheet, mapping, dry_run, skip_bad, bad_file, as_json, db)
+
+    command.__name__ = f"{kind}_command"
+    app.command(kind, help=text)(guarded(command))
+
+
+_plain_command(
     "areas",
-    help="导入区划：列为 区县/街道/社区/小区/楼栋（上级只写一次、下面留空或合并单元格均可）。"
+    "导入区划：列为 区县/街道/社区/小区/楼栋（上级只写一次、下面留空或合并单元格均可）。"
     "已有的区划不会重复添加。字段：county subdistrict community compound building。",
 )
-@guarded
-def areas_command(
-    file: FileArgument,
-    sheet: SheetOption = None,
-    mapping: MapOption = None,
-    dry_run: DryRunOption = False,
-    skip_bad: SkipBadOption = False,
-    bad_file: BadFileOption = None,
-    as_json: JsonOption = False,
-    db: DbOption = None,
-) -> None:
-    from ledger.io.importer import import_areas
-
-    _import_plain(import_areas, file, sheet, mapping, dry_run, skip_bad, bad_file, as_json, db)
-
-
-@app.command(
+_plain_command(
     "units",
-    help="导入承办单位：单位名称、类型、联系电话、联系人、所属区划。已有的单位不会重复添加。"
+    "导入承办单位：单位名称、类型、联系电话、联系人、所属区划。已有的单位不会重复添加。"
     "字段：name kind phone contact area county subdistrict community。",
 )
-@guarded
-def units_command(
-    file: FileArgument,
-    sheet: SheetOption = None,
-    mapping: MapOption = None,
-    dry_run: DryRunOption = False,
-    skip_bad: SkipBadOption = False,
-    bad_file: BadFileOption = None,
-    as_json: JsonOption = False,
-    db: DbOption = None,
-) -> None:
-    from ledger.io.importer import import_units
-
-    _import_plain(import_units, file, sheet, mapping, dry_run, skip_bad, bad_file, as_json, db)
 
 
 # --- running and showing ----------------------------------------------------------------
@@ -194,7 +186,9 @@ def _import_plain(
     _show(report, as_json)
 
 
-def _run(job: Callable[[Callable[[str, int, int | None], None]], Report], as_json: bool) -> Report:
+def _run(
+    job: Callable[[Callable[[str, int, int | None], None]], ImportOutcome], as_json: bool
+) -> ImportOutcome:
     """Run an import with a progress bar; when problems stop it, list them all, then fail."""
     from ledger.io.importer import ImportRefused
 
@@ -245,7 +239,7 @@ def _bars() -> Iterator[Callable[[str, int, int | None], None]]:
         yield report
 
 
-def _show(report: Report, as_json: bool) -> None:
+def _show(report: ImportOutcome, as_json: bool) -> None:
     if as_json:
         output.emit_json(report.as_json())
         return
@@ -338,7 +332,7 @@ def _show(report: Report, as_json: bool) -> None:
             output.notice(f"这些行已另存为“{report.bad_file}”，改好后再导入该文件即可")
 
 
-def _show_meetings(report: Report) -> None:
+def _show_meetings(report: ImportOutcome) -> None:
     """会议 named in the file: new ones, and those the ledger already has."""
     new = [m for m in report.meetings if not m["existing"]]
     known = len(report.meetings) - len(new)
@@ -363,7 +357,7 @@ def _show_meetings(report: Report) -> None:
         output.say(f"台账中已有的会议 {known} 场：问题记到这些会议下")
 
 
-def _preview_line(report: Report, row: dict[str, Any]) -> str:
+def _preview_line(report: ImportOutcome, row: dict[str, Any]) -> str:
     if report.kind == "items":
         where = f"第{row['row']}行" if report.single_sheet else f"{row['sheet']} 第{row['row']}行"
         unit = f" → {row['unit']}" if row.get("unit") else ""

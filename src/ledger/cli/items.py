@@ -1,11 +1,11 @@
 """The everyday verbs on items, at the top level: add, list, show, assign, … close, edit."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ledger.casework import actions
-from ledger.cli import output
+from ledger.cli import items_view, listing, output, show_view
 from ledger.cli.context import day, given, moment, open_for, today
 from ledger.cli.errors import guarded
 from ledger.cli.options import (
@@ -13,23 +13,16 @@ from ledger.cli.options import (
     CommunityOption,
     DbOption,
     ItemNumber,
-    JsonlOption,
-    JsonOption,
-    NoPagerOption,
     NoteOption,
-    SubdistrictOption,
-    WideOption,
 )
 from ledger.domain.dates import parse_date
 from ledger.domain.labels import ACTION, CHANNEL, RATING, SCALE, SOURCE, STATUS
 from ledger.domain.lifecycle import rule_help
-from ledger.registry import categories
-from ledger.views import filters, item_detail
 
 commands = typer.Typer()
 
 
-def _done(outcome: actions.Outcome) -> None:
+def _done(outcome: actions.ActionOutcome) -> None:
     """What every action prints: the item, what happened, where it stands now."""
     item = outcome.item
     action = outcome.event["action"]
@@ -41,7 +34,7 @@ def _done(outcome: actions.Outcome) -> None:
     if action in ("add", "assign", "extend", "escalate", "reopen") and item["due_on"]:
         parts.append(f"办理时限：{item['due_on']}")
     if action == "progress" and item["percent"] is not None:
-        parts.append(f"进度：{output.progress_bar(item['percent'])}")
+        parts.append(f"进度：{items_view.progress_bar(item['percent'])}")
     output.say("，".join(parts), "green")
     for notice in outcome.notices:
         output.notice(notice)
@@ -49,6 +42,22 @@ def _done(outcome: actions.Outcome) -> None:
 
 def _help(action: str, text: str) -> str:
     return f"{text}\n\n{rule_help(action)}"
+
+
+def _text_verb(action: str, text: str, parameter: Any) -> None:
+    """Register ``ledger ACTION N TEXT``: an item number and the one text the action records
+    (办理结果, a reason), as an argument or an option."""
+
+    def command(
+        number: ItemNumber,
+        value: Annotated[str, parameter],
+        at: AtOption = None,
+        db: DbOption = None,
+    ) -> None:
+        _done(getattr(actions, action)(open_for(db), number, value, at=moment(at)))
+
+    command.__name__ = f"{action}_command"
+    commands.command(action, help=_help(action, text))(guarded(command))
 
 
 @commands.command("add", help=_help("add", "登记居民反映的问题（说），打印新问题的编号。"))
@@ -120,152 +129,8 @@ def add_command(
         output.notice(notice)
 
 
-@commands.command(
-    "list",
-    help="列出问题：默认为未归档的问题中最紧急的 50 条（设置 list_limit），并说明还有多少条。"
-    "在终端中较长的清单用分页器显示（LEDGER_PAGER 或 PAGER，默认 less -FRX）。"
-    "窄屏（80 列）时依次省略 类别、社区、承办单位 列，--wide 显示全部列。",
-)
-@guarded
-def list_command(
-    status: Annotated[
-        list[str] | None, typer.Option("--status", help=f"状态（可多次）：{STATUS.describe()}")
-    ] = None,
-    community: CommunityOption = None,
-    subdistrict: SubdistrictOption = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="承办单位")] = None,
-    source: Annotated[
-        str | None, typer.Option("--source", help=f"来源：{SOURCE.describe()}")
-    ] = None,
-    category: Annotated[str | None, typer.Option("--category", help="问题类别")] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="只看超期未办结的")] = False,
-    due_within: Annotated[
-        int | None,
-        typer.Option(
-            "--due-within",
-            min=0,
-            max=1000,
-            help="未办结、未超期，N 个工作日内到期（1 即今明到期/预警）",
-        ),
-    ] = None,
-    overdue_by: Annotated[
-        int | None,
-        typer.Option(
-            "--overdue-by",
-            min=0,
-            max=1000,
-            help="超期 N 个工作日以上（含 N 个；默认设置下 5 即严重超期）",
-        ),
-    ] = None,
-    card: Annotated[
-        str | None,
-        typer.Option(
-            "--card",
-            help="督办牌：黄牌(yellow) 到期前 1 个工作日起，红牌(red) 超过时限后第 1 个工作日起",
-        ),
-    ] = None,
-    waiting_reply: Annotated[
-        bool,
-        typer.Option("--waiting-reply", help="待答复：已办结或不予办理、尚未答复居民的"),
-    ] = False,
-    waiting_rating: Annotated[
-        bool, typer.Option("--waiting-rating", help="待回访：已答复、尚未评价的")
-    ] = False,
-    stale: Annotated[
-        int | None,
-        typer.Option("--stale", min=1, max=1000, help="N 个工作日以上没有任何办理记录（未跟进）"),
-    ] = None,
-    since: Annotated[str | None, typer.Option("--since", help="反映日期不早于")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="反映日期不晚于")] = None,
-    by: Annotated[str | None, typer.Option("--by", help="反映人（姓名或其中几个字）")] = None,
-    phone: Annotated[
-        str | None, typer.Option("--phone", help="反映人电话（全部或其中连续几位数字）")
-    ] = None,
-    compound: Annotated[str | None, typer.Option("--compound", help="小区（含其中各楼栋）")] = None,
-    building: Annotated[
-        str | None, typer.Option("--building", help="楼栋（重名时加 --compound 或写成 小区/楼栋）")
-    ] = None,
-    meeting: Annotated[int | None, typer.Option("--meeting", help="在第 N 次会议上提出的")] = None,
-    text: Annotated[
-        str | None,
-        typer.Option("--text", help="包含这些词（同 ledger search，空格分开须全部包含）"),
-    ] = None,
-    all_items: Annotated[
-        bool, typer.Option("--all", help="全部：包括已归档的，不限条数（可再加 --limit）")
-    ] = False,
-    limit: Annotated[
-        int | None,
-        typer.Option(
-            "--limit",
-            min=0,
-            help="最多显示几条，0 为不限（默认：设置 list_limit，出厂 50 条，最紧急的在前）",
-        ),
-    ] = None,
-    as_json: JsonOption = False,
-    as_jsonl: JsonlOption = False,
-    wide: WideOption = False,
-    no_pager: NoPagerOption = False,
-    db: DbOption = None,
-) -> None:
-    ledger = open_for(db)
-    if limit is None and not all_items:
-        limit = ledger.setting("list_limit")
-    if limit == 0:
-        limit = None
-    wanted = filters.ItemFilter(
-        statuses=status or [],
-        community=community,
-        subdistrict=subdistrict,
-        unit=unit,
-        source=source,
-        category=category,
-        overdue=overdue,
-        due_within=due_within,
-        overdue_by=overdue_by,
-        card=card,
-        waiting_reply=waiting_reply,
-        waiting_rating=waiting_rating,
-        stale=stale,
-        since=day(since, "--since"),
-        until=day(until, "--until"),
-        include_closed=all_items,
-        include_voided=all_items,
-        limit=limit,
-        reporter=by,
-        phone=phone,
-        compound=compound,
-        building=building,
-        meeting=meeting,
-        text=text,
-    )
-    total, rows = filters.find_items(ledger, wanted, today())
-    if as_jsonl:
-        output.emit_jsonl(output.item_json(row) for row in rows)
-        return
-    if as_json:
-        output.emit_json_stream({"total": total}, "items", (output.item_json(r) for r in rows))
-        return
-    if total == 0 and ledger.conn.execute("SELECT count(*) FROM items").fetchone()[0] == 0:
-        output.say(output.EMPTY_LEDGER_HINT)
-        return
-    with output.paged(not no_pager):
-        output.items_table(rows, total, categories.labels(ledger), wide=wide)
-
-
-@commands.command("show", help="查看一个问题及其全部办理过程。")
-@guarded
-def show_command(
-    number: ItemNumber, as_json: JsonOption = False, wide: WideOption = False, db: DbOption = None
-) -> None:
-    ledger = open_for(db)
-    item = item_detail.describe(ledger, number, today())
-    from ledger.cli import repeats_view
-
-    if as_json:
-        output.emit_json(output.item_json(item) | repeats_view.as_json(item))
-        return
-    output.item_detail(item, categories.labels(ledger), wide=wide)
-    repeats_view.show(item)
+# ``list`` and ``show`` (in ``listing``) come right after ``add`` in ``ledger --help``.
+commands.registered_commands.extend(listing.commands.registered_commands)
 
 
 @commands.command("assign", help=_help("assign", "交办给承办单位（已在办理中时为转办）（议→办）。"))
@@ -338,32 +203,16 @@ def escalate_command(
     _done(actions.escalate(ledger, number, unit, reason, at=moment(at)))
 
 
-@commands.command(
-    "resolve", help=_help("resolve", "办结，记录办理结果（从待分办直接办结即当场解决）。")
+_text_verb(
+    "resolve",
+    "办结，记录办理结果（从待分办直接办结即当场解决）。",
+    typer.Argument(help="办理结果", metavar="办理结果", show_default=False),
 )
-@guarded
-def resolve_command(
-    number: ItemNumber,
-    result: Annotated[str, typer.Argument(help="办理结果", metavar="办理结果", show_default=False)],
-    at: AtOption = None,
-    db: DbOption = None,
-) -> None:
-    ledger = open_for(db)
-    _done(actions.resolve(ledger, number, result, at=moment(at)))
-
-
-@commands.command("decline", help=_help("decline", "不予办理，记录理由（仍须答复居民）。"))
-@guarded
-def decline_command(
-    number: ItemNumber,
-    reason: Annotated[
-        str, typer.Argument(help="不予办理的理由", metavar="不予办理的理由", show_default=False)
-    ],
-    at: AtOption = None,
-    db: DbOption = None,
-) -> None:
-    ledger = open_for(db)
-    _done(actions.decline(ledger, number, reason, at=moment(at)))
+_text_verb(
+    "decline",
+    "不予办理，记录理由（仍须答复居民）。",
+    typer.Argument(help="不予办理的理由", metavar="不予办理的理由", show_default=False),
+)
 
 
 @commands.command("reply", help=_help("reply", "答复居民（说事必回）。"))
@@ -404,16 +253,11 @@ def rate_command(
     _done(actions.rate(ledger, number, rating, close=close, unit=unit, note=note, at=moment(at)))
 
 
-@commands.command("close", help=_help("close", "无法评价时归档（如居民已搬离），写明理由。"))
-@guarded
-def close_command(
-    number: ItemNumber,
-    reason: Annotated[str, typer.Option("--reason", help="归档理由", show_default=False)],
-    at: AtOption = None,
-    db: DbOption = None,
-) -> None:
-    ledger = open_for(db)
-    _done(actions.close(ledger, number, reason, at=moment(at)))
+_text_verb(
+    "close",
+    "无法评价时归档（如居民已搬离），写明理由。",
+    typer.Option("--reason", help="归档理由", show_default=False),
+)
 
 
 @commands.command("edit", help=_help("edit", "更正登记内容；更正也记入办理过程，原值可查。"))
@@ -452,25 +296,12 @@ def edit_command(
     _done(outcome)
 
 
-@commands.command(
+_text_verb(
     "void",
-    help=_help(
-        "void",
-        "作废误登记或重复登记的问题，写明理由：作废后不进任何清单、统计和月报，"
-        "办理记录保留；误作废可用 ledger undo 恢复。",
-    ),
+    "作废误登记或重复登记的问题，写明理由：作废后不进任何清单、统计和月报，"
+    "办理记录保留；误作废可用 ledger undo 恢复。",
+    typer.Option("--reason", help="作废理由，如：重复登记，同第 15 号", show_default=False),
 )
-@guarded
-def void_command(
-    number: ItemNumber,
-    reason: Annotated[
-        str, typer.Option("--reason", help="作废理由，如：重复登记，同第 15 号", show_default=False)
-    ],
-    at: AtOption = None,
-    db: DbOption = None,
-) -> None:
-    ledger = open_for(db)
-    _done(actions.void(ledger, number, reason, at=moment(at)))
 
 
 @commands.command(
@@ -502,9 +333,9 @@ def unlink_command(
     _done(actions.unlink(ledger, number, note=note, at=moment(at)))
 
 
-def _withdrawn(outcome: actions.Outcome, verb: str) -> None:
+def _withdrawn(outcome: actions.ActionOutcome, verb: str) -> None:
     item, target = outcome.item, outcome.withdrawn or {}
-    when = output.event_time(target.get("at", ""))
+    when = show_view.event_time(target.get("at", ""))
     output.say(
         f"问题 {item['number']}：已{verb}“{ACTION.get(target.get('action', ''), '')}”"
         f"（{when}），当前状态：{STATUS.label(item['status'])}",

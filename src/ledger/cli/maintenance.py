@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from ledger.cli import output
+from ledger.cli import maintenance_view, output
 from ledger.cli.context import open_for
 from ledger.cli.errors import guarded
 from ledger.cli.options import DbOption, JsonOption
@@ -41,7 +41,7 @@ def export_command(
     from ledger.io import export as export_service
 
     result = export_service.export(ledger, code, out)
-    output.export_done(result)
+    maintenance_view.export_done(result)
 
 
 @commands.command(
@@ -76,7 +76,7 @@ def backup_command(
     from ledger.io import backup as backup_service
 
     result = backup_service.backup(ledger, dest, quick=not full)
-    output.backup_done(result)
+    maintenance_view.backup_done(result)
     if not result.report.ok:
         raise typer.Exit(1)
 
@@ -109,7 +109,7 @@ def check_command(
     if as_json:
         output.emit_json(report.as_json())
     else:
-        output.check_report(report, str(ledger.path))
+        maintenance_view.check_outcome(report, str(ledger.path))
     if not report.ok:
         raise typer.Exit(1)
 
@@ -141,4 +141,4 @@ def merge_command(
     if as_json:
         output.emit_json(report.as_json())
     else:
-        output.merge_report(report)
+        maintenance_view.merge_outcome(report)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from ledger.cli import output
+from ledger.cli import output, registry_view
 from ledger.cli.context import day, given, open_for, today
 from ledger.cli.errors import guarded
 from ledger.cli.options import (
@@ -80,9 +80,9 @@ def list_command(
         kind=kind,
     )
     if as_json:
-        output.emit_json([output.meeting_json(row) for row in rows])
+        output.emit_json([registry_view.meeting_json(row) for row in rows])
         return
-    output.meetings_table(rows)
+    registry_view.meetings_table(rows)
 
 
 @app.command("show", help="查看一次会议及会上提出的问题。")
@@ -97,8 +97,8 @@ def show_command(
     meeting = meetings.get(ledger, number)
     rows = filters.items_of_meeting(ledger, meeting["id"], today())
     if as_json:
-        data = output.meeting_json(meeting)
-        data["items_raised"] = [output.item_json(row) for row in rows]
+        data = registry_view.meeting_json(meeting)
+        data["items_raised"] = [item.as_json() for item in rows]
         output.emit_json(data)
         return
-    output.meeting_detail(meeting, rows, categories.labels(ledger), wide=wide)
+    registry_view.meeting_detail(meeting, rows, categories.labels(ledger), wide=wide)

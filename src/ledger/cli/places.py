@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from ledger.cli import output
+from ledger.cli import output, registry_view
 from ledger.cli.context import open_for
 from ledger.cli.errors import guarded
 from ledger.cli.options import DbOption, JsonOption
@@ -55,4 +55,4 @@ def list_command(as_json: JsonOption = False, db: DbOption = None) -> None:
             ]
         )
         return
-    output.area_tree(tree)
+    registry_view.area_tree(tree)

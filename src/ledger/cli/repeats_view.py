@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from ledger.cli.output import notice, say
 from ledger.domain.labels import SOURCE, STATUS
+
+if TYPE_CHECKING:
+    from ledger.views.rows import Item
 
 
 def interactive() -> bool:
@@ -36,17 +40,17 @@ def ask(candidates: list[Any]) -> int | None:
         notice("请输入问题编号、直接回车或 q")
 
 
-def linked(item: dict[str, Any]) -> None:
-    """After add/link: which item this one repeats."""
+def linked(item: Mapping[str, Any]) -> None:
+    """After add/link: which item this one repeats (the item as the action left it)."""
     if item.get("repeat_of_number"):
         say(f"已登记为第 {item['repeat_of_number']} 号问题的重复反映", "yellow")
 
 
-def show(item: dict[str, Any]) -> None:
+def show(item: Item) -> None:
     """``show``: the original this item repeats, and the repeats raised after it."""
-    if item.get("repeat_of_number"):
-        say(f"重复反映：本问题是第 {item['repeat_of_number']} 号问题的重复反映", "yellow")
-    repeats = item.get("repeats") or []
+    if item.repeat_of_number:
+        say(f"重复反映：本问题是第 {item.repeat_of_number} 号问题的重复反映", "yellow")
+    repeats = item.repeats
     if not repeats:
         return
     say(f"重复反映 {len(repeats)} 次：", "yellow")
@@ -61,6 +65,6 @@ def show(item: dict[str, Any]) -> None:
         )
 
 
-def as_json(item: dict[str, Any]) -> dict[str, Any]:
+def as_json(item: Item) -> dict[str, Any]:
     """``show --json``: the original's number and the repeats."""
-    return {"repeat_of": item.get("repeat_of_number"), "repeats": item.get("repeats") or []}
+    return {"repeat_of": item.repeat_of_number, "repeats": list(item.repeats)}

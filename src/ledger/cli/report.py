@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ledger.cli import output
+from ledger.cli import figures_view, output
 from ledger.cli.context import given, open_for
 from ledger.cli.errors import guarded
 from ledger.cli.options import DbOption, JsonOption, SubdistrictOption, WideOption
@@ -81,7 +81,7 @@ def _scopes(ledger: Ledger, subdistrict: str | None) -> list[Scope]:
 
 def figures_line(name: str, figures: Figures) -> str:
     """One line per subdistrict: the figures a superior looks at first."""
-    p = output.percent
+    p = figures_view.percent
     return (
         f"{name}：受理 {figures.raised}，办结 {figures.finished}（{p(figures.finish_rate)}），"
         f"按时办结率 {p(figures.on_time_rate)}，回复率 {p(figures.reply_rate)}，"
@@ -275,7 +275,7 @@ def stats_command(
             columns = (
                 _RANK_COLUMNS_12345 if ranking.profile(ledger).code == "12345" else _RANK_COLUMNS
             )
-            dropped += output.figures_table(
+            dropped += figures_view.figures_table(
                 f"{county} 各街道",
                 _titled(columns),
                 rows,
@@ -292,7 +292,7 @@ def stats_command(
     scope = chosen[0]
     tally = tallies[scope.id]
     names = dict(scope.communities)
-    dropped += output.figures_table(
+    dropped += figures_view.figures_table(
         f"{scope.name} 各社区",
         _titled(_COMMUNITY_COLUMNS),
         [{"community": names[cid], **f.as_dict()} for cid, f in tally.communities.items()],
@@ -301,7 +301,7 @@ def stats_command(
         wide=wide,
     )
     if tally.units:
-        dropped += output.figures_table(
+        dropped += figures_view.figures_table(
             f"{scope.name} 承办单位",
             _titled(_UNIT_COLUMNS),
             [unit.as_dict() for unit in tally.unit_rows()],

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from ledger.cli.output import STATUS_STYLE, _table, item_json, say, stdout
-from ledger.domain.labels import STATUS
+from ledger.cli.output import rich_table, say, status_text, stdout
+from ledger.domain.lifecycle import ITEM_FIELDS
+
+if TYPE_CHECKING:
+    from ledger.views.search import Found
 
 HIT_STYLE = "bold black on yellow"
 SNIPPET = 24  # characters of the matched field shown around the first hit
@@ -25,12 +28,12 @@ def snippet(text: str, words: list[str], width: int = SNIPPET) -> Text:
     return shown
 
 
-def search_table(found: Any) -> None:
+def search_table(found: Found) -> None:
     """One row per item found: number, status, date, community, title and where it matched."""
     if not found.items:
         say("没有找到包含" + "、".join(f"“{w}”" for w in found.words) + "的问题。")
         return
-    table = _table("编号", "状态", "反映日期", "社区", "问题描述", "命中")
+    table = rich_table("编号", "状态", "反映日期", "社区", "问题描述", "命中")
     for item in found.items:
         hit = item["matched_in"]
         where = Text("")
@@ -38,7 +41,7 @@ def search_table(found: Any) -> None:
             where = Text(hit["field"] + "：", style="dim") + snippet(hit["text"], found.words)
         table.add_row(
             str(item["number"]),
-            Text(STATUS.label(item["status"]), style=STATUS_STYLE.get(item["status"], "")),
+            status_text(item["status"]),
             item["raised_on"],
             item["community"],
             snippet(item["title"], found.words),
@@ -52,10 +55,13 @@ def search_table(found: Any) -> None:
     )
 
 
-def search_json(found: Any) -> dict[str, Any]:
+def search_json(found: Found) -> dict[str, Any]:
     """``search --json``: the words looked for, the total, and each item with where it matched."""
     return {
         "words": found.words,
         "total": found.total,
-        "items": [item_json(item) | {"matched_in": item["matched_in"]} for item in found.items],
+        "items": [
+            {name: item.get(name) for name in ITEM_FIELDS} | {"matched_in": item["matched_in"]}
+            for item in found.items
+        ],
     }

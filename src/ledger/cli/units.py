@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from ledger.cli import output
+from ledger.cli import output, registry_view
 from ledger.cli.context import open_for
 from ledger.cli.errors import guarded
 from ledger.cli.options import DbOption, JsonOption
@@ -45,4 +45,4 @@ def list_command(as_json: JsonOption = False, db: DbOption = None) -> None:
         keys = ("uid", "name", "kind", "phone", "contact", "area", "open_items")
         output.emit_json([{key: unit[key] for key in keys} for unit in rows])
         return
-    output.units_table(rows)
+    registry_view.units_table(rows)

@@ -105,19 +105,24 @@ def rule_help(action: str) -> str:
     return f"适用状态：{sources} → {target}"
 
 
-# Item columns that events set; the item row's copy must equal the replay of its events.
-STATE_FIELDS = (
+# THE list of an item's fields, in the order of its JSON (``list``, ``show``, ``today``):
+# the read side's ``rows.Item`` declares them in this order, the board shows a selection.
+ITEM_FIELDS = (
+    "number",
+    "uid",
     "title",
-    "community_id",
-    "place_id",
-    "meeting_id",
+    "status",
     "source",
     "category",
     "scale",
+    "county",
+    "subdistrict",
+    "community",
+    "place",
+    "meeting",
     "reporter",
     "phone",
-    "status",
-    "unit_id",
+    "unit",
     "raised_on",
     "assigned_on",
     "due_on",
@@ -133,6 +138,30 @@ STATE_FIELDS = (
     "remind_count",
     "percent",
     "last_progress",
+    "level",
+    "workdays_overdue",
+    "workdays_left",
+    "estimated",
+    "card",
+    "origin_ledger",
+    "origin_number",
+)
+# Fields that events set but the item row stores as an id (the name is joined on reading).
+STORED_AS_ID = {
+    "community": "community_id",
+    "place": "place_id",
+    "meeting": "meeting_id",
+    "unit": "unit_id",
+}
+# Fields no event sets: the item's identity, the names above its community, its standing on
+# the day it is read, where a merged item came from.
+NOT_FROM_EVENTS = frozenset(
+    {"number", "uid", "county", "subdistrict", "origin_ledger", "origin_number"}
+    | {"level", "workdays_overdue", "workdays_left", "estimated", "card"}
+)
+# Item columns that events set; the item row's copy must equal the replay of its events.
+STATE_FIELDS = (
+    *(STORED_AS_ID.get(name, name) for name in ITEM_FIELDS if name not in NOT_FROM_EVENTS),
     "repeat_of",  # 重复反映: the item this one raises again (link / unlink)
 )
 

@@ -17,19 +17,19 @@ from datetime import datetime
 from pathlib import Path
 
 from ledger.domain.errors import LedgerError
-from ledger.io.check import CheckReport, check, file_check, summary_counts
+from ledger.io.check import CheckOutcome, check, file_check, summary_counts
 from ledger.store.ledger_file import Ledger, sqlite_failure
 from ledger.store.migrations import APPLICATION_ID
 
 
 @dataclass
-class BackupResult:
+class BackupOutcome:
     """Where the copy went, what it holds and what its verification found."""
 
     path: Path
     size: int
     counts: dict[str, int]
-    report: CheckReport
+    report: CheckOutcome
 
 
 def default_name(ledger_path: Path, now: datetime) -> str:
@@ -66,7 +66,7 @@ def destination(ledger: Ledger, dest: Path | str | None) -> Path:
     return dest
 
 
-def backup(ledger: Ledger, dest: Path | str | None = None, *, quick: bool = False) -> BackupResult:
+def backup(ledger: Ledger, dest: Path | str | None = None, *, quick: bool = False) -> BackupOutcome:
     """Copy the ledger to ``dest`` (see :func:`destination`), verify the copy, name it.
 
     Verification opens the copy on its own, compares its row counts with the snapshot that
@@ -91,7 +91,7 @@ def backup(ledger: Ledger, dest: Path | str | None = None, *, quick: bool = Fals
         for leftover in (partial, *_sidecars(partial)):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
-    return BackupResult(target, target.stat().st_size, counts, report)
+    return BackupOutcome(target, target.stat().st_size, counts, report)
 
 
 def _sidecars(path: Path) -> tuple[Path, Path]:
@@ -119,7 +119,7 @@ def _copy(conn: sqlite3.Connection, partial: Path) -> dict[str, int]:
     return counts
 
 
-def _verify(partial: Path, counts: dict[str, int], quick: bool) -> CheckReport:
+def _verify(partial: Path, counts: dict[str, int], quick: bool) -> CheckOutcome:
     """Open the copy on its own; refuse it unless it is a sound ledger holding the snapshot."""
     copy = sqlite3.connect(str(partial), isolation_level=None)
     try:

@@ -47,7 +47,7 @@ class Problem:
 
 
 @dataclass
-class CheckReport:
+class CheckOutcome:
     """Problems found per check (all counted, the first few described)."""
 
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHECK, 0))
@@ -82,19 +82,19 @@ class CheckReport:
         }
 
 
-def check(conn: sqlite3.Connection, *, quick: bool = False, parallel: bool = True) -> CheckReport:
+def check(conn: sqlite3.Connection, *, quick: bool = False, parallel: bool = True) -> CheckOutcome:
     """Run every check on an open ledger connection; never writes.
 
     ``quick`` uses ``PRAGMA quick_check`` (no index-content cross-check) instead of the full
     ``integrity_check``; the ledger checks are the same. ``parallel=False`` runs SQLite's
     check on ``conn`` itself (a read-only ledger cannot be opened a second time).
     """
-    report = CheckReport(quick=quick)
+    report = CheckOutcome(quick=quick)
     try:
         integrity = _integrity(conn, quick, parallel)
     except sqlite3.DatabaseError as error:
         integrity = _failed(error)
-    ledger_report = CheckReport(quick=quick)
+    ledger_report = CheckOutcome(quick=quick)
     ledger_error: sqlite3.DatabaseError | None = None
     try:
         # The ledger checks run (in Python) while SQLite's integrity check runs (in C,
@@ -122,9 +122,9 @@ def check(conn: sqlite3.Connection, *, quick: bool = False, parallel: bool = Tru
     return report
 
 
-def file_check(conn: sqlite3.Connection, *, quick: bool = True) -> CheckReport:
+def file_check(conn: sqlite3.Connection, *, quick: bool = True) -> CheckOutcome:
     """Only SQLite's own check (is every page readable and well-formed?), no ledger checks."""
-    report = CheckReport(quick=quick, counts={"integrity": 0})
+    report = CheckOutcome(quick=quick, counts={"integrity": 0})
     for message in _integrity(conn, quick, parallel=False).result():
         report.add("integrity", message)
     return report
@@ -173,7 +173,7 @@ def _integrity(conn: sqlite3.Connection, quick: bool, parallel: bool = True) -> 
     return future
 
 
-def _foreign_keys(conn: sqlite3.Connection, report: CheckReport) -> None:
+def _foreign_keys(conn: sqlite3.Connection, report: CheckOutcome) -> None:
     for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
         what = _describe_row(conn, table, rowid)
         report.add(
@@ -203,7 +203,7 @@ def _describe_row(conn: sqlite3.Connection, table: str, rowid: int) -> str:
     return f"{label}（内部ID {rowid}）"
 
 
-def _numbers(conn: sqlite3.Connection, report: CheckReport) -> None:
+def _numbers(conn: sqlite3.Connection, report: CheckOutcome) -> None:
     for table in ("items", "meetings"):
         label = TABLE[table]
         for number, count in conn.execute(
@@ -234,7 +234,7 @@ def _show(value: Any, name: str = "") -> str:
     return text if len(text) <= 20 else text[:19] + "…"
 
 
-def _states(conn: sqlite3.Connection, report: CheckReport) -> None:
+def _states(conn: sqlite3.Connection, report: CheckOutcome) -> None:
     """Merge-join items (by id) with their events (by item_id, at, id): one pass over each."""
     columns = ", ".join(STATE_FIELDS)
     items = conn.execute(f"SELECT id, number, last_event_at, {columns} FROM items ORDER BY id")
@@ -294,7 +294,7 @@ def _states(conn: sqlite3.Connection, report: CheckReport) -> None:
     report.events = event_count
 
 
-def _search(conn: sqlite3.Connection, report: CheckReport) -> None:
+def _search(conn: sqlite3.Connection, report: CheckOutcome) -> None:
     count, wrong = fulltext.disagreements(conn, MAX_EXAMPLES)
     if not count:
         return

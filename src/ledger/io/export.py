@@ -56,7 +56,7 @@ _ILLEGAL_IN_XLSX = {chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32))}
 
 
 @dataclass
-class ExportResult:
+class ExportOutcome:
     """What was written where."""
 
     path: Path
@@ -123,7 +123,7 @@ def default_out(ledger: Ledger, fmt: str) -> Path:
     return ledger.path.resolve().parent / f"{ledger.path.stem}-导出-{stamp}{suffix}"
 
 
-def export(ledger: Ledger, fmt: str = "json", out: Path | None = None) -> ExportResult:
+def export(ledger: Ledger, fmt: str = "json", out: Path | None = None) -> ExportOutcome:
     """Write every table to ``out`` (default: beside the ledger, timestamped).
 
     The file (or folder) appears under its name only when complete; an existing one is
@@ -137,7 +137,7 @@ def export(ledger: Ledger, fmt: str = "json", out: Path | None = None) -> Export
         raise LedgerError(f"目录“{target.parent}”不存在")
     as_folder = code == "csv" and target.suffix.lower() != ".zip"
     partial = target.with_name(f".{target.name}.{os.getpid()}.part")
-    result = ExportResult(target, code)
+    result = ExportOutcome(target, code)
     conn = ledger.conn
     try:
         conn.execute("BEGIN")  # one snapshot for every table, while others may write
@@ -189,7 +189,7 @@ def _write_json(
     names: list[str],
     meta: dict[str, Any],
     path: Path,
-    result: ExportResult,
+    result: ExportOutcome,
 ) -> None:
     """One row per line: readable, diffable, and written as it is read."""
 
@@ -243,7 +243,7 @@ def _write_csv(
     names: list[str],
     meta: dict[str, Any],
     path: Path,
-    result: ExportResult,
+    result: ExportOutcome,
     as_folder: bool,
 ) -> None:
     def table_text(table: str) -> Iterator[str]:
@@ -300,7 +300,7 @@ def _write_xlsx(
     names: list[str],
     meta: dict[str, Any],
     path: Path,
-    result: ExportResult,
+    result: ExportOutcome,
 ) -> None:
     from openpyxl import Workbook  # heavy: only for this format
     from openpyxl.cell import WriteOnlyCell
@@ -377,7 +377,7 @@ def _fill_xlsx(
     workbook: Any,
     new_sheet: Any,
     text_cell: Any,
-    result: ExportResult,
+    result: ExportOutcome,
 ) -> None:
     for table in names:
         names_ = columns(conn, table)

@@ -63,7 +63,7 @@ class Conflict:
 
 
 @dataclass
-class SourceReport:
+class SourceOutcome:
     """What merging one file did."""
 
     path: Path
@@ -93,10 +93,10 @@ class SourceReport:
 
 
 @dataclass
-class MergeReport:
+class MergeOutcome:
     """Every file's report; ``dry_run`` when nothing was written."""
 
-    sources: list[SourceReport] = field(default_factory=list)
+    sources: list[SourceOutcome] = field(default_factory=list)
     dry_run: bool = False
 
     def as_json(self) -> dict[str, Any]:
@@ -107,7 +107,7 @@ class _Rollback(Exception):
     """Raised inside the transaction to undo a dry run."""
 
 
-def merge(ledger: Ledger, paths: list[Path], *, dry_run: bool = False) -> MergeReport:
+def merge(ledger: Ledger, paths: list[Path], *, dry_run: bool = False) -> MergeOutcome:
     """Merge every file in ``paths`` into ``ledger``, in one transaction (rolled back if dry)."""
     if not paths:
         raise LedgerError("请指定要合并的台账文件")
@@ -115,7 +115,7 @@ def merge(ledger: Ledger, paths: list[Path], *, dry_run: bool = False) -> MergeR
     try:
         for path in paths:  # every file is checked before anything is written
             sources.append((path, open_source(path, ledger)))
-        report = MergeReport(dry_run=dry_run)
+        report = MergeOutcome(dry_run=dry_run)
         with contextlib.suppress(_Rollback), ledger.transaction():
             for path, conn in sources:
                 conn.execute("BEGIN")  # one snapshot of the other file, even if it is in use
@@ -142,7 +142,7 @@ class _Merger:
         self.ledger = ledger
         self.target = ledger.conn
         self.source = source
-        self.report = SourceReport(path, path.stem)
+        self.report = SourceOutcome(path, path.stem)
         self.areas: dict[int, int] = {}
         self.units: dict[int, int] = {}
         self.meetings: dict[int, int] = {}
@@ -152,7 +152,7 @@ class _Merger:
             t: columns_of(self.target, t) for t in ("items", "events", "meetings")
         }
 
-    def run(self) -> SourceReport:
+    def run(self) -> SourceOutcome:
         self._categories()
         self._areas()
         self._units()

@@ -62,7 +62,7 @@ class Notice:
 
 
 @dataclass
-class Reminders:
+class RemindOutcome:
     """What ``ledger remind`` did."""
 
     today: date
@@ -98,9 +98,9 @@ def due_items(ledger: Ledger, today: date, unit_id: int | None = None) -> list[d
     return rows
 
 
-def remind(ledger: Ledger, today: date, out_dir: Path, *, unit: str | None = None) -> Reminders:
+def remind(ledger: Ledger, today: date, out_dir: Path, *, unit: str | None = None) -> RemindOutcome:
     """Write a 催办通知 per unit and record a ``remind`` event per item, in one transaction."""
-    result = Reminders(today=today, out_dir=out_dir)
+    result = RemindOutcome(today=today, out_dir=out_dir)
     result.ledger_items = ledger.conn.execute("SELECT count(*) FROM items").fetchone()[0]
     unit_row = units.find(ledger, unit) if unit is not None else None
     now = ledger.now().replace(microsecond=0)
@@ -218,7 +218,7 @@ def _base_names(notices: list[Notice]) -> list[str]:
     return distinct([_safe_filename(notice.unit) for notice in notices])
 
 
-def _write_files(ledger: Ledger, result: Reminders) -> None:
+def _write_files(ledger: Ledger, result: RemindOutcome) -> None:
     result.out_dir.mkdir(parents=True, exist_ok=True)
     for notice, base in zip(result.notices, _base_names(result.notices), strict=True):
         sender = sender_of(ledger, notice)

@@ -34,7 +34,7 @@ LINE = 15.5  # points per line of 11 pt text
 
 
 @dataclass
-class Slip:
+class SlipOutcome:
     """What ``ledger slip`` wrote."""
 
     number: int
@@ -180,7 +180,7 @@ def _lines(text: str, width: float) -> int:
 
 def write_slip(
     ledger: Ledger, number: int, out_dir: Path, today: date, *, unmask: bool = False
-) -> Slip:
+) -> SlipOutcome:
     """Write the 交办单 (and the 回执 once 办结) of item ``number`` into ``out_dir``."""
     from openpyxl import Workbook
 
@@ -193,7 +193,7 @@ def write_slip(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise LedgerError(f"无法创建输出文件夹“{out_dir}”（没有权限或该位置不可写入）") from error
-    result = Slip(number)
+    result = SlipOutcome(number)
     forms = [("交办单", f"{sender} 居民诉求交办单", assignment_rows(ledger, item, unmask))]
     if item["status"] in FINISHED_STATUSES:
         forms.append(("回执", f"{sender} 居民诉求办理回执", receipt_rows(item)))

@@ -17,7 +17,7 @@ from ledger.domain.lifecycle import OPEN_SQL, OPEN_STATUSES, sql_list
 from ledger.domain.workdays import WorkCalendar
 from ledger.registry import categories, places, units
 from ledger.store.ledger_file import Ledger
-from ledger.views.rows import ITEM_SELECT, row_to_item
+from ledger.views.rows import ITEM_SELECT, STANDING, Item, read, read_all, standing_of
 
 # Most urgent first: open items by due date, then those awaiting a reply, a rating, then filed.
 URGENCY_ORDER = """
@@ -231,15 +231,13 @@ def stale_boundary(calendar: WorkCalendar, today: date, workdays: int) -> date:
     return day
 
 
-def list_items(ledger: Ledger, wanted: ItemFilter, today: date) -> tuple[list[dict[str, Any]], int]:
+def list_items(ledger: Ledger, wanted: ItemFilter, today: date) -> tuple[list[Item], int]:
     """Matching items, most urgent first, each with its supervision level; and the total."""
     total, found = find_items(ledger, wanted, today)
     return list(found), total
 
 
-def find_items(
-    ledger: Ledger, wanted: ItemFilter, today: date
-) -> tuple[int, Iterator[dict[str, Any]]]:
+def find_items(ledger: Ledger, wanted: ItemFilter, today: date) -> tuple[int, Iterator[Item]]:
     """The total, and the matching items most urgent first, read one at a time as they are
     used (``list --all`` over a million items holds one row in memory, not a million)."""
     where, params = where_clause(ledger, wanted, today)
@@ -256,28 +254,7 @@ def find_items(
             + URGENCY_ORDER
         )
         params = [*params, wanted.limit]
-    cursor = ledger.conn.execute(sql, params)
-
-    def rows() -> Iterator[dict[str, Any]]:
-        description = cursor.description
-        # A level depends only on (open or not, due date): worked out once per due date, not
-        # once per item (a million items share a few hundred due dates).
-        levels: dict[tuple[bool, str | None], dict[str, Any]] = {}
-        names = [d[0] for d in description]
-        for row in cursor:
-            item = dict(zip(names, row, strict=True))
-            place_path = item.pop("place_path")  # as row_to_item: the 小区/楼栋 part
-            item["place"] = "/".join(place_path.split("/")[3:]) if place_path else None
-            key = (item["status"] in OPEN_STATUSES, item["due_on"])
-            level = levels.get(key)
-            if level is None:
-                annotate_deadline(ledger, item, today)
-                levels[key] = {name: item[name] for name in _LEVEL_KEYS}
-            else:
-                item.update(level)
-            yield item
-
-    return total, rows()
+    return total, read(ledger.conn.execute(sql, params), ledger, today)
 
 
 def _open_only(wanted: ItemFilter) -> bool:
@@ -307,27 +284,15 @@ def _due_cutoff(ledger: Ledger, where: str, params: list[Any], limit: int) -> tu
     return where + " AND (i.due_on <= ? OR i.due_on IS NULL)", [*params, cutoff[0]]
 
 
-_LEVEL_KEYS = ("level", "workdays_overdue", "workdays_left", "estimated", "card")
-
-
 def annotate_deadline(ledger: Ledger, item: dict[str, Any], today: date) -> None:
-    """Add ``level``, ``workdays_overdue``, ``workdays_left`` and ``estimated`` to an item."""
+    """Add the standing on ``today`` (``level``, ``workdays_overdue`` … ``card``) to an item read
+    as a dict (the writing side and 催办; the screens read :class:`rows.Item`)."""
     due = date.fromisoformat(item["due_on"]) if item["due_on"] else None
-    standing = deadlines.deadline(ledger, item["status"], due, today)
-    item["level"] = standing.level
-    item["workdays_overdue"] = standing.workdays_overdue
-    item["workdays_left"] = standing.workdays_left
-    item["estimated"] = standing.estimated
-    item["card"] = standing.card
+    found = deadlines.deadline(ledger, item["status"], due, today)
+    item.update(zip(STANDING, standing_of(found), strict=True))
 
 
-def items_of_meeting(ledger: Ledger, meeting_id: int, today: date) -> list[dict[str, Any]]:
+def items_of_meeting(ledger: Ledger, meeting_id: int, today: date) -> list[Item]:
     """The items raised at a meeting, in number order, with their deadline standing."""
-    cursor = ledger.conn.execute(
-        ITEM_SELECT + " WHERE i.meeting_id = ? AND i.status != 'voided' ORDER BY i.number",
-        (meeting_id,),
-    )
-    rows = [row_to_item(row, cursor.description) for row in cursor.fetchall()]
-    for item in rows:
-        annotate_deadline(ledger, item, today)
-    return rows
+    sql = ITEM_SELECT + " WHERE i.meeting_id = ? AND i.status != 'voided' ORDER BY i.number"
+    return read_all(ledger, sql, (meeting_id,), today)

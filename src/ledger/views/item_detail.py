@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
-from typing import Any
 
 from ledger.registry import places, units
 from ledger.store.ledger_file import Ledger
 from ledger.views import repeats
-from ledger.views.rows import get, timeline
+from ledger.views.rows import Item, read_item, timeline
 
 
-def describe(ledger: Ledger, number: int, today: date) -> dict[str, Any]:
+def describe(ledger: Ledger, number: int, today: date) -> Item:
     """An item with its deadline standing and its whole timeline, ids turned into names."""
-    from ledger.views.filters import annotate_deadline
-
-    item = get(ledger, number)
-    annotate_deadline(ledger, item, today)
-    events = timeline(ledger, item["id"])
+    item = read_item(ledger, number, today)
+    events = timeline(ledger, item.id)
     for event in events:
         changes = event["changes"]
         if "unit_id" in changes:
@@ -41,9 +38,7 @@ def describe(ledger: Ledger, number: int, today: date) -> dict[str, Any]:
             )
         if "repeat_of" in changes:
             changes["repeat_of"] = _number_of(ledger, changes["repeat_of"])
-    item["events"] = events
-    item["repeats"] = repeats.repeats_of(ledger, item["id"])
-    return item
+    return replace(item, events=tuple(events), repeats=tuple(repeats.repeats_of(ledger, item.id)))
 
 
 def _number_of(ledger: Ledger, item_id: int | None) -> int | None:

@@ -15,15 +15,17 @@ not cover is marked ``estimated`` (估算), never an error.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields, replace
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from ledger.domain import deadlines
 from ledger.domain.dates import iso
-from ledger.domain.lifecycle import OPEN_STATUSES, sql_list
+from ledger.domain.lifecycle import ITEM_FIELDS, OPEN_STATUSES, sql_list
 from ledger.store.ledger_file import Ledger
 from ledger.views import filters
-from ledger.views.rows import ITEM_SELECT, row_to_item
+from ledger.views.rows import ITEM_SELECT, Item, read_all
 
 LEVELS = ("severe", "overdue", "warning")  # most urgent first
 UNANSWERED_STATUSES = (*OPEN_STATUSES, *filters.WAITING_REPLY_STATUSES)  # not yet 回
@@ -42,37 +44,132 @@ LIST_ARGS = {
     "yellow": "--card yellow",
 }
 
-# The fields of an item on the board (and in ``today --json``).
-ITEM_FIELDS = (
-    "number",
-    "title",
-    "status",
-    "scale",
-    "percent",
-    "subdistrict",
-    "community",
-    "place",
-    "unit",
-    "source",
-    "reporter",
-    "phone",
-    "raised_on",
-    "assigned_on",
-    "due_on",
-    "resolved_on",
-    "result",
-    "replied_on",
-    "reply_channel",
-    "last_progress",
-    "remind_count",
-    "extend_count",
-    "level",
-    "workdays_overdue",
-    "workdays_left",
-    "waited_workdays",
-    "estimated",
-    "card",
-)
+# An item on the board (and in ``today --json``): what the clerk acts on, without the
+# provenance and the figures of finished items; plus the working days it has waited.
+_NOT_ON_BOARD = {"uid", "category", "county", "meeting", "reply_text", "rating", "closed_on"}
+_NOT_ON_BOARD |= {"reopen_count", "origin_ledger", "origin_number"}
+BOARD_FIELDS = (*(name for name in ITEM_FIELDS if name not in _NOT_ON_BOARD), "waited_workdays")
+_on_board = attrgetter(*BOARD_FIELDS)
+
+
+def _plain(value: Any) -> Any:
+    """A board part as JSON: its fields in order, an item as :data:`BOARD_FIELDS`."""
+    if isinstance(value, Item):
+        return dict(zip(BOARD_FIELDS, _on_board(value), strict=True))
+    if isinstance(value, tuple):
+        return [_plain(part) for part in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    return value
+
+
+class _Part:
+    """A frozen part of the board: ``as_json()`` for ``today --json``."""
+
+    __slots__ = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return _plain(self)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class Group(_Part):
+    """A group equal to a ``ledger list`` filter: its full count and its first items."""
+
+    count: int
+    list_args: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UnitLevels(_Part):
+    """One unit's 严重超期 / 超期 / 今明到期 counts (None: not yet assigned)."""
+
+    unit: str | None
+    severe: int
+    overdue: int
+    warning: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Supervision(_Part):
+    """督办: the three levels, most urgent first, and the counts per unit."""
+
+    severe: Group
+    overdue: Group
+    warning: Group
+    by_unit: tuple[UnitLevels, ...]
+
+    def level(self, name: str) -> Group:
+        """The group of a level (``severe``, ``overdue``, ``warning``)."""
+        return getattr(self, name)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class CardCount(_Part):
+    count: int
+    list_args: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnitCards(_Part):
+    unit: str | None
+    red: int
+    yellow: int
+
+
+@dataclass(frozen=True, slots=True)
+class Cards(_Part):
+    """黄牌 / 红牌: in total (= ``list --card``) and per unit."""
+
+    red: CardCount
+    yellow: CardCount
+    by_unit: tuple[UnitCards, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Compound(_Part):
+    """A compound's unanswered items, for its building leader at the next 夜话."""
+
+    compound: str
+    community: str
+    count: int
+    last_night_talk: str | None
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Compounds(_Part):
+    count: int  # compounds with unanswered items
+    items: int  # their unanswered items
+    compounds: tuple[Compound, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Scope(_Part):
+    community: str | None
+    subdistrict: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Board(_Part):
+    """``ledger today``: every group with its full count and up to ``limit`` items."""
+
+    today: str
+    workday: bool
+    scope: Scope
+    items_in_scope: int
+    ledger_items: int
+    limit: int
+    supervision: Supervision
+    cards: Cards
+    waiting_assignment: Group
+    waiting_reply: Group
+    waiting_rating: Group
+    compounds: Compounds
+    estimated_years: tuple[int, ...]
+    nothing_due: bool
 
 
 def build(
@@ -82,64 +179,46 @@ def build(
     community: str | None = None,
     subdistrict: str | None = None,
     limit: int = 10,
-) -> dict[str, Any]:
+) -> Board:
     """The board for ``today``: every group with its full count and up to ``limit`` items."""
     scope = filters.ItemFilter(community=community, subdistrict=subdistrict, include_closed=True)
     scope_where, scope_params = filters.where_clause(ledger, scope, today)
     in_scope = ledger.conn.execute(
         "SELECT count(*) FROM items i" + scope_where, scope_params
     ).fetchone()[0]
-    board: dict[str, Any] = {
-        "today": iso(today),
-        "workday": ledger.calendar.is_workday(today),
-        "scope": {"community": community, "subdistrict": subdistrict},
-        "items_in_scope": in_scope,
-        "ledger_items": ledger.conn.execute("SELECT count(*) FROM items").fetchone()[0],
-        "limit": limit,
-    }
-    board["supervision"] = _supervision(ledger, today, community, subdistrict, limit)
-    board["cards"] = _cards(ledger, today, community, subdistrict)
-    board["waiting_assignment"] = _group(
-        ledger,
-        today,
-        filters.ItemFilter(statuses=["raised"], community=community, subdistrict=subdistrict),
-        "i.raised_on, i.id",
-        "raised_on",
-        limit,
-        "waiting_assignment",
-    )
-    board["waiting_reply"] = _group(
-        ledger,
-        today,
-        filters.ItemFilter(waiting_reply=True, community=community, subdistrict=subdistrict),
-        "i.resolved_on, i.id",
-        "resolved_on",
-        limit,
-        "waiting_reply",
-    )
-    board["waiting_rating"] = _group(
-        ledger,
-        today,
-        filters.ItemFilter(waiting_rating=True, community=community, subdistrict=subdistrict),
-        "i.replied_on, i.id",
-        "replied_on",
-        limit,
-        "waiting_rating",
-    )
-    board["compounds"] = _compounds(ledger, today, scope_where, scope_params, limit)
-    board["estimated_years"] = sorted(ledger.calendar.estimated_years)
-    board["nothing_due"] = _nothing_due(board)
-    return board
 
+    def group(key: str, waited_from: str, **wanted: Any) -> Group:
+        chosen = filters.ItemFilter(community=community, subdistrict=subdistrict, **wanted)
+        return _group(ledger, today, chosen, f"i.{waited_from}, i.id", waited_from, limit, key)
 
-def _nothing_due(board: dict[str, Any]) -> bool:
-    supervision = board["supervision"]
-    return not (
-        any(supervision[level]["count"] for level in LEVELS)
-        or board["waiting_assignment"]["count"]
-        or board["waiting_reply"]["count"]
-        or board["waiting_rating"]["count"]
-        or board["compounds"]["items"]
+    supervision = _supervision(ledger, today, community, subdistrict, limit)
+    cards = _cards(ledger, today, community, subdistrict)
+    waiting = (
+        group("waiting_assignment", "raised_on", statuses=["raised"]),
+        group("waiting_reply", "resolved_on", waiting_reply=True),
+        group("waiting_rating", "replied_on", waiting_rating=True),
+    )
+    compounds = _compounds(ledger, today, scope_where, scope_params, limit)
+    nothing_due = not (
+        any(supervision.level(level).count for level in LEVELS)
+        or any(waiting_group.count for waiting_group in waiting)
+        or compounds.items
+    )
+    return Board(
+        today=iso(today),
+        workday=ledger.calendar.is_workday(today),
+        scope=Scope(community, subdistrict),
+        items_in_scope=in_scope,
+        ledger_items=ledger.conn.execute("SELECT count(*) FROM items").fetchone()[0],
+        limit=limit,
+        supervision=supervision,
+        cards=cards,
+        waiting_assignment=waiting[0],
+        waiting_reply=waiting[1],
+        waiting_rating=waiting[2],
+        compounds=compounds,
+        estimated_years=tuple(sorted(ledger.calendar.estimated_years)),
+        nothing_due=nothing_due,
     )
 
 
@@ -174,9 +253,9 @@ def _level_filters(
 
 def _supervision(
     ledger: Ledger, today: date, community: str | None, subdistrict: str | None, limit: int
-) -> dict[str, Any]:
+) -> Supervision:
     filters = _level_filters(ledger, today, community, subdistrict)
-    result: dict[str, Any] = {}
+    groups: dict[str, Group] = {}
     per_unit: dict[int | None, dict[str, int]] = {}
     for level in LEVELS:
         where, params = filters[level]
@@ -185,39 +264,30 @@ def _supervision(
         ).fetchall()
         for unit_id, count in counts:
             per_unit.setdefault(unit_id, dict.fromkeys(LEVELS, 0))[level] = count
-        rows = _items(ledger, where, params, "i.due_on, i.id", limit)
-        for item in rows:
-            _annotate(ledger, item, today, None)
-        result[level] = {
-            "count": sum(count for _, count in counts),
-            "list_args": list_args(ledger, level),
-            "items": rows,
-        }
+        groups[level] = Group(
+            sum(count for _, count in counts),
+            list_args(ledger, level),
+            _items(ledger, today, where, params, "i.due_on, i.id", limit, None),
+        )
     names = _unit_names(ledger, [unit_id for unit_id in per_unit if unit_id is not None])
     by_unit = [
-        {"unit": names.get(unit_id) if unit_id is not None else NO_UNIT, **counts}
-        | {"total": sum(counts.values())}
+        UnitLevels(
+            names.get(unit_id) if unit_id is not None else NO_UNIT,
+            **counts,
+            total=sum(counts.values()),
+        )
         for unit_id, counts in per_unit.items()
     ]
     # Most to chase first: by 严重超期, then 超期, then 预警, then name (未交办 last on ties).
     by_unit.sort(
-        key=lambda row: (
-            -row["severe"],
-            -row["overdue"],
-            -row["warning"],
-            row["unit"] is None,
-            row["unit"] or "",
-        )
+        key=lambda row: (-row.severe, -row.overdue, -row.warning, row.unit is None, row.unit or "")
     )
-    result["by_unit"] = by_unit
-    return result
+    return Supervision(**groups, by_unit=tuple(by_unit))
 
 
-def _cards(
-    ledger: Ledger, today: date, community: str | None, subdistrict: str | None
-) -> dict[str, Any]:
+def _cards(ledger: Ledger, today: date, community: str | None, subdistrict: str | None) -> Cards:
     """黄牌 / 红牌 counts (= ``list --card yellow|red``), in total and per unit."""
-    result: dict[str, Any] = {}
+    totals: dict[str, CardCount] = {}
     per_unit: dict[int | None, dict[str, int]] = {}
     for card in ("red", "yellow"):
         chosen = filters.ItemFilter(community=community, subdistrict=subdistrict, card=card)
@@ -227,16 +297,16 @@ def _cards(
         ).fetchall()
         for unit_id, count in counts:
             per_unit.setdefault(unit_id, {"red": 0, "yellow": 0})[card] = count
-        result[card] = {"count": sum(count for _, count in counts), "list_args": LIST_ARGS[card]}
+        totals[card] = CardCount(sum(count for _, count in counts), LIST_ARGS[card])
     names = _unit_names(ledger, [unit_id for unit_id in per_unit if unit_id is not None])
-    result["by_unit"] = sorted(
+    by_unit = sorted(
         (
-            {"unit": names.get(unit_id) if unit_id is not None else NO_UNIT, **counts}
+            UnitCards(names.get(unit_id) if unit_id is not None else NO_UNIT, **counts)
             for unit_id, counts in per_unit.items()
         ),
-        key=lambda row: (-row["red"], -row["yellow"], row["unit"] is None, row["unit"] or ""),
+        key=lambda row: (-row.red, -row.yellow, row.unit is None, row.unit or ""),
     )
-    return result
+    return Cards(**totals, by_unit=tuple(by_unit))
 
 
 def _unit_names(ledger: Ledger, unit_ids: list[int]) -> dict[int, str]:
@@ -257,42 +327,47 @@ def _group(
     waited_from: str,
     limit: int,
     key: str,
-) -> dict[str, Any]:
+) -> Group:
     """A group equal to a ``ledger list`` filter: its count and its ``limit`` oldest items."""
     where, params = filters.where_clause(ledger, wanted, today)
     count = ledger.conn.execute("SELECT count(*) FROM items i" + where, params).fetchone()[0]
-    rows = _items(ledger, where, params, order, limit) if count else []
-    for item in rows:
-        _annotate(ledger, item, today, waited_from)
-    return {"count": count, "list_args": list_args(ledger, key), "items": rows}
+    items = _items(ledger, today, where, params, order, limit, waited_from) if count else ()
+    return Group(count, list_args(ledger, key), items)
 
 
 def _items(
-    ledger: Ledger, where: str, params: list[Any], order: str, limit: int
-) -> list[dict[str, Any]]:
-    """Up to ``limit`` matching items in ``order``: ids first, then names joined onto those only."""
+    ledger: Ledger,
+    today: date,
+    where: str,
+    params: list[Any],
+    order: str,
+    limit: int,
+    waited_from: str | None,
+) -> tuple[Item, ...]:
+    """Up to ``limit`` matching items in ``order`` (ids first, then names joined onto those
+    only), each with the working days waited since ``waited_from`` (a date field)."""
     if limit <= 0:
-        return []
+        return ()
     sql = (
         ITEM_SELECT
         + f" WHERE i.id IN (SELECT i.id FROM items i{where} ORDER BY {order} LIMIT ?)"
         + f" ORDER BY {order}"
     )
-    cursor = ledger.conn.execute(sql, [*params, limit])
-    return [row_to_item(row, cursor.description) for row in cursor.fetchall()]
+    items = read_all(ledger, sql, [*params, limit], today)
+    return tuple(_waited(ledger, item, today, waited_from) for item in items)
 
 
-def _annotate(ledger: Ledger, item: dict[str, Any], today: date, waited_from: str | None) -> None:
-    """Deadline standing, and working days waited since ``waited_from`` (a date column)."""
-    filters.annotate_deadline(ledger, item, today)
-    item["waited_workdays"] = None
-    if waited_from and item.get(waited_from):
-        since = date.fromisoformat(item[waited_from])
-        item["waited_workdays"] = max(ledger.calendar.workdays_between(since, today), 0)
-        item["estimated"] = item["estimated"] or ledger.calendar.is_estimated(since, today)
-    for key in list(item):
-        if key not in ITEM_FIELDS:
-            del item[key]
+def _waited(ledger: Ledger, item: Item, today: date, waited_from: str | None) -> Item:
+    """The item with the working days it has waited since ``waited_from``, if that is set."""
+    since = getattr(item, waited_from) if waited_from else None
+    if not since:
+        return item
+    day = date.fromisoformat(since)
+    return replace(
+        item,
+        waited_workdays=max(ledger.calendar.workdays_between(day, today), 0),
+        estimated=item.estimated or ledger.calendar.is_estimated(day, today),
+    )
 
 
 # --- per compound: what the building leader must speak to at the next 夜话 ----------------
@@ -300,7 +375,7 @@ def _annotate(ledger: Ledger, item: dict[str, Any], today: date, waited_from: st
 
 def _compounds(
     ledger: Ledger, today: date, scope_where: str, scope_params: list[Any], limit: int
-) -> dict[str, Any]:
+) -> Compounds:
     """Unanswered items (not yet 已回复) grouped by the compound they were raised in."""
     places = ledger.conn.execute(
         "SELECT id, parent_id, level, name, path FROM areas WHERE level IN ('compound', 'building')"
@@ -340,27 +415,21 @@ def _compounds(
     ordered = sorted(
         counts, key=lambda cid: (-counts[cid], compound_info[cid][1], compound_info[cid][0], cid)
     )
-    shown = []
+    shown: list[Compound] = []
     for compound_id in ordered[:limit]:
         place_ids = places_of[compound_id]
         marks = ",".join("?" * len(place_ids))
-        rows = _items(
+        items = _items(
             ledger,
+            today,
             where + f" AND i.place_id IN ({marks})",
             [*scope_params, *place_ids],
             "i.raised_on, i.id",
             limit,
+            "raised_on",
         )
-        for item in rows:
-            _annotate(ledger, item, today, "raised_on")
         name, community = compound_info[compound_id]
         shown.append(
-            {
-                "compound": name,
-                "community": community,
-                "count": counts[compound_id],
-                "last_night_talk": last_talk.get(compound_id),
-                "items": rows,
-            }
+            Compound(name, community, counts[compound_id], last_talk.get(compound_id), items)
         )
-    return {"count": len(counts), "items": sum(counts.values()), "compounds": shown}
+    return Compounds(len(counts), sum(counts.values()), tuple(shown))

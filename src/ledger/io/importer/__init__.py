@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from ledger.io.importer.areas import import_areas
 from ledger.io.importer.items import import_items
-from ledger.io.importer.report import ImportRefused, Problem, Report
+from ledger.io.importer.report import ImportOutcome, ImportRefused, Problem
 from ledger.io.importer.units import import_units
 
-__all__ = ["ImportRefused", "Problem", "Report", "import_areas", "import_items", "import_units"]
+__all__ = [
+    "ImportOutcome",
+    "ImportRefused",
+    "Problem",
+    "import_areas",
+    "import_items",
+    "import_units",
+]

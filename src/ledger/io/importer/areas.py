@@ -13,7 +13,7 @@ from ledger.domain.dates import iso
 from ledger.domain.labels import AREA_LEVEL, AREA_LEVELS
 from ledger.domain.text import LIMITS
 from ledger.io.importer import headers, reading, rows, table, values
-from ledger.io.importer.report import BadRow, Report, refusal, write_bad_rows
+from ledger.io.importer.report import BadRow, ImportOutcome, refusal, write_bad_rows
 from ledger.io.importer.table import Progress
 from ledger.store.ledger_file import Ledger, new_uid
 
@@ -30,12 +30,12 @@ def import_areas(
     skip_bad: bool = False,
     bad_file: Path | None = None,
     progress: Progress | None = None,
-) -> Report:
+) -> ImportOutcome:
     """Add every place the sheet lists (and its missing parents); returns what was done."""
     overrides = headers.parse_overrides(mapping, headers.AREAS)
     source_path = Path(path)
     existing = {p: i for i, p in ledger.conn.execute("SELECT id, path FROM areas")}
-    report = Report("areas", source_path.name, dry_run)
+    report = ImportOutcome("areas", source_path.name, dry_run)
     wanted: dict[str, tuple[str, int]] = {}  # path → (sheet, row) where first seen
     cache: dict[tuple[str, str], tuple[str, str | None]] = {}
     with reading.open_source(source_path) as source:
@@ -127,7 +127,7 @@ def import_areas(
     return report
 
 
-def _check_columns(layout: rows.Layout, report: Report) -> bool:
+def _check_columns(layout: rows.Layout, report: ImportOutcome) -> bool:
     return any(level in layout.columns for level in AREA_LEVELS)
 
 
@@ -173,7 +173,7 @@ def _problems(names: list[str | None], top: int, deepest: int) -> list[tuple[str
 
 
 def _bad(
-    report: Report,
+    report: ImportOutcome,
     layout: rows.Layout,
     number: int,
     row: reading.Row,
@@ -186,5 +186,5 @@ def _bad(
     report.bad.append(BadRow(layout.sheet, number, row, [m for _, m in problems]))
 
 
-def _rows_only(report: Report) -> bool:
+def _rows_only(report: ImportOutcome) -> bool:
     return all(p.row is not None for p in report.problems)

@@ -14,7 +14,7 @@ from ledger.domain.labels import SCALE, SOURCE
 from ledger.io.importer import headers, item_summary, minutes, reading, rows, status, table, values
 from ledger.io.importer.lookups import Lookups
 from ledger.io.importer.record import PHONE_REPAIRED, Record
-from ledger.io.importer.report import BadRow, Report
+from ledger.io.importer.report import BadRow, ImportOutcome
 from ledger.io.importer.values import Bad
 from ledger.store.ledger_file import Ledger
 
@@ -48,7 +48,7 @@ class ItemReader(Lookups):
         self,
         sheets: list[reading.Sheet],
         overrides: dict[str, str],
-        report: Report,
+        report: ImportOutcome,
         *,
         explicit: bool,
         progress: Progress | None,
@@ -114,7 +114,7 @@ class ItemReader(Lookups):
         return found
 
     def _meeting_line(
-        self, layout: rows.Layout, number: int, row: reading.Row, report: Report
+        self, layout: rows.Layout, number: int, row: reading.Row, report: ImportOutcome
     ) -> Any:
         """The meeting a marked line starts (None, reported, when it cannot be read), or
         minutes.NOT_A_MEETING."""
@@ -127,7 +127,7 @@ class ItemReader(Lookups):
         return found
 
     def _meeting_year(
-        self, meeting: minutes.Meeting, year: int | None, years: list[int], report: Report
+        self, meeting: minutes.Meeting, year: int | None, years: list[int], report: ImportOutcome
     ) -> None:
         """A meeting dated 6月3日 without a year: the year of the file's other rows."""
         message = minutes.settle_year(meeting, year, years, self.today)
@@ -135,7 +135,7 @@ class ItemReader(Lookups):
             report.bad_rows += 1
             report.problem(meeting.sheet, meeting.row, "会议行", message)
 
-    def _check_columns(self, layout: rows.Layout, report: Report) -> bool:
+    def _check_columns(self, layout: rows.Layout, report: ImportOutcome) -> bool:
         listed = "、".join(layout.headings[i] for i in sorted(layout.headings))
         layout.marks = minutes.is_line
         for text in layout.context:  # a 拉呱说事 record book, a 每周夜话 minutes book
@@ -179,7 +179,7 @@ class ItemReader(Lookups):
         return good
 
     def _parser(
-        self, layout: rows.Layout, sheet: str, report: Report
+        self, layout: rows.Layout, sheet: str, report: ImportOutcome
     ) -> Callable[..., Record | None]:
         """A function reading one row of this layout; columns are looked up once, and each
         distinct word (a status, a community, a unit …) is resolved once per import."""
@@ -504,13 +504,13 @@ class ItemReader(Lookups):
 
         return parse
 
-    def summarise(self, records: list[Record], report: Report) -> None:
+    def summarise(self, records: list[Record], report: ImportOutcome) -> None:
         """Counts, notices and the preview of what is (or would be) imported."""
         item_summary.summarise(self, records, report)
 
 
 def _bad(
-    report: Report,
+    report: ImportOutcome,
     sheet: str,
     number: int,
     row: reading.Row,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ledger.domain.labels import UNIT_KIND
 from ledger.io.importer import headers, status
 from ledger.io.importer.record import PHONE_REPAIRED, Record
-from ledger.io.importer.report import Report
+from ledger.io.importer.report import ImportOutcome
 
 if TYPE_CHECKING:
     from ledger.io.importer.item_reader import ItemReader
@@ -18,7 +18,7 @@ PREVIEW_ROWS = 10
 _STAGE_DATES = status.STAGE_DATES
 
 
-def _notices(reader: ItemReader, records: list[Record], report: Report) -> None:
+def _notices(reader: ItemReader, records: list[Record], report: ImportOutcome) -> None:
     """What the clerk should know about the rows imported (not about rows skipped)."""
     by_community: dict[int, list[str]] = {}
     for sheet, community_id in reader.sheet_community.items():
@@ -68,7 +68,7 @@ def _unit_label(reader: ItemReader, unit: int | str | None) -> str | None:
     return reader.unit_name.get(unit)
 
 
-def summarise(reader: ItemReader, records: list[Record], report: Report) -> None:
+def summarise(reader: ItemReader, records: list[Record], report: ImportOutcome) -> None:
     """Fill ``report`` with what ``records`` will be (or were) written as."""
     report.new = len(records)
     _notices(reader, records, report)

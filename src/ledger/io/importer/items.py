@@ -28,7 +28,7 @@ from ledger.domain.lifecycle import STATE_FIELDS
 from ledger.io.importer import headers, reading, rows
 from ledger.io.importer.item_reader import ItemReader as _ItemReader
 from ledger.io.importer.record import Record
-from ledger.io.importer.report import Report, refusal, write_bad_rows
+from ledger.io.importer.report import ImportOutcome, refusal, write_bad_rows
 from ledger.registry import meetings
 from ledger.store.ledger_file import Ledger
 
@@ -50,7 +50,7 @@ def import_items(
     skip_bad: bool = False,
     bad_file: Path | None = None,
     progress: Progress | None = None,
-) -> Report:
+) -> ImportOutcome:
     """Import the problems listed in a spreadsheet; returns what was (or would be) done.
 
     Raises :class:`ImportRefused` (listing every problem) when any row is wrong and
@@ -80,10 +80,10 @@ def _import(
     skip_bad: bool,
     bad_file: Path | None,
     progress: Progress | None,
-) -> Report:
+) -> ImportOutcome:
     with reading.open_source(source_path) as source:
         reader = _ItemReader(ledger, source, community)
-        report = Report("items", source_path.name, dry_run)
+        report = ImportOutcome("items", source_path.name, dry_run)
         chosen = rows.select_sheets(source.sheets, sheets, source.hidden)
         report.single_sheet = source.kind == "csv" or len(source.sheets) == 1
         records = reader.read(chosen, overrides, report, explicit=bool(sheets), progress=progress)
@@ -100,7 +100,7 @@ def _import(
     return report
 
 
-def _file_level(report: Report) -> bool:
+def _file_level(report: ImportOutcome) -> bool:
     """Problems that no row can be blamed for (a missing column): these stop even --skip-bad."""
     return any(p.row is None for p in report.problems)
 
@@ -109,7 +109,7 @@ def _file_level(report: Report) -> bool:
 
 
 def _deduplicate(
-    ledger: Ledger, records: list[Record], report: Report, reader: _ItemReader
+    ledger: Ledger, records: list[Record], report: ImportOutcome, reader: _ItemReader
 ) -> None:
     """Drop rows already in the ledger (imported before, or typed in) and repeats in the file."""
     known: set[str] = {row[0] for row in ledger.conn.execute("SELECT key FROM import_keys")}
@@ -191,7 +191,7 @@ def _write(
     ledger: Ledger,
     records: list[Record],
     reader: _ItemReader,
-    report: Report,
+    report: ImportOutcome,
     progress: Progress | None,
 ) -> None:
     """Everything in one transaction: new units, then items, events and keys in batches.

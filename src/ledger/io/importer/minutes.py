@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from ledger.io.importer import values
-from ledger.io.importer.report import BadRow, Report
+from ledger.io.importer.report import BadRow, ImportOutcome
 from ledger.io.importer.rows import Layout
 
 # What makes a text-only row worth a closer look (rows.classify calls it on such rows).
@@ -174,7 +174,7 @@ def settle_year(meeting: Meeting, year: int | None, years: list[int], today: dat
     return message
 
 
-def keep_line(report: Report, meeting: Meeting | None, position: int) -> None:
+def keep_line(report: ImportOutcome, meeting: Meeting | None, position: int) -> None:
     """A bad row of a meeting's block goes to the file of rows to fix under its meeting's
     line (once), so that the fixed file imports into the same meeting."""
     if meeting is None or meeting.row is None or meeting.saved:

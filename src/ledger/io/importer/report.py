@@ -59,7 +59,7 @@ class BadRow:
 
 
 @dataclass
-class Report:
+class ImportOutcome:
     """The outcome of one import (or dry run)."""
 
     kind: str  # items, areas, units
@@ -129,12 +129,12 @@ class Report:
 class ImportRefused(LedgerError):
     """Problems were found, so nothing was written; ``report`` lists them."""
 
-    def __init__(self, message: str, report: Report) -> None:
+    def __init__(self, message: str, report: ImportOutcome) -> None:
         super().__init__(message)
         self.report = report
 
 
-def refusal(report: Report) -> ImportRefused:
+def refusal(report: ImportOutcome) -> ImportRefused:
     """The closing sentence when problems stop an import."""
     rows = len({(p.sheet, p.row) for p in report.problems if p.row})
     where = f"（涉及 {rows} 行）" if rows else ""
@@ -163,7 +163,7 @@ def bad_file_path(source: Path, suffix: str) -> Path:
     return candidate
 
 
-def write_bad_rows(report: Report, source: Path, kind: str, target: Path | None) -> Path:
+def write_bad_rows(report: ImportOutcome, source: Path, kind: str, target: Path | None) -> Path:
     """Save the rows that could not be imported, with their original headings and a column
     saying what is wrong, in the source's format; fixed, the file imports like the original."""
     suffix = ".csv" if kind == "csv" else ".xlsx"
@@ -181,7 +181,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _write_csv(report: Report, path: Path) -> None:
+def _write_csv(report: ImportOutcome, path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         written_header = False
@@ -206,7 +206,7 @@ def _csv_text(value: Any) -> str:
     return "'" + text if unicodedata.normalize("NFKC", text).startswith(_FORMULA_START) else text
 
 
-def _write_xlsx(report: Report, path: Path) -> None:
+def _write_xlsx(report: ImportOutcome, path: Path) -> None:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)

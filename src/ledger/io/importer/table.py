@@ -11,7 +11,7 @@ from ledger.domain.errors import LedgerError
 from ledger.io.importer import rows
 from ledger.io.importer.headers import Vocabulary
 from ledger.io.importer.reading import Row, Sheet, Source
-from ledger.io.importer.report import Report
+from ledger.io.importer.report import ImportOutcome
 
 Progress = Callable[[str, int, int | None], None]
 PROGRESS_EVERY = 1000
@@ -22,10 +22,10 @@ def tables(
     sheets: list[Sheet],
     vocabulary: Vocabulary,
     overrides: dict[str, str],
-    report: Report,
+    report: ImportOutcome,
     *,
     explicit: bool,
-    check: Callable[[rows.Layout, Report], bool],
+    check: Callable[[rows.Layout, ImportOutcome], bool],
     example: str,
     progress: Progress | None = None,
 ) -> Iterator[tuple[rows.Layout, Iterator[tuple[int, Row]]]]:
@@ -82,7 +82,7 @@ def tables(
 def _data(
     layout: rows.Layout,
     stream: Iterator[tuple[int, Row]],
-    report: Report,
+    report: ImportOutcome,
     done: list[int],
     total: int | None,
     progress: Progress | None,

@@ -13,7 +13,7 @@ from ledger.domain.dates import iso
 from ledger.domain.labels import UNIT_KIND
 from ledger.domain.text import LIMITS
 from ledger.io.importer import headers, reading, rows, table, values
-from ledger.io.importer.report import BadRow, Report, refusal, write_bad_rows
+from ledger.io.importer.report import BadRow, ImportOutcome, refusal, write_bad_rows
 from ledger.io.importer.table import Progress
 from ledger.io.importer.values import Bad
 from ledger.store.ledger_file import Ledger, new_uid
@@ -31,7 +31,7 @@ def import_units(
     skip_bad: bool = False,
     bad_file: Path | None = None,
     progress: Progress | None = None,
-) -> Report:
+) -> ImportOutcome:
     """Add every unit the sheet lists that the ledger lacks; returns what was done."""
     overrides = headers.parse_overrides(mapping, headers.UNITS)
     source_path = Path(path)
@@ -41,7 +41,7 @@ def import_units(
     for area_id, name, path_text in conn.execute("SELECT id, name, path FROM areas"):
         areas.setdefault(name, []).append((area_id, path_text))
     area_cache: dict[str, int | str] = {}
-    report = Report("units", source_path.name, dry_run)
+    report = ImportOutcome("units", source_path.name, dry_run)
     wanted: dict[tuple[str, int | None], tuple[str, str | None, str | None, int]] = {}
     guessed = 0
     with reading.open_source(source_path) as source:
@@ -157,7 +157,7 @@ def import_units(
     return report
 
 
-def _check_columns(layout: rows.Layout, report: Report) -> bool:
+def _check_columns(layout: rows.Layout, report: ImportOutcome) -> bool:
     if "name" in layout.columns:
         return True
     listed = "、".join(layout.headings[i] for i in sorted(layout.headings))

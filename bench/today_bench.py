@@ -167,8 +167,8 @@ def timed(module, name):
         marks["end"] = time.perf_counter()
         return result
     setattr(module, name, wrapper)
-timed(board, "build")
-timed(queries, "list_items")
+timed(today_board, "build")
+timed(filters, "find_items")
 sys.argv = ["ledger", *sys.argv[1:]]
 try:
     appmod.app(standalone_mode=False)

@@ -5,6 +5,7 @@ the subdistricts.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections import Counter
 from collections.abc import Callable
@@ -30,7 +31,8 @@ from ledger.domain.labels import (
 )
 from ledger.domain.phones import mask_phone
 from ledger.reports import layouts
-from ledger.reports.writer import Book, SheetWriter, as_date
+from ledger.reports.cells import as_date
+from ledger.reports.writer import Book, SheetWriter
 from ledger.store.ledger_file import Ledger
 from ledger.views import asof, coverage, figures, followup, ranking
 from ledger.views.asof import AsOfItem
@@ -177,6 +179,13 @@ def detail_row(item: AsOfItem, lookups: Lookups, unmask: bool) -> dict[str, Any]
     }
 
 
+def slim(item: AsOfItem) -> AsOfItem:
+    """An item carried in, kept for the county's follow-up (上期跟踪) with only the fields of
+    its row that the follow-up reads: a county's carried items are held until its 通报."""
+    state = {"rating": item.state["rating"], "community_id": item.state["community_id"]}
+    return dataclasses.replace(item, state=state)
+
+
 def _lateness(item: AsOfItem) -> str:
     """是否超期: still open past its due date, finished after it, or neither."""
     if item.overdue:
@@ -273,7 +282,7 @@ def subdistrict_book(
 
     def stream(item: AsOfItem) -> None:
         if carried is not None and item.belongs == "carried":
-            carried[item.id] = item
+            carried[item.id] = slim(item)
         row = detail_row(item, lookups, unmask)
         detail.row(row)
         handling.row(row)
@@ -310,6 +319,7 @@ def subdistrict_book(
                 "community",
                 ["raised", "finished"],
                 len(tally.communities),
+                max((max(f.raised, f.finished) for f in tally.communities.values()), default=0),
             )
         ],
     )
@@ -531,11 +541,18 @@ def county_book(
     ranked = sum(1 for standing in standings if standing.rank is not None)
     charts = []
     if ranked:
-        charts.append(sheet.bar_chart(REPORT_TEXT["score_chart"], "subdistrict", ["score"], ranked))
+        best = max(standing.score or 0 for standing in standings)
+        charts.append(
+            sheet.bar_chart(REPORT_TEXT["score_chart"], "subdistrict", ["score"], ranked, best)
+        )
     if hot_list:
         charts.append(
             hot.bar_chart(
-                REPORT_TEXT["hot_chart"], "category", ["raised", "previous"], len(hot_list)
+                REPORT_TEXT["hot_chart"],
+                "category",
+                ["raised", "previous"],
+                len(hot_list),
+                max(max(row["raised"], row["previous"]) for row in hot_list),
             )
         )
     if charts:
@@ -579,7 +596,7 @@ def county_extra(
 
             def keep(item: AsOfItem, current: dict[int, AsOfItem] = current) -> None:
                 if item.belongs == "carried":
-                    current[item.id] = item
+                    current[item.id] = slim(item)
 
             tally = figures.compute(ledger, period, scope, lookups, on_item=keep)
         totals[scope.id] = tally.total
@@ -615,7 +632,8 @@ def write_reports(
     known: dict[int, tuple[Tally, dict[int, AsOfItem]]] = {}
     for scope in chosen:
         name = f"{names[scope.id]}-{period.file_label}-{period.report_kind}.xlsx"
-        carried: dict[int, AsOfItem] = {}
+        # The items carried in, kept (slimmed) only for the county's follow-up.
+        carried: dict[int, AsOfItem] | None = {} if summary else None
         path, tally = subdistrict_book(
             ledger,
             period,
@@ -626,7 +644,8 @@ def write_reports(
             keep_empty=keep_empty,
             carried=carried,
         )
-        known[scope.id] = (tally, carried)
+        if carried is not None:
+            known[scope.id] = (tally, carried)
         if path is not None:
             written.append(Written(path, scope.name, tally.total, scope))
         if advance is not None:

@@ -136,9 +136,9 @@ SUMMARY_MORE = Layout("summary_more", (
 # and reply (23 columns on one A4 width printed at 4–5 pt).
 DETAIL = Layout("detail", (
     NUMBER, COMMUNITY, _c("place", 9, wrap=True),
-    _c("source", 5.5), _c("meeting_date", 10), _c("raised_on", 10),  # 夜话 / 说事 / 走访 / 其他
+    _c("source", 5.5), _c("meeting_date", 10), _c("raised_on", 10),  # 来源: 夜话 / 说事 / 走访 / 其他
     _c("reporter", 7.5), _c("phone", 11.5),
-    _c("title", 26, wrap=True), _c("repeat_of", 6, wrap=True),  # 重复反映: of which earlier item
+    _c("title", 26, wrap=True), _c("repeat_of", 6, wrap=True),  # repeat_of: 重复反映 of which item
     _c("category", 9, kind="label"), _c("scale", 5.5),
     _c("unit", 12, wrap=True), _c("assigned_on", 10), _c("due_on", 10),
 ), freeze_columns=2, autofilter=True)

@@ -11,14 +11,8 @@ import pytest
 
 from june_ledger import build_june, phase_b, phase_later
 from ledger.reports import monthly
-from ledger.reports.writer import (
-    DIGIT_PX,
-    column_points,
-    printed_scale,
-    safe_text,
-    sheet_scale,
-    text_width,
-)
+from ledger.reports.cells import safe_text
+from ledger.reports.paper import DIGIT_PX, column_points, printed_scale, sheet_scale, text_width
 from ledger.store.ledger_file import Ledger
 from ledger.views import coverage
 

@@ -299,7 +299,8 @@ def _write_xlsx(notice: Notice, today: date, path: Path, sender: str) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    from ledger.reports.writer import print_on_a4, save_workbook, wrapped_lines
+    from ledger.reports.paper import print_on_a4, wrapped_lines
+    from ledger.reports.writer import save_workbook
 
     book = Workbook()
     sheet = book.active

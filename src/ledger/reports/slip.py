@@ -25,7 +25,9 @@ from ledger.domain.labels import CARD, CHANNEL, LEVEL, RATING, SCALE, SOURCE, ST
 from ledger.domain.lifecycle import FINISHED_STATUSES
 from ledger.domain.phones import mask_phone
 from ledger.registry import categories
-from ledger.reports.writer import print_on_a4, safe_text, save_workbook, wrapped_lines
+from ledger.reports.cells import safe_text
+from ledger.reports.paper import print_on_a4, wrapped_lines
+from ledger.reports.writer import save_workbook
 from ledger.store.ledger_file import Ledger
 from ledger.views.rows import get as get_item
 

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from ledger.cli import output
+from ledger.cli import completion, output
 from ledger.cli.context import open_for, today
 from ledger.cli.errors import guarded
 from ledger.cli.options import (
@@ -63,7 +63,9 @@ def today_command(
 )
 @guarded
 def remind_command(
-    unit: Annotated[str | None, typer.Option("--unit", help="只催这个承办单位")] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="只催这个承办单位", autocompletion=completion.units)
+    ] = None,
     out: Annotated[
         Path,
         typer.Option("--out", help="催办通知保存到哪个文件夹", file_okay=False),

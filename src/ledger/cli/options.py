@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from ledger.cli import completion
+
 DbOption = Annotated[
     Path | None,
     typer.Option(
@@ -24,9 +26,20 @@ AtOption = Annotated[
     typer.Option("--at", help="发生时间，可补录：2026-06-24、2026-06-24 20:30、昨天（默认：现在）"),
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", help="备注")]
-ItemNumber = Annotated[int, typer.Argument(help="问题编号", metavar="问题编号", show_default=False)]
+ItemNumber = Annotated[
+    int,
+    typer.Argument(
+        help="问题编号",
+        metavar="问题编号",
+        show_default=False,
+        autocompletion=completion.item_numbers,
+    ),
+]
 CommunityOption = Annotated[
-    str | None, typer.Option("--community", help="社区（重名时写成 街道/社区）")
+    str | None,
+    typer.Option(
+        "--community", help="社区（重名时写成 街道/社区）", autocompletion=completion.communities
+    ),
 ]
 SubdistrictOption = Annotated[str | None, typer.Option("--subdistrict", help="街道（镇）")]
 JsonlOption = Annotated[

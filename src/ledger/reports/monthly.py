@@ -44,7 +44,8 @@ SUMMARY_NOTE = (
     "超期未办结为统计截止时未办结且已过办理时限的本期问题；"
     "重复反映为本期受理、截至统计截止时登记为以前某件问题的重复反映（同人或同地、同一件事）的问题，"
     "重复率 = 重复反映 / 受理数；"
-    "结转为期初尚未办结的以前问题。所有数字按统计截止时点的办理记录计算，日后补出的报表数字相同。"
+    "结转为期初尚未办结的以前问题。所有数字按统计截止时点的办理记录计算，日后补出的报表数字相同；"
+    "社区、小区、承办单位的名称和会议信息也按统计截止时的记录显示（此后的更名、更正不改变本表）。"
     "“—”表示分母为 0。"
 )
 DETAIL_NOTE = (
@@ -72,7 +73,8 @@ OVERDUE_NOTE = (
 UNITS_NOTE = (
     "说明：本期受理的问题按统计截止时的承办单位统计，社区自行办结或不予办理的计入“社区自办”；"
     "评价数、不满意数按居民评价时承办该问题的单位计；结案率 = (按时办结 + 超时办结) / 派单数；"
-    "不满意率 = 不满意数 / 评价数。黄牌、红牌为统计截止时仍未办结的问题所亮的督办牌："
+    "不满意率 = 不满意数 / 评价数；重复反映为本期受理的重复反映中，原问题在统计截止时由该单位承办的件数，"
+    "重复率 = 重复反映 / 派单数（原问题可能早于本期，故可超过 100%）。黄牌、红牌为统计截止时仍未办结的问题所亮的督办牌："
     "到期前 1 个工作日起亮黄牌，超过办理时限后的第 1 个工作日起亮红牌。"
 )
 HOT_NOTE = (
@@ -608,8 +610,8 @@ def write_reports(
 
     ``advance`` is called once per subdistrict (for a progress bar).
     """
-    lookups = Lookups(ledger)
-    every = coverage.scopes(ledger)
+    lookups = Lookups(ledger, period.cutoff_at)  # names as they were at the cut-off
+    every = coverage.scopes(ledger, as_of=period.cutoff_at)
     names = scope_names(every)
     written: list[Written] = []
     known: dict[int, tuple[Tally, dict[int, AsOfItem]]] = {}

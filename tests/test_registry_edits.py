@@ -14,10 +14,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
 from typer.testing import Result
 
-from cli_helpers import refused
+from cli_helpers import monthly_book, refused
 from ledger.casework import actions
 from ledger.registry import edits as registry_edits
 from ledger.registry import meetings, units
@@ -206,12 +205,7 @@ def test_a_past_month_shows_names_and_meetings_as_they_were(
     assert november["communities"][0]["mt_night_talk"] == 1  # held 11-02, as now recorded
     assert november["communities"][0]["att_night_talk"] == 23
 
-    out = tmp_path / "out"
-    made = run("report", "monthly", "--month", "2026-10", "--subdistrict", "古槐街道",
-               "--out", str(out))  # fmt: skip
-    assert made.exit_code == 0, made.output
-    (path,) = out.glob("*.xlsx")
-    book = openpyxl.load_workbook(path)
+    book = monthly_book(run, tmp_path / "out", "2026-10", "古槐街道")
     cells = {str(c.value) for sheet in book.worksheets for line in sheet.iter_rows()
              for c in line if c.value is not None}  # fmt: skip
     assert "铁塔寺社区" in cells and "住建局" in cells

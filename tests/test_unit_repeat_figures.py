@@ -8,9 +8,9 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-import openpyxl
 from typer.testing import Result
 
+from cli_helpers import header, monthly_book
 from ledger.casework import actions
 from ledger.store.ledger_file import Ledger
 
@@ -79,15 +79,8 @@ def test_repeats_count_against_the_unit_holding_the_original(places: Ledger, run
 
 def test_units_sheet_has_the_columns(places: Ledger, run: Run, tmp_path: Path) -> None:
     build(places)
-    out = tmp_path / "out"
-    made = run("report", "monthly", "--month", "2026-11", "--subdistrict", "古槐街道",
-               "--out", str(out))  # fmt: skip
-    assert made.exit_code == 0, made.output
-    (path,) = out.glob("*.xlsx")
-    book = openpyxl.load_workbook(path)
-    sheet = book["承办单位"]
-    head = next(r for r in range(1, 10) if "重复反映" in [c.value for c in sheet[r]])
-    headers = {sheet.cell(head, c).value: c for c in range(1, sheet.max_column + 1)}
+    sheet = monthly_book(run, tmp_path / "out", "2026-11", "古槐街道")["承办单位"]
+    head, headers = header(sheet, "重复反映")
     values = {
         sheet.cell(r, 1).value: (
             sheet.cell(r, headers["重复反映"]).value,

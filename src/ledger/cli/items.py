@@ -10,6 +10,7 @@ from ledger.cli.context import day, given, moment, open_for, today
 from ledger.cli.errors import guarded
 from ledger.cli.options import (
     AtOption,
+    CategoryOption,
     CommunityOption,
     DbOption,
     ItemNumber,
@@ -18,6 +19,7 @@ from ledger.cli.options import (
     NoPagerOption,
     NoteOption,
     SubdistrictOption,
+    UnitArgument,
     WideOption,
 )
 from ledger.domain.dates import parse_date
@@ -144,10 +146,7 @@ def list_command(
     source: Annotated[
         str | None, typer.Option("--source", help=f"来源：{SOURCE.describe()}")
     ] = None,
-    category: Annotated[
-        str | None,
-        typer.Option("--category", help="问题类别", autocompletion=completion.categories),
-    ] = None,
+    category: CategoryOption = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="只看超期未办结的")] = False,
     due_within: Annotated[
         int | None,
@@ -282,15 +281,7 @@ def show_command(
 @guarded
 def assign_command(
     number: ItemNumber,
-    unit: Annotated[
-        str,
-        typer.Argument(
-            help="承办单位",
-            metavar="承办单位",
-            show_default=False,
-            autocompletion=completion.units,
-        ),
-    ],
+    unit: UnitArgument,
     due: Annotated[str | None, typer.Option("--due", help="新的办理时限（日期）")] = None,
     days: Annotated[int | None, typer.Option("--days", help="自交办日起几个工作日")] = None,
     note: NoteOption = None,
@@ -345,9 +336,7 @@ def extend_command(
 @guarded
 def escalate_command(
     number: ItemNumber,
-    unit: Annotated[
-        str, typer.Argument(help="上级承办单位", metavar="上级承办单位", show_default=False)
-    ],
+    unit: UnitArgument,  # the higher-level unit
     reason: Annotated[str, typer.Option("--reason", help="升级理由", show_default=False)],
     at: AtOption = None,
     db: DbOption = None,
@@ -446,10 +435,7 @@ def edit_command(
     title: Annotated[str | None, typer.Option("--title", help="问题描述")] = None,
     by: Annotated[str | None, typer.Option("--by", help="反映人")] = None,
     phone: Annotated[str | None, typer.Option("--phone", help="联系电话（空字符串清除）")] = None,
-    category: Annotated[
-        str | None,
-        typer.Option("--category", help="问题类别", autocompletion=completion.categories),
-    ] = None,
+    category: CategoryOption = None,
     source: Annotated[str | None, typer.Option("--source", help="来源")] = None,
     scale: Annotated[str | None, typer.Option("--scale", help="规模")] = None,
     community: CommunityOption = None,

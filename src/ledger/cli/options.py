@@ -35,6 +35,19 @@ ItemNumber = Annotated[
         autocompletion=completion.item_numbers,
     ),
 ]
+UnitArgument = Annotated[
+    str,
+    typer.Argument(
+        help="承办单位（可用简称、拼音首字母、曾用名）",
+        metavar="承办单位",
+        show_default=False,
+        autocompletion=completion.units,
+    ),
+]
+CategoryOption = Annotated[
+    str | None,
+    typer.Option("--category", help="问题类别", autocompletion=completion.categories),
+]
 CommunityOption = Annotated[
     str | None,
     typer.Option(

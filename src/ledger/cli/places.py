@@ -75,23 +75,17 @@ def show_command(path: PlaceText, as_json: JsonOption = False, db: DbOption = No
     place = places.locate(ledger, path)
     events = places.history(ledger, place)
     summary = places.summary(ledger, place)
-    if as_json:
-        data = {key: place[key] for key in ("uid", "level", "name", "path")}
-        data.update(summary)
-        data["former_names"] = places.former_names(ledger, place)
-        data["history"] = [registry_view.event_json(event) for event in events]
-        output.emit_json(data)
-        return
-    output.say(f"{AREA_LEVEL.label(place['level'])}：{place['name']}", "bold")
     rows: list[tuple[str, Any]] = [("路径", place["path"])]
     if summary["children"]:
-        rows.append(("下级", [f"{name}" for name in summary["children"]]))
+        rows.append(("下级", summary["children"]))
     rows.append(("问题", f"{summary['items']} 件，其中在办 {summary['open_items']} 件"))
-    former = places.former_names(ledger, place)
-    if former:
-        rows.append(("曾用名", "、".join(former)))
-    output.key_values(rows)
-    registry_view.history_block(events)
+    keys = ("uid", "level", "name", "path")
+    registry_view.show(
+        {**{key: place[key] for key in keys}, **summary} if as_json else None,
+        f"{AREA_LEVEL.label(place['level'])}：{place['name']}",
+        rows,
+        events,
+    )
 
 
 @app.command(

@@ -65,3 +65,26 @@ def event_json(event: RegistryEvent) -> dict[str, Any]:
         "note": event.note,
         "changes": event.changes,
     }
+
+
+def former_names(events: list[RegistryEvent]) -> list[str]:
+    """The names a row had before, oldest first (from its renames)."""
+    return [event.changes["name"][0] for event in events if "name" in event.changes]
+
+
+def show(
+    data: dict[str, Any] | None,
+    title: str,
+    rows: list[tuple[str, Any]],
+    events: list[RegistryEvent],
+) -> None:
+    """``unit show`` / ``area show``: the row's facts, its former names and its changes; with
+    ``data`` (``--json``) those facts as JSON plus ``former_names`` and ``history``."""
+    former = former_names(events)
+    if data is not None:
+        history = [event_json(event) for event in events]
+        output.emit_json({**data, "former_names": former, "history": history})
+        return
+    output.say(title, "bold")
+    output.key_values([*rows, *([("曾用名", "、".join(former))] if former else [])])
+    history_block(events)

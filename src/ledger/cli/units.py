@@ -4,10 +4,10 @@ from typing import Annotated
 
 import typer
 
-from ledger.cli import completion, output, registry_view
+from ledger.cli import output, registry_view
 from ledger.cli.context import given, moment, open_for
 from ledger.cli.errors import guarded
-from ledger.cli.options import DbOption, JsonOption
+from ledger.cli.options import DbOption, JsonOption, UnitArgument
 from ledger.domain.labels import UNIT_KIND
 from ledger.registry import units
 
@@ -48,15 +48,6 @@ def list_command(as_json: JsonOption = False, db: DbOption = None) -> None:
     output.units_table(rows)
 
 
-UnitName = Annotated[
-    str,
-    typer.Argument(
-        help="承办单位名称（可用简称、拼音首字母、曾用名）",
-        metavar="单位",
-        show_default=False,
-        autocompletion=completion.units,
-    ),
-]
 ChangeNote = Annotated[str | None, typer.Option("--note", help="备注，如更名依据")]
 EffectiveAt = Annotated[
     str | None, typer.Option("--at", help="生效时间，可补录：2026-11-01（默认：现在）")
@@ -65,31 +56,24 @@ EffectiveAt = Annotated[
 
 @app.command("show", help="查看承办单位：电话、联系人、在办问题数、曾用名和修改记录。")
 @guarded
-def show_command(name: UnitName, as_json: JsonOption = False, db: DbOption = None) -> None:
+def show_command(name: UnitArgument, as_json: JsonOption = False, db: DbOption = None) -> None:
     ledger = open_for(db)
     unit = units.find(ledger, name)
     events = units.history(ledger, unit)
     open_items = units.open_items(ledger, unit)
-    if as_json:
-        keys = ("uid", "name", "kind", "phone", "contact", "area")
-        data = {key: unit[key] for key in keys}
-        data["open_items"] = open_items
-        data["history"] = [registry_view.event_json(event) for event in events]
-        output.emit_json(data)
-        return
-    output.say(f"承办单位：{unit['name']}", "bold")
-    former = [e.changes["name"][0] for e in events if "name" in e.changes]
-    output.key_values(
+    keys = ("uid", "name", "kind", "phone", "contact", "area")
+    registry_view.show(
+        {**{key: unit[key] for key in keys}, "open_items": open_items} if as_json else None,
+        f"承办单位：{unit['name']}",
         [
             ("类型", UNIT_KIND.label(unit["kind"])),
             ("电话", unit["phone"] or "—"),
             ("联系人", unit["contact"] or "—"),
             ("区划", unit["area"] or "不限"),
             ("在办问题", f"{open_items} 件（ledger list --unit {unit['name']}）"),
-            *([("曾用名", "、".join(former))] if former else []),
-        ]
+        ],
+        events,
     )
-    registry_view.history_block(events)
 
 
 @app.command(
@@ -98,7 +82,7 @@ def show_command(name: UnitName, as_json: JsonOption = False, db: DbOption = Non
 )
 @guarded
 def rename_command(
-    name: UnitName,
+    name: UnitArgument,
     new_name: Annotated[str, typer.Argument(help="新名称", metavar="新名称", show_default=False)],
     at: EffectiveAt = None,
     note: ChangeNote = None,
@@ -113,7 +97,7 @@ def rename_command(
 @app.command("edit", help="修改承办单位的类型、电话或联系人（记为一条修改记录）。")
 @guarded
 def edit_command(
-    name: UnitName,
+    name: UnitArgument,
     kind: Annotated[
         str | None, typer.Option("--kind", help=f"类型：{UNIT_KIND.describe()}")
     ] = None,

@@ -267,11 +267,6 @@ def history(ledger: Ledger, place: dict[str, Any]) -> list[RegistryEvent]:
     return registry_edits.events_of(ledger, "area", place["id"])
 
 
-def former_names(ledger: Ledger, place: dict[str, Any]) -> list[str]:
-    """The names a place had before, oldest first."""
-    return [name for _, name in registry_edits.former_names(ledger, "area", [place["id"]])]
-
-
 def _by_former_name(
     ledger: Ledger,
     typed: str,

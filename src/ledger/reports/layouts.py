@@ -183,10 +183,10 @@ UNITS = Layout(
         _c("rated", 7.5),
         _c("unsatisfied", 7.5),
         _c("unsatisfied_rate", 8.5, "rate"),
-        _c("repeats", 7.5),  # 重复反映 of the originals this unit held
-        _c("repeat_rate", 7.5, "rate"),
         _c("yellow_cards", 6.5, group="cards"),
         _c("red_cards", 6.5, group="cards"),
+        _c("repeats", 7.5),  # 重复反映 of the originals this unit held
+        _c("repeat_rate", 7.5, "rate"),
     ),
     freeze_columns=1,
 )

@@ -35,24 +35,31 @@ def changes_text(event: RegistryEvent, place: Callable[[int], str] = str) -> str
     return "，".join(parts)
 
 
-def event_line(event: RegistryEvent, place: Callable[[int], str] = str) -> str:
-    """2026-11-05 更名：铁塔寺社区 → 铁塔寺街区（张三 2026-11-05 10:02 录入；备注）."""
+def event_lines(event: RegistryEvent, place: Callable[[int], str] = str) -> tuple[str, str]:
+    """What changed, and who recorded it when (with the note):
+
+    2026-11-05 更名：铁塔寺社区 → 铁塔寺街区
+    张三 2026-11-05 10:02 录入；区民政局批复
+    """
     when = event.at.replace("T", " ")[:16]
     typed = event.recorded_at.replace("T", " ")[:16]
     note = f"；{event.note}" if event.note else ""
     action = REGISTRY_ACTION.get(event.action, event.action)
-    return f"{when} {action}：{changes_text(event, place)}（{event.actor} {typed} 录入{note}）"
+    return f"{when} {action}：{changes_text(event, place)}", f"{event.actor} {typed} 录入{note}"
 
 
 def history_block(events: list[RegistryEvent], place: Callable[[int], str] = str) -> None:
-    """修改记录 and one wrapped line per change, oldest first (nothing when none)."""
+    """修改记录 and each change, oldest first, wrapped to the screen (nothing when none)."""
     if not events:
         return
     output.say(f"修改记录 {len(events)} 条", "bold")
     room = max(output.width() - 4, 20)
     for event in events:
-        for n, line in enumerate(layout.wrap(event_line(event, place), room)):
+        change, recorded = event_lines(event, place)
+        for n, line in enumerate(layout.wrap(change, room)):
             output.emit(layout.Text(("  " if n == 0 else "    ") + line))
+        for line in layout.wrap(recorded, room):
+            output.emit(layout.Text("    " + line, style="dim"))
 
 
 def event_json(event: RegistryEvent) -> dict[str, Any]:

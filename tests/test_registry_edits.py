@@ -14,6 +14,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import Result
 
 from cli_helpers import monthly_book, refused
@@ -21,7 +24,7 @@ from ledger.casework import actions
 from ledger.registry import edits as registry_edits
 from ledger.registry import meetings, units
 from ledger.registry import places as place_service
-from ledger.store.ledger_file import Ledger
+from ledger.store.ledger_file import Ledger, open_memory
 from ledger.views import rows
 
 Run = Callable[..., Result]
@@ -241,3 +244,53 @@ def test_migration_adds_the_registry_history_to_an_old_ledger(
         assert units.find(reopened, "住建局")["name"] == "区住建局"
     finally:
         reopened.close()
+
+
+# --- screens and a property -------------------------------------------------------------------
+
+
+def test_the_show_screens_fit_80_columns(
+    places: Ledger, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rich.cells import cell_len
+
+    meetings.add(places, kind="夜话", held_on=date(2026, 11, 4), community="铁塔寺社区",
+                 host="李建忠", attendees=20)  # fmt: skip
+    units.rename(places, "扈师傅维修队", "铁塔寺社区扈师傅志愿维修服务队", note="队伍扩编，改名")
+    units.edit(places, "铁塔寺社区扈师傅志愿维修服务队", phone="13812345678", contact="扈建国")
+    place_service.rename(places, "铁塔寺小区", "铁塔寺小区北区新苑", note="区民政局批复同意")
+    meetings.edit(places, 1, attendees=23, host="铁塔寺社区党委书记李建忠", reason="按签到表更正")
+    for columns in (80, 120):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        for args in (("unit", "show", "扈师傅维修队"), ("area", "show", "铁塔寺小区"),
+                     ("meeting", "show", "1")):  # fmt: skip
+            shown = run(*args)
+            assert shown.exit_code == 0, shown.output
+            for line in shown.stdout.splitlines():
+                assert cell_len(line) <= columns, (columns, line)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(days=st.lists(st.integers(min_value=1, max_value=25), min_size=1, max_size=6))
+def test_a_unit_has_at_each_cut_off_the_name_it_last_took(days: list[int]) -> None:
+    """Renames on November days (several on one day allowed): as of the end of any day, the
+    name is the one given by the last rename on or before it, the first name before them."""
+    ledger = open_memory()
+    try:
+        unit_id = units.add(ledger, "维修队", "志愿队")["id"]
+        name, taken = "维修队", []
+        for n, day in enumerate(sorted(days)):
+            units.rename(ledger, name, f"维修队{n}", at=date(2026, 11, day))
+            name = f"维修队{n}"
+            taken.append((day, name))
+        for day in range(1, 27):
+            expected = "维修队"
+            for when, given_name in taken:
+                if when <= day:
+                    expected = given_name
+            cut = f"2026-11-{day:02d}T23:59:59"
+            assert registry_edits.units_at(ledger, cut)[unit_id] == expected
+    finally:
+        ledger.close()

@@ -16,6 +16,7 @@ from typer.testing import Result
 
 from cli_helpers import refused
 from ledger.casework import actions
+from ledger.registry import meetings
 from ledger.store.ledger_file import Ledger
 
 Run = Callable[..., Result]
@@ -60,6 +61,8 @@ def test_live_values_from_the_ledger(
     assert complete(run, monkeypatch, "ledger list --category 环") == ["环境卫生"]
     # Item numbers still being handled, newest first (2 is voided).
     assert complete(run, monkeypatch, "ledger assign ") == ["3", "1"]
+    meetings.add(places, kind="夜话", held_on=date(2026, 11, 4), community="铁塔寺社区")
+    assert complete(run, monkeypatch, "ledger meeting edit ") == ["1"]
 
 
 def test_no_ledger_offers_nothing_and_creates_nothing(

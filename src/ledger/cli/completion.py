@@ -1,5 +1,6 @@
 """Shell completion: ``ledger completion install|show``, and the live values completed from
-the ledger itself (community, unit and category names, item numbers still being handled).
+the ledger itself (community, unit and category names, item numbers still being handled,
+meeting numbers).
 
 The shell runs ``ledger`` with ``_LEDGER_COMPLETE`` set each time Tab is pressed; Typer's
 completion classes (bash, zsh, fish, PowerShell) answer with the commands and options, and
@@ -149,3 +150,15 @@ def item_numbers(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
         (f"{incomplete.strip()}%", _LIMIT),
     )
     return [(str(number), title) for number, title in rows]
+
+
+def meeting_numbers(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Meeting numbers, newest first, each with its date, kind and community as help."""
+    rows = _rows(
+        ctx,
+        "SELECT m.number, m.held_on || ' ' || c.name FROM meetings m "
+        "JOIN areas c ON c.id = m.community_id "
+        "WHERE CAST(m.number AS TEXT) LIKE ? ORDER BY m.held_on DESC, m.number DESC LIMIT ?",
+        (f"{incomplete.strip()}%", _LIMIT),
+    )
+    return [(str(number), about) for number, about in rows]

@@ -19,6 +19,15 @@ from ledger.domain.labels import MEETING_KIND
 from ledger.registry import categories, meetings, places
 from ledger.views import filters
 
+MeetingNumber = Annotated[
+    int,
+    typer.Argument(
+        help="会议编号",
+        metavar="会议编号",
+        show_default=False,
+        autocompletion=completion.meeting_numbers,
+    ),
+]
 app = typer.Typer(help="会议：每周夜话、拉呱说事。", no_args_is_help=True)
 
 
@@ -93,7 +102,7 @@ def list_command(
 @app.command("show", help="查看一次会议及会上提出的问题。")
 @guarded
 def show_command(
-    number: Annotated[int, typer.Argument(help="会议编号", metavar="会议编号", show_default=False)],
+    number: MeetingNumber,
     as_json: JsonOption = False,
     wide: WideOption = False,
     db: DbOption = None,
@@ -118,7 +127,7 @@ def show_command(
 )
 @guarded
 def edit_command(
-    number: Annotated[int, typer.Argument(help="会议编号", metavar="会议编号", show_default=False)],
+    number: MeetingNumber,
     date: Annotated[str | None, typer.Option("--date", help="会议日期")] = None,
     kind: Annotated[
         str | None, typer.Option("--kind", help=f"类型：{MEETING_KIND.describe()}")

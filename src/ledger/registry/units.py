@@ -113,7 +113,7 @@ def find(ledger: Ledger, text: str) -> dict[str, Any]:
         candidates = [u for u in candidates if u["area"] and f"/{scope}/" in f"/{u['area']}/"]
     if not candidates:
         everyone = _rows(ledger, "ORDER BY u.name")
-        if len(names) == 1:  # not the full name: as clerks type it (see ledger.names)
+        if len(names) == 1:  # not the full name: as clerks type it (see ledger.registry.names)
             # A name it had before, exactly, comes first: 住建局 renamed 区住建局 is still
             # 住建局, not "the units whose name contains 住建局".
             former = _by_former_name(ledger, names[0], everyone, exact=True)

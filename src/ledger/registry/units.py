@@ -111,21 +111,22 @@ def find(ledger: Ledger, text: str) -> dict[str, Any]:
     if len(names) > 1:
         scope = "/".join(names[:-1])
         candidates = [u for u in candidates if u["area"] and f"/{scope}/" in f"/{u['area']}/"]
+    if not candidates and len(names) == 1:
+        # A name it had before, exactly, comes before the forms of current names: 住建局
+        # renamed 区住建局 is still 住建局, not "the units whose name contains 住建局".
+        former = _by_former_name(ledger, names[0], exact=True)
+        if former is not None:
+            return former
     if not candidates:
         everyone = _rows(ledger, "ORDER BY u.name")
         if len(names) == 1:  # not the full name: as clerks type it (see ledger.registry.names)
-            # A name it had before, exactly, comes first: 住建局 renamed 区住建局 is still
-            # 住建局, not "the units whose name contains 住建局".
-            former = _by_former_name(ledger, names[0], everyone, exact=True)
-            if former is not None:
-                return former
             found = names_service.resolve(
                 names[0], everyone, lambda u: u["name"], "承办单位",
                 shown=lambda u: f"{u['area']}/{u['name']}" if u["area"] else u["name"],
             )  # fmt: skip
             if found is not None:
                 return found
-            former = _by_former_name(ledger, names[0], everyone)
+            former = _by_former_name(ledger, names[0])
             if former is not None:
                 return former
         known = "、".join(u["name"] for u in everyone[:12])
@@ -138,20 +139,17 @@ def find(ledger: Ledger, text: str) -> dict[str, Any]:
     return candidates[0]
 
 
-def _by_former_name(
-    ledger: Ledger, typed: str, everyone: list[dict[str, Any]], *, exact: bool = False
-) -> dict[str, Any] | None:
+def _by_former_name(ledger: Ledger, typed: str, *, exact: bool = False) -> dict[str, Any] | None:
     """The one unit once called ``typed`` (exactly, or as clerks type it); None when none was."""
     known = registry_edits.former_names(ledger, "unit")
     if exact:
         found = {unit_id for unit_id, name in known if name == typed}
     else:
         found = {unit_id for unit_id, _ in names_service.match(typed, known, lambda row: row[1])}
-    by_id = {unit["id"]: unit for unit in everyone}
     if len(found) > 1:
-        listed = "、".join(by_id[unit_id]["name"] for unit_id in sorted(found))
+        listed = "、".join(get(ledger, unit_id)["name"] for unit_id in sorted(found))
         raise Ambiguous(f"“{typed}”曾是多个承办单位的名称：{listed}，请写出现在的名称")
-    return by_id[found.pop()] if found else None
+    return get(ledger, found.pop()) if found else None
 
 
 def _refuse_clash(ledger: Ledger, unit: dict[str, Any], name: str) -> None:

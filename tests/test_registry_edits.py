@@ -65,12 +65,25 @@ def test_a_unit_is_still_found_by_its_old_name(places: Ledger, run: Run) -> None
 def test_unit_rename_to_a_taken_name_is_refused_and_changes_nothing(
     places: Ledger, run: Run, db_path: Path, snapshot: Callable[[Path], dict]
 ) -> None:
+    units.add(places, "维修队", "志愿队", area="古槐街道")
     before = snapshot(db_path)
     line = refused(run("unit", "rename", "扈师傅维修队", "市住建局"))
     assert line == "错误: 已有承办单位叫“市住建局”，不能重名"
+    # An unscoped unit against one of a subdistrict with the same name: confusable too.
+    assert refused(run("unit", "rename", "扈师傅维修队", "维修队")) == (
+        "错误: 已有承办单位叫“维修队”（任城区/古槐街道），不能重名"
+    )
     line = refused(run("unit", "rename", "住建局", "住建局"))
     assert line == "错误: 承办单位“住建局”已经叫这个名称"
     assert snapshot(db_path) == before
+
+
+def test_units_of_two_subdistricts_may_share_a_name(places: Ledger, run: Run) -> None:
+    units.add(places, "物业公司", "物业", area="古槐街道")
+    units.add(places, "新兴物业", "物业", area="济阳街道")
+    result = run("unit", "rename", "新兴物业", "物业公司")
+    assert result.exit_code == 0, result.output
+    assert units.find(places, "济阳街道/物业公司")["area"] == "任城区/济阳街道"
 
 
 def test_unit_edit_records_old_and_new_values(places: Ledger, run: Run) -> None:

@@ -153,13 +153,19 @@ def _by_former_name(ledger: Ledger, typed: str, *, exact: bool = False) -> dict[
 
 
 def _refuse_clash(ledger: Ledger, unit: dict[str, Any], name: str) -> None:
-    clash = ledger.conn.execute(
-        "SELECT 1 FROM units WHERE name = ? AND area_id IS ? AND id != ?",
-        (name, unit["area_id"], unit["id"]),
-    ).fetchone()
-    if clash:
-        scope = f"（{unit['area']}）" if unit["area"] else ""
-        raise LedgerError(f"已有承办单位叫“{name}”{scope}，不能重名")
+    """Refuse a new name another unit already has where the two could be confused: either
+    is not scoped to a 区划, or one's 区划 holds the other's (two 物业公司 of two different
+    subdistricts may share a name; a county-wide unit and one of its subdistrict's may not)."""
+
+    def within(inner: str, outer: str) -> bool:
+        return inner == outer or inner.startswith(outer + "/")
+
+    mine = unit["area"]
+    for other in _rows(ledger, "WHERE u.name = ? AND u.id != ?", (name, unit["id"])):
+        theirs = other["area"]
+        if mine is None or theirs is None or within(mine, theirs) or within(theirs, mine):
+            scope = f"（{theirs}）" if theirs else ""
+            raise LedgerError(f"已有承办单位叫“{name}”{scope}，不能重名")
 
 
 def rename(

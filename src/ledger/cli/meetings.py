@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from ledger.cli import completion, output, registry_view
+from ledger.cli import changes_view, completion, output
 from ledger.cli.context import day, given, moment, open_for, today
 from ledger.cli.errors import guarded
 from ledger.cli.options import (
@@ -114,11 +114,11 @@ def show_command(
     if as_json:
         data = output.meeting_json(meeting)
         data["items_raised"] = [output.item_json(row) for row in rows]
-        data["history"] = [registry_view.event_json(event) for event in events]
+        data["history"] = [changes_view.event_json(event) for event in events]
         output.emit_json(data)
         return
     output.meeting_detail(meeting, rows, categories.labels(ledger), wide=wide)
-    registry_view.history_block(events, lambda place_id: places.short_path(ledger, place_id))
+    changes_view.history_block(events, lambda place_id: places.short_path(ledger, place_id))
 
 
 @app.command(
@@ -156,5 +156,5 @@ def edit_command(
     if event is None:
         output.say(f"会议 {number} 没有变化：所给的值与现有的相同")
         return
-    text = registry_view.changes_text(event, lambda place_id: places.short_path(ledger, place_id))
+    text = changes_view.changes_text(event, lambda place_id: places.short_path(ledger, place_id))
     output.say(f"已更正会议 {meeting['number']}：{text}", "green")

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ledger.cli import output, registry_view
+from ledger.cli import changes_view, output
 from ledger.cli.context import moment, open_for
 from ledger.cli.errors import guarded
 from ledger.cli.options import DbOption, JsonOption
@@ -80,7 +80,7 @@ def show_command(path: PlaceText, as_json: JsonOption = False, db: DbOption = No
         rows.append(("下级", summary["children"]))
     rows.append(("问题", f"{summary['items']} 件，其中在办 {summary['open_items']} 件"))
     keys = ("uid", "level", "name", "path")
-    registry_view.show(
+    changes_view.show(
         {**{key: place[key] for key in keys}, **summary} if as_json else None,
         f"{AREA_LEVEL.label(place['level'])}：{place['name']}",
         rows,

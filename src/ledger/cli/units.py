@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from ledger.cli import output, registry_view
+from ledger.cli import changes_view, output
 from ledger.cli.context import given, moment, open_for
 from ledger.cli.errors import guarded
 from ledger.cli.options import DbOption, JsonOption, UnitArgument
@@ -62,7 +62,7 @@ def show_command(name: UnitArgument, as_json: JsonOption = False, db: DbOption =
     events = units.history(ledger, unit)
     open_items = units.open_items(ledger, unit)
     keys = ("uid", "name", "kind", "phone", "contact", "area")
-    registry_view.show(
+    changes_view.show(
         {**{key: unit[key] for key in keys}, "open_items": open_items} if as_json else None,
         f"承办单位：{unit['name']}",
         [
@@ -120,4 +120,4 @@ def edit_command(
     if event is None:
         output.say(f"承办单位“{unit['name']}”没有变化：所给的值与现有的相同")
         return
-    output.say(f"已修改承办单位 {unit['name']}：{registry_view.changes_text(event)}", "green")
+    output.say(f"已修改承办单位 {unit['name']}：{changes_view.changes_text(event)}", "green")

@@ -1,6 +1,6 @@
-"""Screens of the registry's history: ``unit show``, ``area show``, and the corrections under
-``meeting show`` (each change with its old and new value, as :mod:`ledger.registry.edits`
-stores it)."""
+"""Screens of the registry's changes (更名、更正): ``unit show``, ``area show``, and the
+corrections under ``meeting show`` (each change with its old and new value, as
+:mod:`ledger.registry.edits` stores it)."""
 
 from __future__ import annotations
 

@@ -140,13 +140,11 @@ def list_command(
     ] = None,
     community: CommunityOption = None,
     subdistrict: SubdistrictOption = None,
-    unit: Annotated[
-        str | None, typer.Option("--unit", help="承办单位", autocompletion=completion.units)
-    ] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="承办单位")] = None,
     source: Annotated[
         str | None, typer.Option("--source", help=f"来源：{SOURCE.describe()}")
     ] = None,
-    category: CategoryOption = None,
+    category: Annotated[str | None, typer.Option("--category", help="问题类别")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="只看超期未办结的")] = False,
     due_within: Annotated[
         int | None,

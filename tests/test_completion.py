@@ -53,12 +53,12 @@ def test_live_values_from_the_ledger(
     ]
     assert complete(run, monkeypatch, "ledger add x --community 铁") == ["铁塔寺社区"]
     assert complete(run, monkeypatch, "ledger assign 1 扈") == ["扈师傅维修队"]
-    assert complete(run, monkeypatch, "ledger list --unit ") == [
+    assert complete(run, monkeypatch, "ledger remind --unit ") == [
         "住建局",
         "市住建局",
         "扈师傅维修队",
     ]
-    assert complete(run, monkeypatch, "ledger list --category 环") == ["环境卫生"]
+    assert complete(run, monkeypatch, "ledger edit 1 --category 环") == ["环境卫生"]
     # Item numbers still being handled, newest first (2 is voided).
     assert complete(run, monkeypatch, "ledger assign ") == ["3", "1"]
     meetings.add(places, kind="夜话", held_on=date(2026, 11, 4), community="铁塔寺社区")

@@ -68,6 +68,45 @@ def add_command(
     )
 
 
+@app.command(
+    "edit",
+    help="更正一次会议的日期、类型、小区、主持人、参与人次或记录（记为一条修改记录，会议详情中可见）。",
+)
+@guarded
+def edit_command(
+    number: MeetingNumber,
+    date: Annotated[str | None, typer.Option("--date", help="会议日期")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help=f"类型：{MEETING_KIND.describe()}")
+    ] = None,
+    compound: Annotated[str | None, typer.Option("--compound", help="小区")] = None,
+    host: Annotated[str | None, typer.Option("--host", help="主持人")] = None,
+    attendees: Annotated[int | None, typer.Option("--attendees", help="参与人次")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="会议记录")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="更正原因")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="更正生效时间（默认：现在）")] = None,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    meeting, event = meetings.edit(
+        ledger,
+        number,
+        held_on=day(date, "--date"),
+        kind=kind,
+        compound=given(compound, "--compound"),
+        host=given(host, "--host"),
+        attendees=attendees,
+        note=given(note, "--note"),
+        reason=reason,
+        at=moment(at),
+    )
+    if event is None:
+        output.say(f"会议 {number} 没有变化：所给的值与现有的相同")
+        return
+    text = changes_view.changes_text(event, lambda place_id: places.short_path(ledger, place_id))
+    output.say(f"已更正会议 {meeting['number']}：{text}", "green")
+
+
 @app.command("list", help="列出会议，最近的在前。")
 @guarded
 def list_command(
@@ -119,42 +158,3 @@ def show_command(
         return
     output.meeting_detail(meeting, rows, categories.labels(ledger), wide=wide)
     changes_view.history_block(events, lambda place_id: places.short_path(ledger, place_id))
-
-
-@app.command(
-    "edit",
-    help="更正一次会议的日期、类型、小区、主持人、参与人次或记录（记为一条修改记录，会议详情中可见）。",
-)
-@guarded
-def edit_command(
-    number: MeetingNumber,
-    date: Annotated[str | None, typer.Option("--date", help="会议日期")] = None,
-    kind: Annotated[
-        str | None, typer.Option("--kind", help=f"类型：{MEETING_KIND.describe()}")
-    ] = None,
-    compound: Annotated[str | None, typer.Option("--compound", help="小区")] = None,
-    host: Annotated[str | None, typer.Option("--host", help="主持人")] = None,
-    attendees: Annotated[int | None, typer.Option("--attendees", help="参与人次")] = None,
-    note: Annotated[str | None, typer.Option("--note", help="会议记录")] = None,
-    reason: Annotated[str | None, typer.Option("--reason", help="更正原因")] = None,
-    at: Annotated[str | None, typer.Option("--at", help="更正生效时间（默认：现在）")] = None,
-    db: DbOption = None,
-) -> None:
-    ledger = open_for(db)
-    meeting, event = meetings.edit(
-        ledger,
-        number,
-        held_on=day(date, "--date"),
-        kind=kind,
-        compound=given(compound, "--compound"),
-        host=given(host, "--host"),
-        attendees=attendees,
-        note=given(note, "--note"),
-        reason=reason,
-        at=moment(at),
-    )
-    if event is None:
-        output.say(f"会议 {number} 没有变化：所给的值与现有的相同")
-        return
-    text = changes_view.changes_text(event, lambda place_id: places.short_path(ledger, place_id))
-    output.say(f"已更正会议 {meeting['number']}：{text}", "green")

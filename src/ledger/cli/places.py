@@ -36,28 +36,6 @@ def add_command(
         output.say(f"已添加{AREA_LEVEL.label(row['level'])}：{row['path']}", "green")
 
 
-@app.command("list", help="以树形列出全部区划，社区后为问题件数。")
-@guarded
-def list_command(as_json: JsonOption = False, db: DbOption = None) -> None:
-    ledger = open_for(db)
-    tree = places.tree(ledger)
-    if as_json:
-        output.emit_json(
-            [
-                {
-                    "uid": p["uid"],
-                    "level": p["level"],
-                    "name": p["name"],
-                    "path": p["path"],
-                    "items": p["items"],
-                }
-                for p in tree
-            ]
-        )
-        return
-    output.area_tree(tree)
-
-
 PlaceText = Annotated[
     str,
     typer.Argument(
@@ -115,3 +93,25 @@ def rename_command(
         f"（{event.at[:10]} 起）",
         "green",
     )
+
+
+@app.command("list", help="以树形列出全部区划，社区后为问题件数。")
+@guarded
+def list_command(as_json: JsonOption = False, db: DbOption = None) -> None:
+    ledger = open_for(db)
+    tree = places.tree(ledger)
+    if as_json:
+        output.emit_json(
+            [
+                {
+                    "uid": p["uid"],
+                    "level": p["level"],
+                    "name": p["name"],
+                    "path": p["path"],
+                    "items": p["items"],
+                }
+                for p in tree
+            ]
+        )
+        return
+    output.area_tree(tree)

@@ -36,18 +36,6 @@ def add_command(
     output.say(f"已添加承办单位：{unit['name']}{scope} · {UNIT_KIND.label(unit['kind'])}", "green")
 
 
-@app.command("list", help="列出承办单位及其在办问题数。")
-@guarded
-def list_command(as_json: JsonOption = False, db: DbOption = None) -> None:
-    ledger = open_for(db)
-    rows = units.all_units(ledger)
-    if as_json:
-        keys = ("uid", "name", "kind", "phone", "contact", "area", "open_items")
-        output.emit_json([{key: unit[key] for key in keys} for unit in rows])
-        return
-    output.units_table(rows)
-
-
 ChangeNote = Annotated[str | None, typer.Option("--note", help="备注，如更名依据")]
 EffectiveAt = Annotated[
     str | None, typer.Option("--at", help="生效时间，可补录：2026-11-01（默认：现在）")
@@ -121,3 +109,15 @@ def edit_command(
         output.say(f"承办单位“{unit['name']}”没有变化：所给的值与现有的相同")
         return
     output.say(f"已修改承办单位 {unit['name']}：{changes_view.changes_text(event)}", "green")
+
+
+@app.command("list", help="列出承办单位及其在办问题数。")
+@guarded
+def list_command(as_json: JsonOption = False, db: DbOption = None) -> None:
+    ledger = open_for(db)
+    rows = units.all_units(ledger)
+    if as_json:
+        keys = ("uid", "name", "kind", "phone", "contact", "area", "open_items")
+        output.emit_json([{key: unit[key] for key in keys} for unit in rows])
+        return
+    output.units_table(rows)

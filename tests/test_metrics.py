@@ -143,6 +143,9 @@ def test_june_per_unit(june: Ledger) -> None:
             # at least one working day late → 红牌 each; no 黄牌.
             "yellow_cards": 0,
             "red_cards": 2,
+            # No item raised in June repeats an earlier one: 0 of 3.
+            "repeats": 0,
+            "repeat_rate": 0.0,
         }
     )
     # 市住建局: 11 resolved late → 结案率 1/1, 按时结案率 0/1, no rating → 不满意率 "—" (None).

@@ -47,6 +47,7 @@ def _allowed_words() -> set[str]:
     words.update({"ledger", "db", "LEDGER_DB", "LEDGER_NOW", "LEDGER_ACTOR", "LEDGER_DEBUG"})
     words.update({"LEDGER_PAGER", "PAGER", "less"})  # the pager a clerk may choose
     words.update({"PDF", "LibreOffice", "soffice"})  # what prints the slips
+    words.update({"bash", "zsh", "powershell", "pwsh", "fish", "PowerShell", "Windows", "Tab"})
     for value in vars(labels).values():  # choice codes, field codes shown beside labels
         if isinstance(value, labels.Choice):
             words.update(value.labels)

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
 from typer.testing import Result
 
+from cli_helpers import header, monthly_book
 from ledger.casework import actions
 from ledger.registry import places as place_service
 from ledger.store.ledger_file import Ledger
@@ -60,16 +60,10 @@ def test_stats_count_repeats_per_community(places: Ledger, run: Run) -> None:
 
 def test_summary_sheet_has_the_columns(places: Ledger, run: Run, tmp_path: Path) -> None:
     build(places)
-    out = tmp_path / "out"
-    result = run("report", "monthly", "--month", "2026-11", "--subdistrict", "古槐街道",
-                 "--out", str(out))  # fmt: skip
-    assert result.exit_code == 0, result.output
-    (path,) = out.glob("*.xlsx")
-    book = openpyxl.load_workbook(path)
+    book = monthly_book(run, tmp_path / "out", "2026-11", "古槐街道")
     # 重复反映 and 重复率 stand on the summary's second part (结转与会议), one A4 width each.
     more = book["结转与会议"]
-    head = next(r for r in range(1, 10) if "重复反映" in [c.value for c in more[r]])
-    headers = {more.cell(head, c).value: c for c in range(1, more.max_column + 1)}
+    head, headers = header(more, "重复反映")
     row = next(
         r for r in range(head + 1, more.max_row + 1) if more.cell(r, 1).value == "铁塔寺社区"
     )
@@ -80,12 +74,11 @@ def test_summary_sheet_has_the_columns(places: Ledger, run: Run, tmp_path: Path)
     assert "重复率 = 重复反映 / 受理数" in notes
     # 问题台账: which item each one repeats, as of the cut-off (5 was unlinked: none).
     detail = book["问题台账（登记与交办）"]
-    header = next(r for r in range(1, 10) if detail.cell(r, 1).value == "编号")
-    titles = [detail.cell(header, c).value for c in range(1, detail.max_column + 1)]
-    number_col, repeat_col = titles.index("编号") + 1, titles.index("重复反映（原编号）") + 1
+    top, titles = header(detail, "编号")
+    number_col, repeat_col = titles["编号"], titles["重复反映（原编号）"]
     repeats = {
         detail.cell(r, number_col).value: detail.cell(r, repeat_col).value
-        for r in range(header + 1, detail.max_row + 1)
+        for r in range(top + 1, detail.max_row + 1)
         if isinstance(detail.cell(r, number_col).value, int)
     }
     assert repeats == {1: None, 3: "第 1 号", 4: None, 5: None, 6: "第 1 号"}  # 1: carried

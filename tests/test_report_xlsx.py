@@ -202,7 +202,7 @@ def test_overdue_units_categories_meetings(june: Ledger, tmp_path: Path) -> None
     ]
     units = book["承办单位"]
     assert [c.value for c in units[5]] == [
-        None, None, None, None, None, None, None, None, None, None, "黄牌", "红牌",
+        None, None, None, None, None, None, None, None, None, None, "黄牌", "红牌", None, None,
     ]  # fmt: skip
     assert units["K4"].value == "督办牌（截止时）"
     unit_rows = {r[0]: r for r in rows(units)[5:11]}  # 3 units, 社区自办, 未交办, 合计
@@ -212,6 +212,8 @@ def test_overdue_units_categories_meetings(june: Ledger, tmp_path: Path) -> None
     assert unit_rows["住建局"][10:12] == [0, 2]
     assert unit_rows["市住建局"][9] == "—"  # no rating: 不满意率 has no denominator
     assert unit_rows["合计"][1] == 9 and unit_rows["合计"][10:12] == [0, 2]
+    # 重复反映 per unit of the original (last two columns): none in June.
+    assert unit_rows["住建局"][12:14] == [0, 0.0] and unit_rows["合计"][12:14] == [0, 0.0]
     categories = rows(book["分类统计"])
     assert categories[2] == ["类别", "受理数", "占比", "办结数", "办结率", "超期未办结", "不满意数"]
     assert categories[3][:3] == ["基础设施", 2, pytest.approx(2 / 9)]

@@ -18,11 +18,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from ledger.domain import deadlines
-from ledger.domain.dates import iso, to_date
+from ledger.domain.dates import iso, past_moment, to_date
 from ledger.domain.errors import LedgerError, NotFound, TransitionRefused
 from ledger.domain.events import Event, load, time_order, undos_in_force, withdrawn_ids
 from ledger.domain.labels import ACTION, STATUS
@@ -38,7 +38,6 @@ from ledger.domain.lifecycle import (
 from ledger.domain.text import clean
 from ledger.store.ledger_file import Ledger, new_uid
 
-FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of two terminals may differ a little
 _PENDING_ID = 1 << 62  # the id an event being recorded will get: after every stored one
 
 
@@ -258,16 +257,7 @@ def _when(event: Event) -> str:
 
 def check_moment(ledger: Ledger, at: date | datetime) -> str:
     """The stored form of an action's moment; refused when it is in the future."""
-    now = ledger.now()
-    if isinstance(at, datetime):
-        at = at.replace(microsecond=0)
-        if at > now + FUTURE_TOLERANCE:
-            raise LedgerError(
-                f"时间 {at:%Y-%m-%d %H:%M} 晚于现在（{now:%Y-%m-%d %H:%M}），不能预先登记"
-            )
-    elif at > now.date():
-        raise LedgerError(f"日期 {at} 晚于今天（{now.date()}），不能预先登记")
-    return iso(at)  # type: ignore[return-value]
+    return past_moment(at, ledger.now())
 
 
 def item_id_of(ledger: Ledger, number: int) -> int:

@@ -10,7 +10,18 @@ from typing import Any, NoReturn
 import typer
 
 from ledger import __version__
-from ledger.cli import admin, chinese, daily, demo, items, meetings, output, places, units
+from ledger.cli import (
+    admin,
+    chinese,
+    completion,
+    daily,
+    demo,
+    items,
+    meetings,
+    output,
+    places,
+    units,
+)
 from ledger.cli import importer as importer_cli
 from ledger.cli import maintenance as maintenance_cli
 from ledger.cli import report as report_cli
@@ -36,6 +47,7 @@ app.add_typer(meetings.app, name="meeting")
 app.add_typer(admin.category_app, name="category")
 app.add_typer(admin.config_app, name="config")
 app.add_typer(importer_cli.app, name="import")  # ledger import items|areas|units
+app.add_typer(completion.app, name="completion")  # ledger completion install|show
 
 # Reports: `ledger report monthly …` (sub-app) and `ledger stats` (top level).
 app.add_typer(report_cli.app, name="report")
@@ -148,6 +160,7 @@ def main(args: Sequence[str] | None = None) -> NoReturn:
         # contains no default style" for workbooks saved by some tools).
         warnings.simplefilter("ignore")
     request_traceback(False)
+    completion.activate()  # only when the shell asks for completions (Tab)
     try:
         argv = list(args) if args is not None else sys.argv[1:]
         result = app_for(argv)(args=argv, prog_name="ledger", standalone_mode=False)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ledger.cli import output, today_view
+from ledger.cli import completion, output, today_view
 from ledger.cli.context import open_for, today
 from ledger.cli.errors import guarded
 from ledger.cli.options import (
@@ -69,7 +69,9 @@ def today_command(
 )
 @guarded
 def remind_command(
-    unit: Annotated[str | None, typer.Option("--unit", help="只催这个承办单位")] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="只催这个承办单位", autocompletion=completion.units)
+    ] = None,
     out: Annotated[
         Path,
         typer.Option("--out", help="催办通知保存到哪个文件夹", file_okay=False),

@@ -5,15 +5,17 @@ from typing import Annotated, Any
 import typer
 
 from ledger.casework import actions
-from ledger.cli import items_view, listing, output, show_view
+from ledger.cli import completion, items_view, listing, output, show_view
 from ledger.cli.context import day, given, moment, open_for, today
 from ledger.cli.errors import guarded
 from ledger.cli.options import (
     AtOption,
+    CategoryOption,
     CommunityOption,
     DbOption,
     ItemNumber,
     NoteOption,
+    UnitArgument,
 )
 from ledger.domain.dates import parse_date
 from ledger.domain.labels import ACTION, CHANNEL, RATING, SCALE, SOURCE, STATUS
@@ -77,7 +79,12 @@ def add_command(
         typer.Option("--source", help=f"来源：{SOURCE.describe()}（默认随会议，否则走访）"),
     ] = None,
     category: Annotated[
-        str, typer.Option("--category", help="问题类别（见 ledger category list）")
+        str,
+        typer.Option(
+            "--category",
+            help="问题类别（见 ledger category list）",
+            autocompletion=completion.categories,
+        ),
     ] = "其他",
     scale: Annotated[str, typer.Option("--scale", help=f"规模：{SCALE.describe()}")] = "small",
     by: Annotated[str | None, typer.Option("--by", help="反映人")] = None,
@@ -137,7 +144,7 @@ commands.registered_commands.extend(listing.commands.registered_commands)
 @guarded
 def assign_command(
     number: ItemNumber,
-    unit: Annotated[str, typer.Argument(help="承办单位", metavar="承办单位", show_default=False)],
+    unit: UnitArgument,
     due: Annotated[str | None, typer.Option("--due", help="新的办理时限（日期）")] = None,
     days: Annotated[int | None, typer.Option("--days", help="自交办日起几个工作日")] = None,
     note: NoteOption = None,
@@ -192,9 +199,7 @@ def extend_command(
 @guarded
 def escalate_command(
     number: ItemNumber,
-    unit: Annotated[
-        str, typer.Argument(help="上级承办单位", metavar="上级承办单位", show_default=False)
-    ],
+    unit: UnitArgument,  # the higher-level unit
     reason: Annotated[str, typer.Option("--reason", help="升级理由", show_default=False)],
     at: AtOption = None,
     db: DbOption = None,
@@ -243,7 +248,12 @@ def rate_command(
     ],
     close: Annotated[bool, typer.Option("--close", help="不满意也直接归档，不再重办")] = False,
     unit: Annotated[
-        str | None, typer.Option("--unit", help="不满意重办时改由此单位承办（当场办结的问题必填）")
+        str | None,
+        typer.Option(
+            "--unit",
+            help="不满意重办时改由此单位承办（当场办结的问题必填）",
+            autocompletion=completion.units,
+        ),
     ] = None,
     note: NoteOption = None,
     at: AtOption = None,
@@ -267,7 +277,7 @@ def edit_command(
     title: Annotated[str | None, typer.Option("--title", help="问题描述")] = None,
     by: Annotated[str | None, typer.Option("--by", help="反映人")] = None,
     phone: Annotated[str | None, typer.Option("--phone", help="联系电话（空字符串清除）")] = None,
-    category: Annotated[str | None, typer.Option("--category", help="问题类别")] = None,
+    category: CategoryOption = None,
     source: Annotated[str | None, typer.Option("--source", help="来源")] = None,
     scale: Annotated[str | None, typer.Option("--scale", help="规模")] = None,
     community: CommunityOption = None,

@@ -5,10 +5,11 @@ from typing import Annotated
 
 import typer
 
-from ledger.cli import items_view, output, show_view
+from ledger.cli import completion, items_view, output, show_view
 from ledger.cli.context import day, open_for, today
 from ledger.cli.errors import guarded
 from ledger.cli.options import (
+    CategoryOption,
     CommunityOption,
     DbOption,
     ItemNumber,
@@ -38,11 +39,13 @@ def list_command(
     ] = None,
     community: CommunityOption = None,
     subdistrict: SubdistrictOption = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="承办单位")] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="承办单位", autocompletion=completion.units)
+    ] = None,
     source: Annotated[
         str | None, typer.Option("--source", help=f"来源：{SOURCE.describe()}")
     ] = None,
-    category: Annotated[str | None, typer.Option("--category", help="问题类别")] = None,
+    category: CategoryOption = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="只看超期未办结的")] = False,
     due_within: Annotated[
         int | None,

@@ -4,8 +4,8 @@ from typing import Annotated
 
 import typer
 
-from ledger.cli import output, registry_view
-from ledger.cli.context import day, given, open_for, today
+from ledger.cli import changes_view, completion, output, registry_view
+from ledger.cli.context import day, given, moment, open_for, today
 from ledger.cli.errors import guarded
 from ledger.cli.options import (
     CommunityOption,
@@ -19,6 +19,15 @@ from ledger.domain.labels import MEETING_KIND
 from ledger.registry import categories, meetings, places
 from ledger.views import filters
 
+MeetingNumber = Annotated[
+    int,
+    typer.Argument(
+        help="会议编号",
+        metavar="会议编号",
+        show_default=False,
+        autocompletion=completion.meeting_numbers,
+    ),
+]
 app = typer.Typer(help="会议：每周夜话、拉呱说事。", no_args_is_help=True)
 
 
@@ -28,7 +37,12 @@ def add_command(
     kind: Annotated[
         str, typer.Option("--kind", help=f"类型：{MEETING_KIND.describe()}", show_default=False)
     ],
-    community: Annotated[str, typer.Option("--community", help="社区", show_default=False)],
+    community: Annotated[
+        str,
+        typer.Option(
+            "--community", help="社区", show_default=False, autocompletion=completion.communities
+        ),
+    ],
     date: Annotated[str, typer.Option("--date", help="会议日期")] = "今天",
     compound: Annotated[str | None, typer.Option("--compound", help="小区")] = None,
     host: Annotated[str | None, typer.Option("--host", help="主持人")] = None,
@@ -52,6 +66,45 @@ def add_command(
         f"{MEETING_KIND.label(meeting['kind'])} · {meeting['community']}",
         "green",
     )
+
+
+@app.command(
+    "edit",
+    help="更正一次会议的日期、类型、小区、主持人、参与人次或记录（记为一条修改记录，会议详情中可见）。",
+)
+@guarded
+def edit_command(
+    number: MeetingNumber,
+    date: Annotated[str | None, typer.Option("--date", help="会议日期")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help=f"类型：{MEETING_KIND.describe()}")
+    ] = None,
+    compound: Annotated[str | None, typer.Option("--compound", help="小区")] = None,
+    host: Annotated[str | None, typer.Option("--host", help="主持人")] = None,
+    attendees: Annotated[int | None, typer.Option("--attendees", help="参与人次")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="会议记录")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="更正原因")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="更正生效时间（默认：现在）")] = None,
+    db: DbOption = None,
+) -> None:
+    ledger = open_for(db)
+    meeting, event = meetings.edit(
+        ledger,
+        number,
+        held_on=day(date, "--date"),
+        kind=kind,
+        compound=given(compound, "--compound"),
+        host=given(host, "--host"),
+        attendees=attendees,
+        note=given(note, "--note"),
+        reason=reason,
+        at=moment(at),
+    )
+    if event is None:
+        output.say(f"会议 {number} 没有变化：所给的值与现有的相同")
+        return
+    text = changes_view.changes_text(event, lambda place_id: places.short_path(ledger, place_id))
+    output.say(f"已更正会议 {meeting['number']}：{text}", "green")
 
 
 @app.command("list", help="列出会议，最近的在前。")
@@ -88,7 +141,7 @@ def list_command(
 @app.command("show", help="查看一次会议及会上提出的问题。")
 @guarded
 def show_command(
-    number: Annotated[int, typer.Argument(help="会议编号", metavar="会议编号", show_default=False)],
+    number: MeetingNumber,
     as_json: JsonOption = False,
     wide: WideOption = False,
     db: DbOption = None,
@@ -96,9 +149,12 @@ def show_command(
     ledger = open_for(db)
     meeting = meetings.get(ledger, number)
     rows = filters.items_of_meeting(ledger, meeting["id"], today())
+    events = meetings.history(ledger, meeting)
     if as_json:
         data = registry_view.meeting_json(meeting)
         data["items_raised"] = [item.as_json() for item in rows]
+        data["history"] = [changes_view.event_json(event) for event in events]
         output.emit_json(data)
         return
     registry_view.meeting_detail(meeting, rows, categories.labels(ledger), wide=wide)
+    changes_view.history_block(events, lambda place_id: places.short_path(ledger, place_id))

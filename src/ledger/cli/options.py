@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from ledger.cli import completion
+
 DbOption = Annotated[
     Path | None,
     typer.Option(
@@ -24,9 +26,33 @@ AtOption = Annotated[
     typer.Option("--at", help="发生时间，可补录：2026-06-24、2026-06-24 20:30、昨天（默认：现在）"),
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", help="备注")]
-ItemNumber = Annotated[int, typer.Argument(help="问题编号", metavar="问题编号", show_default=False)]
+ItemNumber = Annotated[
+    int,
+    typer.Argument(
+        help="问题编号",
+        metavar="问题编号",
+        show_default=False,
+        autocompletion=completion.item_numbers,
+    ),
+]
+UnitArgument = Annotated[
+    str,
+    typer.Argument(
+        help="承办单位（可用简称、拼音首字母、曾用名）",
+        metavar="承办单位",
+        show_default=False,
+        autocompletion=completion.units,
+    ),
+]
+CategoryOption = Annotated[
+    str | None,
+    typer.Option("--category", help="问题类别", autocompletion=completion.categories),
+]
 CommunityOption = Annotated[
-    str | None, typer.Option("--community", help="社区（重名时写成 街道/社区）")
+    str | None,
+    typer.Option(
+        "--community", help="社区（重名时写成 街道/社区）", autocompletion=completion.communities
+    ),
 ]
 SubdistrictOption = Annotated[str | None, typer.Option("--subdistrict", help="街道（镇）")]
 JsonlOption = Annotated[

@@ -68,10 +68,10 @@ def _running_notice(period: Period) -> None:
         )
 
 
-def _scopes(ledger: Ledger, subdistrict: str | None) -> list[Scope]:
+def _scopes(ledger: Ledger, subdistrict: str | None, period: Period) -> list[Scope]:
     from ledger.views import coverage
 
-    chosen = coverage.scopes(ledger, subdistrict)
+    chosen = coverage.scopes(ledger, subdistrict, as_of=period.cutoff_at)  # names as then
     if not chosen:
         raise LedgerError(
             "台账中还没有街道；请先用 ledger area add 添加区划，例如 任城区/古槐街道/铁塔寺社区"
@@ -118,7 +118,7 @@ def monthly_command(
 
     ledger = open_for(db)
     period = _period(ledger, month, to, year)
-    chosen = _scopes(ledger, subdistrict)
+    chosen = _scopes(ledger, subdistrict, period)
     folder = monthly.prepare_folder(out)
     _running_notice(period)
     with output.progress(len(chosen), f"生成{period.label}{period.report_kind}") as bar:
@@ -192,6 +192,8 @@ _UNIT_COLUMNS = [
     ("close_on_time_rate", "close_on_time_rate", "rate"),
     ("unsatisfied", "unsatisfied", "int"),
     ("unsatisfied_rate", "unsatisfied_rate", "rate"),
+    ("repeats", "repeats", "int"),
+    ("repeat_rate", "repeat_rate", "rate"),
 ]
 
 
@@ -218,7 +220,7 @@ def _standings(
     """Tallies of the chosen subdistricts, and each of their counties ranked."""
     from ledger.views import coverage, figures, ranking
 
-    every = coverage.scopes(ledger)
+    every = coverage.scopes(ledger, as_of=period.cutoff_at)
     wanted = {scope.county_id for scope in chosen}
     tallies: dict[int, Tally] = {}
     counties: list[tuple[str, list[Standing]]] = []
@@ -256,9 +258,9 @@ def stats_command(
 
     ledger = open_for(db)
     period = _period(ledger, month, to, year)
-    chosen = _scopes(ledger, subdistrict)
+    chosen = _scopes(ledger, subdistrict, period)
     _running_notice(period)
-    lookups = coverage.Lookups(ledger)
+    lookups = coverage.Lookups(ledger, period.cutoff_at)
     tallies, counties = _standings(ledger, period, chosen, lookups)
     chosen_ids = {scope.id for scope in chosen}
     if as_json:

@@ -21,6 +21,7 @@ _SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
 
 END_OF_DAY = time(23, 59, 59)  # the last instant of a day: a period's cut-off
+FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of two terminals may differ a little
 MIN_YEAR, MAX_YEAR = 2000, 2099
 
 
@@ -155,3 +156,17 @@ def parse_moment_in_china(text: str, now: datetime) -> datetime:
         offset = timedelta(hours=hours, minutes=minutes) * (-1 if zone[0] == "-" else 1)
     local = parse_moment(match.group(1), now)
     return china_time(local.replace(tzinfo=timezone(offset)))
+
+
+def past_moment(at: date | datetime, now: datetime) -> str:
+    """The stored form of the moment something happened; refused when it is in the future
+    (an item's action, a registry change: nothing is recorded ahead of time)."""
+    if isinstance(at, datetime):
+        at = at.replace(microsecond=0)
+        if at > now + FUTURE_TOLERANCE:
+            raise LedgerError(
+                f"时间 {at:%Y-%m-%d %H:%M} 晚于现在（{now:%Y-%m-%d %H:%M}），不能预先登记"
+            )
+    elif at > now.date():
+        raise LedgerError(f"日期 {at} 晚于今天（{now.date()}），不能预先登记")
+    return iso(at)  # type: ignore[return-value]

@@ -544,3 +544,17 @@ IMPORT_RULE = {
     "nothing": "没有办理情况 → 待分办",
     "reopen": "评价不满意且未写明归档 → 退回重办",
 }
+
+# Registry history (ledger unit/area/meeting show): what was changed, and the fields.
+REGISTRY_ACTION = {"rename": "更名", "edit": "修改"}
+REGISTRY_FIELD = {
+    "name": "名称",
+    "kind": "类型",
+    "phone": "电话",
+    "contact": "联系人",
+    "held_on": "日期",
+    "place_id": "小区",
+    "host": "主持人",
+    "attendees": "参与人次",
+    "note": "记录",
+}

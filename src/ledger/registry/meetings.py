@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ledger.domain import text
 from ledger.domain.dates import iso
 from ledger.domain.errors import LedgerError, NotFound
 from ledger.domain.labels import MEETING_KIND
+from ledger.registry import edits as registry_edits
 from ledger.registry import places
+from ledger.registry.edits import RegistryEvent
 from ledger.store.ledger_file import Ledger, new_uid
 
 _SELECT = """
@@ -129,3 +131,59 @@ def find_all(
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
     cursor = ledger.conn.execute(sql + " ORDER BY m.held_on DESC, m.number DESC", params)
     return [_row(row, cursor.description) for row in cursor.fetchall()]
+
+
+def edit(
+    ledger: Ledger,
+    number: int,
+    *,
+    held_on: date | None = None,
+    kind: str | None = None,
+    compound: str | None = None,
+    host: str | None = None,
+    attendees: int | None = None,
+    note: str | None = None,
+    at: date | datetime | None = None,
+    reason: str | None = None,
+) -> tuple[dict[str, Any], RegistryEvent | None]:
+    """Correct a meeting (date, kind, compound, host, attendance, minutes): one event with
+    the old and new values (None when every value given is the one it already has).
+
+    A report made before the correction keeps what it counted; one made after counts the
+    meeting as corrected, except for a period that ended before the correction was made
+    (its figures stay as they were at its cut-off, like an item's).
+    """
+    meeting = get(ledger, number)
+    new: dict[str, Any] = {}
+    if held_on is not None:
+        if held_on > ledger.now().date():
+            raise LedgerError(f"会议日期 {held_on} 晚于今天")
+        new["held_on"] = iso(held_on)
+    if kind is not None:
+        new["kind"] = MEETING_KIND.parse(kind)
+    if compound is not None:
+        community = places.get(ledger, meeting["community_id"])
+        new["place_id"] = places.find_place(ledger, community, compound, None)["id"]  # type: ignore[index]
+    if host is not None:
+        new["host"] = text.required(host, "person", "主持人")
+    if attendees is not None:
+        if attendees < 0:
+            raise LedgerError("参与人次不能为负数")
+        new["attendees"] = attendees
+    if note is not None:
+        new["note"] = text.required(note, "note", "会议记录")
+    if not new:
+        raise LedgerError(
+            "请指定要修改的内容：--date、--kind、--compound、--host、--attendees 或 --note"
+        )
+    reason = text.clean(reason, "note", "修改原因")
+    with ledger.transaction():
+        event = registry_edits.record(
+            ledger, "meeting", meeting["id"], "edit", new, at=at, note=reason or None
+        )
+    return get(ledger, number), event
+
+
+def history(ledger: Ledger, meeting: dict[str, Any]) -> list[RegistryEvent]:
+    """A meeting's corrections, oldest first."""
+    return registry_edits.events_of(ledger, "meeting", meeting["id"])

@@ -4,7 +4,9 @@ categories (used by :func:`ledger.registry.places.find`, :func:`ledger.registry.
 
 Tried in order, the first rule that matches anything decides:
 
-1. the full name (the callers try it first, with their own path rules);
+1. the full name (the callers try it first, with their own path rules), then a name the
+   place or unit had before a rename, exactly (the callers, from :mod:`ledger.registry.edits`:
+   住建局 renamed 区住建局 is still 住建局, not "a unit whose name contains 住建局");
 2. the name without its suffix: 铁塔寺 for 铁塔寺社区, 古槐 for 古槐街道;
 3. a part of the name, of two characters or more without its suffix: 城管局 for
    任城区城管局 (but 村社区 is not a part of 新村社区);
@@ -13,8 +15,8 @@ Tried in order, the first rule that matches anything decides:
    did not match exactly, so no other command pays for it);
 5. a part of those: hswy for 铁塔寺小区红色物业.
 
-When a rule matches more than one name, they are listed; when none matches, the closest
-names are suggested (您是不是要找 …).
+When a rule matches more than one name, they are listed; when none matches, the callers try
+rules 2–5 on former names too, and then the closest names are suggested (您是不是要找 …).
 """
 
 from __future__ import annotations

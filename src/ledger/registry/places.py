@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from typing import Any
 
 from ledger.domain.dates import iso
 from ledger.domain.errors import Ambiguous, LedgerError, NotFound
 from ledger.domain.labels import AREA_LEVEL, AREA_LEVELS
 from ledger.domain.text import clean, strip_unsafe
+from ledger.registry import edits as registry_edits
 from ledger.registry import names as names_service
+from ledger.registry.edits import RegistryEvent
 from ledger.store.ledger_file import Ledger, new_uid
 
 _SEPARATORS = re.compile(r"\s*[/／>]\s*")
@@ -113,11 +116,18 @@ def find(
             [level, *(below(within["path"]) if within else [])],
         ).fetchall()
         if len(names) == 1:
+            # A name it had before, exactly, comes first (铁塔寺小区 renamed 铁塔新苑).
+            former = _by_former_name(ledger, names[0], level, within, exact=True)
+            if former is not None:
+                return former
             found = names_service.resolve(
                 names[0], everyone, lambda row: row[1], what, shown=lambda row: row[2]
             )
             if found is not None:
                 return get(ledger, found[0])
+            former = _by_former_name(ledger, names[0], level, within)
+            if former is not None:
+                return former
         scope = f"“{within['name']}”下" if within else ""
         known = [row[1] for row in everyone[:12]]
         hint = names_service.did_you_mean(names[-1], [row[1] for row in everyone])
@@ -173,3 +183,151 @@ def communities_under(ledger: Ledger, area: dict[str, Any]) -> list[int]:
         f"SELECT id FROM areas WHERE level = 'community' AND {BELOW}", below(area["path"])
     )
     return [row[0] for row in rows]
+
+
+def rename(
+    ledger: Ledger,
+    text: str,
+    new_name: str,
+    *,
+    level: str | None = None,
+    at: date | datetime | None = None,
+    note: str | None = None,
+) -> tuple[dict[str, Any], RegistryEvent]:
+    """Rename a place (a community, compound, building…): one event, the paths below follow.
+
+    ``text`` is a path or a path's end (铁塔寺社区, 铁塔寺社区/铁塔寺小区), or any name
+    :func:`find` accepts when ``level`` is given. A name taken by another place under the
+    same parent is refused; the old name stays findable (search, ``--community 旧名``).
+    """
+    place = locate(ledger, text, level)
+    name = clean(new_name, "name", "区划名称")
+    if not name:
+        raise LedgerError("新名称不能为空")
+    if len(split_path(name)) != 1 or "/" in name:
+        raise LedgerError(f"新名称“{new_name}”不能含有“/”：只写这一级的名称")
+    what = AREA_LEVEL.label(place["level"])
+    if name == place["name"]:
+        raise LedgerError(f"{what}“{place['path']}”已经叫“{name}”")
+    old_path = place["path"]
+    new_path = "/".join([*old_path.split("/")[:-1], name])
+    with ledger.transaction():
+        taken = ledger.conn.execute(
+            "SELECT level FROM areas WHERE path = ?", (new_path,)
+        ).fetchone()
+        if taken:
+            raise LedgerError(f"同一上级下已有{AREA_LEVEL.label(taken[0])}“{new_path}”，不能重名")
+        event = registry_edits.record(
+            ledger, "area", place["id"], "rename", {"name": name}, at=at, note=note
+        )
+        assert event is not None  # the name differs: checked above
+        # Below it, every path starts with the old one: rewrite the prefix (exact, no LIKE).
+        ledger.conn.execute(
+            f"UPDATE areas SET path = ? || substr(path, ?) WHERE id = ? OR {BELOW}",
+            (new_path, len(old_path) + 1, place["id"], *below(old_path)),
+        )
+    return get(ledger, place["id"]), event
+
+
+def locate(ledger: Ledger, text: str, level: str | None = None) -> dict[str, Any]:
+    """The place a clerk means by a path, a path's end, or (with a level) a name."""
+    if level is not None:
+        return find(ledger, text, level)
+    names = split_path(text)
+    if not names:
+        raise LedgerError("区划名称不能为空")
+    joined = "/".join(names)
+    rows = ledger.conn.execute(
+        f"SELECT id FROM areas WHERE path = ? OR {ENDS_WITH} ORDER BY path",
+        (joined, *ends_with(joined)),
+    ).fetchall()
+    if len(rows) == 1:
+        return get(ledger, rows[0][0])
+    if len(rows) > 1:
+        paths = "；".join(get(ledger, row[0])["path"] for row in rows[:8])
+        raise Ambiguous(f"有 {len(rows)} 个区划叫“{text}”：{paths}。请写明上级")
+    if len(names) == 1:  # a name it had before, exactly (铁塔寺小区, renamed 铁塔新苑)
+        former = {
+            area_id
+            for area_id, name in registry_edits.former_names(ledger, "area")
+            if name == names[0]
+        }
+        if len(former) == 1:
+            return get(ledger, former.pop())
+    for candidate in ("community", "compound", "subdistrict", "county", "building"):
+        try:
+            return find(ledger, text, candidate)
+        except NotFound:
+            continue
+    raise NotFound(f"没有名为“{text}”的区划（ledger area list 列出全部）")
+
+
+def history(ledger: Ledger, place: dict[str, Any]) -> list[RegistryEvent]:
+    """A place's renames, oldest first."""
+    return registry_edits.events_of(ledger, "area", place["id"])
+
+
+def _by_former_name(
+    ledger: Ledger,
+    typed: str,
+    level: str,
+    within: dict[str, Any] | None,
+    *,
+    exact: bool = False,
+) -> dict[str, Any] | None:
+    """The one place of ``level`` that was once called ``typed`` (as clerks type it:
+    :mod:`ledger.registry.names`); old lists and old habits keep the old name."""
+    known = registry_edits.former_names(ledger, "area")
+    if not known:
+        return None
+    current = {
+        row[0]: row[1]
+        for row in ledger.conn.execute(
+            "SELECT id, path FROM areas WHERE level = ?" + (f" AND {BELOW}" if within else ""),
+            [level, *(below(within["path"]) if within else [])],
+        )
+    }
+    rows = [(area_id, name) for area_id, name in known if area_id in current]
+    if exact:
+        found = {area_id for area_id, name in rows if name == typed}
+    else:
+        found = {area_id for area_id, _ in names_service.match(typed, rows, lambda row: row[1])}
+    if len(found) > 1:
+        listed = "、".join(current[area_id] for area_id in sorted(found))
+        raise Ambiguous(
+            f"“{typed}”曾是多个{AREA_LEVEL.label(level)}的名称：{listed}，请写出现在的名称"
+        )
+    return get(ledger, found.pop()) if found else None
+
+
+def summary(ledger: Ledger, place: dict[str, Any]) -> dict[str, Any]:
+    """A place's children's names and its items (all but voided; open: 待分办, 办理中)."""
+    children = [
+        row[0]
+        for row in ledger.conn.execute(
+            "SELECT name FROM areas WHERE parent_id = ? ORDER BY path", (place["id"],)
+        )
+    ]
+    column = "community_id" if place["level"] == "community" else "place_id"
+    if place["level"] in ("county", "subdistrict"):
+        where, params = (
+            f"community_id IN (SELECT id FROM areas WHERE {BELOW})",
+            below(place["path"]),
+        )
+    elif place["level"] == "compound":
+        where = f"place_id IN (SELECT id FROM areas WHERE id = ? OR {BELOW})"
+        params = [place["id"], *below(place["path"])]
+    else:
+        where, params = f"{column} = ?", [place["id"]]
+    total, still_open = ledger.conn.execute(
+        f"SELECT count(*), coalesce(sum(status IN ('raised', 'assigned')), 0) FROM items "
+        f"WHERE status != 'voided' AND {where}",
+        params,
+    ).fetchone()
+    return {"children": children, "items": total, "open_items": still_open}
+
+
+def short_path(ledger: Ledger, area_id: int) -> str:
+    """小区/楼栋 of a place (what a clerk calls it inside its community)."""
+    path = get(ledger, area_id)["path"]
+    return "/".join(path.split("/")[3:]) or path

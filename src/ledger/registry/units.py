@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from ledger.domain import text
@@ -9,8 +10,10 @@ from ledger.domain.dates import iso
 from ledger.domain.errors import Ambiguous, LedgerError, NotFound
 from ledger.domain.labels import UNIT_KIND
 from ledger.domain.phones import normalise_phone
+from ledger.registry import edits as registry_edits
 from ledger.registry import names as names_service
 from ledger.registry import places
+from ledger.registry.edits import RegistryEvent
 from ledger.store.ledger_file import Ledger, new_uid
 
 _COLUMNS = "u.id, u.uid, u.name, u.kind, u.phone, u.contact, u.area_id, a.path"
@@ -108,6 +111,12 @@ def find(ledger: Ledger, text: str) -> dict[str, Any]:
     if len(names) > 1:
         scope = "/".join(names[:-1])
         candidates = [u for u in candidates if u["area"] and f"/{scope}/" in f"/{u['area']}/"]
+    if not candidates and len(names) == 1:
+        # A name it had before, exactly, comes before the forms of current names: 住建局
+        # renamed 区住建局 is still 住建局, not "the units whose name contains 住建局".
+        former = _by_former_name(ledger, names[0], exact=True)
+        if former is not None:
+            return former
     if not candidates:
         everyone = _rows(ledger, "ORDER BY u.name")
         if len(names) == 1:  # not the full name: as clerks type it (see ledger.registry.names)
@@ -117,6 +126,9 @@ def find(ledger: Ledger, text: str) -> dict[str, Any]:
             )  # fmt: skip
             if found is not None:
                 return found
+            former = _by_former_name(ledger, names[0])
+            if former is not None:
+                return former
         known = "、".join(u["name"] for u in everyone[:12])
         hint = f"；已有：{known}" if known else ""
         close = names_service.did_you_mean(names[-1], [u["name"] for u in everyone])
@@ -125,3 +137,100 @@ def find(ledger: Ledger, text: str) -> dict[str, Any]:
         listed = "；".join(f"{u['area'] or '（不限区划）'}/{u['name']}" for u in candidates)
         raise Ambiguous(f"有 {len(candidates)} 个承办单位叫“{text}”：{listed}。请写明区划")
     return candidates[0]
+
+
+def _by_former_name(ledger: Ledger, typed: str, *, exact: bool = False) -> dict[str, Any] | None:
+    """The one unit once called ``typed`` (exactly, or as clerks type it); None when none was."""
+    known = registry_edits.former_names(ledger, "unit")
+    if exact:
+        found = {unit_id for unit_id, name in known if name == typed}
+    else:
+        found = {unit_id for unit_id, _ in names_service.match(typed, known, lambda row: row[1])}
+    if len(found) > 1:
+        listed = "、".join(get(ledger, unit_id)["name"] for unit_id in sorted(found))
+        raise Ambiguous(f"“{typed}”曾是多个承办单位的名称：{listed}，请写出现在的名称")
+    return get(ledger, found.pop()) if found else None
+
+
+def _refuse_clash(ledger: Ledger, unit: dict[str, Any], name: str) -> None:
+    """Refuse a new name another unit already has where the two could be confused: either
+    is not scoped to a 区划, or one's 区划 holds the other's (two 物业公司 of two different
+    subdistricts may share a name; a county-wide unit and one of its subdistrict's may not)."""
+
+    def within(inner: str, outer: str) -> bool:
+        return inner == outer or inner.startswith(outer + "/")
+
+    mine = unit["area"]
+    for other in _rows(ledger, "WHERE u.name = ? AND u.id != ?", (name, unit["id"])):
+        theirs = other["area"]
+        if mine is None or theirs is None or within(mine, theirs) or within(theirs, mine):
+            scope = f"（{theirs}）" if theirs else ""
+            raise LedgerError(f"已有承办单位叫“{name}”{scope}，不能重名")
+
+
+def rename(
+    ledger: Ledger,
+    typed: str,
+    new_name: str,
+    *,
+    at: date | datetime | None = None,
+    note: str | None = None,
+) -> tuple[dict[str, Any], RegistryEvent]:
+    """Rename a unit (任城区城管局 → 任城区综合行政执法局): one event; the old name stays
+    findable wherever a unit is typed, and reports of earlier months keep it."""
+    unit = find(ledger, typed)
+    name = text.required(new_name, "name", "单位名称")
+    if len(places.split_path(name)) > 1:
+        raise LedgerError(f"单位名称“{name}”不能含有“/”")
+    if name == unit["name"]:
+        raise LedgerError(f"承办单位“{unit['name']}”已经叫这个名称")
+    with ledger.transaction():
+        _refuse_clash(ledger, unit, name)
+        event = registry_edits.record(
+            ledger, "unit", unit["id"], "rename", {"name": name}, at=at, note=note
+        )
+    assert event is not None
+    return get(ledger, unit["id"]), event
+
+
+def edit(
+    ledger: Ledger,
+    typed: str,
+    *,
+    kind: str | None = None,
+    phone: str | None = None,
+    contact: str | None = None,
+    at: date | datetime | None = None,
+    note: str | None = None,
+) -> tuple[dict[str, Any], RegistryEvent | None]:
+    """Change a unit's kind, phone or contact person: one event with the old and new values
+    (None when every value given is the one it already has)."""
+    unit = find(ledger, typed)
+    new: dict[str, Any] = {}
+    if kind is not None:
+        new["kind"] = UNIT_KIND.parse(kind)
+    if phone is not None:
+        new["phone"] = normalise_phone(phone)
+    if contact is not None:
+        new["contact"] = text.required(contact, "person", "联系人")
+    if not new:
+        raise LedgerError(
+            "请指定要修改的内容：--kind、--phone 或 --contact（改名用 ledger unit rename）"
+        )
+    with ledger.transaction():
+        event = registry_edits.record(ledger, "unit", unit["id"], "edit", new, at=at, note=note)
+    return get(ledger, unit["id"]), event
+
+
+def history(ledger: Ledger, unit: dict[str, Any]) -> list[RegistryEvent]:
+    """A unit's renames and edits, oldest first."""
+    return registry_edits.events_of(ledger, "unit", unit["id"])
+
+
+def open_items(ledger: Ledger, unit: dict[str, Any]) -> int:
+    """How many items the unit handles now (待分办 or 办理中)."""
+    row = ledger.conn.execute(
+        "SELECT count(*) FROM items WHERE unit_id = ? AND status IN ('raised', 'assigned')",
+        (unit["id"],),
+    ).fetchone()
+    return int(row[0])

@@ -164,6 +164,7 @@ UNITS = Layout("units", (
     _c("close_rate", 8.5), _c("close_on_time_rate", 8.5),
     _c("rated", 7.5), _c("unsatisfied", 7.5), _c("unsatisfied_rate", 8.5),
     *_cs(6.5, "yellow_cards", "red_cards", group="cards"),
+    *_cs(7.5, "repeats", "repeat_rate"),  # 重复反映 of the originals this unit held
 ), freeze_columns=1)
 
 CATEGORIES = Layout("categories", (

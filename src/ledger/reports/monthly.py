@@ -225,8 +225,8 @@ def write_reports(
 
     ``advance`` is called once per subdistrict (for a progress bar).
     """
-    lookups = Lookups(ledger)
-    every = coverage.scopes(ledger)
+    lookups = Lookups(ledger, period.cutoff_at)  # names as they were at the cut-off
+    every = coverage.scopes(ledger, as_of=period.cutoff_at)
     names = scope_names(every)
     written: list[Written] = []
     known: dict[int, tuple[Tally, dict[int, AsOfItem]]] = {}

@@ -87,21 +87,50 @@ _SOURCE = """
 SELECT i.id, i.title, i.reporter, i.result, i.reply_text, i.last_progress, c.name, p.path,
        (SELECT group_concat(e.note, char(10)) FROM events e
         WHERE e.item_id = i.id AND e.withdrawn = 0 AND e.note IS NOT NULL
-          AND e.action NOT IN ('undo', 'redo'))
+          AND e.action NOT IN ('undo', 'redo')){places}
 FROM items i
 JOIN areas c ON c.id = i.community_id
 LEFT JOIN areas p ON p.id = i.place_id
 """
+# With renamed places: the ids whose former names the document also holds (community,
+# place, and the compound a building is in).
+_PLACE_IDS = ", i.community_id, i.place_id, p.parent_id"
+
+
+def former_names(conn: sqlite3.Connection) -> dict[int, list[str]]:
+    """The names places had before a rename (migration 008's ``registry_events``), by place
+    id; empty in a ledger without renames (or older than migration 008, whose index
+    migration 007 builds first)."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'registry_events'"
+    ).fetchone()
+    if not has_table:
+        return {}
+    names: dict[int, list[str]] = {}
+    for area_id, name in conn.execute(
+        "SELECT entity_id, json_extract(changes, '$.name[0]') FROM registry_events "
+        "WHERE entity = 'area' AND action = 'rename' ORDER BY at, id"
+    ):
+        names.setdefault(area_id, []).append(name)
+    return names
 
 
 def documents(conn: sqlite3.Connection, where: str = "", params: tuple = ()) -> Iterator[tuple]:
-    """(item id, title text, body text) for the items the condition selects."""
-    for row in conn.execute(_SOURCE + where, params):
-        item_id, title, reporter, result, reply, progress, community, place_path, notes = row
+    """(item id, title text, body text) for the items the condition selects.
+
+    An item is also found by the names its places had before a rename (looked up here, in
+    Python: a ledger without renames pays nothing for them)."""
+    former = former_names(conn)
+    sql = _SOURCE.format(places=_PLACE_IDS if former else "")
+    for row in conn.execute(sql + where, params):
+        item_id, title, reporter, result, reply, progress, community, place_path, notes = row[:9]
         # A place's path is 区县/街道/社区/小区/楼栋: its compound and building are searchable.
         places = place_path.split("/")[3:] if place_path else []
-        body = field_text([reporter, result, reply, progress, community, *places, notes])
-        yield item_id, field_text([title]), body
+        fields = [reporter, result, reply, progress, community, *places, notes]
+        if former:
+            for area_id in row[9:]:
+                fields.extend(former.get(area_id, ()))
+        yield item_id, field_text([title]), field_text(fields)
 
 
 def flush(conn: sqlite3.Connection) -> int:

@@ -192,6 +192,29 @@ def _m007_search_and_repeats(db: sqlite_utils.Database) -> None:
     fulltext.rebuild(conn)
 
 
+def _m008_registry_history(db: sqlite_utils.Database) -> None:
+    """Registry history: a place or unit renamed, a unit or meeting edited, each an event with
+    the old and new value of every field it changed (see :mod:`ledger.registry.edits`); the
+    rows keep the current values."""
+    conn = db.conn
+    conn.execute(
+        "CREATE TABLE registry_events ("
+        " id INTEGER PRIMARY KEY,"
+        " uid TEXT NOT NULL UNIQUE,"
+        " entity TEXT NOT NULL,"  # area | unit | meeting
+        " entity_id INTEGER NOT NULL,"
+        " action TEXT NOT NULL,"  # rename | edit
+        " at TEXT NOT NULL,"  # when it took effect
+        " recorded_at TEXT NOT NULL,"
+        " actor TEXT NOT NULL,"
+        " note TEXT,"
+        " changes TEXT NOT NULL"  # {"field": [old, new]}
+        ")"
+    )
+    conn.execute("CREATE INDEX registry_events_entity ON registry_events(entity, entity_id, at)")
+    conn.execute("CREATE INDEX registry_events_at ON registry_events(entity, at)")
+
+
 # Ordered, named, never reordered: a migration's position is the schema version it produces.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
@@ -201,6 +224,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("005_report_edit_index", _m005_report_edit_index),
     ("006_time_ordered_history", _m006_time_ordered_history),
     ("007_search_and_repeats", _m007_search_and_repeats),
+    ("008_registry_history", _m008_registry_history),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -160,6 +160,28 @@ def items_as_of(
         )
 
 
+def holders_at(ledger: Ledger, period: Period, item_ids: set[int]) -> dict[int, int | None]:
+    """Who held each item at the cut-off: its unit, :data:`SELF_HANDLED` (settled or
+    declined by the community) or None (never handed to a unit)."""
+    if not item_ids:
+        return {}
+    ids = sorted(item_ids)
+    cursor = ledger.conn.execute(
+        "SELECT item_id, action, at, changes FROM events "
+        f"WHERE item_id IN ({','.join('?' * len(ids))}) AND at <= ? AND withdrawn = 0 "
+        "AND action NOT IN ('undo', 'redo') ORDER BY item_id, seq",
+        [*ids, period.cutoff_at],
+    )
+    holders: dict[int, int | None] = {}
+    for item_id, rows in groupby(cursor, key=itemgetter(0)):
+        state = fold(map(itemgetter(1, 2, 3), rows), period.start_at).state
+        holder = state["unit_id"]
+        if holder is None and state["status"] in FINISHED_STATUSES:
+            holder = SELF_HANDLED
+        holders[item_id] = holder
+    return holders
+
+
 def voided_count(ledger: Ledger, period: Period, scope: Scope) -> int:
     """Items raised in the period in the scope's communities and voided since (作废): they are
     in no figure, and the report says how many, so that voiding can be seen."""

@@ -12,6 +12,7 @@ from ledger.domain.dates import END_OF_DAY, iso, parse_month
 from ledger.domain.errors import LedgerError
 from ledger.domain.labels import REPORT_TEXT
 from ledger.registry import categories, places
+from ledger.registry import edits as registry_edits
 from ledger.store.ledger_file import Ledger
 
 # --- the period ---------------------------------------------------------------------------
@@ -186,8 +187,13 @@ class Scope:
         return {community_id for community_id, _ in self.communities}
 
 
-def scopes(ledger: Ledger, subdistrict: str | None = None) -> list[Scope]:
-    """Every subdistrict of the ledger, or the one named (an unknown name is refused)."""
+def scopes(ledger: Ledger, subdistrict: str | None = None, as_of: str | None = None) -> list[Scope]:
+    """Every subdistrict of the ledger, or the one named (an unknown name is refused).
+
+    With ``as_of`` (a cut-off, stored form) the names are those the places had then: a
+    report of a month before a rename shows the old names (:mod:`ledger.registry.edits`).
+    """
+    then = registry_edits.areas_at(ledger, as_of) if as_of is not None else None
     if subdistrict is not None:
         ids = [places.find(ledger, subdistrict, "subdistrict")["id"]]
     else:
@@ -207,13 +213,18 @@ def scopes(ledger: Ledger, subdistrict: str | None = None) -> list[Scope]:
             "SELECT id, name FROM areas WHERE parent_id = ? AND level = 'community' ORDER BY path",
             (subdistrict_id,),
         ).fetchall()
+        county_name = county[0] if county else ""
+        if then is not None:
+            name = then[subdistrict_id][0]
+            county_name = then[county_id][0] if county_id in then else county_name
+            communities = [(row[0], then[row[0]][0]) for row in communities]
         found.append(
             Scope(
                 subdistrict_id,
                 name,
                 path,
                 county_id,
-                county[0] if county else "",
+                county_name,
                 tuple((row[0], row[1]) for row in communities),
             )
         )
@@ -225,18 +236,22 @@ class Lookups:
 
     Also the items whose community was changed by an edit: they are looked for in every
     subdistrict they ever belonged to, so the as-of community decides where they count.
+    With ``as_of`` (a cut-off, stored form) units, places and meeting dates are those
+    recorded then (:mod:`ledger.registry.edits`).
     """
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, as_of: str | None = None) -> None:
         conn = ledger.conn
-        self.units: dict[int, str] = dict(conn.execute("SELECT id, name FROM units"))
-        self.areas: dict[int, tuple[str, str]] = {
-            row[0]: (row[1], row[2]) for row in conn.execute("SELECT id, name, path FROM areas")
-        }
+        self.units: dict[int, str] = registry_edits.units_at(ledger, as_of)
+        self.areas: dict[int, tuple[str, str]] = registry_edits.areas_at(ledger, as_of)
         self.meetings: dict[int, tuple[int, str]] = {
             row[0]: (row[1], row[2])
             for row in conn.execute("SELECT id, number, held_on FROM meetings")
         }
+        if as_of is not None:  # a date corrected after the cut-off: the one recorded then
+            for meeting_id, fields in registry_edits.values_at(ledger, "meeting", as_of).items():
+                if "held_on" in fields and meeting_id in self.meetings:
+                    self.meetings[meeting_id] = (self.meetings[meeting_id][0], fields["held_on"])
         self.categories = categories.labels(ledger)
         # 重复反映: the numbers of the items that are (or were, as of some cut-off) originals.
         self.originals: dict[int, int] = dict(

@@ -11,8 +11,9 @@ from typing import Any
 from ledger.domain import deadlines
 from ledger.domain.dates import iso
 from ledger.domain.labels import MEETING_KIND, REPORT_TEXT, SATISFIED_RATINGS, SOURCE
+from ledger.registry import edits as registry_edits
 from ledger.store.ledger_file import Ledger
-from ledger.views.asof import SELF_HANDLED, AsOfItem, items_as_of
+from ledger.views.asof import SELF_HANDLED, AsOfItem, holders_at, items_as_of
 from ledger.views.coverage import Lookups, Period, Scope
 
 BASICALLY_CREDIT = 0.9  # 12345 profile: a 基本满意 counts as 0.9 of a 满意
@@ -202,6 +203,9 @@ class UnitFigures:
     unsatisfied: int = 0
     yellow_cards: int = 0  # 黄牌 standing at the cut-off (deadlines.card)
     red_cards: int = 0  # 红牌 standing at the cut-off
+    # 重复反映 of this unit: items raised in the period that repeat an original this unit
+    # held at the cut-off (the first handling did not hold), wherever the original was raised
+    repeats: int = 0
 
     @property
     def close_rate(self) -> float | None:
@@ -214,6 +218,11 @@ class UnitFigures:
     @property
     def unsatisfied_rate(self) -> float | None:
         return ratio(self.unsatisfied, self.rated)
+
+    @property
+    def repeat_rate(self) -> float | None:
+        """重复率 of a unit = 重复反映 / 派单数 (may pass 100 %: the originals can be older)."""
+        return ratio(self.repeats, self.dispatched)
 
     def count(self, item: AsOfItem) -> None:
         """An item this unit holds at the cut-off."""
@@ -240,6 +249,7 @@ class UnitFigures:
             "unsatisfied",
             "yellow_cards",
             "red_cards",
+            "repeats",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -257,6 +267,8 @@ class UnitFigures:
             "unsatisfied_rate": self.unsatisfied_rate,
             "yellow_cards": self.yellow_cards,
             "red_cards": self.red_cards,
+            "repeats": self.repeats,
+            "repeat_rate": self.repeat_rate,
         }
 
 
@@ -299,6 +311,7 @@ class Tally:
     categories: dict[str, CategoryFigures] = field(default_factory=dict)
     meetings: list[dict[str, Any]] = field(default_factory=list)
     meeting_index: dict[int, dict[str, Any]] = field(default_factory=dict)
+    originals: list[int] = field(default_factory=list)  # of each 重复反映 raised in the period
 
     @property
     def total(self) -> Figures:
@@ -325,6 +338,8 @@ class Tally:
         if item.rating is not None:
             judged = item.judged_unit_id if item.judged_unit_id is not None else SELF_HANDLED
             self._unit(judged, lookups).count_rating(item)
+        if item.state.get("repeat_of") is not None:
+            self.originals.append(item.state["repeat_of"])
         code = item.state["category"]
         if code not in self.categories:
             self.categories[code] = CategoryFigures(lookups.categories.get(code, code))
@@ -370,23 +385,32 @@ class Tally:
 
 
 def _meetings(ledger: Ledger, period: Period, scope: Scope) -> list[dict[str, Any]]:
-    """Meetings held in the period (up to the cut-off day) in the subdistrict, by date."""
+    """Meetings held in the period (up to the cut-off day) in the subdistrict, by date, as
+    they were recorded at the cut-off (a correction made later — ``meeting edit`` — does not
+    change a past period's figures, as an item's later events do not)."""
     ids = sorted(scope.community_ids)
     if not ids:
         return []
+    first, last = iso(period.first), iso(period.cutoff_day)
+    corrected = registry_edits.values_at(ledger, "meeting", period.cutoff_at)
     cursor = ledger.conn.execute(
         "SELECT m.id, m.number, m.kind, m.held_on, m.community_id, m.place_id, m.host, "
         "m.attendees, m.note FROM meetings m "
         f"WHERE m.community_id IN ({','.join('?' * len(ids))}) "
-        "AND m.held_on BETWEEN ? AND ? ORDER BY m.held_on, m.number",
-        [*ids, iso(period.first), iso(period.cutoff_day)],
+        f"AND (m.held_on BETWEEN ? AND ? OR m.id IN ({','.join('?' * len(corrected))})) "
+        "ORDER BY m.held_on, m.number",
+        [*ids, first, last, *corrected],
     )
     names = [d[0] for d in cursor.description]
     rows = []
     for row in cursor:
         meeting = dict(zip(names, row, strict=True))
+        meeting.update(corrected.get(meeting["id"], {}))
+        if not first <= meeting["held_on"] <= last:  # type: ignore[operator]
+            continue
         meeting.update(items=0, items_finished=0, items_replied=0)
         rows.append(meeting)
+    rows.sort(key=lambda meeting: (meeting["held_on"], meeting["number"]))
     return rows
 
 
@@ -416,6 +440,10 @@ def compute(
         count_card(ledger, tally, item, period)
         if on_item is not None:
             on_item(item)
+    # 重复反映 per unit: against whoever held the original at the cut-off.
+    holders = holders_at(ledger, period, set(tally.originals))
+    for original in tally.originals:
+        tally._unit(holders.get(original), lookups).repeats += 1
     return tally
 
 

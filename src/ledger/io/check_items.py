@@ -32,8 +32,8 @@ timed entries, an 撤销, a change or params that is not valid JSON, positions t
 still found and described the same way. Few items take that path in a real ledger.
 
 The search document is built by :func:`index_text`, equal to
-:func:`ledger.store.fulltext.field_text` (a property test holds them together) in a few C-level
-string operations; an item whose entry looks different is compared again with the document
+:func:`ledger.store.fulltext.field_text` (a property test holds them together) with one
+normalisation and one regular expression per document; an item whose entry looks different is compared again with the document
 exactly as the index's writer computes it, so the fast text can never report a false problem.
 """
 
@@ -57,6 +57,12 @@ if TYPE_CHECKING:
 _K = len(STATE_FIELDS)
 _FIELD_AT = {name: 3 + index for index, name in enumerate(STATE_FIELDS)}  # in the items row
 _COMMUNITY_ID, _COMMUNITY, _PATH = 3 + _K, 4 + _K, 5 + _K  # c.id, c.name, p.path
+_TITLE = _FIELD_AT["title"]
+# A document's body, as fulltext builds it: these fields, then the place's compound and
+# building, then the notes.
+_BODY = itemgetter(
+    *(_FIELD_AT[name] for name in ("reporter", "result", "reply_text", "last_progress")), _COMMUNITY
+)
 _state_values = itemgetter(*STATE_FIELDS)
 _decode = json.JSONDecoder().raw_decode
 _SEP = "\x1e"  # between changes: a control character, never raw inside valid JSON
@@ -66,9 +72,9 @@ _SEP = "\x1e"  # between changes: a control character, never raw inside valid JS
 _EVENTS = """
 SELECT item_id, count(*), group_concat(seq), max(at), group_concat(changes, char(30)),
        min(withdrawn = 0 AND action NOT IN ('undo', 'redo')
-           AND (params IS NULL OR json_valid(params))),
-       sum(action = 'add'), min(CASE WHEN action = 'add' THEN seq END),
-       min(CASE WHEN action != 'add' THEN length(at) END)
+           AND (params IS NULL OR json_valid(params)))
+       AND sum(action = 'add') = 1 AND min(CASE WHEN action = 'add' THEN seq END) = 1
+       AND min(CASE WHEN action != 'add' THEN length(at) END)
            IS max(CASE WHEN action != 'add' THEN length(at) END),
        group_concat(note, char(10))
 FROM events {source} GROUP BY item_id ORDER BY item_id
@@ -93,26 +99,13 @@ _RUN_GAP = f" {fulltext.FIELD_GAP} "
 
 
 def index_text(values: Iterable[str | None]) -> str:
-    """:func:`ledger.store.fulltext.field_text` of ``values``, built with C-level operations.
+    """:func:`ledger.store.fulltext.field_text` of ``values``, in fewer calls.
 
-    The fields are joined by a newline (a boundary for NFKC, case and the runs alike), the
-    runs of two or more characters joined by NUL, and the pairs written as two interleaved
-    lanes (first characters, second characters) with a space after each pair; the pairs that
-    straddle a NUL are then cut out and the runs joined by the field gap.
+    The fields are joined by a newline — a boundary for NFKC, for case and for the runs
+    alike — so that they are normalised and cut into runs in one call each.
     """
-    runs = "\x00".join(_LONG_RUN.findall(fulltext.normalise("\n".join(filter(None, values)))))
-    size = len(runs)
-    if size < 2:
-        return ""
-    lanes = [" "] * (3 * size - 3)
-    lanes[0::3] = runs[:-1]
-    lanes[1::3] = runs[1:]
-    parts = "".join(lanes)[:-1].split("\x00 \x00")
-    if len(parts) == 1:
-        return parts[0]
-    # "ab b" + "c cd d" + "e ef": each cut left one character of the straddling pairs.
-    middle = [part[2:-2] for part in parts[1:-1]]
-    return _RUN_GAP.join([parts[0][:-2], *middle, parts[-1][2:]])
+    text = fulltext.normalise("\n".join(filter(None, values)))
+    return _RUN_GAP.join([" ".join(map(str.__add__, r, r[1:])) for r in _LONG_RUN.findall(text)])
 
 
 class _Serials(dict[int, str]):
@@ -137,29 +130,42 @@ def check_items(conn: sqlite3.Connection, report: CheckReport, *, limit: int) ->
     )
     queued = {row[0] for row in conn.execute("SELECT item_id FROM search_dirty")} if indexed else ()
     search = _SearchTally(entries, queued, limit)
+    # A million times round this loop: what it calls is bound to local names.
+    fast_item, compare, body_fields, text = _fast_item, search.compare, _BODY, index_text
     group = next(events, None)
-    event_count = 0
+    event_count = item_count = 0
     for row in items:
-        report.items += 1
+        item_count += 1
         item_id = row[0]
         while group is not None and group[0] < item_id:
             event_count += group[1]  # events of a missing item: the foreign-key check's
             group = next(events, None)
         if group is None or group[0] != item_id:
             report.add("state", f"问题 {row[1]} 没有任何办理记录")
-            notes: str | None = None
+            notes: Any = None
         else:
             event_count += group[1]
-            notes = _fast_item(row, group, report)
+            notes = fast_item(row, group, report)
             if notes is False:
                 exact_item(conn, row, report)
             group = next(events, None)
-        if indexed and row[_COMMUNITY_ID] is not None:  # no community: not a document (as fulltext)
-            search.compare(conn, row, notes)
+        if not indexed or row[_COMMUNITY_ID] is None:  # no community: no document (fulltext's)
+            continue
+        entry = compare(item_id)
+        if entry is None or notes is False:
+            search.differs(conn, item_id, entry)
+            continue
+        path = row[_PATH]
+        if path:
+            body = text((*body_fields(row), *path.split("/")[3:], notes))
+        else:
+            body = text((*body_fields(row), notes))
+        if entry[1] != body or entry[0] != text((row[_TITLE],)):
+            search.differs(conn, item_id, entry)
     while group is not None:
         event_count += group[1]
         group = next(events, None)
-    report.events = event_count
+    report.items, report.events = item_count, event_count
     if indexed:
         search.finish(conn, report)
 
@@ -176,13 +182,13 @@ def _grouped_events(conn: sqlite3.Connection) -> sqlite3.Cursor:
 
 def _fast_item(row: tuple[Any, ...], group: tuple[Any, ...], report: CheckReport) -> Any:
     """Check a plainly ordered item; its notes (for its document), or False when not plain."""
-    _, n, seqs, last_at, changes, plain, adds, add_seq, uniform, notes = group
-    if plain != 1 or adds != 1 or add_seq != 1 or uniform != 1 or seqs != _SERIAL[n]:
+    _, n, seqs, last_at, changes, plain, notes = group
+    if plain != 1 or seqs != _SERIAL[n]:
         return False
     pieces = changes.split(_SEP)
     if len(pieces) != n:  # a separator inside a change: not valid JSON, the exact path says so
         return False
-    state = dict(EMPTY_STATE)
+    state = EMPTY_STATE.copy()
     try:
         for piece in pieces:
             change, end = _decode(piece)
@@ -295,37 +301,26 @@ class _SearchTally:
         self.wrong: list[int] = []
         self.orphans: list[int] = []
 
-    def compare(self, conn: sqlite3.Connection, row: tuple[Any, ...], notes: Any) -> None:
-        item_id = row[0]
-        while self.entry is not None and self.entry[0] < item_id:
-            self._orphan(self.entry[0])
+    def compare(self, item_id: int) -> tuple[str, str] | None:
+        """The index entry of the item (None if it has none); entries before it are orphans."""
+        entry = self.entry
+        while entry is not None and entry[0] < item_id:
+            self._orphan(entry[0])
+            entry = next(self.entries, None)
+        if entry is not None and entry[0] == item_id:
             self.entry = next(self.entries, None)
-        have = None
-        if self.entry is not None and self.entry[0] == item_id:
-            have = (self.entry[1], self.entry[2])
-            self.entry = next(self.entries, None)
+            return entry[1], entry[2]
+        self.entry = entry
+        return None
+
+    def differs(self, conn: sqlite3.Connection, item_id: int, have: tuple[str, str] | None) -> None:
+        """Not plainly equal: compare with the document exactly as the index's writer makes it."""
         if item_id in self.queued:
             return
-        if have is not None and notes is not False:
-            path = row[_PATH]
-            at = _FIELD_AT
-            body = index_text(
-                (
-                    row[at["reporter"]],
-                    row[at["result"]],
-                    row[at["reply_text"]],
-                    row[at["last_progress"]],
-                    row[_COMMUNITY],
-                    *(path.split("/")[3:] if path else ()),
-                    notes,
-                )
-            )
-            if have == (index_text((row[at["title"]],)), body):
-                return
-        # Not plainly equal: the document exactly as the index's writer computes it.
-        for _id, title, body in fulltext.documents(conn, " WHERE i.id = ?", (item_id,)):
-            if have == (title, body):
-                return
+        if have is not None:
+            for _id, title, body in fulltext.documents(conn, " WHERE i.id = ?", (item_id,)):
+                if have == (title, body):
+                    return
         self.count += 1
         if len(self.wrong) < self.limit:
             self.wrong.append(item_id)

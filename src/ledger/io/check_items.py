@@ -119,6 +119,19 @@ class _Serials(dict[int, str]):
 _SERIAL = _Serials()
 
 
+class _FieldTexts(dict[str | None, str]):
+    """A field's value → its indexed form, remembered: community and place names, common
+    results and replies recur on item after item. Bounded: forgotten every so many values."""
+
+    LIMIT = 50_000
+
+    def __missing__(self, value: str | None) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[value] = text = index_text((value,))
+        return text
+
+
 def check_items(conn: sqlite3.Connection, report: CheckReport, *, limit: int) -> None:
     """The state, last-event and search checks of every item, into ``report``."""
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -132,6 +145,9 @@ def check_items(conn: sqlite3.Connection, report: CheckReport, *, limit: int) ->
     search = _SearchTally(entries, queued, limit)
     # A million times round this loop: what it calls is bound to local names.
     fast_item, compare, body_fields, text = _fast_item, search.compare, _BODY, index_text
+    # A document is its fields' indexed forms joined by the gap (fields without a run of two
+    # characters add nothing): each field's form is looked up, most are met before.
+    field_text, gap = _FieldTexts().__getitem__, _RUN_GAP.join
     group = next(events, None)
     event_count = item_count = 0
     for row in items:
@@ -156,11 +172,12 @@ def check_items(conn: sqlite3.Connection, report: CheckReport, *, limit: int) ->
             search.differs(conn, item_id, entry)
             continue
         path = row[_PATH]
-        if path:
-            body = text((*body_fields(row), *path.split("/")[3:], notes))
-        else:
-            body = text((*body_fields(row), notes))
-        if entry[1] != body or entry[0] != text((row[_TITLE],)):
+        fields = (
+            (*body_fields(row), *path.split("/")[3:], notes) if path else (*body_fields(row), notes)
+        )
+        if entry[1] != gap(filter(None, map(field_text, fields))) or entry[0] != text(
+            (row[_TITLE],)
+        ):
             search.differs(conn, item_id, entry)
     while group is not None:
         event_count += group[1]

@@ -134,8 +134,8 @@ def test_snippet_marks_every_word() -> None:
     from ledger.cli.search_view import HIT_STYLE, snippet
 
     text = snippet("电话告知已修好路灯旁的排水口", ["路灯", "水"])
-    marked = [text.plain[span.start : span.end] for span in text.spans if span.style == HIT_STYLE]
-    assert marked == ["路灯", "水"]
+    assert [part for part, style in text.runs if style == HIT_STYLE] == ["路灯", "水"]
+    assert text.plain == "电话告知已修好路灯旁的排水口"
 
 
 def test_check_finds_and_repair_rebuilds_a_damaged_index(

@@ -115,16 +115,19 @@ def search(
     where, params = condition(query)
     if not include_voided:
         where += " AND i.status != 'voided'"
-    total = ledger.conn.execute(f"SELECT count(*) FROM items i WHERE {where}", params).fetchone()[0]
     words = query.words
     in_title = " AND ".join("instr(lower(i.title), ?) > 0" for _ in words)
     order = f"ORDER BY ({in_title}) DESC, i.raised_on DESC, i.number DESC"
-    sql = f"SELECT i.id FROM items i WHERE {where} {order}"
+    # One pass: the matches are ranked and counted together (the window's count is taken
+    # before the LIMIT), instead of matching the index a second time for the count.
+    sql = f"SELECT i.id, count(*) OVER () FROM items i WHERE {where} {order}"
     all_params = [*params, *words]
     if limit is not None:
         sql += " LIMIT ?"
         all_params.append(limit)
-    ids = [row[0] for row in ledger.conn.execute(sql, all_params)]
+    ranked = ledger.conn.execute(sql, all_params).fetchall()
+    ids = [row[0] for row in ranked]
+    total = ranked[0][1] if ranked else 0
     found: dict[int, dict[str, Any]] = {}
     if ids:
         cursor = ledger.conn.execute(

@@ -66,8 +66,7 @@ def backup_command(
         bool,
         typer.Option(
             "--verify",
-            help="另对副本做 SQLite quick_check：读遍每一行和每个索引页，"
-            "连台账本身已有的损坏也能发现（约多用复制本身三分之二的时间）",
+            help="另做 SQLite quick_check：逐行读遍副本，台账本身的损坏也能发现",
         ),
     ] = False,
     full: Annotated[

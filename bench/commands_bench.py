@@ -300,7 +300,7 @@ def install_facts() -> dict[str, Any]:
 
     source = Path(ledger.__file__).resolve()
     editable = "site-packages" not in str(source)
-    modules = [source.parent / "cli" / "output.py", source.parent / "items.py"]
+    modules = [source.parent / "cli" / "output.py", source.parent / "casework" / "actions.py"]
     compiled = all(Path(importlib.util.cache_from_source(str(m))).exists() for m in modules)
     return {
         "editable": editable,

@@ -40,14 +40,16 @@ BIN = Path(sys.executable).parent
 
 def boundaries() -> dict[str, str]:
     """The calendar dates the working-day rules come to on TODAY (from ledger's calendar)."""
-    from ledger.domain.deadlines import SEVERE_AFTER_WORKDAYS, WARNING_WITHIN_WORKDAYS
+    from ledger.domain.deadlines import WARNING_WITHIN_WORKDAYS
     from ledger.domain.workdays import WorkCalendar
+    from ledger.store.settings import SETTINGS
     from ledger.views.filters import due_within_boundary, overdue_by_boundary
 
     calendar = WorkCalendar()
+    severe = int(SETTINGS["severe_days"].default)
     return {
         "today": TODAY.isoformat(),
-        "severe": overdue_by_boundary(calendar, TODAY, SEVERE_AFTER_WORKDAYS).isoformat(),
+        "severe": overdue_by_boundary(calendar, TODAY, severe).isoformat(),
         "warning": due_within_boundary(calendar, TODAY, WARNING_WITHIN_WORKDAYS).isoformat(),
     }
 

@@ -54,7 +54,11 @@ def test_default_name_beside_the_ledger(filled: Path, run: Run) -> None:
     assert copy.exists()
     assert f"已备份：{copy}" in result.stdout
     assert "问题 2、办理记录 3" in result.stdout  # 2 adds + 1 assign
-    assert "SQLite 快速检查（quick_check）通过" in result.stdout  # the default verification
+    # The default verification: the copy's shape, every table walked; no quick_check.
+    assert "已校验：副本可独立打开，页数、表结构与台账相同，各表逐页读遍、记录数一致。" in (
+        result.stdout
+    )
+    assert "quick_check" not in result.stdout
     assert rows(copy) == rows(filled)
     # A single self-contained file: no -wal or -shm left beside it, nothing half-written.
     assert sorted(p.name for p in filled.parent.iterdir() if "备份" in p.name) == [copy.name]
@@ -95,6 +99,13 @@ def test_never_overwrites(filled: Path, run: Run, tmp_path: Path) -> None:
 
     result = run("backup", filled)
     assert result.exit_code == 1
+
+
+def test_verify_adds_quick_check(filled: Path, run: Run, tmp_path: Path) -> None:
+    result = run("backup", tmp_path / "verified.db", "--verify")
+    assert result.exit_code == 0, result.stderr
+    assert "各表逐页读遍、记录数一致，SQLite 快速检查（quick_check）通过。" in result.stdout
+    assert rows(tmp_path / "verified.db") == rows(filled)
 
 
 def test_full_verification(filled: Path, run: Run, tmp_path: Path) -> None:
@@ -153,6 +164,92 @@ def test_a_copy_that_does_not_verify_is_not_kept(
         backup_service.backup(ledger, folder / "bad.db")
     ledger.close()
     assert list(folder.iterdir()) == []  # neither the copy nor its temporary file
+
+
+def _damage_copy(
+    monkeypatch: pytest.MonkeyPatch, damage: Callable[[Path, sqlite3.Connection], None]
+) -> None:
+    """Make backup's copy step damage the copy it has just written, as a failing disk would."""
+    real_copy = backup_service._copy
+
+    def damaging_copy(conn: sqlite3.Connection, partial: Path) -> object:
+        made = real_copy(conn, partial)
+        other = sqlite3.connect(partial)
+        try:
+            damage(partial, other)
+        finally:
+            other.close()
+        return made
+
+    monkeypatch.setattr(backup_service, "_copy", damaging_copy)
+
+
+def _page_of(conn: sqlite3.Connection, name: str) -> tuple[int, int]:
+    """(offset in the file, page size) of the root page of a table or index."""
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+    return (root[0] - 1) * page_size, page_size
+
+
+def _overwrite(path: Path, offset: int, data: bytes) -> None:
+    with path.open("r+b") as file:
+        file.seek(offset)
+        file.write(data)
+
+
+@pytest.mark.parametrize(
+    ("what", "message"),
+    [
+        ("a table page", "副本已损坏，无法逐页读完"),
+        ("a page cut off", "副本文件长度为 .* 字节，应为 .* 页"),
+        ("the schema", "副本的表结构与台账不一致"),
+    ],
+)
+def test_a_damaged_copy_is_refused_by_default(
+    filled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, what: str, message: str
+) -> None:
+    """The default verification reads the copy back on its own and finds each damage."""
+
+    def damage(partial: Path, conn: sqlite3.Connection) -> None:
+        if what == "a table page":
+            # The events table's root page (its only page here): its type byte overwritten.
+            # Opening the copy and reading its schema never touch it; only the walk does.
+            offset, _size = _page_of(conn, "events")
+            _overwrite(partial, offset, b"\xff" * 8)
+        elif what == "a page cut off":
+            size = partial.stat().st_size
+            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+            with partial.open("r+b") as file:
+                file.truncate(size - page_size)
+        else:  # an index lost (its pages go to the free list: the file keeps its size)
+            conn.execute("DROP INDEX items_unit")
+            conn.commit()
+
+    _damage_copy(monkeypatch, damage)
+    ledger = open_ledger(filled)
+    folder = tmp_path / "备份"
+    folder.mkdir()
+    with pytest.raises(LedgerError, match=message):
+        backup_service.backup(ledger, folder / "bad.db")
+    ledger.close()
+    assert list(folder.iterdir()) == []
+
+
+def test_verify_finds_a_damaged_index(
+    filled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run
+) -> None:
+    """An index page is not walked by default; --verify's quick_check reads it and refuses."""
+
+    def damage(partial: Path, conn: sqlite3.Connection) -> None:
+        offset, page_size = _page_of(conn, "items_unit")
+        _overwrite(partial, offset + 8, b"\xa5" * (page_size - 8))  # header kept, cells gone
+
+    _damage_copy(monkeypatch, damage)
+    result = run("backup", tmp_path / "v.db", "--verify")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("错误: 备份校验未通过：副本已损坏（SQLite 检查发现：")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "v.db").exists()
 
 
 WRITER = """

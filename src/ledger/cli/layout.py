@@ -269,8 +269,10 @@ def _pad(text: Text, width: int, right: bool) -> Text:
 def _cell(layout: Layout, i: int, value: Cell | None) -> Text:
     column, width = layout.columns[i], layout.widths[i]
     style = value.style if isinstance(value, Text) and not value.spans else None
-    if isinstance(value, Text) and (column.kind == "fixed" or layout.wide):
-        return value.copy()
+    if isinstance(value, Text) and (
+        column.kind == "fixed" or layout.wide or cell_len(value.plain) <= width
+    ):
+        return value.copy()  # styled runs kept (search's highlighted words) when it fits
     text = plain(value)
     if not layout.wide:
         text = abbreviate(text, width) if column.kind == "name" else clip(text, width)

@@ -81,10 +81,14 @@ def check_outcome(report: CheckOutcome, path: str) -> None:
 def backup_done(result: BackupOutcome) -> None:
     """``ledger backup``: where the verified copy is; the ledger's own problems if any."""
     report = result.report
-    how = "SQLite 快速检查（quick_check）" if report.quick else "SQLite 完整性检查和逐件核对"
+    checked = {
+        "copy": "",
+        "quick": "，SQLite 快速检查（quick_check）通过",
+        "full": "，SQLite 完整性检查和逐件核对通过",
+    }[result.level]
     say(f"已备份：{result.path}（{_size(result.size)}）", "green")
     say(f"内容：{_counts_text(result.counts)}")
-    say(f"已校验：副本可独立打开，记录数与台账一致，{how}通过。")
+    say(f"已校验：副本可独立打开，页数、表结构与台账相同，各表逐页读遍、记录数一致{checked}。")
     if not report.ok:
         notice(f"注意：台账本身有 {report.total} 处问题（副本与台账相同）：")
         for problem in report.problems[:5]:

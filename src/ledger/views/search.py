@@ -9,6 +9,7 @@ first (反映日期, then number). 已作废 items are found only when asked (``
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,16 +116,8 @@ def search(
     where, params = condition(query)
     if not include_voided:
         where += " AND i.status != 'voided'"
-    total = ledger.conn.execute(f"SELECT count(*) FROM items i WHERE {where}", params).fetchone()[0]
     words = query.words
-    in_title = " AND ".join("instr(lower(i.title), ?) > 0" for _ in words)
-    order = f"ORDER BY ({in_title}) DESC, i.raised_on DESC, i.number DESC"
-    sql = f"SELECT i.id FROM items i WHERE {where} {order}"
-    all_params = [*params, *words]
-    if limit is not None:
-        sql += " LIMIT ?"
-        all_params.append(limit)
-    ids = [row[0] for row in ledger.conn.execute(sql, all_params)]
+    ids, total = _ranked(ledger, query, where, params, include_voided, limit)
     found: dict[int, dict[str, Any]] = {}
     if ids:
         cursor = ledger.conn.execute(
@@ -137,6 +130,83 @@ def search(
     for item in items:
         item["matched_in"] = _matched_in(ledger, item, words)
     return Found(items, total, words)
+
+
+# Above this many index matches the newest are found by walking the items from the newest
+# (index items_raised_on) and keeping those in the match set, which stops after ``limit``;
+# below it, looking every match up and sorting them is cheaper.
+_WALK_FROM = 1000
+
+
+def _ranked(
+    ledger: Ledger,
+    query: Query,
+    where: str,
+    params: list[Any],
+    include_voided: bool,
+    limit: int | None,
+) -> tuple[list[int], int]:
+    """The ids of the first ``limit`` matches in rank order, and how many match in all."""
+    conn = ledger.conn
+    words = query.words
+    in_title = " AND ".join("instr(lower(i.title), ?) > 0" for _ in words)
+    if query.phrases and not query.chars and limit is not None:
+        match = _fts_expression(query.phrases)
+        matches = conn.execute(
+            "SELECT count(*) FROM search WHERE search MATCH ?", (match,)
+        ).fetchone()[0]
+        if matches > _WALK_FROM:
+            try:
+                return _walked(conn, match, matches, in_title, words, include_voided, limit)
+            except sqlite3.OperationalError:  # no index items_raised_on: an old or damaged file
+                pass
+    # One pass: the matches are ranked and counted together (the window's count is taken
+    # before the LIMIT).
+    order = f"ORDER BY ({in_title}) DESC, i.raised_on DESC, i.number DESC"
+    sql = f"SELECT i.id, count(*) OVER () FROM items i WHERE {where} {order}"
+    all_params = [*params, *words]
+    if limit is not None:
+        sql += " LIMIT ?"
+        all_params.append(limit)
+    ranked = conn.execute(sql, all_params).fetchall()
+    return [row[0] for row in ranked], ranked[0][1] if ranked else 0
+
+
+def _walked(
+    conn: sqlite3.Connection,
+    match: str,
+    matches: int,
+    in_title: str,
+    words: list[str],
+    include_voided: bool,
+    limit: int,
+) -> tuple[list[int], int]:
+    """Rank a common word's matches from the newest items down: title hits, then the rest.
+
+    The count is the index's (one entry per item, which ``ledger check`` verifies) less the
+    voided items among them (few, found through the status indexes).
+    """
+    matched = "SELECT rowid FROM search WHERE search MATCH ?"
+    total = matches
+    voided = ""
+    if not include_voided:
+        voided = " AND i.status != 'voided'"
+        total -= conn.execute(
+            f"SELECT count(*) FROM items i WHERE i.status = 'voided' AND i.id IN ({matched})",
+            (match,),
+        ).fetchone()[0]
+    # +i.id: the match set is probed for each item walked, not used to look items up.
+    walk = (
+        f"SELECT i.id FROM items i INDEXED BY items_raised_on WHERE +i.id IN ({matched}){voided}"
+        " AND {which} ORDER BY i.raised_on DESC, i.number DESC LIMIT ?"
+    )
+    ids = [
+        row[0] for row in conn.execute(walk.format(which=f"({in_title})"), (match, *words, limit))
+    ]
+    if len(ids) < limit:
+        rest = walk.format(which=f"NOT ({in_title})")
+        ids += [row[0] for row in conn.execute(rest, (match, *words, limit - len(ids)))]
+    return ids, total
 
 
 def _matched_in(ledger: Ledger, item: dict[str, Any], words: list[str]) -> dict[str, str]:

@@ -24,12 +24,12 @@ from typing import Any
 
 from ledger.casework import history
 from ledger.domain.dates import iso
-from ledger.domain.lifecycle import STATE_FIELDS
 from ledger.io.importer import headers, reading, rows
 from ledger.io.importer.item_reader import ItemReader as _ItemReader
 from ledger.io.importer.record import Record
 from ledger.io.importer.report import Report, refusal, write_bad_rows
 from ledger.registry import meetings
+from ledger.store import fulltext
 from ledger.store.ledger_file import Ledger
 
 Progress = Callable[[str, int, int | None], None]
@@ -143,10 +143,6 @@ def _deduplicate(
 
 # --- writing ----------------------------------------------------------------------------
 
-_ITEM_COLUMNS = ("id", "uid", "number", *STATE_FIELDS, "last_event_at")
-_ITEM_SQL = (
-    f"INSERT INTO items ({', '.join(_ITEM_COLUMNS)}) VALUES ({', '.join('?' * len(_ITEM_COLUMNS))})"
-)
 _KEY_SQL = "INSERT INTO import_keys (key, item_id, source, imported_at) VALUES (?, ?, ?, ?)"
 
 
@@ -221,32 +217,49 @@ def _write(
         key_rows: list[tuple[Any, ...]] = []
         total = len(records)
         events = 0
-        for offset in range(0, total, BATCH):
-            item_rows: list[tuple[Any, ...]] = []
-            event_rows: list[tuple[Any, ...]] = []
-            for position, r in enumerate(records[offset : offset + BATCH], start=offset):
-                item_id = first_id + position
-                unit_id = unit_ids[r.unit] if isinstance(r.unit, str) else r.unit
-                state, derived = history.derive_new_item(ledger, plan_of(r, unit_id))
-                event_rows += [history.event_row(e, item_id, next_uid()) for e in derived]
-                events += len(derived)
-                item_rows.append(
-                    (item_id, next_uid(), first_number + position,
-                     *[state[f] for f in STATE_FIELDS], max(e.at for e in derived))
-                )  # fmt: skip
-                key_rows.append((r.key, item_id, f"{file_name} {r.sheet} 第{r.row}行", now_text))
-            conn.executemany(_ITEM_SQL, item_rows)
-            conn.executemany(history.EVENT_INSERT, event_rows)
-            if progress is not None:
-                progress("写入", offset + len(item_rows), total)
-        # Keys are hashes, in no order: inserted sorted, the key index grows at its end.
-        key_rows.sort()
-        conn.executemany(_KEY_SQL, key_rows)
-        for sql in rebuild:
-            conn.execute(sql)
+        with fulltext.bulk_load(conn) as index:
+            for offset in range(0, total, BATCH):
+                batch: list[history.NewItem] = []
+                for position, r in enumerate(records[offset : offset + BATCH], start=offset):
+                    item_id = first_id + position
+                    unit_id = unit_ids[r.unit] if isinstance(r.unit, str) else r.unit
+                    plan = plan_of(r, unit_id)
+                    batch.append(
+                        history.NewItem(item_id, next_uid(), first_number + position, plan)
+                    )
+                    key_rows.append(
+                        (r.key, item_id, f"{file_name} {r.sheet} 第{r.row}行", now_text)
+                    )
+                for item in history.write_new_items(ledger, batch, next_uid):
+                    _index(index, item, reader)
+                    events += len(batch[item.id - batch[0].id].plan)
+                if progress is not None:
+                    progress("写入", offset + len(batch), total)
+            # Keys are hashes, in no order: inserted sorted, the key index grows at its end.
+            key_rows.sort()
+            conn.executemany(_KEY_SQL, key_rows)
+            for sql in rebuild:
+                conn.execute(sql)
     report.written = True
     report.events = events
     report.numbers = (first_number, first_number + total - 1)
+
+
+def _index(index: fulltext.BulkIndex, item: history.Written, reader: _ItemReader) -> None:
+    """A new item's search document, from what was written."""
+    if not item.in_order:
+        index.mark(item.id)
+        return
+    state = item.state
+    place = state["place_id"]
+    index.add(
+        item.id,
+        state["title"],
+        (state["reporter"], state["result"], state["reply_text"], state["last_progress"]),
+        reader.area_name[state["community_id"]],
+        reader.area_path[place] if place is not None else None,
+        item.notes,
+    )
 
 
 def _write_meetings(ledger: Ledger, records: list[Record], reader: _ItemReader) -> None:

@@ -19,6 +19,7 @@ from cli_helpers import refused
 from import_fixtures import count, csv_file, items, prepare, xlsx
 from ledger.domain.errors import LedgerError
 from ledger.io.importer import import_items, reading
+from ledger.io.importer import sheet_xml as xml_reader
 from ledger.store.ledger_file import Ledger
 
 Run = Callable[..., Result]
@@ -400,5 +401,55 @@ def test_row_reader_refuses_a_dtd_itself() -> None:
         _archive=archive, _date_formats=set(), _timedelta_formats=set(), epoch=None
     )
     worksheet = SimpleNamespace(_shared_strings=[], _worksheet_path="xl/worksheets/sheet1.xml")
-    with pytest.raises(reading.UnsafeXML):
-        list(reading._expat_rows(workbook, worksheet))
+    with pytest.raises(xml_reader.UnsafeXML):
+        list(xml_reader.expat_rows(workbook, worksheet))
+
+
+def test_shared_strings_read_as_openpyxl_reads_them() -> None:
+    """Plain, rich text (runs), phonetic guides (left out), kept spaces, escapes, an empty
+    string, a prefixed namespace: the same list as openpyxl's own reader."""
+    import io
+
+    from openpyxl.reader.strings import read_string_table
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{main}" count="6" uniqueCount="6">'
+        "<si><t>楼道灯不亮</t></si>"
+        '<si><r><rPr><b/></rPr><t>3号楼</t></r><r><t xml:space="preserve"> 漏水 </t></r></si>'
+        '<si><t>铁塔寺</t><rPh sb="0" eb="3"><t>てつとうじ</t></rPh></si>'
+        "<si><t>A &amp; B &lt;1&gt; _x005F_x000D_</t></si>"
+        "<si><t/></si>"
+        "<si><t>第一行\n第二行</t></si>"
+        "</sst>"
+    ).encode()
+    expected = list(read_string_table(io.BytesIO(xml)))
+    assert xml_reader.shared_strings(io.BytesIO(xml)) == expected
+    assert expected[1] == "3号楼 漏水 " and expected[2] == "铁塔寺"  # as a clerk reads them
+    prefixed = xml.replace(b"<si>", b"<x:si>").replace(b"</si>", b"</x:si>")
+    prefixed = prefixed.replace(b"<t", b"<x:t").replace(b"</t>", b"</x:t>")
+    prefixed = prefixed.replace(b"<sst ", f'<sst xmlns:x="{main}" '.encode())
+    assert xml_reader.shared_strings(io.BytesIO(prefixed)) == expected
+
+
+@pytest.mark.parametrize("rows_by", ["expat", "openpyxl"])
+def test_hidden_columns_are_blank_for_both_row_readers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows_by: str
+) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["问题描述", "旧电话", "联系电话", "备用"])
+    sheet.append(["楼道灯不亮", "13900000001", "13812345678", "x"])
+    sheet.column_dimensions["B"].hidden = True
+    sheet.column_dimensions["D"].hidden = True
+    path = tmp_path / "隐藏列.xlsx"
+    workbook.save(path)
+    monkeypatch.setattr(reading, "ROW_READER", rows_by)
+    with reading.open_source(path) as source:
+        found = list(source.sheets[0].rows())
+    assert [row[:4] + (None,) * (4 - len(row)) for _, row in found] == [
+        ("问题描述", None, "联系电话", None),
+        ("楼道灯不亮", None, "13812345678", None),
+    ]

@@ -137,7 +137,7 @@ class ItemReader(Lookups):
 
     def _check_columns(self, layout: rows.Layout, report: Report) -> bool:
         listed = "、".join(layout.headings[i] for i in sorted(layout.headings))
-        layout.marks = minutes.is_line
+        layout.marks = minutes.line_test(layout)
         for text in layout.context:  # a 拉呱说事 record book, a 每周夜话 minutes book
             kind = minutes.kind_of(text)
             if kind is not None:
@@ -436,13 +436,7 @@ class ItemReader(Lookups):
                             epoch=epoch, strict=True,
                         )  # fmt: skip
                     except values.NeedsYear as missing:  # 5月29日前: the year raised
-                        found_due = values.on_year(missing, raised.year, raised, date.max, "", [])
-                        if found_due is not None and found_due < raised:
-                            found_due = values.on_year(
-                                missing, raised.year + 1, None, date.max, "", []
-                            )
-                        if found_due is None:
-                            found_due = _Message(f"日期“{missing.raw}”不存在")
+                        found_due = _due_year(missing, raised)
                     except Bad as error:
                         found_due = _Message(str(error))
                     dues[(raw_due, raised)] = found_due
@@ -507,6 +501,21 @@ class ItemReader(Lookups):
     def summarise(self, records: list[Record], report: Report) -> None:
         """Counts, notices and the preview of what is (or would be) imported."""
         item_summary.summarise(self, records, report)
+
+
+def _due_year(missing: values.NeedsYear, raised: date) -> Any:
+    """A month-day deadline in the year it was raised, or the next year when its month comes
+    before the raised month (12月28日 raised, 1月5日前); in the raised month but before the
+    raised day, the year cannot be told: the reason (a _Message), never a guess."""
+    if missing.month == raised.month and missing.day < raised.day:
+        return _Message(
+            f"办理时限“{missing.raw}”没有写年份，早于反映日期 {raised}，无法确定是哪一年；"
+            f"请写明年份（如 {raised.year}年{missing.month}月{missing.day}日）"
+        )
+    try:
+        return missing.on(raised.year + (missing.month < raised.month))
+    except Bad as error:
+        return _Message(str(error))
 
 
 def _bad(

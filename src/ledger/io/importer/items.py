@@ -31,6 +31,8 @@ from ledger.io.importer.report import Report, refusal, write_bad_rows
 from ledger.registry import meetings
 from ledger.store import fulltext
 from ledger.store.ledger_file import Ledger
+from ledger.views import repeats
+from ledger.views.repeats import Suspect
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -91,6 +93,7 @@ def _import(
     if report.problems and not (skip_bad and report.bad_rows and not _file_level(report)):
         raise refusal(report)
     reader.summarise(records, report)
+    report.repeats = _look_for_repeats(ledger, records)
     if dry_run:
         return report
     if report.bad:  # only with skip_bad: the rows to fix, saved before anything is written
@@ -98,6 +101,17 @@ def _import(
     if records:
         _write(ledger, records, reader, report, progress)
     return report
+
+
+def _look_for_repeats(ledger: Ledger, records: list[Record]) -> list[Suspect]:
+    """The rows that look like repeats (重复反映) of an item in the ledger or of an earlier
+    row: reported, never linked by themselves (a clerk decides with ``ledger link``)."""
+    probes = [
+        repeats.Probe((r.sheet, r.row), r.title, r.community_id, r.place_id, r.reporter,
+                      r.phone, r.raised.isoformat())
+        for r in records
+    ]  # fmt: skip
+    return repeats.among(ledger, probes)
 
 
 def _file_level(report: Report) -> bool:
@@ -241,6 +255,9 @@ def _write(
             for sql in rebuild:
                 conn.execute(sql)
     report.written = True
+    report.new_numbers = {
+        (r.sheet, r.row): first_number + position for position, r in enumerate(records)
+    }
     report.events = events
     report.numbers = (first_number, first_number + total - 1)
 

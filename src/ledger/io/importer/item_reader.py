@@ -12,7 +12,7 @@ from ledger.casework.actions import MAX_TITLE
 from ledger.domain import text as free_text
 from ledger.domain.labels import SCALE, SOURCE
 from ledger.io.importer import headers, item_summary, minutes, reading, rows, status, table, values
-from ledger.io.importer.lookups import Lookups
+from ledger.io.importer.known import Known
 from ledger.io.importer.record import PHONE_REPAIRED, Record
 from ledger.io.importer.report import BadRow, Report
 from ledger.io.importer.values import Bad
@@ -31,7 +31,7 @@ class _Message(str):
     """A cached refusal (a word already found unknown)."""
 
 
-class ItemReader(Lookups):
+class ItemReader(Known):
     """Reads rows into records, with everything it needs loaded once from the ledger."""
 
     def __init__(self, ledger: Ledger, source: reading.Source, community: str | None) -> None:
@@ -351,17 +351,10 @@ class ItemReader(Lookups):
             category = "other"
             text = cell(row, i_category)
             if text is not None:
-                found_category = self.categories.get(text)
-                if found_category is None:
-                    problems.append(
-                        (
-                            "category",
-                            f"未知的问题类别“{text}”，可选：{self.category_choices}"
-                            "（可用 ledger category add 新增）",
-                        )
-                    )
-                else:
-                    category = found_category
+                try:
+                    category = self.category(text)
+                except Bad as error:
+                    problems.append(("category", str(error)))
             source = meeting.kind if meeting is not None else default_source
             text = cell(row, i_source)
             if text is not None:

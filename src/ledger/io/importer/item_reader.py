@@ -480,11 +480,9 @@ class ItemReader(Known):
                 note = "；".join([note, *(e for e in extras if e)])
             return Record(
                 sheet, number, key, title, community_id, place_id, meeting_id, source,
-                category, scale, reporter, phone, plan.unit, raised, due, plan.assigned,
-                plan.progress, plan.finish, plan.finished, plan.result, plan.replied,
-                plan.reply_text, channel if plan.replied else None, plan.end, plan.closed,
-                plan.rating, note, plan.status, flags | plan.filled, missing_place, plan.rule,
-                rating_note if plan.rating else None,
+                category, scale, reporter, phone, raised, due,
+                channel if plan.replied else None, note, plan, flags | plan.filled,
+                missing_place, rating_note if plan.rating else None,
                 calendar.add_workdays(plan.closed, days) if plan.reopen else None,  # type: ignore[arg-type]
                 meeting,
             )  # fmt: skip

@@ -175,25 +175,26 @@ def plan_of(r: Record, unit_id: int | None) -> list[history.Planned]:
         "raised_on": r.raised.isoformat(),
         "due_on": r.due.isoformat(),
     }
+    p = r.plan
     plan = [history.Planned("add", r.raised, add, r.note)]
-    if r.assigned is not None and unit_id is not None:
-        plan.append(history.Planned("assign", r.assigned, {"unit_id": unit_id}))
-        if r.progress:
-            plan.append(history.Planned("progress", r.assigned, {"text": r.progress}, r.progress))
-    if r.finish is not None and r.finished is not None and r.result is not None:
-        plan.append(history.Planned(r.finish, r.finished, {"text": r.result}, r.result))
-    if r.replied is not None and r.reply_text is not None:
-        params = {"text": r.reply_text, "channel": r.channel}
-        plan.append(history.Planned("reply", r.replied, params, r.reply_text))
-    if r.end is not None and r.closed is not None and r.reopen_due is not None:
+    if p.assigned is not None and unit_id is not None:
+        plan.append(history.Planned("assign", p.assigned, {"unit_id": unit_id}))
+        if p.progress:
+            plan.append(history.Planned("progress", p.assigned, {"text": p.progress}, p.progress))
+    if p.finish is not None and p.finished is not None and p.result is not None:
+        plan.append(history.Planned(p.finish, p.finished, {"text": p.result}, p.result))
+    if p.replied is not None and p.reply_text is not None:
+        params = {"text": p.reply_text, "channel": r.channel}
+        plan.append(history.Planned("reply", p.replied, params, p.reply_text))
+    if p.end is not None and p.closed is not None and r.reopen_due is not None:
         # 不满意 and not filed: 重办 by the same unit, as ``ledger rate`` records it.
-        params = {"rating": r.rating, "unit_id": None}
-        plan.append(history.Planned("reopen", r.closed, params, r.rating_note))
-    elif r.end is not None and r.closed is not None:
-        if r.end == "rate" and r.rating is not None:
-            plan.append(history.Planned("rate", r.closed, {"rating": r.rating}, r.rating_note))
+        params = {"rating": p.rating, "unit_id": None}
+        plan.append(history.Planned("reopen", p.closed, params, r.rating_note))
+    elif p.end is not None and p.closed is not None:
+        if p.end == "rate" and p.rating is not None:
+            plan.append(history.Planned("rate", p.closed, {"rating": p.rating}, r.rating_note))
         else:
-            plan.append(history.Planned("close", r.closed, {}, NO_RATING_NOTE))
+            plan.append(history.Planned("close", p.closed, {}, NO_RATING_NOTE))
     return plan
 
 
@@ -218,7 +219,7 @@ def _write(
         first_number = ledger.next_number("items")
         first_id = int(conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM items").fetchone()[0])
         unit_ids: dict[str, int] = {}
-        used = {r.unit for r in records if isinstance(r.unit, str)}
+        used = {r.plan.unit for r in records if isinstance(r.plan.unit, str)}
         for name, kind in reader.new_units.items():
             if name in used:
                 cursor = conn.execute(
@@ -236,7 +237,7 @@ def _write(
                 batch: list[history.NewItem] = []
                 for position, r in enumerate(records[offset : offset + BATCH], start=offset):
                     item_id = first_id + position
-                    unit_id = unit_ids[r.unit] if isinstance(r.unit, str) else r.unit
+                    unit_id = unit_ids[r.plan.unit] if isinstance(r.plan.unit, str) else r.plan.unit
                     plan = plan_of(r, unit_id)
                     batch.append(
                         history.NewItem(item_id, next_uid(), first_number + position, plan)

@@ -44,15 +44,7 @@ class ItemReader(Known):
 
     # rows
 
-    def read(
-        self,
-        sheets: list[reading.Sheet],
-        overrides: dict[str, str],
-        report: Report,
-        *,
-        explicit: bool,
-        progress: Progress | None,
-    ) -> list[Record]:
+    def read(self, job: table.Opened) -> list[Record]:
         """Every data row of every sheet as a record (bad rows go to the report).
 
         A row whose dates lack a year that neither the row nor the sheet's title gives waits
@@ -62,17 +54,9 @@ class ItemReader(Known):
         records: list[Record | None] = []
         append = records.append
         pending: list[tuple[int, Callable[..., Any], int, reading.Row, Any]] = []
-        for layout, data in table.tables(
-            self.source,
-            sheets,
-            headers.ITEMS,
-            overrides,
-            report,
-            explicit=explicit,
-            check=self._check_columns,
-            example="问题描述、反映时间、联系电话",
-            progress=progress,
-        ):
+        report = job.report
+        example = "问题描述、反映时间、联系电话"
+        for layout, data in job.tables(headers.ITEMS, self._check_columns, example):
             parse = self._parser(layout, layout.sheet, report)
             meeting = self._title_meeting(layout)
             for number, row in data:

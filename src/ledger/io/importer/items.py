@@ -20,14 +20,14 @@ import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from ledger.casework import history
 from ledger.domain.dates import iso
-from ledger.io.importer import headers, reading, rows
+from ledger.io.importer import headers, table
 from ledger.io.importer.item_reader import ItemReader as _ItemReader
 from ledger.io.importer.record import Record
-from ledger.io.importer.report import Report, refusal, write_bad_rows
+from ledger.io.importer.report import Report
 from ledger.registry import meetings
 from ledger.store import fulltext
 from ledger.store.ledger_file import Ledger
@@ -45,61 +45,37 @@ def import_items(
     ledger: Ledger,
     path: Path | str,
     *,
-    sheets: list[str] | None = None,
     community: str | None = None,
-    mapping: list[str] | None = None,
-    dry_run: bool = False,
-    skip_bad: bool = False,
-    bad_file: Path | None = None,
-    progress: Progress | None = None,
+    **options: Unpack[table.Options],
 ) -> Report:
     """Import the problems listed in a spreadsheet; returns what was (or would be) done.
 
     Raises :class:`ImportRefused` (listing every problem) when any row is wrong and
     ``skip_bad`` is not set; then nothing is written.
     """
-    overrides = headers.parse_overrides(mapping, headers.ITEMS)
-    source_path = Path(path)
     collecting = gc.isenabled()
     # Every record read stays alive until written: the collector would only rescan them.
     gc.disable()
     try:
-        return _import(
-            ledger, source_path, overrides, sheets, community, dry_run, skip_bad, bad_file, progress
-        )
+        return _import(ledger, path, community, options)
     finally:
         if collecting:
             gc.enable()
 
 
 def _import(
-    ledger: Ledger,
-    source_path: Path,
-    overrides: dict[str, str],
-    sheets: list[str] | None,
-    community: str | None,
-    dry_run: bool,
-    skip_bad: bool,
-    bad_file: Path | None,
-    progress: Progress | None,
+    ledger: Ledger, path: Path | str, community: str | None, options: table.Options
 ) -> Report:
-    with reading.open_source(source_path) as source:
-        reader = _ItemReader(ledger, source, community)
-        report = Report("items", source_path.name, dry_run)
-        chosen = rows.select_sheets(source.sheets, sheets, source.hidden)
-        report.single_sheet = source.kind == "csv" or len(source.sheets) == 1
-        records = reader.read(chosen, overrides, report, explicit=bool(sheets), progress=progress)
+    with table.opened("items", path, headers.ITEMS, options) as job:
+        reader = _ItemReader(ledger, job.source, community)
+        records = reader.read(job)
+    report = job.report
     _deduplicate(ledger, records, report, reader)
-    if report.problems and not (skip_bad and report.bad_rows and not _file_level(report)):
-        raise refusal(report)
+    job.refuse_if_wrong()
     reader.summarise(records, report)
     report.repeats = _look_for_repeats(ledger, records)
-    if dry_run:
-        return report
-    if report.bad:  # only with skip_bad: the rows to fix, saved before anything is written
-        report.bad_file = write_bad_rows(report, source_path, source.kind, bad_file)
-    if records:
-        _write(ledger, records, reader, report, progress)
+    if job.writing() and records:
+        _write(ledger, records, reader, report, options.get("progress"))
     return report
 
 
@@ -112,11 +88,6 @@ def _look_for_repeats(ledger: Ledger, records: list[Record]) -> list[Suspect]:
         for r in records
     ]  # fmt: skip
     return repeats.among(ledger, probes)
-
-
-def _file_level(report: Report) -> bool:
-    """Problems that no row can be blamed for (a missing column): these stop even --skip-bad."""
-    return any(p.row is None for p in report.problems)
 
 
 # --- duplicates -------------------------------------------------------------------------

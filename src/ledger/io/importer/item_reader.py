@@ -3,6 +3,7 @@ dates given their year, meeting lines followed (minutes.py); nothing written her
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from datetime import date, datetime
@@ -208,6 +209,17 @@ class ItemReader(Known):
                 raise Bad(found)
             return found
 
+        read_category = self.category
+        read_source = functools.partial(
+            word, "source", table=values.SOURCE_WORDS, what="来源", choices=_SOURCES
+        )
+        read_scale = functools.partial(
+            word, "scale", table=values.SCALE_WORDS, what="规模", choices=_SCALES
+        )
+        read_channel = functools.partial(
+            word, "channel", table=values.CHANNEL_WORDS, what="答复方式", choices=_CHANNELS
+        )
+
         def day(row: reading.Row, index: int | None, code: str, problems: list[Any]) -> Any:
             """A date, a NeedsYear (a month and day without a year), or None."""
             value = row[index] if index is not None and index < len(row) else None
@@ -332,34 +344,14 @@ class ItemReader(Known):
                 except Bad as error:
                     problems.append(("phone", str(error)))
 
-            category = "other"
-            text = cell(row, i_category)
-            if text is not None:
-                try:
-                    category = self.category(text)
-                except Bad as error:
-                    problems.append(("category", str(error)))
+            category = _checked(problems, "category", cell(row, i_category), read_category, "other")
             source = meeting.kind if meeting is not None else default_source
-            text = cell(row, i_source)
-            if text is not None:
-                try:
-                    source = word("source", text, values.SOURCE_WORDS, "来源", _SOURCES)
-                except Bad as error:
-                    problems.append(("source", str(error)))
-            scale = "small"
-            text = cell(row, i_scale)
-            if text is not None:
-                try:
-                    scale = word("scale", text, values.SCALE_WORDS, "规模", _SCALES)
-                except Bad as error:
-                    problems.append(("scale", str(error)))
+            source = _checked(problems, "source", cell(row, i_source), read_source, source)
+            scale = _checked(problems, "scale", cell(row, i_scale), read_scale, "small")
             unit: int | str | None = None
-            text = cell(row, i_unit)
-            if text is not None and community_id is not None:
-                try:
-                    unit = self.unit(text, community_id)
-                except Bad as error:
-                    problems.append(("unit", str(error)))
+            if community_id is not None:
+                read_unit = functools.partial(self.unit, community_id=community_id)
+                unit = _checked(problems, "unit", cell(row, i_unit), read_unit, None)
             status_text = cell(row, i_status)
             column = None
             if status_text is not None:
@@ -386,13 +378,7 @@ class ItemReader(Known):
                     problems.append(("rating", read_rating))
                 else:
                     rating, rating_note, told = read_rating
-            channel = None
-            text = cell(row, i_channel)
-            if text is not None:
-                try:
-                    channel = word("channel", text, values.CHANNEL_WORDS, "答复方式", _CHANNELS)
-                except Bad as error:
-                    problems.append(("reply_channel", str(error)))
+            channel = _checked(problems, "reply_channel", cell(row, i_channel), read_channel, None)
             result, reply_text = cell(row, i_result), cell(row, i_reply)
             for code, value, kind in (  # the limits of ledger.domain.text, as for typed text
                 ("result", result, "note"),
@@ -476,6 +462,23 @@ class ItemReader(Known):
     def summarise(self, records: list[Record], report: Report) -> None:
         """Counts, notices and the preview of what is (or would be) imported."""
         item_summary.summarise(self, records, report)
+
+
+def _checked(
+    problems: list[tuple[str, str]],
+    code: str,
+    text: str | None,
+    read: Callable[[str], Any],
+    default: Any,
+) -> Any:
+    """``read(text)``, or ``default`` for an empty cell or (with the problem noted) a bad one."""
+    if text is None:
+        return default
+    try:
+        return read(text)
+    except Bad as error:
+        problems.append((code, str(error)))
+        return default
 
 
 def _due_year(missing: values.NeedsYear, raised: date) -> Any:

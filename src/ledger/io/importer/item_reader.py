@@ -12,7 +12,17 @@ from typing import Any
 from ledger.casework.actions import MAX_TITLE
 from ledger.domain import text as free_text
 from ledger.domain.labels import SCALE, SOURCE
-from ledger.io.importer import headers, item_summary, minutes, reading, rows, status, table, values
+from ledger.io.importer import (
+    headers,
+    item_summary,
+    minutes,
+    reading,
+    rows,
+    status,
+    table,
+    values,
+    words,
+)
 from ledger.io.importer.known import Known
 from ledger.io.importer.record import PHONE_REPAIRED, Record
 from ledger.io.importer.report import BadRow, Report
@@ -191,33 +201,33 @@ class ItemReader(Known):
         area_path, calendar = self.area_path, self.calendar
         default_community = self.sheet_community.get(sheet, self.default_community)
         default_source = self.sheet_source.get(sheet, "other")
-        words: dict[tuple[str, str], Any] = {}  # (field, text) → value, or Bad's message
+        seen: dict[tuple[str, str], Any] = {}  # (field, text) → value, or Bad's message
         dues: dict[tuple[Any, date], Any] = {}
         years = self.years
         undated = False
         clean = values.clean
 
         def word(code: str, raw: str, table: dict[str, Any], what: str, choices: str) -> Any:
-            found = words.get((code, raw), _MISSING)
+            found = seen.get((code, raw), _MISSING)
             if found is _MISSING:
                 try:
-                    found = values.word(table, raw, what, choices)
+                    found = words.word(table, raw, what, choices)
                 except Bad as error:
                     found = _Message(str(error))
-                words[(code, raw)] = found
+                seen[(code, raw)] = found
             if type(found) is _Message:
                 raise Bad(found)
             return found
 
         read_category = self.category
         read_source = functools.partial(
-            word, "source", table=values.SOURCE_WORDS, what="来源", choices=_SOURCES
+            word, "source", table=words.SOURCE_WORDS, what="来源", choices=_SOURCES
         )
         read_scale = functools.partial(
-            word, "scale", table=values.SCALE_WORDS, what="规模", choices=_SCALES
+            word, "scale", table=words.SCALE_WORDS, what="规模", choices=_SCALES
         )
         read_channel = functools.partial(
-            word, "channel", table=values.CHANNEL_WORDS, what="答复方式", choices=_CHANNELS
+            word, "channel", table=words.CHANNEL_WORDS, what="答复方式", choices=_CHANNELS
         )
 
         def day(row: reading.Row, index: int | None, code: str, problems: list[Any]) -> Any:
@@ -344,21 +354,23 @@ class ItemReader(Known):
                 except Bad as error:
                     problems.append(("phone", str(error)))
 
-            category = _checked(problems, "category", cell(row, i_category), read_category, "other")
+            category = values.checked(
+                problems, "category", cell(row, i_category), read_category, "other"
+            )
             source = meeting.kind if meeting is not None else default_source
-            source = _checked(problems, "source", cell(row, i_source), read_source, source)
-            scale = _checked(problems, "scale", cell(row, i_scale), read_scale, "small")
+            source = values.checked(problems, "source", cell(row, i_source), read_source, source)
+            scale = values.checked(problems, "scale", cell(row, i_scale), read_scale, "small")
             unit: int | str | None = None
             if community_id is not None:
                 read_unit = functools.partial(self.unit, community_id=community_id)
-                unit = _checked(problems, "unit", cell(row, i_unit), read_unit, None)
+                unit = values.checked(problems, "unit", cell(row, i_unit), read_unit, None)
             status_text = cell(row, i_status)
             column = None
             if status_text is not None:
-                column = words.get(("status", status_text))
+                column = seen.get(("status", status_text))
                 if column is None:
                     column = status.read(status_text, whole=True)
-                    words[("status", status_text)] = column
+                    seen[("status", status_text)] = column
                 if column.status is None:
                     problems.append(
                         ("status", f"无法识别的状态“{status_text}”，可填：{status.CHOICES}")
@@ -367,18 +379,20 @@ class ItemReader(Known):
             told = False
             rating_text = cell(row, i_rating)
             if rating_text is not None:
-                read_rating = words.get(("rating", rating_text))
+                read_rating = seen.get(("rating", rating_text))
                 if read_rating is None:
                     try:
-                        read_rating = values.read_rating(rating_text)
+                        read_rating = words.read_rating(rating_text)
                     except Bad as error:
                         read_rating = _Message(str(error))
-                    words[("rating", rating_text)] = read_rating
+                    seen[("rating", rating_text)] = read_rating
                 if type(read_rating) is _Message:
                     problems.append(("rating", read_rating))
                 else:
                     rating, rating_note, told = read_rating
-            channel = _checked(problems, "reply_channel", cell(row, i_channel), read_channel, None)
+            channel = values.checked(
+                problems, "reply_channel", cell(row, i_channel), read_channel, None
+            )
             result, reply_text = cell(row, i_result), cell(row, i_reply)
             for code, value, kind in (  # the limits of ledger.domain.text, as for typed text
                 ("result", result, "note"),
@@ -399,7 +413,10 @@ class ItemReader(Known):
                             epoch=epoch, strict=True,
                         )  # fmt: skip
                     except values.NeedsYear as missing:  # 5月29日前: the year raised
-                        found_due = _due_year(missing, raised)
+                        try:
+                            found_due = values.due_year(missing, raised)
+                        except Bad as error:
+                            found_due = _Message(str(error))
                     except Bad as error:
                         found_due = _Message(str(error))
                     dues[(raw_due, raised)] = found_due
@@ -462,38 +479,6 @@ class ItemReader(Known):
     def summarise(self, records: list[Record], report: Report) -> None:
         """Counts, notices and the preview of what is (or would be) imported."""
         item_summary.summarise(self, records, report)
-
-
-def _checked(
-    problems: list[tuple[str, str]],
-    code: str,
-    text: str | None,
-    read: Callable[[str], Any],
-    default: Any,
-) -> Any:
-    """``read(text)``, or ``default`` for an empty cell or (with the problem noted) a bad one."""
-    if text is None:
-        return default
-    try:
-        return read(text)
-    except Bad as error:
-        problems.append((code, str(error)))
-        return default
-
-
-def _due_year(missing: values.NeedsYear, raised: date) -> Any:
-    """A month-day deadline in the year it was raised, or the next year when its month comes
-    before the raised month (12月28日 raised, 1月5日前); in the raised month but before the
-    raised day, the year cannot be told: the reason (a _Message), never a guess."""
-    if missing.month == raised.month and missing.day < raised.day:
-        return _Message(
-            f"办理时限“{missing.raw}”没有写年份，早于反映日期 {raised}，无法确定是哪一年；"
-            f"请写明年份（如 {raised.year}年{missing.month}月{missing.day}日）"
-        )
-    try:
-        return missing.on(raised.year + (missing.month < raised.month))
-    except Bad as error:
-        return _Message(str(error))
 
 
 def _bad(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ledger.domain.errors import Ambiguous, LedgerError
-from ledger.io.importer import reading, values
+from ledger.io.importer import reading, words
 from ledger.io.importer.values import Bad
 from ledger.registry import categories, places, units
 from ledger.store.ledger_file import Ledger
@@ -140,7 +140,7 @@ class Known:
                 raise Bad(found)
             if len(text) > 50:
                 raise Bad(f"承办单位名称过长（{len(text)} 字）")
-            self.new_units.setdefault(text, values.guess_unit_kind(text))
+            self.new_units.setdefault(text, words.guess_unit_kind(text))
             return text
         return self._scoped_unit(text, community_id, found)
 

@@ -13,7 +13,7 @@ from typing import Unpack
 from ledger.domain.dates import iso
 from ledger.domain.labels import UNIT_KIND
 from ledger.domain.text import LIMITS
-from ledger.io.importer import headers, reading, rows, table, values
+from ledger.io.importer import headers, reading, rows, table, values, words
 from ledger.io.importer.report import BadRow, Report
 from ledger.io.importer.values import Bad
 from ledger.store.ledger_file import Ledger, new_uid
@@ -51,8 +51,8 @@ def import_units(ledger: Ledger, path: Path | str, **options: Unpack[table.Optio
                 kind = None
                 if kind_text:
                     try:
-                        kind = values.word(
-                            values.UNIT_KIND_WORDS, kind_text, "单位类型", UNIT_KIND.describe()
+                        kind = words.word(
+                            words.UNIT_KIND_WORDS, kind_text, "单位类型", UNIT_KIND.describe()
                         )
                     except Bad as error:
                         problems.append(("kind", str(error)))
@@ -90,7 +90,7 @@ def import_units(ledger: Ledger, path: Path | str, **options: Unpack[table.Optio
                     report.bad.append(BadRow(layout.sheet, number, row, [m for _, m in problems]))
                     continue
                 if kind is None:
-                    kind = values.guess_unit_kind(name)
+                    kind = words.guess_unit_kind(name)
                     guessed += 1
                 key = (name, area_id)
                 if key in existing:

@@ -62,6 +62,22 @@ def expat_rows(
     kind = "n"
     collecting = False
 
+    def number_of(value: str, style: int) -> Any:
+        """A number cell's value: a date or time by its style, else an int or a float."""
+        if style and style in date_styles:
+            key = (value, style)
+            converted = dates.get(key)
+            if converted is None:
+                try:
+                    converted = from_excel(
+                        _number(value), epoch, timedelta=style in timedelta_styles
+                    )
+                except (OverflowError, ValueError):
+                    converted = "#VALUE!"
+                dates[key] = converted
+            return converted
+        return _number(value)
+
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal number, column, kind, style, collecting, skipping
         if name == "c":
@@ -103,27 +119,7 @@ def expat_rows(
                 if kind == "s":
                     value = shared[int(value)]
                 elif kind == "n":
-                    if style and style in date_styles:
-                        key = (value, style)
-                        converted = dates.get(key)
-                        if converted is None:
-                            number_value = (
-                                float(value) if "." in value or "E" in value or "e" in value
-                                else int(value)
-                            )  # fmt: skip
-                            try:
-                                converted = from_excel(
-                                    number_value, epoch, timedelta=style in timedelta_styles
-                                )
-                            except (OverflowError, ValueError):
-                                converted = "#VALUE!"
-                            dates[key] = converted
-                        value = converted
-                    else:
-                        value = (
-                            float(value) if "." in value or "E" in value or "e" in value
-                            else int(value)
-                        )  # fmt: skip
+                    value = number_of(value, style)
                 elif kind == "b":
                     value = bool(int(value))
                 elif kind == "d":
@@ -169,23 +165,7 @@ def expat_rows(
                 if kind_text == b"s":
                     value = shared[int(raw)]
                 else:
-                    number_value = (
-                        float(raw) if b"." in raw or b"E" in raw or b"e" in raw else int(raw)
-                    )
-                    cell_style = int(style_text) if style_text else 0
-                    if cell_style and cell_style in date_styles:
-                        key = (raw, cell_style)
-                        value = dates.get(key)
-                        if value is None:
-                            try:
-                                value = from_excel(
-                                    number_value, epoch, timedelta=cell_style in timedelta_styles
-                                )
-                            except (OverflowError, ValueError):
-                                value = "#VALUE!"
-                            dates[key] = value
-                    else:
-                        value = number_value
+                    value = number_of(raw.decode(), int(style_text) if style_text else 0)
             missing = at - len(cells)
             if missing > 0:
                 cells.extend([None] * missing)
@@ -220,6 +200,10 @@ def expat_rows(
         feed(pending)
         parser.Parse(b"", True)
     yield from done
+
+
+def _number(text: str) -> int | float:
+    return float(text) if "." in text or "E" in text or "e" in text else int(text)
 
 
 # A row element with its content (not a self-closing one), and the plain form of its cells:

@@ -160,16 +160,18 @@ def gb18030_csv(folder: Path) -> Path:
 
 
 def column_c_hidden(folder: Path) -> Path:
-    """The table starts at column C (A and B narrow and empty), with a hidden 内部编号
-    column; dates as dates and as an Excel serial number; a landline Excel stripped of 0."""
+    """The table starts at column C (A and B narrow and empty), with hidden columns a clerk
+    does not see: D an old 联系电话 superseded by 来电号码, O a stale 办理状态 (已办结) of a
+    matter still being handled; dates as dates and as an Excel serial number; a landline
+    Excel stripped of its 0."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "热线工单"
     sheet["C1"] = "铁塔寺社区12345热线转办台账（2026年）"
-    header = ["序号", "内部编号", "受理时间", "诉求人", "来电号码", "工单内容", "来源", "承办单位", "完成时限", "办结日期", "回访时间", "回访评价"]  # fmt: skip
+    header = ["序号", "联系电话", "受理时间", "诉求人", "来电号码", "工单内容", "来源", "承办单位", "完成时限", "办结日期", "回访时间", "回访评价", "办理状态"]  # fmt: skip
     rows: list[list[object]] = [
-        [1, "GH-0117", D(2026, 10, 13), "郑秀英", 13563712345, "小区门口占道经营", "12345热线", "住建局", D(2026, 10, 16), D(2026, 10, 15), D(2026, 10, 16), "非常满意"],
-        [2, "GH-0121", 46315, "冯军", 5372256789, "夜间施工噪音", "来电", "住建局", None, None, None, None],
+        [1, 13900000001, D(2026, 10, 13), "郑秀英", 13563712345, "小区门口占道经营", "12345热线", "住建局", D(2026, 10, 16), D(2026, 10, 15), D(2026, 10, 16), "非常满意", "已办结"],
+        [2, 13900000002, 46315, "冯军", 5372256789, "夜间施工噪音", "来电", "住建局", None, None, None, None, "已办结"],
     ]  # fmt: skip
     for offset, values in enumerate([header, *rows]):
         for column, value in enumerate(values, start=3):
@@ -177,6 +179,7 @@ def column_c_hidden(folder: Path) -> Path:
     sheet.column_dimensions["A"].width = 2
     sheet.column_dimensions["B"].width = 2
     sheet.column_dimensions["D"].hidden = True
+    sheet.column_dimensions["O"].hidden = True
     path = folder / "热线转办台账.xlsx"
     workbook.save(path)
     return path

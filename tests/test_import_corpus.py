@@ -64,7 +64,9 @@ EXPECTED: dict[str, dict[str, Row]] = {
     },
     "column_c_hidden": {
         "小区门口占道经营": ("closed", "2026-10-13", "2026-10-16", "13563712345", "satisfied", None, "other"),
-        # 46315 = 2026-10-20 (Tue): Wed 21, Thu 22, Fri 23. 5372256789 lost its 0.
+        # 46315 = 2026-10-20 (Tue): Wed 21, Thu 22, Fri 23. 5372256789 lost its 0. The hidden
+        # 联系电话 (D) and 办理状态 (O, 已办结) are not read: the phone is 来电号码's, and the
+        # matter, handed to 住建局 and not finished, is 办理中.
         "夜间施工噪音": ("assigned", "2026-10-20", "2026-10-23", "0537-2256789", None, None, "other"),
     },
     "totals_and_signatures": {

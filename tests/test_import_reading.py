@@ -19,6 +19,7 @@ from cli_helpers import refused
 from import_fixtures import count, csv_file, items, prepare, xlsx
 from ledger.domain.errors import LedgerError
 from ledger.io.importer import import_items, reading
+from ledger.io.importer import sheet_xml as xml_reader
 from ledger.store.ledger_file import Ledger
 
 Run = Callable[..., Result]
@@ -400,5 +401,138 @@ def test_row_reader_refuses_a_dtd_itself() -> None:
         _archive=archive, _date_formats=set(), _timedelta_formats=set(), epoch=None
     )
     worksheet = SimpleNamespace(_shared_strings=[], _worksheet_path="xl/worksheets/sheet1.xml")
-    with pytest.raises(reading.UnsafeXML):
-        list(reading._expat_rows(workbook, worksheet))
+    with pytest.raises(xml_reader.UnsafeXML):
+        list(xml_reader.expat_rows(workbook, worksheet))
+
+
+def test_shared_strings_read_as_openpyxl_reads_them() -> None:
+    """Plain, rich text (runs), phonetic guides (left out), kept spaces, escapes, an empty
+    string, a prefixed namespace: the same list as openpyxl's own reader."""
+    import io
+
+    from openpyxl.reader.strings import read_string_table
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{main}" count="6" uniqueCount="6">'
+        "<si><t>楼道灯不亮</t></si>"
+        '<si><r><rPr><b/></rPr><t>3号楼</t></r><r><t xml:space="preserve"> 漏水 </t></r></si>'
+        '<si><t>铁塔寺</t><rPh sb="0" eb="3"><t>てつとうじ</t></rPh></si>'
+        "<si><t>A &amp; B &lt;1&gt; _x005F_x000D_</t></si>"
+        "<si><t/></si>"
+        "<si><t>第一行\n第二行</t></si>"
+        "</sst>"
+    ).encode()
+    expected = list(read_string_table(io.BytesIO(xml)))
+    assert xml_reader.shared_strings(io.BytesIO(xml)) == expected
+    assert expected[1] == "3号楼 漏水 " and expected[2] == "铁塔寺"  # as a clerk reads them
+    prefixed = xml.replace(b"<si>", b"<x:si>").replace(b"</si>", b"</x:si>")
+    prefixed = prefixed.replace(b"<t", b"<x:t").replace(b"</t>", b"</x:t>")
+    prefixed = prefixed.replace(b"<sst ", f'<sst xmlns:x="{main}" '.encode())
+    assert xml_reader.shared_strings(io.BytesIO(prefixed)) == expected
+
+
+@pytest.mark.parametrize("rows_by", ["expat", "openpyxl"])
+def test_hidden_columns_are_blank_for_both_row_readers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows_by: str
+) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["问题描述", "旧电话", "联系电话", "备用"])
+    sheet.append(["楼道灯不亮", "13900000001", "13812345678", "x"])
+    sheet.column_dimensions["B"].hidden = True
+    sheet.column_dimensions["D"].hidden = True
+    path = tmp_path / "隐藏列.xlsx"
+    workbook.save(path)
+    monkeypatch.setattr(reading, "ROW_READER", rows_by)
+    with reading.open_source(path) as source:
+        found = list(source.sheets[0].rows())
+    assert [row[:4] + (None,) * (4 - len(row)) for _, row in found] == [
+        ("问题描述", None, "联系电话", None),
+        ("楼道灯不亮", None, "13812345678", None),
+    ]
+
+
+def _excel_like(path: Path) -> Path:
+    """A workbook as Excel saves one (shared strings, styles, r then s then t), with rows of
+    plain cells read directly and rows expat must read (a formula, an inline string, a
+    boolean, spaces between cells, a self-closing row), and a hidden column."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006"
+    office = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    rows = (
+        '<row r="1" spans="1:5"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+        '<c r="C1" t="s"><v>2</v></c><c r="E1" t="s"><v>3</v></c></row>'
+        '<row r="2"><c r="A2" s="1"><v>46086</v></c><c r="B2" t="s"><v>4</v></c>'
+        '<c r="C2"><v>13812345678</v></c><c r="D2"><v>9</v></c><c r="E2" t="n"><v>2.5</v></c></row>'
+        '<row r="3"/>'
+        '<row r="4"><c r="A4" s="1"><v>46087.5</v></c><c r="B4" s="2"/><c r="C4" t="s"><v>5</v></c></row>'
+        '<row r="5"><c r="A5" s="1"><v>46088</v></c><c r="B5" t="str"><f>A1</f><v>算出</v></c>'
+        '<c r="C5" t="inlineStr"><is><t>行内</t></is></c><c r="E5" t="b"><v>1</v></c></row>'
+        '<row r="7"> <c r="A7" t="s"><v>4</v></c> <c r="C7"><v>1E3</v></c></row>'
+    )
+    files = {
+        "[Content_Types].xml": f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{package}/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{office}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{office}.worksheet+xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{office}.styles+xml"/>'
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{office}.sharedStrings+xml"/></Types>',
+        "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}">'
+        '<sheets><sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{rel}/styles" Target="styles.xml"/>'
+        f'<Relationship Id="rId3" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        "xl/styles.xml": f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{main}">'
+        '<fonts count="1"><font><sz val="11"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+        '<borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>",
+        "xl/sharedStrings.xml": f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{main}" count="6" uniqueCount="6">'
+        "<si><t>反映时间</t></si><si><t>问题描述</t></si><si><t>联系电话</t></si><si><t>备注</t></si>"
+        "<si><t>楼道灯不亮</t></si><si><r><t>路灯</t></r><r><t>不亮</t></r></si></sst>",
+        "xl/worksheets/sheet1.xml": f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}">'
+        f'<cols><col min="4" max="4" width="3" hidden="1" customWidth="1"/></cols><sheetData>{rows}</sheetData></worksheet>',
+    }  # fmt: skip
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return path
+
+
+def test_plain_rows_read_directly_as_expat_and_openpyxl_read_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+    from datetime import datetime
+
+    path = _excel_like(tmp_path / "台账.xlsx")
+
+    def rows(reader: str) -> list[tuple[int, tuple[object, ...]]]:
+        monkeypatch.setattr(reading, "ROW_READER", reader)
+        with reading.open_source(path) as source:
+            found = list(source.sheets[0].rows())
+        return [(n, tuple(row) + (None,) * (5 - len(row))) for n, row in found]
+
+    direct = rows("expat")
+    monkeypatch.setattr(xml_reader, "_PLAIN_ROW", re.compile(rb"(?!)"))  # expat for every row
+    assert rows("expat") == direct
+    assert rows("openpyxl") == [(n, r) for n, r in direct]
+    # As a clerk reads the sheet (column D hidden): written out by hand.
+    assert direct == [
+        (1, ("反映时间", "问题描述", "联系电话", None, "备注")),
+        (2, (datetime(2026, 3, 5), "楼道灯不亮", 13812345678, None, 2.5)),
+        (4, (datetime(2026, 3, 6, 12, 0), None, "路灯不亮", None, None)),
+        (5, (datetime(2026, 3, 7), "算出", "行内", None, True)),
+        (7, ("楼道灯不亮", None, 1000.0, None, None)),
+    ]

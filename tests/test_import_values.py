@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from ledger.io.importer import status, values
+from ledger.io.importer import status, values, words
 
 TODAY = date(2026, 11, 26)
 
@@ -58,12 +58,12 @@ def test_a_month_and_day_that_exists_in_no_year_is_refused_at_once() -> None:
     ],
 )
 def test_rating_cells(cell: str, expected: tuple[str | None, str | None, bool]) -> None:
-    assert values.read_rating(cell) == expected
+    assert words.read_rating(cell) == expected
 
 
 def test_a_rating_cell_without_a_rating_word_is_refused() -> None:
     with pytest.raises(values.Bad, match="无法识别的评价“还行吧”"):
-        values.read_rating("还行吧")
+        words.read_rating("还行吧")
 
 
 @pytest.mark.parametrize(

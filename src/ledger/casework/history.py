@@ -10,7 +10,7 @@ have ``params`` NULL; replay applies their stored ``changes`` as they are.
 
 Every path that records history goes through here: the actions in
 :mod:`ledger.casework.actions`, 催办 (:mod:`ledger.reports.reminders`), import (the bulk form
-:func:`derive_new_item`) and merge (:func:`rebuild`).
+:func:`write_new_items`) and merge (:func:`rebuild`).
 """
 
 from __future__ import annotations
@@ -19,17 +19,17 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from json.encoder import encode_basestring as _QUOTE  # ensure_ascii=False's
 from typing import Any
 
-from ledger.domain import deadlines
-from ledger.domain.dates import iso, past_moment, to_date
+from ledger.casework.effects import EFFECTS, Context
+from ledger.domain.dates import iso, past_moment
 from ledger.domain.errors import LedgerError, NotFound, TransitionRefused
 from ledger.domain.events import Event, load, time_order, undos_in_force, withdrawn_ids
 from ledger.domain.labels import ACTION, STATUS
 from ledger.domain.lifecycle import (
     EMPTY_STATE,
     META_ACTIONS,
-    OPEN_STATUSES,
     RULE_BY_ACTION,
     STATE_FIELDS,
     VOIDED,
@@ -39,156 +39,6 @@ from ledger.domain.text import clean
 from ledger.store.ledger_file import Ledger, new_uid
 
 _PENDING_ID = 1 << 62  # the id an event being recorded will get: after every stored one
-
-
-# --- the effect of each action ------------------------------------------------------------
-
-
-@dataclass
-class Context:
-    """What replay remembers besides the row: how the deadline in force was set."""
-
-    due_basis: str | None = None  # the day the default deadline counts from (raised, 重办)
-    due_by_hand: bool = False  # set by --due/--days or 延期: a change of scale keeps it
-    finished_by: str | None = None  # the latest 办结: "resolve" or "decline"
-
-
-Effect = Callable[[Ledger, dict[str, Any], dict[str, Any], date, Context, bool], dict[str, Any]]
-
-
-def _add(ledger: Ledger, state: dict, params: dict, day: date, ctx: Context, strict: bool) -> dict:
-    ctx.due_basis, ctx.due_by_hand = params["raised_on"], False
-    return {**params, "status": "raised"}
-
-
-def _assign(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
-    changes: dict[str, Any] = {"unit_id": p["unit_id"]}
-    if strict and state["unit_id"] == p["unit_id"] and not p.get("due") and not p.get("days"):
-        raise LedgerError(f"已由“{p.get('unit_name') or '该单位'}”承办")
-    if state["assigned_on"] is None:
-        changes["assigned_on"] = iso(day)
-    if p.get("due"):
-        if strict and p["due"] < iso(day):  # type: ignore[operator]
-            raise LedgerError(f"办理时限 {p['due']} 早于交办日期 {day}")
-        changes["due_on"], ctx.due_by_hand = p["due"], True
-    elif p.get("days"):
-        changes["due_on"] = iso(ledger.calendar.add_workdays(day, p["days"]))
-        ctx.due_by_hand = True
-    return changes
-
-
-def _progress(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
-    changes: dict[str, Any] = {"last_progress": p["text"]}
-    if p.get("percent") is not None:
-        changes["percent"] = p["percent"]
-    return changes
-
-
-def _extend(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
-    if strict and state["due_on"] and p["to"] <= state["due_on"]:
-        raise LedgerError(f"新的办理时限 {p['to']} 应晚于现有时限 {state['due_on']}")
-    ctx.due_by_hand = True
-    return {"due_on": p["to"], "extend_count": state["extend_count"] + 1}
-
-
-def _escalate(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
-    basis = to_date(ctx.due_basis or state["raised_on"])
-    big_due = iso(deadlines.default_due(ledger, basis, "big"))  # type: ignore[arg-type]
-    due = max(big_due, state["due_on"] or "")  # type: ignore[type-var]
-    changes: dict[str, Any] = {"scale": "big", "unit_id": p["unit_id"], "due_on": due}
-    if state["assigned_on"] is None:
-        changes["assigned_on"] = iso(day)
-    return changes
-
-
-def _finish(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
-    return {"resolved_on": iso(day), "result": p["text"]}
-
-
-def _reply(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
-    return {"replied_on": iso(day), "reply_channel": p["channel"], "reply_text": p["text"]}
-
-
-def _rate(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
-    return {"rating": p["rating"], "closed_on": iso(day)}
-
-
-def _reopen(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
-    unit_id = p.get("unit_id") or state["unit_id"]
-    if unit_id is None:
-        how = "不予办理" if ctx.finished_by == "decline" else "当场办结"
-        raise LedgerError(
-            f"该问题是社区自己{how}的，没有承办单位；重办请用 --unit 指定由谁重办，"
-            "或用 --close 带着评价直接归档"
-        )
-    ctx.due_basis, ctx.due_by_hand = iso(day), False
-    return {
-        "unit_id": unit_id,
-        "rating": p["rating"],
-        "reopen_count": state["reopen_count"] + 1,
-        "due_on": iso(deadlines.default_due(ledger, day, state["scale"])),
-        "resolved_on": None,
-        "result": None,
-        "replied_on": None,
-        "reply_channel": None,
-        "reply_text": None,
-        "assigned_on": state["assigned_on"] or iso(day),
-    }
-
-
-def _close(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
-    return {"closed_on": iso(day)}
-
-
-def _edit(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
-    changes = dict(p["fields"])
-    scale = changes.get("scale")
-    still_open = state["status"] in OPEN_STATUSES
-    if scale and scale != state["scale"] and still_open and not ctx.due_by_hand and ctx.due_basis:
-        # The deadline follows the scale, as add/escalate set it, unless set by hand; once
-        # 办结, the deadline it was judged by stays.
-        changes["due_on"] = iso(deadlines.default_due(ledger, to_date(ctx.due_basis), scale))  # type: ignore[arg-type]
-    return changes
-
-
-def _remind(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
-    return {"remind_count": state["remind_count"] + 1}
-
-
-def _void(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
-    return {}
-
-
-def _link(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
-    if strict and state.get("repeat_of") == p["item_id"]:
-        raise LedgerError(f"已登记为第 {p['number']} 号的重复反映")
-    return {"repeat_of": p["item_id"]}
-
-
-def _unlink(ledger: Ledger, state: dict, p: dict, day: date, ctx: Context, strict: bool) -> dict:
-    if strict and state.get("repeat_of") is None:
-        raise LedgerError("不是重复反映，无需取消关联")
-    return {"repeat_of": None}
-
-
-EFFECTS: dict[str, Effect] = {
-    "add": _add,
-    "assign": _assign,
-    "progress": _progress,
-    "extend": _extend,
-    "escalate": _escalate,
-    "resolve": _finish,
-    "decline": _finish,
-    "reply": _reply,
-    "rate": _rate,
-    "reopen": _reopen,
-    "close": _close,
-    "edit": _edit,
-    "remind": _remind,
-    "void": _void,
-    "link": _link,
-    "unlink": _unlink,
-}
 
 
 # --- replay -------------------------------------------------------------------------------
@@ -212,44 +62,63 @@ def replay(ledger: Ledger, events: Iterable[Event], new: Event | None = None) ->
         if event.is_meta or event.withdrawn:
             continue
         state = _apply(ledger, state, event, ctx, strict=event is new)
-        if event.action in ("resolve", "decline"):
-            ctx.finished_by = event.action
     return state
 
 
 def _apply(
     ledger: Ledger, state: dict[str, Any], event: Event, ctx: Context, *, strict: bool
 ) -> dict[str, Any]:
-    rule = RULE_BY_ACTION.get(event.action)
-    if event.params is None or rule is None:  # an old event: its stored changes as they are
+    if event.params is None or event.action not in RULE_BY_ACTION:
+        # An old event: its stored changes as they are.
         if event.action == "add":
             ctx.due_basis, ctx.due_by_hand = event.changes.get("raised_on"), False
+        elif event.action in ("resolve", "decline"):
+            ctx.finished_by = event.action
         return {**state, **event.changes}
-    if state["status"] is None and event.action != "add":
-        raise LedgerError(f"{_when(event)}的“{ACTION[event.action]}”早于该问题的登记")
-    if strict or not rule.annotation:
-        try:
-            target = next_status(state["status"], event.action) if state["status"] else "raised"
-        except TransitionRefused as refused:
-            if strict:
-                raise
-            raise LedgerError(
-                f"按时间顺序，{_when(event)}的“{ACTION[event.action]}”之前问题已是"
-                f"“{STATUS.label(state['status'])}”，这一步就不成立了；请检查时间"
-            ) from refused
-    else:
-        target = state["status"]
-    proposed = EFFECTS[event.action](ledger, state, event.params, event.day, ctx, strict)
-    proposed["status"] = target
-    changes = {key: value for key, value in proposed.items() if state.get(key) != value}
-    if event.action == "add":
-        changes = proposed
+    changes = _changes(ledger, state, event.action, event.params, event.at, ctx, strict)
     event.changes = changes
     return {**state, **changes}
 
 
-def _when(event: Event) -> str:
-    return event.at.replace("T", " ")[:16]
+def _changes(
+    ledger: Ledger,
+    state: dict[str, Any],
+    action: str,
+    params: dict[str, Any],
+    at: str,
+    ctx: Context,
+    strict: bool,
+) -> dict[str, Any]:
+    """What one action (with its inputs) changes in the state before it: the one place the
+    lifecycle's rules and the effects are applied, for replay and for the bulk form alike."""
+    rule = RULE_BY_ACTION[action]
+    status = state["status"]
+    if status is None and action != "add":
+        raise LedgerError(f"{_when(at)}的“{ACTION[action]}”早于该问题的登记")
+    if strict or not rule.annotation:
+        try:
+            target = next_status(status, action) if status else "raised"
+        except TransitionRefused as refused:
+            if strict:
+                raise
+            raise LedgerError(
+                f"按时间顺序，{_when(at)}的“{ACTION[action]}”之前问题已是"
+                f"“{STATUS.label(status)}”，这一步就不成立了；请检查时间"
+            ) from refused
+    else:
+        target = status
+    day = date.fromisoformat(at[:10])
+    proposed = EFFECTS[action](ledger, state, params, day, ctx, strict)
+    proposed["status"] = target
+    if action in ("resolve", "decline"):
+        ctx.finished_by = action
+    if action == "add":
+        return proposed
+    return {key: value for key, value in proposed.items() if state.get(key) != value}
+
+
+def _when(at: str) -> str:
+    return at.replace("T", " ")[:16]
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -294,7 +163,7 @@ def record(
     )  # fmt: skip
     registered = next(e for e in events if e.action == "add")
     if new.at[:10] < registered.at[:10]:
-        raise LedgerError(f"时间 {_when(new)} 早于该问题的登记日期 {registered.at[:10]}")
+        raise LedgerError(f"时间 {_when(new.at)} 早于该问题的登记日期 {registered.at[:10]}")
     before = {e.id: (e.seq, e.changes, e.withdrawn) for e in events}
     state = replay(ledger, [*events, new], new)
     cursor = ledger.conn.execute(
@@ -417,15 +286,165 @@ def derive_new_item(ledger: Ledger, plan: list[Planned]) -> tuple[dict[str, Any]
     return state, events
 
 
+def derive_in_order(
+    ledger: Ledger, plan: list[Planned]
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]] | None:
+    """The replay of a new item's planned history when it is already in time order (dates
+    only, never going back, the registration first and only first: what import plans);
+    None otherwise.
+
+    The same rules and effects as :func:`replay` (both go through :func:`_changes`), without
+    what ordering, withdrawals and Event objects cost. Returns the final state, each step's
+    changes and moment (step n has ``seq`` n). A property test holds it equal to
+    :func:`derive_new_item`.
+    """
+    moments: list[str] = []
+    previous = ""
+    for index, p in enumerate(plan):
+        at = p.at
+        if type(at) is not date or (index == 0) != (p.action == "add"):
+            return None
+        text = at.isoformat()
+        if text < previous or p.action in META_ACTIONS:
+            return None
+        moments.append(text)
+        previous = text
+    if not plan:
+        return None
+    state = dict(EMPTY_STATE)
+    ctx = Context()
+    steps: list[dict[str, Any]] = []
+    for p, at in zip(plan, moments, strict=True):
+        changes = _changes(ledger, state, p.action, p.params, at, ctx, False)
+        state.update(changes)
+        steps.append(changes)
+    return state, steps, moments
+
+
+@dataclass
+class NewItem:
+    """An item to write in bulk: its id, uid and number, and its planned history."""
+
+    id: int
+    uid: str
+    number: int
+    plan: list[Planned]
+
+
+@dataclass
+class Written:
+    """A new item as :func:`write_new_items` wrote it."""
+
+    id: int
+    state: dict[str, Any]
+    notes: list[str]  # its events' notes, in time order (when in_order)
+    in_order: bool  # planned in time order (else replay reordered it)
+
+
+_ITEM_COLUMNS = ("id", "uid", "number", *STATE_FIELDS, "last_event_at")
+_ITEM_INSERT = (
+    f"INSERT INTO items ({', '.join(_ITEM_COLUMNS)}) VALUES ({', '.join('?' * len(_ITEM_COLUMNS))})"
+)
 EVENT_INSERT = (
     "INSERT INTO events (uid, item_id, action, at, recorded_at, actor, note, params, changes, "
     "seq, withdrawn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
 )
 
 
-def event_row(event: Event, item_id: int, uid: str) -> tuple[Any, ...]:
-    """The ``events`` row of a derived event, for :data:`EVENT_INSERT`."""
-    return (
-        uid, item_id, event.action, event.at, event.recorded_at, event.actor, event.note,
-        _dump(event.params), _dump(event.changes), event.seq,
-    )  # fmt: skip
+def write_new_items(
+    ledger: Ledger, items: Iterable[NewItem], next_uid: Callable[[], str]
+) -> list[Written]:
+    """Write new items with their whole history: import's bulk form (call in a transaction).
+
+    Each history is replayed with the rules of :func:`record` (an in-order one through
+    :func:`derive_in_order`, any other through :func:`derive_new_item`); the item rows and
+    the events are inserted with one ``executemany`` each.
+    """
+    now = iso(ledger.now())
+    actor = ledger.actor
+    item_rows: list[tuple[Any, ...]] = []
+    event_rows: list[tuple[Any, ...]] = []
+    written: list[Written] = []
+    add_event = event_rows.append
+    texts: dict[tuple[Any, ...], str] = {}  # inputs recur (交办 to one unit, 满意): encoded once
+    for item in items:
+        plan = item.plan
+        derived = derive_in_order(ledger, plan)
+        if derived is not None:
+            state, steps, moments = derived
+            seqs: Iterable[int] = range(1, len(plan) + 1)
+        else:
+            state, events = derive_new_item(ledger, plan)
+            steps = [e.changes for e in events]
+            moments = [e.at for e in events]
+            seqs = [e.seq for e in events]
+        for seq, p, changes, at in zip(seqs, plan, steps, moments, strict=True):
+            params = p.params
+            if p.action == "add":
+                params_text = _ENCODE(params)
+                changes_text = _registration_text(params, params_text, changes)
+            else:
+                key = (p.action, *params.items())
+                try:
+                    params_text = texts[key]
+                except KeyError:
+                    params_text = texts[key] = _ENCODE(params)
+                except TypeError:  # a value that is no key (a list): not kept
+                    params_text = _ENCODE(params)
+                changes_text = _flat_json(changes)
+            add_event(
+                (next_uid(), item.id, p.action, at, now, actor, p.note, params_text,
+                 changes_text, seq)
+            )  # fmt: skip
+        last = max(moments)
+        item_rows.append((item.id, item.uid, item.number, *[state[f] for f in STATE_FIELDS], last))
+        notes = [p.note for p in plan if p.note is not None] if derived is not None else []
+        written.append(Written(item.id, state, notes, derived is not None))
+    ledger.conn.executemany(_ITEM_INSERT, item_rows)
+    ledger.conn.executemany(EVENT_INSERT, event_rows)
+    return written
+
+
+_TITLE_KEY = ', "title": '
+
+
+def _registration_text(params: dict[str, Any], params_text: str, changes: dict[str, Any]) -> str:
+    """The stored ``changes`` of a registration. They are its inputs and its status, so the
+    JSON is the inputs' text with the status spliced in before the title when that is the
+    last key and "status" sorts right before it (an unescaped quote only occurs at a key,
+    so the marker cannot be inside a value): the text :func:`_dump` gives, at less cost."""
+    if _title_follows_status(tuple(params)):
+        cut = params_text.rfind(_TITLE_KEY)
+        if cut > 0 and changes == {**params, "status": "raised"}:
+            return f'{params_text[:cut]}, "status": "raised"{params_text[cut:]}'
+    return _ENCODE(changes)
+
+
+_KEY_SETS: dict[tuple[str, ...], bool] = {}
+
+
+def _title_follows_status(keys: tuple[str, ...]) -> bool:
+    """Whether, with "status" added, the sorted keys end in "status", "title"."""
+    found = _KEY_SETS.get(keys)
+    if found is None:
+        found = "title" in keys and all(k < "status" for k in keys if k != "title")
+        _KEY_SETS[keys] = found
+    return found
+
+
+def _flat_json(value: dict[str, Any]) -> str:
+    """:func:`_dump` of a dict of texts, whole numbers and nulls, written directly (the
+    encoder's set-up costs more than such a small dict); anything else through _dump."""
+    parts: list[str] = []
+    for key in sorted(value):
+        item = value[key]
+        kind = type(item)
+        if kind is str:
+            parts.append(f"{_QUOTE(key)}: {_QUOTE(item)}")
+        elif kind is int:
+            parts.append(f"{_QUOTE(key)}: {item}")
+        elif item is None:
+            parts.append(f"{_QUOTE(key)}: null")
+        else:
+            return _ENCODE(value)
+    return "{" + ", ".join(parts) + "}"

@@ -291,6 +291,8 @@ def _show(report: ImportOutcome, as_json: bool) -> None:
                 output.say(f"  {line}")
     if report.meetings:
         _show_meetings(report)
+    if report.repeats:
+        _show_repeats(report)
     if report.by_month:
         months = "、".join(f"{m} {n}" for m, n in sorted(report.by_month.items()))
         output.say(f"按反映月份：{months}")
@@ -355,6 +357,28 @@ def _show_meetings(report: ImportOutcome) -> None:
             )
     if known:
         output.say(f"台账中已有的会议 {known} 场：问题记到这些会议下")
+
+
+def _show_repeats(report: ImportOutcome) -> None:
+    """可能的重复反映: each row that looks like one, and of what; never linked by itself."""
+    output.say(f"可能的重复反映 {len(report.repeats)} 条（未自动关联）：")
+    for suspect in report.repeats:
+        found = report.repeat_json(suspect)
+        where = "" if report.single_sheet else f"工作表“{found['sheet']}”"
+        number = f"（第 {found['number']} 号）" if found["number"] else ""
+        original = found["original"]
+        if original["row"] is None:
+            target = (
+                f"第 {original['number']} 号（{original['raised_on']}，{original['title']}，"
+                f"{STATUS.label(original['status'])}）"
+            )
+        else:
+            again = f"，第 {original['number']} 号" if original["number"] else ""
+            target = f"第{original['row']}行“{original['title']}”（本次导入{again}）"
+        output.say(
+            f"  {where}第{found['row']}行“{found['title']}”{number} → {target}，{found['why']}"
+        )
+    output.say("  确认是重复反映的，可用 ledger link 编号 --repeat-of 原编号 关联", "dim")
 
 
 def _preview_line(report: ImportOutcome, row: dict[str, Any]) -> str:

@@ -133,10 +133,14 @@ def screen_width(console_width: int) -> int:
     return int(columns) if columns.isdigit() and int(columns) > 0 else console_width
 
 
+_ONE_LINE = str.maketrans({"\n": " ", "\t": " ", "\r": " "})
+
+
 def plain(cell: Cell | None) -> str:
     if cell is None:
         return ""
-    return (cell.plain if isinstance(cell, Text) else cell).replace("\n", " ")
+    # A line break or tab stored in free text would break the table's line and columns.
+    return (cell.plain if isinstance(cell, Text) else cell).translate(_ONE_LINE)
 
 
 def strip_suffix(name: str) -> str:
@@ -270,7 +274,9 @@ def _cell(layout: Layout, i: int, value: Cell | None) -> Text:
     column, width = layout.columns[i], layout.widths[i]
     style = value.style if isinstance(value, Text) and not value.spans else None
     if isinstance(value, Text) and (
-        column.kind == "fixed" or layout.wide or cell_len(value.plain) <= width
+        column.kind == "fixed"
+        or layout.wide
+        or (cell_len(value.plain) <= width and plain(value) == value.plain)
     ):
         return value.copy()  # styled runs kept (search's highlighted words) when it fits
     text = plain(value)

@@ -7,7 +7,7 @@ Tried in order, the first rule that matches anything decides:
 1. the full name (the callers try it first, with their own path rules), then a name the
    place or unit had before a rename, exactly (the callers, from :mod:`ledger.registry.edits`:
    住建局 renamed 区住建局 is still 住建局, not "a unit whose name contains 住建局");
-2. the name without its suffix: 铁塔寺 for 铁塔寺社区, 古槐 for 古槐街道;
+2. the name without its suffix: 铁塔寺 for 铁塔寺社区, 古槐 for 古槐街道, 2 for 2号楼;
 3. a part of the name, of two characters or more without its suffix: 城管局 for
    任城区城管局 (but 村社区 is not a part of 新村社区);
 4. pinyin, initials or full, of the name or of its suffix-less form: tts / ttssq /
@@ -30,6 +30,7 @@ T = TypeVar("T")
 
 # Longest first: 街道办事处 before 办事处.
 SUFFIXES = ("街道办事处", "居委会", "办事处", "社区", "小区", "街道", "区县", "镇", "乡", "村")
+SUFFIXES += ("号楼", "楼")  # a building by its number: 2 for 2号楼 (sheets and --building)
 
 
 def stem(name: str) -> str:

@@ -24,6 +24,7 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 # Between two fields: a token no query can contain (query tokens are exactly two
 # characters), so a phrase never matches across the end of one field and the start of next.
@@ -66,19 +67,44 @@ def bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
-def field_text(values: Iterable[str | None]) -> str:
+def field_text(values: Iterable[str | None], cache: Cache | None = None) -> str:
     """The indexed form of some fields: their runs' pairs, runs and fields kept apart."""
     parts: list[str] = []
-    add_pairs = parts.extend
     for value in values:
-        if not value:
-            continue
-        for run in _RUN.findall(normalise(value)):
-            if len(run) > 1:  # the same pairs as bigrams(run), built in C: import indexes many
-                if parts:
-                    parts.append(FIELD_GAP)
-                add_pairs(map(str.__add__, run, run[1:]))
-    return " ".join(parts)
+        if value:
+            parts += cache.pairs(value) if cache is not None else _pairs(value, None)
+    return f" {FIELD_GAP} ".join(parts)
+
+
+def _pairs(value: str, known: dict[str, str] | None) -> list[str]:
+    """Each run's pairs as one text (runs of one character have none)."""
+    found: list[str] = []
+    for run in _RUN.findall(normalise(value)):
+        if len(run) > 1:
+            pairs = known.get(run) if known is not None else None
+            if pairs is None:  # the same pairs as bigrams(run), built in C
+                pairs = " ".join(map(str.__add__, run, run[1:]))
+                if known is not None:
+                    known[run] = pairs
+            found.append(pairs)
+    return found
+
+
+class Cache:
+    """Fields and runs already cut, for indexing many items whose words recur (a bulk
+    build): the same text as without it."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, list[str]] = {}
+        self.runs: dict[str, str] = {}
+
+    def pairs(self, value: str) -> list[str]:
+        found = self.values.get(value)
+        if found is None:
+            found = _pairs(value, self.runs)
+            if len(value) <= 40:  # short fields recur (names, places, results); titles not
+                self.values[value] = found
+        return found
 
 
 # One row per item: what its document is made of. Event notes hold the progress notes,
@@ -115,22 +141,38 @@ def former_names(conn: sqlite3.Connection) -> dict[int, list[str]]:
     return names
 
 
-def documents(conn: sqlite3.Connection, where: str = "", params: tuple = ()) -> Iterator[tuple]:
-    """(item id, title text, body text) for the items the condition selects.
+def document(
+    title: str,
+    fields: Iterable[str | None],
+    community: str,
+    place_path: str | None,
+    notes: Iterable[str | None],
+    cache: Cache | None = None,
+) -> tuple[str, str]:
+    """An item's (title text, body text). ``fields``: reporter, result, reply and latest
+    progress; ``notes``: its events' notes in time order (withdrawn and 撤销/恢复 left out)."""
+    # A place's path is 区县/街道/社区/小区/楼栋: its compound and building are searchable.
+    places = place_path.split("/")[3:] if place_path else []
+    body = field_text([*fields, community, *places, *notes], cache)
+    return field_text([title], cache), body
+
+
+def documents(
+    conn: sqlite3.Connection, where: str = "", params: tuple = (), *, bulk: bool = False
+) -> Iterator[tuple]:
+    """(item id, title text, body text) for the items the condition selects (``bulk``: many
+    items, each word cut once).
 
     An item is also found by the names its places had before a rename (looked up here, in
     Python: a ledger without renames pays nothing for them)."""
     former = former_names(conn)
     sql = _SOURCE.format(places=_PLACE_IDS if former else "")
+    cache = Cache() if bulk else None
     for row in conn.execute(sql + where, params):
         item_id, title, reporter, result, reply, progress, community, place_path, notes = row[:9]
-        # A place's path is 区县/街道/社区/小区/楼栋: its compound and building are searchable.
-        places = place_path.split("/")[3:] if place_path else []
-        fields = [reporter, result, reply, progress, community, *places, notes]
-        if former:
-            for area_id in row[9:]:
-                fields.extend(former.get(area_id, ()))
-        yield item_id, field_text([title]), field_text(fields)
+        fields = (reporter, result, reply, progress)
+        earlier = [name for area_id in row[9:] for name in former.get(area_id, ())]
+        yield item_id, *document(title, fields, community, place_path, (notes, *earlier), cache)
 
 
 def flush(conn: sqlite3.Connection) -> int:
@@ -148,7 +190,69 @@ def rebuild(conn: sqlite3.Connection) -> int:
     """Throw the index away and index every item again (migration 007, ``check --repair``)."""
     conn.execute("DELETE FROM search")
     conn.execute("DELETE FROM search_dirty")
-    rows = documents(conn)
+    return _insert(conn, documents(conn, bulk=True))
+
+
+# The triggers that mark each new item and event; a bulk load goes without them.
+_INSERT_TRIGGERS = ("search_item_insert", "search_event_insert")
+
+
+class BulkIndex:
+    """The documents of the items a bulk load writes, indexed together at its end."""
+
+    def __init__(self, renamed: bool = False) -> None:
+        self.rows: list[tuple[int, str, str]] = []
+        self.later: list[int] = []  # items whose documents are read back from the tables
+        self.cache = Cache()
+        # Places renamed before: their former names come from the tables (rare; see documents).
+        self.renamed = renamed
+
+    def add(
+        self,
+        item_id: int,
+        title: str,
+        fields: Iterable[str | None],
+        community: str,
+        place_path: str | None,
+        notes: Iterable[str | None],
+    ) -> None:
+        """An item's document, from what was written (see :func:`document`)."""
+        if self.renamed:
+            self.later.append(item_id)
+            return
+        texts = document(title, fields, community, place_path, notes, self.cache)
+        self.rows.append((item_id, *texts))
+
+    def mark(self, item_id: int) -> None:
+        """An item to index from the tables at commit, as any other write (:func:`flush`)."""
+        self.later.append(item_id)
+
+
+@contextmanager
+def bulk_load(conn: sqlite3.Connection) -> Iterator[BulkIndex]:
+    """Inside a writing transaction, around inserting many new items with their events: the
+    rows are not marked one by one (the insert triggers are dropped meanwhile and made
+    again, in the same transaction: a rollback restores them); the caller hands each new
+    item's document to the :class:`BulkIndex`, and they are indexed at once at the end.
+    Nothing else may be written meanwhile."""
+    triggers = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)",
+        _INSERT_TRIGGERS,
+    ).fetchall()
+    for name, _ in triggers:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    index = BulkIndex(renamed=bool(former_names(conn)))
+    yield index
+    for _, sql in triggers:
+        conn.execute(sql)
+    if triggers:  # else a ledger without the index (older schema): nothing to index
+        index.rows.sort()
+        _insert(conn, iter(index.rows))
+        marked = [(item_id,) for item_id in index.later]
+        conn.executemany("INSERT OR IGNORE INTO search_dirty(item_id) VALUES (?)", marked)
+
+
+def _insert(conn: sqlite3.Connection, rows: Iterator[tuple]) -> int:
     count = 0
     while True:
         batch = [row for _, row in zip(range(5000), rows, strict=False)]

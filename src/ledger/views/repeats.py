@@ -20,7 +20,8 @@ original; ``link`` and ``unlink`` events set and clear it, so undo works on them
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -74,12 +75,39 @@ def _pairs(text: str, place_names: list[str]) -> str:
 
 def similarity(a: str, b: str, place_names: list[str] | None = None) -> float:
     """0–100: how alike two titles are, over their character pairs, place names taken out."""
-    from rapidfuzz import fuzz  # only when an item is added
+    return _score(_pairs(a, place_names or []), _pairs(b, place_names or []))
 
-    left, right = _pairs(a, place_names or []), _pairs(b, place_names or [])
+
+def _score(left: str, right: str) -> float:
+    from rapidfuzz import fuzz  # only when an item is added or imported
+
     if not left or not right:
         return 0.0
     return float(fuzz.token_set_ratio(left, right))
+
+
+def _why(
+    reporter: str | None,
+    phone: str | None,
+    place: tuple[int | None, int | None],
+    who: str | None,
+    tel: str | None,
+    other_place: Callable[[], tuple[int | None, int | None]],
+) -> str | None:
+    """Why an earlier item is the same resident's or the same place's, or None: the same
+    name, else the same phone, else the same compound (and building when both name one)."""
+    if reporter and who == reporter:
+        return "同一反映人"
+    if phone and tel == phone:
+        return "同一电话"
+    compound, building = place
+    if compound is not None:
+        other_compound, other_building = other_place()
+        if other_compound == compound and (
+            building is None or other_building is None or other_building == building
+        ):
+            return "同一楼栋" if building and other_building == building else "同一小区"
+    return None
 
 
 def _compound_and_building(ledger: Ledger, place_id: int | None) -> tuple[int | None, int | None]:
@@ -122,17 +150,10 @@ def candidates(
     names.sort(key=len, reverse=True)  # 10号楼 before 1号楼
     found: list[Candidate] = []
     for item_id, number, other, day, status, unit, who, tel, other_place in rows:
-        why = None
-        if reporter and who == reporter:
-            why = "同一反映人"
-        elif phone and tel == phone:
-            why = "同一电话"
-        elif compound is not None:
-            other_compound, other_building = _compound_and_building(ledger, other_place)
-            if other_compound == compound and (
-                building is None or other_building is None or other_building == building
-            ):
-                why = "同一楼栋" if building and other_building == building else "同一小区"
+        why = _why(
+            reporter, phone, (compound, building), who, tel,
+            lambda place=other_place: _compound_and_building(ledger, place),
+        )  # fmt: skip
         if why is None:
             continue
         score = similarity(title, other, names)
@@ -185,3 +206,157 @@ def repeats_of(ledger: Ledger, item_id: int) -> list[dict[str, Any]]:
     )
     keys = [d[0] for d in cursor.description]
     return [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
+
+
+# --- many new items at once (import) -------------------------------------------------------
+
+
+@dataclass
+class Probe:
+    """An item as repeat detection compares it: one of the ledger's (with its number) or one
+    being imported (``key``: what the caller knows it by, such as its sheet and row)."""
+
+    key: Hashable
+    title: str
+    community_id: int
+    place_id: int | None
+    reporter: str | None
+    phone: str | None
+    raised_on: str
+    number: int | None = None
+    status: str | None = None
+    unit: str | None = None
+    pairs: str | None = field(default=None, repr=False)  # the title's pairs, once
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """A new item that looks like a repeat of an earlier one (never linked by itself)."""
+
+    new: Probe
+    original: Probe  # in the ledger (``number`` set) or earlier among the new ones
+    score: float
+    why: str
+
+
+def among(ledger: Ledger, new: list[Probe]) -> list[Suspect]:
+    """The new items (not yet in the ledger) that look like repeats of an item already in it
+    or of a new one before them (by day raised, then as given): for each, its most similar
+    earlier item, by the rules of :func:`candidates`.
+
+    One pass: the ledger's items of the window are read once, and every item is looked up
+    only among those of its community with the same resident, phone or compound.
+    """
+    if not new:
+        return []
+    days = ledger.setting("repeat_days")
+    first = min(p.raised_on for p in new)
+    earliest = (date.fromisoformat(first) - timedelta(days=days)).isoformat()
+    communities = {p.community_id for p in new}
+    old = [
+        Probe(("item", number), title, community, place, who, tel, day, number, status, unit)
+        for number, title, community, place, who, tel, day, status, unit in ledger.conn.execute(
+            "SELECT i.number, i.title, i.community_id, i.place_id, i.reporter, i.phone,"
+            " i.raised_on, i.status, u.name FROM items i LEFT JOIN units u ON u.id = i.unit_id"
+            " WHERE i.raised_on BETWEEN ? AND ? AND i.status != 'voided'",
+            (earliest, max(p.raised_on for p in new)),
+        )
+        if community in communities
+    ]
+    area_of, names = _places(ledger, communities)
+    index: dict[tuple[Any, ...], list[Probe]] = {}
+    found: list[Suspect] = []
+    ordered = sorted(
+        [(p.raised_on, 0, n, p) for n, p in enumerate(old)]
+        + [(p.raised_on, 1, n, p) for n, p in enumerate(new)]
+    )
+    for day, is_new, _, probe in ordered:
+        place = area_of(probe.place_id)
+        keys = [
+            (probe.community_id, kind, value)
+            for kind, value in (("who", probe.reporter), ("tel", probe.phone), ("at", place[0]))
+            if value
+        ]
+        if is_new:
+            window = (date.fromisoformat(day) - timedelta(days=days)).isoformat()
+            best = _best(probe, place, keys, index, window, area_of, names)
+            if best is not None:
+                found.append(best)
+        for key in keys:
+            index.setdefault(key, []).append(probe)
+    order = {id(p): n for n, p in enumerate(new)}
+    found.sort(key=lambda s: order[id(s.new)])
+    return found
+
+
+def _best(
+    probe: Probe,
+    place: tuple[int | None, int | None],
+    keys: list[tuple[Any, ...]],
+    index: dict[tuple[Any, ...], list[Probe]],
+    window: str,
+    area_of: Callable[[int | None], tuple[int | None, int | None]],
+    names: dict[int, list[str]],
+) -> Suspect | None:
+    """The most similar earlier item of the same resident, phone or place (the earliest of
+    equal scores), or None."""
+    seen: set[int] = set()
+    best: Suspect | None = None
+    for key in keys:
+        for other in reversed(index.get(key, ())):
+            if other.raised_on < window:
+                break  # each list is in the order raised
+            if id(other) in seen:
+                continue
+            seen.add(id(other))
+            why = _why(
+                probe.reporter, probe.phone, place, other.reporter, other.phone,
+                lambda other=other: area_of(other.place_id),
+            )  # fmt: skip
+            if why is None:
+                continue
+            score = _score(_title_pairs(probe, names), _title_pairs(other, names))
+            if score >= SIMILARITY and (
+                best is None or (score, best.original.raised_on) > (best.score, other.raised_on)
+            ):
+                best = Suspect(probe, other, score, why)
+    return best
+
+
+def _title_pairs(probe: Probe, names: dict[int, list[str]]) -> str:
+    if probe.pairs is None:
+        probe.pairs = _pairs(probe.title, names.get(probe.community_id, []))
+    return probe.pairs
+
+
+def _places(
+    ledger: Ledger, communities: set[int]
+) -> tuple[Callable[[int | None], tuple[int | None, int | None]], dict[int, list[str]]]:
+    """Each place's (compound, building), and each community's compound and building names
+    (longest first: 10号楼 before 1号楼), read once."""
+    paths = {
+        path: area_id
+        for area_id, path in ledger.conn.execute(
+            "SELECT id, path FROM areas WHERE level = 'community'"
+        )
+        if area_id in communities
+    }
+    levels: dict[int, tuple[str, int | None]] = {}
+    names: dict[int, list[str]] = {}
+    for area_id, level, parent, name, path in ledger.conn.execute(
+        "SELECT id, level, parent_id, name, path FROM areas WHERE level IN ('compound', 'building')"
+    ):
+        levels[area_id] = (level, parent)
+        community = paths.get("/".join(path.split("/")[:3]))
+        if community is not None:
+            names.setdefault(community, []).append(name)
+    for found in names.values():
+        found.sort(key=len, reverse=True)
+
+    def area_of(place_id: int | None) -> tuple[int | None, int | None]:
+        if place_id is None or place_id not in levels:
+            return None, None
+        level, parent = levels[place_id]
+        return (parent, place_id) if level == "building" else (place_id, None)
+
+    return area_of, names

@@ -8,50 +8,28 @@ ledger are left alone: importing the same sheet twice adds nothing.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Unpack
 
 from ledger.domain.dates import iso
 from ledger.domain.labels import AREA_LEVEL, AREA_LEVELS
 from ledger.domain.text import LIMITS
 from ledger.io.importer import headers, reading, rows, table, values
-from ledger.io.importer.report import BadRow, ImportOutcome, refusal, write_bad_rows
-from ledger.io.importer.table import Progress
+from ledger.io.importer.report import BadRow, ImportOutcome
 from ledger.store.ledger_file import Ledger, new_uid
 
 MAX_NAME = LIMITS["name"][0]  # as typed names (ledger.domain.text)
 
 
 def import_areas(
-    ledger: Ledger,
-    path: Path | str,
-    *,
-    sheets: list[str] | None = None,
-    mapping: list[str] | None = None,
-    dry_run: bool = False,
-    skip_bad: bool = False,
-    bad_file: Path | None = None,
-    progress: Progress | None = None,
+    ledger: Ledger, path: Path | str, **options: Unpack[table.Options]
 ) -> ImportOutcome:
     """Add every place the sheet lists (and its missing parents); returns what was done."""
-    overrides = headers.parse_overrides(mapping, headers.AREAS)
-    source_path = Path(path)
     existing = {p: i for i, p in ledger.conn.execute("SELECT id, path FROM areas")}
-    report = ImportOutcome("areas", source_path.name, dry_run)
     wanted: dict[str, tuple[str, int]] = {}  # path → (sheet, row) where first seen
     cache: dict[tuple[str, str], tuple[str, str | None]] = {}
-    with reading.open_source(source_path) as source:
-        chosen = rows.select_sheets(source.sheets, sheets, source.hidden)
-        report.single_sheet = source.kind == "csv" or len(source.sheets) == 1
-        for layout, data in table.tables(
-            source,
-            chosen,
-            headers.AREAS,
-            overrides,
-            report,
-            explicit=bool(sheets),
-            check=_check_columns,
-            example="区县、街道、社区",
-            progress=progress,
-        ):
+    with table.opened("areas", path, headers.AREAS, options) as job:
+        report = job.report
+        for layout, data in job.tables(headers.AREAS, _check_columns, "区县、街道、社区"):
             levels = [(level, layout.first(level)) for level in AREA_LEVELS]
             top = min(d for d, (_, index) in enumerate(levels) if index is not None)
             above: list[str | None] = [None] * len(AREA_LEVELS)
@@ -83,8 +61,7 @@ def import_areas(
                     report.repeated.append((layout.sheet, number, wanted[path_text][1]))
                 else:
                     wanted[path_text] = (layout.sheet, number)
-    if report.problems and not (skip_bad and report.bad_rows and _rows_only(report)):
-        raise refusal(report)
+    job.refuse_if_wrong()
     # Every new path with its missing parents, parents first.
     to_add: list[str] = []
     for path_text in wanted:
@@ -100,10 +77,8 @@ def import_areas(
     report.preview = [
         {"path": p, "level": AREA_LEVEL.label(AREA_LEVELS[p.count("/")])} for p in to_add[:10]
     ]
-    if dry_run:
+    if not job.writing():
         return report
-    if report.bad:
-        report.bad_file = write_bad_rows(report, source_path, source.kind, bad_file)
     if to_add:
         created = iso(ledger.now())
         with ledger.transaction():
@@ -184,7 +159,3 @@ def _bad(
         column = layout.describe(layout.first(code)) or headers.AREAS.label(code)
         report.problem(layout.sheet, number, column, message)
     report.bad.append(BadRow(layout.sheet, number, row, [m for _, m in problems]))
-
-
-def _rows_only(report: ImportOutcome) -> bool:
-    return all(p.row is not None for p in report.problems)

@@ -34,97 +34,57 @@ def _field(code: str, label: str, words: str, aliases: str = "") -> Field:
     return Field(code, label, tuple(words.split()), tuple(aliases.split()))
 
 
-ITEM_FIELDS: tuple[Field, ...] = (
-    _field(
-        "title",
-        FIELD["title"],
-        "问题描述 反映问题 诉求内容 问题内容 反映内容 诉求事项 群众诉求 居民诉求 具体问题 "
-        "主要问题 问题及诉求 诉求 问题 事项 事由 问题简述 来电内容 工单内容 内容 反映事项",
+# field → (the headings meaning it, other names --map accepts); labels from domain.labels
+_ITEM_WORDS: dict[str, tuple[str, str]] = {
+    "title": (
+        "问题描述 反映问题 诉求内容 问题内容 反映内容 诉求事项 群众诉求 居民诉求 具体问题 主要问题 问题及诉求 诉求 问题 事项 事由 问题简述 来电内容 工单内容 "
+        "内容 反映事项",
+        "",
     ),
-    _field(
-        "reporter",
-        FIELD["reporter"],
+    "reporter": (
         "反映人 群众姓名 居民姓名 反映群众 诉求人 来电人 姓名 反映人姓名 当事人 提出人",
         "by",
     ),
-    _field(
-        "phone",
-        FIELD["phone"],
-        "联系电话 电话 手机 手机号 手机号码 联系方式 电话号码 反映人电话 来电号码",
+    "phone": ("联系电话 电话 手机 手机号 手机号码 联系方式 电话号码 反映人电话 来电号码", ""),
+    "community": ("社区 所属社区 社区名称 村居 村社区 社区村 所在社区", ""),
+    "compound": ("小区 所在小区 小区名称 小区片区 片区", ""),
+    "building": ("楼栋 楼号 楼座 楼栋号 所在楼栋", ""),
+    "unit": (
+        "责任单位 承办单位 办理单位 责任部门 承办部门 交办单位 处置单位 责任主体 牵头单位 承办人 责任人",
+        "",
     ),
-    _field("community", FIELD["community"], "社区 所属社区 社区名称 村居 村社区 社区村 所在社区"),
-    _field("compound", IMPORT_FIELD["compound"], "小区 所在小区 小区名称 小区片区 片区"),
-    _field("building", IMPORT_FIELD["building"], "楼栋 楼号 楼座 楼栋号 所在楼栋"),
-    _field(
-        "unit",
-        FIELD["unit"],
-        "责任单位 承办单位 办理单位 责任部门 承办部门 交办单位 处置单位 责任主体 牵头单位 "
-        "承办人 责任人",
-    ),
-    _field(
-        "category",
-        FIELD["category"],
-        "类别 问题类别 问题类型 诉求类别 诉求类型 问题分类 分类 类型",
-    ),
-    _field("source", FIELD["source"], "来源 问题来源 诉求来源 反映渠道 渠道 来源渠道 受理渠道"),
-    _field("scale", FIELD["scale"], "规模 大事小事 大小事 事项规模 小事大事"),
-    _field(
-        "status",
-        FIELD["status"],
-        "状态 办理状态 处理状态 办结状态 是否办结 当前状态 进展状态",
-    ),
-    _field(
-        "raised_on",
-        FIELD["raised_on"],
-        "反映时间 登记日期 反映日期 登记时间 受理时间 受理日期 提出时间 提出日期 来电时间 "
-        "日期 时间 收集时间",
+    "category": ("类别 问题类别 问题类型 诉求类别 诉求类型 问题分类 分类 类型", ""),
+    "source": ("来源 问题来源 诉求来源 反映渠道 渠道 来源渠道 受理渠道", ""),
+    "scale": ("规模 大事小事 大小事 事项规模 小事大事", ""),
+    "status": ("状态 办理状态 处理状态 办结状态 是否办结 当前状态 进展状态", ""),
+    "raised_on": (
+        "反映时间 登记日期 反映日期 登记时间 受理时间 受理日期 提出时间 提出日期 来电时间 日期 时间 收集时间",
         "raised date",
     ),
-    _field(
-        "assigned_on",
-        FIELD["assigned_on"],
-        "交办日期 交办时间 派单时间 派单日期 转办日期 转办时间 分办日期",
-        "assigned",
-    ),
-    _field(
-        "due_on",
-        FIELD["due_on"],
-        "办结时限 办理时限 时限 完成时限 办理期限 承诺时限 限办日期",
-        "due",
-    ),
-    _field(
-        "resolved_on",
-        FIELD["resolved_on"],
+    "assigned_on": ("交办日期 交办时间 派单时间 派单日期 转办日期 转办时间 分办日期", "assigned"),
+    "due_on": ("办结时限 办理时限 时限 完成时限 办理期限 承诺时限 限办日期", "due"),
+    "resolved_on": (
         "办结日期 办结时间 完成时间 完成日期 解决时间 处理时间 办理完成时间",
         "resolved",
     ),
-    _field(
-        "result",
-        FIELD["result"],
-        "办理情况 办理结果 处理结果 处理情况 解决情况 落实情况 办理进展 整改情况 "
-        "办理结果及进展 处置情况",
+    "result": (
+        "办理情况 办理结果 处理结果 处理情况 解决情况 落实情况 办理进展 整改情况 办理结果及进展 处置情况",
+        "",
     ),
-    _field(
-        "replied_on",
-        FIELD["replied_on"],
+    "replied_on": (
         "答复日期 回复日期 回复时间 答复时间 反馈时间 反馈日期 回访时间 回访日期",
         "replied",
     ),
-    _field(
-        "reply_text",
-        FIELD["reply_text"],
-        "答复内容 回复内容 答复情况 回复情况 反馈情况 答复 回复 反馈 反馈内容",
-        "reply",
-    ),
-    _field("reply_channel", FIELD["reply_channel"], "答复方式 回复方式 反馈方式", "channel"),
-    _field(
-        "rating",
-        FIELD["rating"],
-        "满意度 评价 群众评价 满意度评价 评价结果 是否满意 群众满意度 回访评价 测评",
-    ),
-    _field("rated_on", IMPORT_FIELD["rated_on"], "评价日期 评价时间 测评时间", "rated"),
-    _field("note", IMPORT_FIELD["note"], "备注 说明"),
-    _field("number", IMPORT_FIELD["number"], "序号 编号 序 no 序列号"),
+    "reply_text": ("答复内容 回复内容 答复情况 回复情况 反馈情况 答复 回复 反馈 反馈内容", "reply"),
+    "reply_channel": ("答复方式 回复方式 反馈方式", "channel"),
+    "rating": ("满意度 评价 群众评价 满意度评价 评价结果 是否满意 群众满意度 回访评价 测评", ""),
+    "rated_on": ("评价日期 评价时间 测评时间", "rated"),
+    "note": ("备注 说明", ""),
+    "number": ("序号 编号 序 no 序列号", ""),
+}
+ITEM_FIELDS: tuple[Field, ...] = tuple(
+    _field(code, IMPORT_FIELD.get(code) or FIELD[code], words, aliases)
+    for code, (words, aliases) in _ITEM_WORDS.items()
 )
 
 _AREA_WORDS = {

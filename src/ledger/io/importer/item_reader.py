@@ -3,6 +3,7 @@ dates given their year, meeting lines followed (minutes.py); nothing written her
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from datetime import date, datetime
@@ -11,8 +12,18 @@ from typing import Any
 from ledger.casework.actions import MAX_TITLE
 from ledger.domain import text as free_text
 from ledger.domain.labels import SCALE, SOURCE
-from ledger.io.importer import headers, item_summary, minutes, reading, rows, status, table, values
-from ledger.io.importer.lookups import Lookups
+from ledger.io.importer import (
+    headers,
+    item_summary,
+    minutes,
+    reading,
+    rows,
+    status,
+    table,
+    values,
+    words,
+)
+from ledger.io.importer.known import Known
 from ledger.io.importer.record import PHONE_REPAIRED, Record
 from ledger.io.importer.report import BadRow, ImportOutcome
 from ledger.io.importer.values import Bad
@@ -31,7 +42,7 @@ class _Message(str):
     """A cached refusal (a word already found unknown)."""
 
 
-class ItemReader(Lookups):
+class ItemReader(Known):
     """Reads rows into records, with everything it needs loaded once from the ledger."""
 
     def __init__(self, ledger: Ledger, source: reading.Source, community: str | None) -> None:
@@ -44,15 +55,7 @@ class ItemReader(Lookups):
 
     # rows
 
-    def read(
-        self,
-        sheets: list[reading.Sheet],
-        overrides: dict[str, str],
-        report: ImportOutcome,
-        *,
-        explicit: bool,
-        progress: Progress | None,
-    ) -> list[Record]:
+    def read(self, job: table.Opened) -> list[Record]:
         """Every data row of every sheet as a record (bad rows go to the report).
 
         A row whose dates lack a year that neither the row nor the sheet's title gives waits
@@ -62,17 +65,9 @@ class ItemReader(Lookups):
         records: list[Record | None] = []
         append = records.append
         pending: list[tuple[int, Callable[..., Any], int, reading.Row, Any]] = []
-        for layout, data in table.tables(
-            self.source,
-            sheets,
-            headers.ITEMS,
-            overrides,
-            report,
-            explicit=explicit,
-            check=self._check_columns,
-            example="问题描述、反映时间、联系电话",
-            progress=progress,
-        ):
+        report = job.report
+        example = "问题描述、反映时间、联系电话"
+        for layout, data in job.tables(headers.ITEMS, self._check_columns, example):
             parse = self._parser(layout, layout.sheet, report)
             meeting = self._title_meeting(layout)
             for number, row in data:
@@ -137,7 +132,7 @@ class ItemReader(Lookups):
 
     def _check_columns(self, layout: rows.Layout, report: ImportOutcome) -> bool:
         listed = "、".join(layout.headings[i] for i in sorted(layout.headings))
-        layout.marks = minutes.is_line
+        layout.marks = minutes.line_test(layout)
         for text in layout.context:  # a 拉呱说事 record book, a 每周夜话 minutes book
             kind = minutes.kind_of(text)
             if kind is not None:
@@ -206,23 +201,34 @@ class ItemReader(Lookups):
         area_path, calendar = self.area_path, self.calendar
         default_community = self.sheet_community.get(sheet, self.default_community)
         default_source = self.sheet_source.get(sheet, "other")
-        words: dict[tuple[str, str], Any] = {}  # (field, text) → value, or Bad's message
+        seen: dict[tuple[str, str], Any] = {}  # (field, text) → value, or Bad's message
         dues: dict[tuple[Any, date], Any] = {}
         years = self.years
         undated = False
         clean = values.clean
 
         def word(code: str, raw: str, table: dict[str, Any], what: str, choices: str) -> Any:
-            found = words.get((code, raw), _MISSING)
+            found = seen.get((code, raw), _MISSING)
             if found is _MISSING:
                 try:
-                    found = values.word(table, raw, what, choices)
+                    found = words.word(table, raw, what, choices)
                 except Bad as error:
                     found = _Message(str(error))
-                words[(code, raw)] = found
+                seen[(code, raw)] = found
             if type(found) is _Message:
                 raise Bad(found)
             return found
+
+        read_category = self.category
+        read_source = functools.partial(
+            word, "source", table=words.SOURCE_WORDS, what="来源", choices=_SOURCES
+        )
+        read_scale = functools.partial(
+            word, "scale", table=words.SCALE_WORDS, what="规模", choices=_SCALES
+        )
+        read_channel = functools.partial(
+            word, "channel", table=words.CHANNEL_WORDS, what="答复方式", choices=_CHANNELS
+        )
 
         def day(row: reading.Row, index: int | None, code: str, problems: list[Any]) -> Any:
             """A date, a NeedsYear (a month and day without a year), or None."""
@@ -348,48 +354,23 @@ class ItemReader(Lookups):
                 except Bad as error:
                     problems.append(("phone", str(error)))
 
-            category = "other"
-            text = cell(row, i_category)
-            if text is not None:
-                found_category = self.categories.get(text)
-                if found_category is None:
-                    problems.append(
-                        (
-                            "category",
-                            f"未知的问题类别“{text}”，可选：{self.category_choices}"
-                            "（可用 ledger category add 新增）",
-                        )
-                    )
-                else:
-                    category = found_category
+            category = values.checked(
+                problems, "category", cell(row, i_category), read_category, "other"
+            )
             source = meeting.kind if meeting is not None else default_source
-            text = cell(row, i_source)
-            if text is not None:
-                try:
-                    source = word("source", text, values.SOURCE_WORDS, "来源", _SOURCES)
-                except Bad as error:
-                    problems.append(("source", str(error)))
-            scale = "small"
-            text = cell(row, i_scale)
-            if text is not None:
-                try:
-                    scale = word("scale", text, values.SCALE_WORDS, "规模", _SCALES)
-                except Bad as error:
-                    problems.append(("scale", str(error)))
+            source = values.checked(problems, "source", cell(row, i_source), read_source, source)
+            scale = values.checked(problems, "scale", cell(row, i_scale), read_scale, "small")
             unit: int | str | None = None
-            text = cell(row, i_unit)
-            if text is not None and community_id is not None:
-                try:
-                    unit = self.unit(text, community_id)
-                except Bad as error:
-                    problems.append(("unit", str(error)))
+            if community_id is not None:
+                read_unit = functools.partial(self.unit, community_id=community_id)
+                unit = values.checked(problems, "unit", cell(row, i_unit), read_unit, None)
             status_text = cell(row, i_status)
             column = None
             if status_text is not None:
-                column = words.get(("status", status_text))
+                column = seen.get(("status", status_text))
                 if column is None:
                     column = status.read(status_text, whole=True)
-                    words[("status", status_text)] = column
+                    seen[("status", status_text)] = column
                 if column.status is None:
                     problems.append(
                         ("status", f"无法识别的状态“{status_text}”，可填：{status.CHOICES}")
@@ -398,24 +379,20 @@ class ItemReader(Lookups):
             told = False
             rating_text = cell(row, i_rating)
             if rating_text is not None:
-                read_rating = words.get(("rating", rating_text))
+                read_rating = seen.get(("rating", rating_text))
                 if read_rating is None:
                     try:
-                        read_rating = values.read_rating(rating_text)
+                        read_rating = words.read_rating(rating_text)
                     except Bad as error:
                         read_rating = _Message(str(error))
-                    words[("rating", rating_text)] = read_rating
+                    seen[("rating", rating_text)] = read_rating
                 if type(read_rating) is _Message:
                     problems.append(("rating", read_rating))
                 else:
                     rating, rating_note, told = read_rating
-            channel = None
-            text = cell(row, i_channel)
-            if text is not None:
-                try:
-                    channel = word("channel", text, values.CHANNEL_WORDS, "答复方式", _CHANNELS)
-                except Bad as error:
-                    problems.append(("reply_channel", str(error)))
+            channel = values.checked(
+                problems, "reply_channel", cell(row, i_channel), read_channel, None
+            )
             result, reply_text = cell(row, i_result), cell(row, i_reply)
             for code, value, kind in (  # the limits of ledger.domain.text, as for typed text
                 ("result", result, "note"),
@@ -436,13 +413,10 @@ class ItemReader(Lookups):
                             epoch=epoch, strict=True,
                         )  # fmt: skip
                     except values.NeedsYear as missing:  # 5月29日前: the year raised
-                        found_due = values.on_year(missing, raised.year, raised, date.max, "", [])
-                        if found_due is not None and found_due < raised:
-                            found_due = values.on_year(
-                                missing, raised.year + 1, None, date.max, "", []
-                            )
-                        if found_due is None:
-                            found_due = _Message(f"日期“{missing.raw}”不存在")
+                        try:
+                            found_due = values.due_year(missing, raised)
+                        except Bad as error:
+                            found_due = _Message(str(error))
                     except Bad as error:
                         found_due = _Message(str(error))
                     dues[(raw_due, raised)] = found_due
@@ -493,11 +467,9 @@ class ItemReader(Lookups):
                 note = "；".join([note, *(e for e in extras if e)])
             return Record(
                 sheet, number, key, title, community_id, place_id, meeting_id, source,
-                category, scale, reporter, phone, plan.unit, raised, due, plan.assigned,
-                plan.progress, plan.finish, plan.finished, plan.result, plan.replied,
-                plan.reply_text, channel if plan.replied else None, plan.end, plan.closed,
-                plan.rating, note, plan.status, flags | plan.filled, missing_place, plan.rule,
-                rating_note if plan.rating else None,
+                category, scale, reporter, phone, raised, due,
+                channel if plan.replied else None, note, plan, flags | plan.filled,
+                missing_place, rating_note if plan.rating else None,
                 calendar.add_workdays(plan.closed, days) if plan.reopen else None,  # type: ignore[arg-type]
                 meeting,
             )  # fmt: skip

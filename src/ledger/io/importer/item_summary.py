@@ -73,9 +73,9 @@ def summarise(reader: ItemReader, records: list[Record], report: ImportOutcome) 
     report.new = len(records)
     _notices(reader, records, report)
     for record in records:
-        report.by_status[record.status] += 1
+        report.by_status[record.plan.status] += 1
         report.by_month[record.raised.isoformat()[:7]] += 1
-        report.by_rule[record.rule] += 1
+        report.by_rule[record.plan.rule] += 1
     seen: set[tuple[int, int]] = set()
     in_meeting = Counter(id(r.meeting) for r in records if r.meeting is not None)
     for record in records:
@@ -96,7 +96,7 @@ def summarise(reader: ItemReader, records: list[Record], report: ImportOutcome) 
                 "existing": known is not None,
             }
         )
-    used_new = {r.unit for r in records if isinstance(r.unit, str)}
+    used_new = {r.plan.unit for r in records if isinstance(r.plan.unit, str)}
     report.created = [
         f"{name}（{UNIT_KIND.label(kind)}）"
         for name, kind in reader.new_units.items()
@@ -110,8 +110,8 @@ def summarise(reader: ItemReader, records: list[Record], report: ImportOutcome) 
                 "title": record.title,
                 "community": reader.area_name[record.community_id],
                 "raised_on": record.raised.isoformat(),
-                "status": record.status,
-                "unit": _unit_label(reader, record.unit),
+                "status": record.plan.status,
+                "unit": _unit_label(reader, record.plan.unit),
             }
         )
 

@@ -20,17 +20,19 @@ import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from ledger.casework import history
 from ledger.domain.dates import iso
-from ledger.domain.lifecycle import STATE_FIELDS
-from ledger.io.importer import headers, reading, rows
+from ledger.io.importer import headers, table
 from ledger.io.importer.item_reader import ItemReader as _ItemReader
 from ledger.io.importer.record import Record
-from ledger.io.importer.report import ImportOutcome, refusal, write_bad_rows
+from ledger.io.importer.report import ImportOutcome
 from ledger.registry import meetings
+from ledger.store import fulltext
 from ledger.store.ledger_file import Ledger
+from ledger.views import repeats
+from ledger.views.repeats import Suspect
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -43,66 +45,49 @@ def import_items(
     ledger: Ledger,
     path: Path | str,
     *,
-    sheets: list[str] | None = None,
     community: str | None = None,
-    mapping: list[str] | None = None,
-    dry_run: bool = False,
-    skip_bad: bool = False,
-    bad_file: Path | None = None,
-    progress: Progress | None = None,
+    **options: Unpack[table.Options],
 ) -> ImportOutcome:
     """Import the problems listed in a spreadsheet; returns what was (or would be) done.
 
     Raises :class:`ImportRefused` (listing every problem) when any row is wrong and
     ``skip_bad`` is not set; then nothing is written.
     """
-    overrides = headers.parse_overrides(mapping, headers.ITEMS)
-    source_path = Path(path)
     collecting = gc.isenabled()
     # Every record read stays alive until written: the collector would only rescan them.
     gc.disable()
     try:
-        return _import(
-            ledger, source_path, overrides, sheets, community, dry_run, skip_bad, bad_file, progress
-        )
+        return _import(ledger, path, community, options)
     finally:
         if collecting:
             gc.enable()
 
 
 def _import(
-    ledger: Ledger,
-    source_path: Path,
-    overrides: dict[str, str],
-    sheets: list[str] | None,
-    community: str | None,
-    dry_run: bool,
-    skip_bad: bool,
-    bad_file: Path | None,
-    progress: Progress | None,
+    ledger: Ledger, path: Path | str, community: str | None, options: table.Options
 ) -> ImportOutcome:
-    with reading.open_source(source_path) as source:
-        reader = _ItemReader(ledger, source, community)
-        report = ImportOutcome("items", source_path.name, dry_run)
-        chosen = rows.select_sheets(source.sheets, sheets, source.hidden)
-        report.single_sheet = source.kind == "csv" or len(source.sheets) == 1
-        records = reader.read(chosen, overrides, report, explicit=bool(sheets), progress=progress)
+    with table.opened("items", path, headers.ITEMS, options) as job:
+        reader = _ItemReader(ledger, job.source, community)
+        records = reader.read(job)
+    report = job.report
     _deduplicate(ledger, records, report, reader)
-    if report.problems and not (skip_bad and report.bad_rows and not _file_level(report)):
-        raise refusal(report)
+    job.refuse_if_wrong()
     reader.summarise(records, report)
-    if dry_run:
-        return report
-    if report.bad:  # only with skip_bad: the rows to fix, saved before anything is written
-        report.bad_file = write_bad_rows(report, source_path, source.kind, bad_file)
-    if records:
-        _write(ledger, records, reader, report, progress)
+    report.repeats = _look_for_repeats(ledger, records)
+    if job.writing() and records:
+        _write(ledger, records, reader, report, options.get("progress"))
     return report
 
 
-def _file_level(report: ImportOutcome) -> bool:
-    """Problems that no row can be blamed for (a missing column): these stop even --skip-bad."""
-    return any(p.row is None for p in report.problems)
+def _look_for_repeats(ledger: Ledger, records: list[Record]) -> list[Suspect]:
+    """The rows that look like repeats (重复反映) of an item in the ledger or of an earlier
+    row: reported, never linked by themselves (a clerk decides with ``ledger link``)."""
+    probes = [
+        repeats.Probe((r.sheet, r.row), r.title, r.community_id, r.place_id, r.reporter,
+                      r.phone, r.raised.isoformat())
+        for r in records
+    ]  # fmt: skip
+    return repeats.among(ledger, probes)
 
 
 # --- duplicates -------------------------------------------------------------------------
@@ -143,10 +128,6 @@ def _deduplicate(
 
 # --- writing ----------------------------------------------------------------------------
 
-_ITEM_COLUMNS = ("id", "uid", "number", *STATE_FIELDS, "last_event_at")
-_ITEM_SQL = (
-    f"INSERT INTO items ({', '.join(_ITEM_COLUMNS)}) VALUES ({', '.join('?' * len(_ITEM_COLUMNS))})"
-)
 _KEY_SQL = "INSERT INTO import_keys (key, item_id, source, imported_at) VALUES (?, ?, ?, ?)"
 
 
@@ -165,25 +146,26 @@ def plan_of(r: Record, unit_id: int | None) -> list[history.Planned]:
         "raised_on": r.raised.isoformat(),
         "due_on": r.due.isoformat(),
     }
+    p = r.plan
     plan = [history.Planned("add", r.raised, add, r.note)]
-    if r.assigned is not None and unit_id is not None:
-        plan.append(history.Planned("assign", r.assigned, {"unit_id": unit_id}))
-        if r.progress:
-            plan.append(history.Planned("progress", r.assigned, {"text": r.progress}, r.progress))
-    if r.finish is not None and r.finished is not None and r.result is not None:
-        plan.append(history.Planned(r.finish, r.finished, {"text": r.result}, r.result))
-    if r.replied is not None and r.reply_text is not None:
-        params = {"text": r.reply_text, "channel": r.channel}
-        plan.append(history.Planned("reply", r.replied, params, r.reply_text))
-    if r.end is not None and r.closed is not None and r.reopen_due is not None:
+    if p.assigned is not None and unit_id is not None:
+        plan.append(history.Planned("assign", p.assigned, {"unit_id": unit_id}))
+        if p.progress:
+            plan.append(history.Planned("progress", p.assigned, {"text": p.progress}, p.progress))
+    if p.finish is not None and p.finished is not None and p.result is not None:
+        plan.append(history.Planned(p.finish, p.finished, {"text": p.result}, p.result))
+    if p.replied is not None and p.reply_text is not None:
+        params = {"text": p.reply_text, "channel": r.channel}
+        plan.append(history.Planned("reply", p.replied, params, p.reply_text))
+    if p.end is not None and p.closed is not None and r.reopen_due is not None:
         # 不满意 and not filed: 重办 by the same unit, as ``ledger rate`` records it.
-        params = {"rating": r.rating, "unit_id": None}
-        plan.append(history.Planned("reopen", r.closed, params, r.rating_note))
-    elif r.end is not None and r.closed is not None:
-        if r.end == "rate" and r.rating is not None:
-            plan.append(history.Planned("rate", r.closed, {"rating": r.rating}, r.rating_note))
+        params = {"rating": p.rating, "unit_id": None}
+        plan.append(history.Planned("reopen", p.closed, params, r.rating_note))
+    elif p.end is not None and p.closed is not None:
+        if p.end == "rate" and p.rating is not None:
+            plan.append(history.Planned("rate", p.closed, {"rating": p.rating}, r.rating_note))
         else:
-            plan.append(history.Planned("close", r.closed, {}, NO_RATING_NOTE))
+            plan.append(history.Planned("close", p.closed, {}, NO_RATING_NOTE))
     return plan
 
 
@@ -208,7 +190,7 @@ def _write(
         first_number = ledger.next_number("items")
         first_id = int(conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM items").fetchone()[0])
         unit_ids: dict[str, int] = {}
-        used = {r.unit for r in records if isinstance(r.unit, str)}
+        used = {r.plan.unit for r in records if isinstance(r.plan.unit, str)}
         for name, kind in reader.new_units.items():
             if name in used:
                 cursor = conn.execute(
@@ -221,32 +203,52 @@ def _write(
         key_rows: list[tuple[Any, ...]] = []
         total = len(records)
         events = 0
-        for offset in range(0, total, BATCH):
-            item_rows: list[tuple[Any, ...]] = []
-            event_rows: list[tuple[Any, ...]] = []
-            for position, r in enumerate(records[offset : offset + BATCH], start=offset):
-                item_id = first_id + position
-                unit_id = unit_ids[r.unit] if isinstance(r.unit, str) else r.unit
-                state, derived = history.derive_new_item(ledger, plan_of(r, unit_id))
-                event_rows += [history.event_row(e, item_id, next_uid()) for e in derived]
-                events += len(derived)
-                item_rows.append(
-                    (item_id, next_uid(), first_number + position,
-                     *[state[f] for f in STATE_FIELDS], max(e.at for e in derived))
-                )  # fmt: skip
-                key_rows.append((r.key, item_id, f"{file_name} {r.sheet} 第{r.row}行", now_text))
-            conn.executemany(_ITEM_SQL, item_rows)
-            conn.executemany(history.EVENT_INSERT, event_rows)
-            if progress is not None:
-                progress("写入", offset + len(item_rows), total)
-        # Keys are hashes, in no order: inserted sorted, the key index grows at its end.
-        key_rows.sort()
-        conn.executemany(_KEY_SQL, key_rows)
-        for sql in rebuild:
-            conn.execute(sql)
+        with fulltext.bulk_load(conn) as index:
+            for offset in range(0, total, BATCH):
+                batch: list[history.NewItem] = []
+                for position, r in enumerate(records[offset : offset + BATCH], start=offset):
+                    item_id = first_id + position
+                    unit_id = unit_ids[r.plan.unit] if isinstance(r.plan.unit, str) else r.plan.unit
+                    plan = plan_of(r, unit_id)
+                    batch.append(
+                        history.NewItem(item_id, next_uid(), first_number + position, plan)
+                    )
+                    key_rows.append(
+                        (r.key, item_id, f"{file_name} {r.sheet} 第{r.row}行", now_text)
+                    )
+                for item in history.write_new_items(ledger, batch, next_uid):
+                    _index(index, item, reader)
+                    events += len(batch[item.id - batch[0].id].plan)
+                if progress is not None:
+                    progress("写入", offset + len(batch), total)
+            # Keys are hashes, in no order: inserted sorted, the key index grows at its end.
+            key_rows.sort()
+            conn.executemany(_KEY_SQL, key_rows)
+            for sql in rebuild:
+                conn.execute(sql)
     report.written = True
+    report.new_numbers = {
+        (r.sheet, r.row): first_number + position for position, r in enumerate(records)
+    }
     report.events = events
     report.numbers = (first_number, first_number + total - 1)
+
+
+def _index(index: fulltext.BulkIndex, item: history.Written, reader: _ItemReader) -> None:
+    """A new item's search document, from what was written."""
+    if not item.in_order:
+        index.mark(item.id)
+        return
+    state = item.state
+    place = state["place_id"]
+    index.add(
+        item.id,
+        state["title"],
+        (state["reporter"], state["result"], state["reply_text"], state["last_progress"]),
+        reader.area_name[state["community_id"]],
+        reader.area_path[place] if place is not None else None,
+        item.notes,
+    )
 
 
 def _write_meetings(ledger: Ledger, records: list[Record], reader: _ItemReader) -> None:

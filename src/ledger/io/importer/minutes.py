@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ledger.io.importer import values
@@ -118,9 +119,41 @@ def line_text(row: tuple[object, ...]) -> str | None:
     return found
 
 
-def is_line(first: str, row: tuple[object, ...]) -> bool:
-    """Whether a row whose first text is ``first`` may be a meeting's line (Layout.marks)."""
-    return MARK.search(first) is not None and line_text(row) is not None
+def cells_text(row: tuple[object, ...]) -> str | None:
+    """The text of a row whose filled cells are all text or dates, joined with spaces: a
+    line written over several cells (6月3日 | 每周夜话 | 主持人：李建忠 | 参会23人)."""
+    parts: list[str] = []
+    for value in row:
+        if value is None or value == "":
+            continue
+        if type(value) is str:
+            if value.strip():
+                parts.append(value.strip())
+        elif type(value) is datetime:  # Excel made 6月3日 a date, with the year it was typed
+            parts.append(f"{value.year}年{value.month}月{value.day}日")
+        else:
+            return None  # a number: a row of the table (序号, a phone)
+    return " ".join(parts) if len(parts) > 1 else None
+
+
+def line_test(layout: Layout) -> Callable[[object, tuple[object, ...]], bool]:
+    """Whether a row whose first filled cell is ``first`` may be a meeting's line
+    (Layout.marks): one text naming 夜话/说事, or cells of text that name one with a host or
+    an attendance, or with a date while the table's 问题 column is empty."""
+    title = layout.first("title")
+
+    def is_line(first: object, row: tuple[object, ...]) -> bool:
+        if type(first) is str and MARK.search(first) and line_text(row) is not None:
+            return True
+        text = cells_text(row)
+        if text is None or MARK.search(text) is None:
+            return False
+        if _HOST.search(text) or _ATTENDANCE.search(text):
+            return True
+        untitled = title is None or title >= len(row) or not row[title]
+        return untitled and _DATE.search(text) is not None
+
+    return is_line
 
 
 def title_meeting(layout: Layout, today: date) -> Meeting | None:
@@ -138,7 +171,7 @@ def title_meeting(layout: Layout, today: date) -> Meeting | None:
 def line_meeting(layout: Layout, number: int, row: tuple[object, ...], today: date) -> Any:
     """The meeting a marked line starts; the sentence saying why it cannot be read; or
     NOT_A_MEETING for a line that names none."""
-    text = line_text(row) or ""
+    text = line_text(row) or cells_text(row) or ""
     try:
         found = read_line(text, layout.sheet, number, today=today, year_hint=layout.year_hint)
     except values.Bad as error:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger.domain.errors import LedgerError
+from ledger.io.importer import sheet_xml
 
 # A clerk's ledger unpacks to a few MB; 100,000 rows to about 100 MB. Past these, refuse.
 MAX_UNPACKED_BYTES = 1 << 30  # 1 GiB in all
@@ -146,10 +147,8 @@ def _open_xlsx(path: Path) -> Source:
         check_zip_sizes(name, members)
     finally:
         archive.close()
-    import openpyxl  # heavy: only on the path that reads workbooks
-
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        workbook = _load_workbook(path)  # openpyxl, heavy: only on the path that reads workbooks
     except LedgerError:
         raise
     except Exception as error:  # openpyxl raises many kinds for a broken file
@@ -216,6 +215,8 @@ def _xlsx_sheet(workbook: Any, worksheet: Any, file_name: str) -> Sheet:
     # A wrong <dimension> would make openpyxl stop early: read what is really there.
     worksheet.reset_dimensions()
 
+    hidden = sheet_xml.hidden_columns(workbook, worksheet)  # a clerk does not see them
+
     def rows() -> Iterator[tuple[int, Row]]:
         try:
             if ROW_READER == "openpyxl":
@@ -223,192 +224,41 @@ def _xlsx_sheet(workbook: Any, worksheet: Any, file_name: str) -> Sheet:
                     worksheet.iter_rows(min_row=1, values_only=True), start=1
                 ):
                     if row:
-                        yield number, tuple(row)
+                        yield number, _without(tuple(row), hidden)
             else:
-                yield from _expat_rows(workbook, worksheet)
+                yield from sheet_xml.expat_rows(workbook, worksheet, hidden)
         except LedgerError:
             raise
         except Exception as error:
             raise unreadable(file_name, error) from error
 
-    return Sheet(worksheet.title, rows, total, _merges(workbook, worksheet))
+    return Sheet(worksheet.title, rows, total, sheet_xml.merges(workbook, worksheet))
 
 
-class UnsafeXML(ValueError):
-    """A DTD in a worksheet: never present in a real one, and the door to entity bombs."""
+def _without(row: Row, hidden: frozenset[int]) -> Row:
+    """A row with its hidden columns (1-based) blank."""
+    if not hidden:
+        return row
+    return tuple(None if index in hidden else value for index, value in enumerate(row, start=1))
 
 
-def _expat_rows(workbook: Any, worksheet: Any) -> Iterator[tuple[int, Row]]:
-    """The sheet's non-empty rows as (row number, values), values as openpyxl's read-only
-    ``iter_rows(values_only=True)`` gives them (shared strings, numbers, dates by cell
-    style, booleans, errors, inline rich text, cached formula results) — about twice as fast,
-    because no element objects are built. openpyxl has opened the workbook (sheet list,
-    shared strings, date styles); this reads only the rows, with any DTD refused."""
-    from xml.parsers import expat
+def _load_workbook(path: Path) -> Any:
+    """openpyxl's ``load_workbook(read_only=True, data_only=True, keep_links=False)`` with
+    the shared strings read by :func:`sheet_xml.shared_strings` (openpyxl builds an element
+    per string: a tenth of the time of reading a sheet of unique titles)."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.xml.constants import SHARED_STRINGS
 
-    from openpyxl.utils.datetime import from_excel, from_ISO8601
+    class Reader(ExcelReader):  # type: ignore[misc]
+        def read_strings(self) -> None:
+            found = self.package.find(SHARED_STRINGS)
+            if found is not None:
+                with self.archive.open(found.PartName[1:]) as stream:
+                    self.shared_strings = sheet_xml.shared_strings(stream)
 
-    shared = worksheet._shared_strings
-    date_styles = workbook._date_formats
-    timedelta_styles = workbook._timedelta_formats
-    epoch = workbook.epoch
-    parser = expat.ParserCreate()
-    parser.buffer_text = True
-
-    def refuse(*_: Any) -> None:
-        raise UnsafeXML("DTD")
-
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse  # type: ignore[assignment]
-
-    done: list[tuple[int, Row]] = []
-    cells: list[Any] = []
-    text: list[str] = []
-    dates: dict[tuple[str, int], Any] = {}  # the same dates recur: convert each once
-    number = column = style = skipping = 0
-    kind = "n"
-    collecting = False
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal number, column, kind, style, collecting, skipping
-        if name == "c":
-            ref = attrs.get("r")
-            if ref:
-                column = 0
-                for char in ref:
-                    if char > "9":
-                        column = column * 26 + ord(char) - 64
-                    else:
-                        break
-            else:
-                column += 1
-            kind = attrs.get("t", "n")
-            found = attrs.get("s")
-            style = int(found) if found else 0
-            text.clear()
-        elif name == "v":
-            collecting = True
-        elif name == "row":
-            found = attrs.get("r")
-            number = int(found) if found else number + 1
-            column = 0
-            cells.clear()
-        elif name == "t":
-            collecting = not skipping
-        elif name == "rPh":
-            skipping += 1  # phonetic guide text is not the cell's content
-        elif ":" in name:  # a namespace prefix (x:c): the same, without it
-            start(name.rpartition(":")[2], attrs)
-
-    def end(name: str) -> None:
-        nonlocal collecting, skipping
-        if name == "v" or name == "t":
-            collecting = False
-        elif name == "c":
-            value: Any = "".join(text) if text else None
-            if value:
-                if kind == "s":
-                    value = shared[int(value)]
-                elif kind == "n":
-                    if style and style in date_styles:
-                        key = (value, style)
-                        converted = dates.get(key)
-                        if converted is None:
-                            number_value = (
-                                float(value) if "." in value or "E" in value or "e" in value
-                                else int(value)
-                            )  # fmt: skip
-                            try:
-                                converted = from_excel(
-                                    number_value, epoch, timedelta=style in timedelta_styles
-                                )
-                            except (OverflowError, ValueError):
-                                converted = "#VALUE!"
-                            dates[key] = converted
-                        value = converted
-                    else:
-                        value = (
-                            float(value) if "." in value or "E" in value or "e" in value
-                            else int(value)
-                        )  # fmt: skip
-                elif kind == "b":
-                    value = bool(int(value))
-                elif kind == "d":
-                    value = from_ISO8601(value)
-            else:
-                value = None
-            missing = column - len(cells)
-            if missing > 0:
-                cells.extend([None] * missing)
-            cells[column - 1] = value
-        elif name == "row":
-            if cells:
-                done.append((number, tuple(cells)))
-        elif name == "rPh":
-            skipping -= 1
-        elif ":" in name:
-            end(name.rpartition(":")[2])
-
-    def characters(data: str) -> None:
-        if collecting:
-            text.append(data)
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = characters
-    with workbook._archive.open(worksheet._worksheet_path) as stream:
-        while chunk := stream.read(1 << 16):
-            parser.Parse(chunk, False)
-            if done:
-                yield from done
-                done.clear()
-        parser.Parse(b"", True)
-    yield from done
-
-
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-
-
-def _merges(workbook: Any, worksheet: Any) -> list[tuple[int, int, int, int]]:
-    """Merged ranges of a sheet. Read-only mode ignores them, and they follow the rows in the
-    XML, so the sheet is scanned once for them (about 2% of the time openpyxl takes)."""
-    path = getattr(worksheet, "_worksheet_path", None)
-    archive = getattr(workbook, "_archive", None)
-    if path is None or archive is None:
-        return []
-    tail = b""
-    collected: bytearray | None = None  # from <mergeCells> on: a small block at the end
-    try:
-        with archive.open(path) as stream:
-            while chunk := stream.read(1 << 20):
-                if collected is not None:
-                    collected += chunk
-                    continue
-                block = tail + chunk
-                start = block.find(b"mergeCells")
-                if start >= 0:
-                    collected = bytearray(block[start:])
-                tail = block[-16:]
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return []
-    if collected is None:
-        return []
-    found = [_range(*match.groups()) for match in _MERGE.finditer(collected)]
-    return found
-
-
-def _range(c1: bytes, r1: bytes, c2: bytes | None, r2: bytes | None) -> tuple[int, int, int, int]:
-    first = (int(r1), _column_number(c1))
-    last = (int(r2), _column_number(c2)) if c2 and r2 else first
-    return first[0], first[1], last[0], last[1]
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number
+    reader = Reader(path, read_only=True, data_only=True, keep_links=False)
+    reader.read()
+    return reader.wb
 
 
 # --- csv --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ledger.io.importer import minutes
+from ledger.io.importer.status import Plan
 
 PHONE_REPAIRED = 1  # Record.flags: a landline whose leading 0 Excel dropped, put back
 
@@ -26,25 +27,13 @@ class Record:
     scale: str
     reporter: str | None
     phone: str | None
-    unit: int | str | None  # an id, or the name of a unit to create
     raised: date
     due: date
-    assigned: date | None
-    progress: str | None
-    finish: str | None  # resolve, decline
-    finished: date | None
-    result: str | None
-    replied: date | None
-    reply_text: str | None
-    channel: str | None
-    end: str | None  # rate, close
-    closed: date | None
-    rating: str | None
+    channel: str | None  # of the reply, when there is one
     note: str | None
-    status: str
+    plan: Plan  # the steps its status and dated columns tell (unit, dates, texts, status)
     flags: int = 0  # PHONE_REPAIRED, and 1 << stage for each step dated from a neighbour
     place_note: str | None = None  # a 小区/楼栋 the area tree does not have
-    rule: str = "nothing"  # how the status was decided (status.RULES)
     rating_note: str | None = None  # the rest of the rating cell (不满意，仍在滴水 → 仍在滴水)
     reopen_due: date | None = None  # rated 不满意 and sent back for 重办: the new due date
     meeting: minutes.Meeting | None = None  # the meeting block the row sits in

@@ -12,6 +12,7 @@ from typing import Any
 
 from ledger.domain.errors import LedgerError
 from ledger.io.importer.reading import Row
+from ledger.views.repeats import Suspect
 
 BAD_COLUMNS = ("原行号", "导入错误")  # appended to the rows to fix; no heading synonym matches
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -81,6 +82,8 @@ class ImportOutcome:
     by_level: Counter[str] = field(default_factory=Counter)
     by_rule: Counter[str] = field(default_factory=Counter)  # how each status was decided
     meetings: list[dict[str, Any]] = field(default_factory=list)  # named in the file
+    repeats: list[Suspect] = field(default_factory=list)  # rows that look like 重复反映
+    new_numbers: dict[tuple[str, int], int] = field(default_factory=dict, repr=False)
     numbers: tuple[int, int] | None = None
     events: int = 0
     preview: list[dict[str, Any]] = field(default_factory=list)
@@ -118,11 +121,32 @@ class ImportOutcome:
             "by_level": dict(self.by_level),
             "status_rules": dict(self.by_rule),
             "meetings": self.meetings,
+            "repeats": [self.repeat_json(s) for s in self.repeats],
             "numbers": list(self.numbers) if self.numbers else None,
             "events": self.events,
             "preview": self.preview,
             "bad_file": str(self.bad_file) if self.bad_file else None,
             "unused_columns": self.unused,
+        }
+
+    def repeat_json(self, suspect: Suspect) -> dict[str, Any]:
+        """One row that looks like a repeat, and of what (an item's number, or a row)."""
+        sheet, row = suspect.new.key  # type: ignore[misc]
+        original = suspect.original
+        return {
+            "sheet": sheet,
+            "row": row,
+            "number": self.new_numbers.get((sheet, row)),
+            "title": suspect.new.title,
+            "original": {
+                "number": original.number or self.new_numbers.get(original.key),  # type: ignore[arg-type]
+                "row": None if original.number else original.key[1],  # type: ignore[index]
+                "title": original.title,
+                "raised_on": original.raised_on,
+                "status": original.status,
+            },
+            "why": suspect.why,
+            "score": round(suspect.score, 1),
         }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from ledger.domain.errors import LedgerError
 from ledger.io.importer import values
@@ -61,7 +62,7 @@ class Layout:
     problems: list[tuple[int | None, str]] = field(default_factory=list)  # (column, message)
     # For a kind of import whose sheets may hold lines that are not rows of the table (a
     # meeting's heading in minutes): (first text, row) → whether the row is such a line.
-    marks: Callable[[str, Row], bool] | None = None
+    marks: Callable[[object, Row], bool] | None = None
 
     def first(self, code: str) -> int | None:
         found = self.columns.get(code)
@@ -229,6 +230,8 @@ def classify(row: Row, layout: Layout, used: tuple[int, ...]) -> str:
             return "footer"
         if layout.marks is not None and layout.marks(first, row):
             return "mark"
+    elif type(first) is datetime and layout.marks is not None and layout.marks(first, row):
+        return "mark"  # a meeting's line over several cells, its date made a date by Excel
     width = len(row)
     for index in used:
         if index < width:

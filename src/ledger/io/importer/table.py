@@ -1,20 +1,92 @@
-"""Walking a file's sheets the same way for every kind of import: find each sheet's header,
-report what is wrong with its columns, then hand out its data rows (blank, 合计, footer and
-repeated header rows counted and skipped), with progress."""
+"""Walking a file's sheets the same way for every kind of import: open it with the command's
+options (:func:`opened`), find each sheet's header, report what is wrong with its columns,
+then hand out its data rows (blank, 合计, footer and repeated header rows counted and skipped),
+with progress; at the end, refuse or go on to write (:class:`Opened`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypedDict
 
 from ledger.domain.errors import LedgerError
-from ledger.io.importer import rows
+from ledger.io.importer import headers, reading, rows
 from ledger.io.importer.headers import Vocabulary
 from ledger.io.importer.reading import Row, Sheet, Source
-from ledger.io.importer.report import ImportOutcome
+from ledger.io.importer.report import ImportOutcome, refusal, write_bad_rows
 
 Progress = Callable[[str, int, int | None], None]
 PROGRESS_EVERY = 1000
+
+
+class Options(TypedDict, total=False):
+    """What every kind of import takes besides the ledger and the file."""
+
+    sheets: list[str] | None  # --sheet: by name or position; else every visible sheet
+    mapping: list[str] | None  # --map 列名=字段
+    dry_run: bool
+    skip_bad: bool  # import the good rows, save the bad ones to fix
+    bad_file: Path | None  # where to save them
+    progress: Progress | None
+
+
+@dataclass
+class Opened:
+    """A file opened for one kind of import, and what the import reports."""
+
+    path: Path
+    source: Source
+    sheets: list[Sheet]  # the sheets to read
+    overrides: dict[str, str]  # heading → field, from --map
+    report: ImportOutcome
+    options: Options
+
+    def tables(
+        self,
+        vocabulary: Vocabulary,
+        check: Callable[[rows.Layout, ImportOutcome], bool],
+        example: str,
+    ) -> Iterator[tuple[rows.Layout, Iterator[tuple[int, Row]]]]:
+        """:func:`tables` of the chosen sheets."""
+        return tables(
+            self.source, self.sheets, vocabulary, self.overrides, self.report,
+            explicit=bool(self.options.get("sheets")), check=check, example=example,
+            progress=self.options.get("progress"),
+        )  # fmt: skip
+
+    def refuse_if_wrong(self) -> None:
+        """Refuse (listing every problem) unless there are none, or --skip-bad is given and
+        every problem is a row's (a missing column stops even --skip-bad)."""
+        report = self.report
+        rows_only = report.bad_rows and all(p.row is not None for p in report.problems)
+        if report.problems and not (self.options.get("skip_bad") and rows_only):
+            raise refusal(report)
+
+    def writing(self) -> bool:
+        """False for a dry run; else True, once the rows to fix (--skip-bad) are saved."""
+        if self.report.dry_run:
+            return False
+        if self.report.bad:  # saved before anything is written
+            self.report.bad_file = write_bad_rows(
+                self.report, self.path, self.source.kind, self.options.get("bad_file")
+            )
+        return True
+
+
+@contextmanager
+def opened(
+    kind: str, path: Path | str, vocabulary: Vocabulary, options: Options
+) -> Iterator[Opened]:
+    """Open ``path`` for an import of ``kind`` (items, areas, units) and choose its sheets."""
+    overrides = headers.parse_overrides(options.get("mapping"), vocabulary)
+    source_path = Path(path)
+    report = ImportOutcome(kind, source_path.name, bool(options.get("dry_run")))
+    with reading.open_source(source_path) as source:
+        chosen = rows.select_sheets(source.sheets, options.get("sheets"), source.hidden)
+        report.single_sheet = source.kind == "csv" or len(source.sheets) == 1
+        yield Opened(source_path, source, chosen, overrides, report, options)
 
 
 def tables(

@@ -8,13 +8,13 @@ nothing. A blank 类型 is guessed from the name (…局 → 职能部门, …�
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Unpack
 
 from ledger.domain.dates import iso
 from ledger.domain.labels import UNIT_KIND
 from ledger.domain.text import LIMITS
-from ledger.io.importer import headers, reading, rows, table, values
-from ledger.io.importer.report import BadRow, ImportOutcome, refusal, write_bad_rows
-from ledger.io.importer.table import Progress
+from ledger.io.importer import headers, reading, rows, table, values, words
+from ledger.io.importer.report import BadRow, ImportOutcome
 from ledger.io.importer.values import Bad
 from ledger.store.ledger_file import Ledger, new_uid
 
@@ -22,42 +22,20 @@ MAX_NAME = LIMITS["name"][0]  # as typed names (ledger.domain.text)
 
 
 def import_units(
-    ledger: Ledger,
-    path: Path | str,
-    *,
-    sheets: list[str] | None = None,
-    mapping: list[str] | None = None,
-    dry_run: bool = False,
-    skip_bad: bool = False,
-    bad_file: Path | None = None,
-    progress: Progress | None = None,
+    ledger: Ledger, path: Path | str, **options: Unpack[table.Options]
 ) -> ImportOutcome:
     """Add every unit the sheet lists that the ledger lacks; returns what was done."""
-    overrides = headers.parse_overrides(mapping, headers.UNITS)
-    source_path = Path(path)
     conn = ledger.conn
     existing = {(name, area) for name, area in conn.execute("SELECT name, area_id FROM units")}
     areas: dict[str, list[tuple[int, str]]] = {}
     for area_id, name, path_text in conn.execute("SELECT id, name, path FROM areas"):
         areas.setdefault(name, []).append((area_id, path_text))
     area_cache: dict[str, int | str] = {}
-    report = ImportOutcome("units", source_path.name, dry_run)
     wanted: dict[tuple[str, int | None], tuple[str, str | None, str | None, int]] = {}
     guessed = 0
-    with reading.open_source(source_path) as source:
-        chosen = rows.select_sheets(source.sheets, sheets, source.hidden)
-        report.single_sheet = source.kind == "csv" or len(source.sheets) == 1
-        for layout, data in table.tables(
-            source,
-            chosen,
-            headers.UNITS,
-            overrides,
-            report,
-            explicit=bool(sheets),
-            check=_check_columns,
-            example="单位名称、类型、联系电话",
-            progress=progress,
-        ):
+    with table.opened("units", path, headers.UNITS, options) as job:
+        report = job.report
+        for layout, data in job.tables(headers.UNITS, _check_columns, "单位名称、类型、联系电话"):
             at = {code: layout.first(code) for code in headers.UNITS.fields}
 
             def cell(row: reading.Row, code: str) -> object:
@@ -75,8 +53,8 @@ def import_units(
                 kind = None
                 if kind_text:
                     try:
-                        kind = values.word(
-                            values.UNIT_KIND_WORDS, kind_text, "单位类型", UNIT_KIND.describe()
+                        kind = words.word(
+                            words.UNIT_KIND_WORDS, kind_text, "单位类型", UNIT_KIND.describe()
                         )
                     except Bad as error:
                         problems.append(("kind", str(error)))
@@ -114,7 +92,7 @@ def import_units(
                     report.bad.append(BadRow(layout.sheet, number, row, [m for _, m in problems]))
                     continue
                 if kind is None:
-                    kind = values.guess_unit_kind(name)
+                    kind = words.guess_unit_kind(name)
                     guessed += 1
                 key = (name, area_id)
                 if key in existing:
@@ -123,10 +101,7 @@ def import_units(
                     report.repeated.append((layout.sheet, number, wanted[key][3]))
                 else:
                     wanted[key] = (kind, phone, contact, number)
-    if report.problems and not (
-        skip_bad and report.bad_rows and all(p.row is not None for p in report.problems)
-    ):
-        raise refusal(report)
+    job.refuse_if_wrong()
     if guessed:
         report.notices.append(
             f"{guessed} 个单位没有填写类型，已按名称推断（可用 ledger unit list 查看）"
@@ -138,10 +113,8 @@ def import_units(
         {"name": name, "kind": UNIT_KIND.label(kind), "phone": phone, "contact": contact}
         for (name, _), (kind, phone, contact, _row) in list(wanted.items())[:10]
     ]
-    if dry_run:
+    if not job.writing():
         return report
-    if report.bad:
-        report.bad_file = write_bad_rows(report, source_path, source.kind, bad_file)
     if wanted:
         created = iso(ledger.now())
         with ledger.transaction():

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from ledger.cli.app import app, main
-from ledger.domain import labels
+from ledger.domain import labels, report_labels
 
 
 def _commands() -> list[list[str]]:
@@ -48,7 +48,8 @@ def _allowed_words() -> set[str]:
     words.update({"LEDGER_PAGER", "PAGER", "less"})  # the pager a clerk may choose
     words.update({"PDF", "LibreOffice", "soffice"})  # what prints the slips
     words.update({"bash", "zsh", "powershell", "pwsh", "fish", "PowerShell", "Windows", "Tab"})
-    for value in vars(labels).values():  # choice codes, field codes shown beside labels
+    # choice codes, field codes shown beside labels
+    for value in [*vars(labels).values(), *vars(report_labels).values()]:
         if isinstance(value, labels.Choice):
             words.update(value.labels)
         elif isinstance(value, dict):

@@ -13,9 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ledger.cli import layout
 from ledger.cli.layout import Column, Text
-from ledger.domain.labels import (
-    STATUS,
-)
+from ledger.domain.labels import STATUS
 from ledger.domain.text import strip_unsafe
 
 # No markup or emoji codes: residents' text ("[/b]", ":warning:") is shown as typed, never

@@ -16,7 +16,7 @@ from ledger.cli.context import given, open_for
 from ledger.cli.errors import guarded
 from ledger.cli.options import DbOption, JsonOption, SubdistrictOption, WideOption
 from ledger.domain.errors import LedgerError
-from ledger.domain.labels import REPORT_COLUMN, REPORT_TEXT
+from ledger.domain.report_labels import REPORT_COLUMN, REPORT_TEXT
 from ledger.store.ledger_file import Ledger
 
 if TYPE_CHECKING:  # metrics is imported by the functions that compute (not at start-up)

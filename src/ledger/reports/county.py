@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ledger.domain.labels import REPORT_SHEET, REPORT_TEXT
+from ledger.domain.report_labels import REPORT_SHEET, REPORT_TEXT
 from ledger.reports import layouts
 from ledger.reports.item_rows import slim
 from ledger.reports.notes import FOLLOWUP_NOTE, HOT_NOTE, info_line

@@ -11,12 +11,12 @@ from ledger.domain.labels import (
     LEVEL,
     MEETING_KIND,
     RATING,
-    REPORT_TEXT,
     SCALE,
     SOURCE_SHORT,
     STATUS,
 )
 from ledger.domain.phones import mask_phone
+from ledger.domain.report_labels import REPORT_TEXT
 from ledger.reports.cells import as_date
 from ledger.views.asof import AsOfItem
 from ledger.views.coverage import Lookups

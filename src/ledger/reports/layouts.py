@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ledger.domain.labels import REPORT_COLUMN, REPORT_GROUP, REPORT_SHEET
+from ledger.domain.report_labels import REPORT_COLUMN, REPORT_GROUP, REPORT_SHEET
 
 # How a column's values are shown (number format and alignment live in the writer): text is
 # left-aligned and may wrap; label is short centered text; delta / delta_rate is a change,

@@ -15,7 +15,7 @@ from pathlib import Path
 from ledger.domain import deadlines
 from ledger.domain.errors import LedgerError
 from ledger.domain.filenames import distinct, inside, safe_name
-from ledger.domain.labels import REPORT_SHEET, REPORT_TEXT
+from ledger.domain.report_labels import REPORT_SHEET, REPORT_TEXT
 from ledger.reports import layouts
 from ledger.reports.county import county_book, county_extra
 from ledger.reports.item_rows import detail_row, meeting_row, overdue_row, slim

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ledger.domain.labels import REPORT_TEXT
+from ledger.domain.report_labels import REPORT_TEXT
 from ledger.store.ledger_file import Ledger
 from ledger.views.coverage import Period
 

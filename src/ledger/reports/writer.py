@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
-from ledger.domain.labels import REPORT_TEXT
+from ledger.domain.report_labels import REPORT_TEXT
 from ledger.reports.cells import Entry, Style, entry, stream_rows
 from ledger.reports.layouts import Layout
 from ledger.reports.paper import (

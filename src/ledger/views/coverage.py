@@ -10,7 +10,7 @@ from typing import Any
 
 from ledger.domain.dates import END_OF_DAY, iso, parse_month
 from ledger.domain.errors import LedgerError
-from ledger.domain.labels import REPORT_TEXT
+from ledger.domain.report_labels import REPORT_TEXT
 from ledger.registry import categories, places
 from ledger.registry import edits as registry_edits
 from ledger.store.ledger_file import Ledger

@@ -10,7 +10,8 @@ from typing import Any
 
 from ledger.domain import deadlines
 from ledger.domain.dates import iso
-from ledger.domain.labels import MEETING_KIND, REPORT_TEXT, SATISFIED_RATINGS, SOURCE
+from ledger.domain.labels import MEETING_KIND, SATISFIED_RATINGS, SOURCE
+from ledger.domain.report_labels import REPORT_TEXT
 from ledger.registry import edits as registry_edits
 from ledger.store.ledger_file import Ledger
 from ledger.views.asof import SELF_HANDLED, AsOfItem, holders_at, items_as_of

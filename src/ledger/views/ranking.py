@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ledger.domain.labels import REPORT_TEXT, SCORE_PROFILE
+from ledger.domain.labels import SCORE_PROFILE
+from ledger.domain.report_labels import REPORT_TEXT
 from ledger.store.ledger_file import Ledger
 from ledger.views.coverage import Scope
 from ledger.views.figures import Figures

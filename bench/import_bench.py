@@ -207,10 +207,10 @@ def prepared_ledger(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     ledger = open_ledger(path, create=True, actor="bench")
     with ledger.transaction():
-        from ledger.registry import places, units
+        from ledger.registry import areas, units
 
         for subdistrict, community in COMMUNITIES:
-            places.add_path(ledger, f"某区/{subdistrict}/{community}")
+            areas.add_path(ledger, f"某区/{subdistrict}/{community}")
         for name in UNITS:
             units.add(ledger, name, "department")
     ledger.close()

@@ -93,7 +93,7 @@ def run() -> Callable[..., Result]:
 @pytest.fixture
 def places(ledger: Ledger) -> Ledger:
     """A ledger with the seed's places and a few units (no items)."""
-    from ledger.registry import places as place_service
+    from ledger.registry import areas as place_service
     from ledger.registry import units
 
     for path in (

@@ -18,7 +18,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from ledger.domain.lifecycle import STATE_FIELDS, replay
-from ledger.registry import places, units
+from ledger.registry import areas, units
 from ledger.store.ledger_file import Ledger
 
 # The header most tests use; rows below are lists in this order.
@@ -27,9 +27,9 @@ HEADER = ["序号", "反映时间", "社区", "反映人", "联系电话", "问�
 
 def prepare(ledger: Ledger) -> Ledger:
     """The places and units the fixtures name."""
-    places.add_path(ledger, "任城区/古槐街道/铁塔寺社区/铁塔寺小区/1号楼")
-    places.add_path(ledger, "任城区/古槐街道/铁塔寺社区/铁塔寺小区/2号楼")
-    places.add_path(ledger, "任城区/济阳街道/财工街社区/新兴小区西区")
+    areas.add_path(ledger, "任城区/古槐街道/铁塔寺社区/铁塔寺小区/1号楼")
+    areas.add_path(ledger, "任城区/古槐街道/铁塔寺社区/铁塔寺小区/2号楼")
+    areas.add_path(ledger, "任城区/济阳街道/财工街社区/新兴小区西区")
     units.add(ledger, "住建局", "department")
     units.add(ledger, "铁塔寺小区红色物业", "property", area="铁塔寺社区")
     return ledger

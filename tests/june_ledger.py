@@ -30,7 +30,7 @@ from datetime import date, datetime
 import pytest
 
 from ledger.casework import actions
-from ledger.registry import meetings, places, units
+from ledger.registry import areas, meetings, units
 from ledger.store.ledger_file import Ledger
 
 PHASE_A_NOW = "2026-07-01T09:00:00"  # the June report made on 1 July
@@ -51,7 +51,7 @@ def build_june(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> Ledger:
         "任城区/济阳街道/财工街社区/新兴小区西区",
         "曲阜市/鲁城街道/礼乐社区",
     ):
-        places.add_path(ledger, path)
+        areas.add_path(ledger, path)
     units.add(ledger, "住建局", "department", phone="0537-1234567")
     units.add(ledger, "市住建局", "职能部门")
     units.add(ledger, "扈师傅维修队", "志愿队")

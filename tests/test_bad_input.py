@@ -20,8 +20,8 @@ from typer.testing import Result
 
 from cli_helpers import refused
 from ledger.casework import actions
+from ledger.registry import areas as places_service
 from ledger.registry import meetings
-from ledger.registry import places as places_service
 from ledger.store.ledger_file import Ledger
 from ledger.store.migrations import SCHEMA_VERSION
 

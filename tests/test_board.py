@@ -415,7 +415,7 @@ def test_nothing_due_is_a_friendly_message(places: Ledger, run: Callable[..., Re
 
 
 def test_community_without_items(board_ledger: Ledger, run: Callable[..., Result]) -> None:
-    from ledger.registry import places as place_service
+    from ledger.registry import areas as place_service
 
     place_service.add_path(board_ledger, "任城区/古槐街道/红星社区")
     out = ok(run("today", "--community", "红星社区"))

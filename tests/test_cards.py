@@ -137,7 +137,7 @@ def test_items_sharing_a_due_date_all_show_their_card(
     import json
 
     from ledger.casework import actions
-    from ledger.registry import places as place_service
+    from ledger.registry import areas as place_service
 
     place_service.add_path(ledger, "任城区/古槐街道/铁塔寺社区")
     # Raised Mon 11-16 → due Thu 11-19; on Thu 11-26 late 5 working days: 红牌, both of them.

@@ -25,8 +25,8 @@ import ledger
 from cli_helpers import refused
 from ledger.casework import actions
 from ledger.domain import clock
+from ledger.registry import areas as places_service
 from ledger.registry import meetings, units
-from ledger.registry import places as places_service
 from ledger.store.ledger_file import Ledger, open_ledger
 from ledger.views import item_detail
 

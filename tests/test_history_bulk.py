@@ -28,7 +28,7 @@ from ledger.casework import history
 from ledger.domain import lifecycle
 from ledger.domain.errors import LedgerError
 from ledger.domain.lifecycle import STATE_FIELDS
-from ledger.registry import places as place_service
+from ledger.registry import areas as place_service
 from ledger.registry import units
 from ledger.store.ledger_file import Ledger, open_memory
 

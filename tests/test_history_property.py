@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from ledger.casework import actions
 from ledger.domain import lifecycle
 from ledger.io import check
-from ledger.registry import places as place_service
+from ledger.registry import areas as place_service
 from ledger.registry import units
 from ledger.store.ledger_file import Ledger, open_memory
 from ledger.views import coverage, figures, rows

@@ -10,7 +10,7 @@ from typer.testing import Result
 
 from import_fixtures import count, csv_file, prepare, xlsx
 from ledger.io.importer import ImportRefused, import_areas, import_units
-from ledger.registry import places
+from ledger.registry import areas
 from ledger.store.ledger_file import Ledger
 
 Run = Callable[..., Result]
@@ -77,7 +77,7 @@ def test_areas_with_merged_cells_and_from_csv(ledger: Ledger, tmp_path: Path) ->
 def test_a_sheet_of_communities_under_an_existing_subdistrict(
     ledger: Ledger, tmp_path: Path
 ) -> None:
-    places.add_path(ledger, "任城区/古槐街道/铁塔寺社区")
+    areas.add_path(ledger, "任城区/古槐街道/铁塔寺社区")
     rows = [
         ["街道", "社区", "小区"],
         ["古槐街道", "铁塔寺社区", "铁塔寺小区"],

@@ -15,7 +15,7 @@ from typer.testing import Result
 from import_fixtures import count, items, prepare, xlsx
 from ledger.domain.errors import LedgerError
 from ledger.io.importer import ImportRefused, import_items
-from ledger.registry import places, units
+from ledger.registry import areas, units
 from ledger.store.ledger_file import Ledger
 
 Run = Callable[..., Result]
@@ -86,7 +86,7 @@ EXPECTED = [
     (12, "E列“联系电话”", "电话号码“1.38123E+10”被 Excel 存成了科学计数法，后几位已丢失，无法还原；请把该列设为“文本”后重新填写这个号码"),
     (13, "E列“联系电话”", "电话号码“138****5678”已打码，无法导入；请填写完整号码或清空该格"),
     (14, "E列“联系电话”", "“12345678901234”不是有效的电话号码（手机 11 位，如 13812345678；座机如 0537-1234567）"),
-    # Read as ``ledger add --community`` reads it (registry.places.find): the same sentence.
+    # Read as ``ledger add --community`` reads it (registry.areas.find): the same sentence.
     (15, "C列“社区”", "没有名为“幸福社区”的社区；已有：铁塔寺社区、财工街社区"),
     (16, "G列“问题类别”", f"未知的问题类别“市容”，可选：{CATEGORIES}（可用 ledger category add 新增）"),
     (17, "H列“来源”", "无法识别的来源“广播”，可填：每周夜话(night_talk)、拉呱说事(shuoshi)、走访(visit)、其他(other)"),
@@ -220,7 +220,7 @@ def test_dry_run_writes_nothing(
 
 
 def test_ambiguous_community_and_unit(lg: Ledger, tmp_path: Path) -> None:
-    places.add_path(lg, "任城区/济阳街道/铁塔寺社区")  # a second 铁塔寺社区
+    areas.add_path(lg, "任城区/济阳街道/铁塔寺社区")  # a second 铁塔寺社区
     units.add(lg, "物业公司", "物业", area="古槐街道")
     units.add(lg, "物业公司", "物业", area="济阳街道")
     rows = [
@@ -233,7 +233,7 @@ def test_ambiguous_community_and_unit(lg: Ledger, tmp_path: Path) -> None:
     path = xlsx(tmp_path / "t.xlsx", rows)
     with pytest.raises(ImportRefused) as refused:
         import_items(lg, path)
-    # Read as ``ledger add --community`` reads them (registry.places.find). A parent written
+    # Read as ``ledger add --community`` reads them (registry.areas.find). A parent written
     # before the name without a slash (古槐街道铁塔寺社区) is no path: reported, with the name.
     assert [(p.row, p.column, p.message) for p in refused.value.report.problems] == [
         (

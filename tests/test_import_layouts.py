@@ -241,9 +241,9 @@ def test_community_from_the_title_or_the_only_community(ledger: Ledger, tmp_path
 
 
 def test_the_only_community_of_a_community_ledger(ledger: Ledger, tmp_path: Path) -> None:
-    from ledger.registry import places
+    from ledger.registry import areas
 
-    places.add_path(ledger, "任城区/古槐街道/铁塔寺社区")
+    areas.add_path(ledger, "任城区/古槐街道/铁塔寺社区")
     path = xlsx(tmp_path / "t.xlsx", [["反映时间", "问题描述"], [datetime(2026, 3, 5), "路灯"]])
     report = import_items(ledger, path)
     assert items(ledger)[0]["community"] == "铁塔寺社区"

@@ -19,7 +19,7 @@ Run = Callable[..., Result]
 @pytest.fixture
 def town(places: Ledger) -> Ledger:
     """Two compounds of 铁塔寺社区 that both have a 3号楼; five items, one at meeting 1."""
-    from ledger.registry import places as place_service
+    from ledger.registry import areas as place_service
 
     ledger = places
     place_service.add_path(ledger, "任城区/古槐街道/铁塔寺社区/铁塔寺小区/3号楼")

@@ -27,7 +27,7 @@ from typer.testing import Result
 from cli_helpers import refused
 from ledger.casework import actions
 from ledger.io.check import check
-from ledger.registry import categories, meetings, places, units
+from ledger.registry import areas, categories, meetings, units
 from ledger.store.ledger_file import Ledger, open_ledger
 
 Run = Callable[..., Result]
@@ -46,7 +46,7 @@ def contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
 def community_a(path: Path) -> Path:
     """铁塔寺社区: a 夜话 and three items (1 已办结, 2 待分办, 3 办理中)."""
     ledger = open_ledger(path, create=True)
-    places.add_path(ledger, "任城区/古槐街道/铁塔寺社区/铁塔寺小区/A8楼")
+    areas.add_path(ledger, "任城区/古槐街道/铁塔寺社区/铁塔寺小区/A8楼")
     units.add(ledger, "住建局", "职能部门")
     units.add(ledger, "扈师傅维修队", "志愿队")
     meetings.add(
@@ -68,7 +68,7 @@ def community_a(path: Path) -> Path:
 def community_b(path: Path) -> Path:
     """财工街社区 (same 街道): its own 住建局, a property company, two items."""
     ledger = open_ledger(path, create=True)
-    places.add_path(ledger, "任城区/古槐街道/财工街社区")
+    areas.add_path(ledger, "任城区/古槐街道/财工街社区")
     units.add(ledger, "住建局", "职能部门")
     units.add(ledger, "新兴物业", "物业", area="财工街社区")
     meetings.add(ledger, kind="说事", held_on=date(2026, 11, 10), community="财工街社区")
@@ -82,7 +82,7 @@ def community_b(path: Path) -> Path:
 @pytest.fixture
 def subdistrict(ledger: Ledger, db_path: Path) -> Path:
     """The subdistrict's own ledger: one item in 古槐社区 (number 1)."""
-    places.add_path(ledger, "任城区/古槐街道/古槐社区")
+    areas.add_path(ledger, "任城区/古槐街道/古槐社区")
     actions.add(ledger, "街道本级：路灯不亮", community="古槐社区", raised_on=date(2026, 11, 18))
     ledger.close()
     return db_path
@@ -425,7 +425,7 @@ def test_repeat_links_follow_their_items(subdistrict: Path, tmp_path: Path, run:
     # ledger, which has its own item 1, they become 2, 3, 4 and the links must follow.
     source = tmp_path / "铁塔寺社区.db"
     ledger = open_ledger(source, create=True)
-    places.add_path(ledger, "任城区/古槐街道/铁塔寺社区/铁塔寺小区/3号楼")
+    areas.add_path(ledger, "任城区/古槐街道/铁塔寺社区/铁塔寺小区/3号楼")
     site = {"community": "铁塔寺社区", "compound": "铁塔寺小区", "building": "3号楼"}
     actions.add(ledger, "3号楼楼顶漏水", **site, raised_on=date(2026, 11, 2))
     actions.add(ledger, "3号楼楼顶又漏水了", **site, raised_on=date(2026, 11, 9), repeat_of=1)

@@ -7,8 +7,8 @@ import pytest
 
 from ledger.casework import actions
 from ledger.domain.errors import Ambiguous, NotFound
+from ledger.registry import areas as place_service
 from ledger.registry import categories, units
-from ledger.registry import places as place_service
 from ledger.registry.names import stem
 from ledger.store.ledger_file import Ledger
 

@@ -12,8 +12,8 @@ from typer.testing import Result
 from ledger.casework import actions
 from ledger.domain.errors import Ambiguous, LedgerError, NotFound
 from ledger.domain.phones import mask_phone, normalise_phone
+from ledger.registry import areas as service
 from ledger.registry import meetings, units
-from ledger.registry import places as service
 from ledger.store.ledger_file import Ledger
 from ledger.views import rows
 

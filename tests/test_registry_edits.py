@@ -21,9 +21,9 @@ from typer.testing import Result
 
 from cli_helpers import monthly_book, refused
 from ledger.casework import actions
+from ledger.registry import areas as place_service
 from ledger.registry import edits as registry_edits
 from ledger.registry import meetings, units
-from ledger.registry import places as place_service
 from ledger.store.ledger_file import Ledger, open_memory
 from ledger.views import rows
 

@@ -11,7 +11,7 @@ from typer.testing import Result
 
 from cli_helpers import header, monthly_book
 from ledger.casework import actions
-from ledger.registry import places as place_service
+from ledger.registry import areas as place_service
 from ledger.store.ledger_file import Ledger
 
 Run = Callable[..., Result]

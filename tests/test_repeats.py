@@ -13,7 +13,7 @@ from typer.testing import Result
 
 from ledger.casework import actions
 from ledger.domain.errors import LedgerError
-from ledger.registry import places as place_service
+from ledger.registry import areas as place_service
 from ledger.store.ledger_file import Ledger
 from ledger.views import rows
 from ledger.views.repeats import RepeatSuspected, similarity

@@ -389,10 +389,10 @@ def test_control_characters_and_long_text_are_written(
     ledger: Ledger, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from ledger.casework import actions
-    from ledger.registry import places
+    from ledger.registry import areas
 
     build_june(ledger, monkeypatch)
-    places.add_path(ledger, "任城区/古槐街道/铁塔寺社区")
+    areas.add_path(ledger, "任城区/古槐街道/铁塔寺社区")
     actions.add(
         ledger, "+楼道\x0b灯坏@", community="铁塔寺社区", raised_on=datetime(2026, 6, 5).date()
     )
@@ -441,10 +441,10 @@ def test_printed_scale_arithmetic() -> None:
 def test_every_sheet_prints_at_70_percent_or_more(
     june: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ledger.registry import places
+    from ledger.registry import areas
 
     # Long community names widen the 社区 columns of every sheet (their widths follow names).
-    places.add_path(june, "任城区/古槐街道/古槐路东段第一社区居民委员会")
+    areas.add_path(june, "任城区/古槐街道/古槐路东段第一社区居民委员会")
     june.set_setting("rank_min_items", "1")
     scales = {}
     for profile in ("standard", "12345"):

@@ -13,7 +13,7 @@ from typing import Any
 from ledger.casework import actions
 from ledger.domain.dates import iso
 from ledger.domain.errors import LedgerError
-from ledger.registry import categories, meetings, places, units
+from ledger.registry import areas, categories, meetings, units
 from ledger.store.ledger_file import Ledger, open_ledger
 
 DEMO_MARK = "demo_built_at"
@@ -110,7 +110,7 @@ def _load(ledger: Ledger, data: dict[str, Any]) -> None:
     for key, value in data.get("settings", {}).items():
         ledger.set_setting(key, str(value))
     for path in data["areas"]:
-        places.add_path(ledger, path)
+        areas.add_path(ledger, path)
     for label in data.get("categories", []):
         categories.add(ledger, label)
     for unit in data["units"]:

@@ -23,7 +23,7 @@ from ledger.domain.lifecycle import REDO, UNDO
 from ledger.domain.phones import normalise_phone
 from ledger.domain.text import clean as clean_text
 from ledger.domain.workdays import fallback_notice
-from ledger.registry import categories, meetings, places, units
+from ledger.registry import areas, categories, meetings, units
 from ledger.store.ledger_file import Ledger
 from ledger.views import repeats
 from ledger.views.rows import get
@@ -86,18 +86,18 @@ def add(
     title = _text(title, "问题描述", MAX_TITLE)
     meeting_row = meetings.get(ledger, meeting) if meeting is not None else None
     if community:
-        community_row = places.find(ledger, community, "community")
+        community_row = areas.find(ledger, community, "community")
     elif meeting_row:
-        community_row = places.get(ledger, meeting_row["community_id"])
+        community_row = areas.get(ledger, meeting_row["community_id"])
     else:
         raise LedgerError("请用 --community 指定社区（或用 --meeting 指定会议）")
     if meeting_row and meeting_row["community_id"] != community_row["id"]:
         raise LedgerError(
             f"会议 {meeting} 属于{meeting_row['community']}，与社区“{community_row['name']}”不符"
         )
-    place = places.find_place(ledger, community_row, compound, building)
+    place = areas.find_place(ledger, community_row, compound, building)
     if place is None and meeting_row and meeting_row["place_id"]:
-        place = places.get(ledger, meeting_row["place_id"])
+        place = areas.get(ledger, meeting_row["place_id"])
     if source:
         source_code = SOURCE.parse(source)
     else:
@@ -433,11 +433,11 @@ def edit(
     current = get(ledger, number)
     if community is not None or compound is not None or building is not None:
         community_row = (
-            places.find(ledger, community, "community")
+            areas.find(ledger, community, "community")
             if community
-            else places.get(ledger, current["community_id"])
+            else areas.get(ledger, current["community_id"])
         )
-        place = places.find_place(ledger, community_row, compound, building)
+        place = areas.find_place(ledger, community_row, compound, building)
         proposed["community_id"] = community_row["id"]
         proposed["place_id"] = place["id"] if place else None
     if not proposed:

@@ -12,6 +12,7 @@ import typer
 from ledger import __version__
 from ledger.cli import (
     admin,
+    areas,
     chinese,
     completion,
     daily,
@@ -19,7 +20,6 @@ from ledger.cli import (
     items,
     meetings,
     output,
-    places,
     units,
 )
 from ledger.cli import importer as importer_cli
@@ -41,7 +41,7 @@ for group in (items.commands, daily.commands, admin.commands, demo.commands):
     app.registered_commands.extend(group.registered_commands)
 app.registered_commands.extend(maintenance_cli.commands.registered_commands)
 app.registered_commands.extend(search_cli.commands.registered_commands)
-app.add_typer(places.app, name="area")
+app.add_typer(areas.app, name="area")
 app.add_typer(units.app, name="unit")
 app.add_typer(meetings.app, name="meeting")
 app.add_typer(admin.category_app, name="category")

@@ -16,7 +16,7 @@ from ledger.cli.options import (
 )
 from ledger.domain.dates import parse_date
 from ledger.domain.labels import MEETING_KIND
-from ledger.registry import categories, meetings, places
+from ledger.registry import areas, categories, meetings
 from ledger.views import filters
 
 MeetingNumber = Annotated[
@@ -103,7 +103,7 @@ def edit_command(
     if event is None:
         output.say(f"会议 {number} 没有变化：所给的值与现有的相同")
         return
-    text = changes_view.changes_text(event, lambda place_id: places.short_path(ledger, place_id))
+    text = changes_view.changes_text(event, lambda place_id: areas.short_path(ledger, place_id))
     output.say(f"已更正会议 {meeting['number']}：{text}", "green")
 
 
@@ -121,10 +121,10 @@ def list_command(
     ledger = open_for(db)
     community_ids = None
     if community:
-        community_ids = [places.find(ledger, community, "community")["id"]]
+        community_ids = [areas.find(ledger, community, "community")["id"]]
     elif subdistrict:
-        area = places.find(ledger, subdistrict, "subdistrict")
-        community_ids = places.communities_under(ledger, area)
+        area = areas.find(ledger, subdistrict, "subdistrict")
+        community_ids = areas.communities_under(ledger, area)
     rows = meetings.find_all(
         ledger,
         community_ids=community_ids,
@@ -157,4 +157,4 @@ def show_command(
         output.emit_json(data)
         return
     registry_view.meeting_detail(meeting, rows, categories.labels(ledger), wide=wide)
-    changes_view.history_block(events, lambda place_id: places.short_path(ledger, place_id))
+    changes_view.history_block(events, lambda place_id: areas.short_path(ledger, place_id))

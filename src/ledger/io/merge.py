@@ -48,7 +48,7 @@ from ledger.io.merge_source import (
     open_source,
     rows_as_dicts,
 )
-from ledger.registry import categories, places
+from ledger.registry import areas, categories
 from ledger.store.ledger_file import Ledger
 
 
@@ -175,7 +175,7 @@ class _Merger:
         """A place's or unit's name as it could have been typed here: cleaned, or refused
         when it holds a "/" (which separates levels) or nothing visible."""
         try:
-            parts = places.split_path(name)
+            parts = areas.split_path(name)
         except LedgerError as error:
             raise self._refuse(f"{what}“{strip_unsafe(name)[:60]}”：{error}") from error
         if len(parts) != 1:

@@ -9,8 +9,8 @@ from ledger.domain import text
 from ledger.domain.dates import iso
 from ledger.domain.errors import LedgerError, NotFound
 from ledger.domain.labels import MEETING_KIND
+from ledger.registry import areas
 from ledger.registry import edits as registry_edits
-from ledger.registry import places
 from ledger.registry.edits import RegistryEvent
 from ledger.store.ledger_file import Ledger, new_uid
 
@@ -54,8 +54,8 @@ def add(
         raise LedgerError("参与人次不能为负数")
     if held_on > ledger.now().date():
         raise LedgerError(f"会议日期 {held_on} 晚于今天")
-    community_row = places.find(ledger, community, "community")
-    place = places.find_place(ledger, community_row, compound, None)
+    community_row = areas.find(ledger, community, "community")
+    place = areas.find_place(ledger, community_row, compound, None)
     with ledger.transaction():
         _, number = insert(
             ledger,
@@ -162,8 +162,8 @@ def edit(
     if kind is not None:
         new["kind"] = MEETING_KIND.parse(kind)
     if compound is not None:
-        community = places.get(ledger, meeting["community_id"])
-        new["place_id"] = places.find_place(ledger, community, compound, None)["id"]  # type: ignore[index]
+        community = areas.get(ledger, meeting["community_id"])
+        new["place_id"] = areas.find_place(ledger, community, compound, None)["id"]  # type: ignore[index]
     if host is not None:
         new["host"] = text.required(host, "person", "主持人")
     if attendees is not None:

@@ -1,5 +1,5 @@
 """Names as clerks type them: the one resolver for communities, compounds, units and
-categories (used by :func:`ledger.registry.places.find`, :func:`ledger.registry.units.find` and
+categories (used by :func:`ledger.registry.areas.find`, :func:`ledger.registry.units.find` and
 :func:`ledger.registry.categories.parse`, so by every command that takes such a name).
 
 Tried in order, the first rule that matches anything decides:

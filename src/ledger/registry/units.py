@@ -10,9 +10,9 @@ from ledger.domain.dates import iso
 from ledger.domain.errors import Ambiguous, LedgerError, NotFound
 from ledger.domain.labels import UNIT_KIND
 from ledger.domain.phones import normalise_phone
+from ledger.registry import areas
 from ledger.registry import edits as registry_edits
 from ledger.registry import names as names_service
-from ledger.registry import places
 from ledger.registry.edits import RegistryEvent
 from ledger.store.ledger_file import Ledger, new_uid
 
@@ -37,7 +37,7 @@ def add(
     """Register a unit; ``area`` (any level) scopes a name that recurs, like 物业公司."""
     name = text.required(name, "name", "单位名称")
     contact = text.clean(contact, "person", "联系人")
-    if len(places.split_path(name)) > 1:  # "/" separates 区划/名称 when a unit is looked up
+    if len(areas.split_path(name)) > 1:  # "/" separates 区划/名称 when a unit is looked up
         raise LedgerError(f"单位名称“{name}”不能含有“/”（斜杠用于写明区划，如 古槐街道/物业公司）")
     kind_code = UNIT_KIND.parse(kind)
     area_row = _find_area(ledger, area) if area else None
@@ -67,17 +67,17 @@ def add(
 
 
 def _find_area(ledger: Ledger, text: str) -> dict[str, Any]:
-    names = places.split_path(text)
+    names = areas.split_path(text)
     rows = ledger.conn.execute(
-        f"SELECT id FROM areas WHERE name = ? AND (path = ? OR {places.ENDS_WITH})",
-        (names[-1], "/".join(names), *places.ends_with("/".join(names))),
+        f"SELECT id FROM areas WHERE name = ? AND (path = ? OR {areas.ENDS_WITH})",
+        (names[-1], "/".join(names), *areas.ends_with("/".join(names))),
     ).fetchall()
     if not rows:
         raise NotFound(f"没有名为“{text}”的区划")
     if len(rows) > 1:
-        paths = "；".join(places.get(ledger, row[0])["path"] for row in rows)
+        paths = "；".join(areas.get(ledger, row[0])["path"] for row in rows)
         raise Ambiguous(f"有多个区划叫“{text}”：{paths}，请写明上级")
-    return places.get(ledger, rows[0][0])
+    return areas.get(ledger, rows[0][0])
 
 
 def get(ledger: Ledger, unit_id: int) -> dict[str, Any]:
@@ -104,7 +104,7 @@ def all_units(ledger: Ledger) -> list[dict[str, Any]]:
 
 def find(ledger: Ledger, text: str) -> dict[str, Any]:
     """The one unit named ``text`` (or 区划/名称 where the name recurs)."""
-    names = places.split_path(text)
+    names = areas.split_path(text)
     if not names:
         raise LedgerError("承办单位名称不能为空")
     candidates = _rows(ledger, "WHERE u.name = ? ORDER BY a.path", (names[-1],))
@@ -180,7 +180,7 @@ def rename(
     findable wherever a unit is typed, and reports of earlier months keep it."""
     unit = find(ledger, typed)
     name = text.required(new_name, "name", "单位名称")
-    if len(places.split_path(name)) > 1:
+    if len(areas.split_path(name)) > 1:
         raise LedgerError(f"单位名称“{name}”不能含有“/”")
     if name == unit["name"]:
         raise LedgerError(f"承办单位“{unit['name']}”已经叫这个名称")

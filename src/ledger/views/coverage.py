@@ -11,7 +11,7 @@ from typing import Any
 from ledger.domain.dates import END_OF_DAY, iso, parse_month
 from ledger.domain.errors import LedgerError
 from ledger.domain.report_labels import REPORT_TEXT
-from ledger.registry import categories, places
+from ledger.registry import areas, categories
 from ledger.registry import edits as registry_edits
 from ledger.store.ledger_file import Ledger
 
@@ -195,7 +195,7 @@ def scopes(ledger: Ledger, subdistrict: str | None = None, as_of: str | None = N
     """
     then = registry_edits.areas_at(ledger, as_of) if as_of is not None else None
     if subdistrict is not None:
-        ids = [places.find(ledger, subdistrict, "subdistrict")["id"]]
+        ids = [areas.find(ledger, subdistrict, "subdistrict")["id"]]
     else:
         ids = [
             row[0]

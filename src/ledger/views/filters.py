@@ -15,7 +15,7 @@ from ledger.domain.errors import LedgerError
 from ledger.domain.labels import CARD, SOURCE, STATUS
 from ledger.domain.lifecycle import OPEN_SQL, OPEN_STATUSES, sql_list
 from ledger.domain.workdays import WorkCalendar
-from ledger.registry import categories, places, units
+from ledger.registry import areas, categories, units
 from ledger.store.ledger_file import Ledger
 from ledger.views.rows import ITEM_SELECT, STANDING, Item, read, read_all, standing_of
 
@@ -72,11 +72,11 @@ def where_clause(ledger: Ledger, wanted: ItemFilter, today: date) -> tuple[str, 
     elif not wanted.include_voided:
         conditions.append("i.status != 'voided'")
     if wanted.community:
-        community = places.find(ledger, wanted.community, "community")
+        community = areas.find(ledger, wanted.community, "community")
         conditions.append("i.community_id = ?")
         params.append(community["id"])
     if wanted.subdistrict:
-        subdistrict = places.find(ledger, wanted.subdistrict, "subdistrict")
+        subdistrict = areas.find(ledger, wanted.subdistrict, "subdistrict")
         # A sub-select rather than c.parent_id: counts then need no join with areas.
         conditions.append("i.community_id IN (SELECT id FROM areas WHERE parent_id = ?)")
         params.append(subdistrict["id"])
@@ -150,16 +150,16 @@ def _resident_and_place(
         params.append(f"%{digits}%")
     place = None
     if wanted.compound:
-        within = places.find(ledger, wanted.community, "community") if wanted.community else None
-        place = places.find(ledger, wanted.compound, "compound", within=within)
+        within = areas.find(ledger, wanted.community, "community") if wanted.community else None
+        place = areas.find(ledger, wanted.compound, "compound", within=within)
     if wanted.building:
         within = place
         if within is None and wanted.community:
-            within = places.find(ledger, wanted.community, "community")
-        place = places.find(ledger, wanted.building, "building", within=within)
+            within = areas.find(ledger, wanted.community, "community")
+        place = areas.find(ledger, wanted.building, "building", within=within)
     if place is not None:
-        conditions.append(f"i.place_id IN (SELECT id FROM areas WHERE id = ? OR {places.BELOW})")
-        params += [place["id"], *places.below(place["path"])]
+        conditions.append(f"i.place_id IN (SELECT id FROM areas WHERE id = ? OR {areas.BELOW})")
+        params += [place["id"], *areas.below(place["path"])]
     if wanted.meeting is not None:
         conditions.append("i.meeting_id = ?")
         params.append(meetings.get(ledger, wanted.meeting)["id"])

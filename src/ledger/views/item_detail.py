@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from ledger.registry import places, units
+from ledger.registry import areas, units
 from ledger.store.ledger_file import Ledger
 from ledger.views import repeats
 from ledger.views.rows import Item, read_item, timeline
@@ -21,11 +21,11 @@ def describe(ledger: Ledger, number: int, today: date) -> Item:
             unit_id = changes.pop("unit_id")
             changes["unit"] = units.get(ledger, unit_id)["name"] if unit_id else None
         if "community_id" in changes:
-            changes["community"] = places.get(ledger, changes.pop("community_id"))["name"]
+            changes["community"] = areas.get(ledger, changes.pop("community_id"))["name"]
         if "place_id" in changes:
             place_id = changes.pop("place_id")
             changes["place"] = (
-                "/".join(places.get(ledger, place_id)["path"].split("/")[3:]) if place_id else None
+                "/".join(areas.get(ledger, place_id)["path"].split("/")[3:]) if place_id else None
             )
         if "meeting_id" in changes:
             meeting_id = changes.pop("meeting_id")

@@ -27,7 +27,7 @@ from typing import Any
 
 from ledger.domain.errors import LedgerError
 from ledger.domain.labels import STATUS
-from ledger.registry import places
+from ledger.registry import areas
 from ledger.store import fulltext
 from ledger.store.ledger_file import Ledger
 
@@ -143,8 +143,8 @@ def candidates(
     names = [
         row[0]
         for row in ledger.conn.execute(
-            f"SELECT name FROM areas WHERE level IN ('compound', 'building') AND {places.BELOW}",
-            places.below(places.get(ledger, community_id)["path"]),
+            f"SELECT name FROM areas WHERE level IN ('compound', 'building') AND {areas.BELOW}",
+            areas.below(areas.get(ledger, community_id)["path"]),
         )
     ]
     names.sort(key=len, reverse=True)  # 10号楼 before 1号楼

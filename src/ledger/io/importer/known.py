@@ -1,7 +1,7 @@
 """What reading a 台账 needs from the ledger: ids and paths of places, categories and meetings
 loaded once, and the names a sheet writes (community, compound, building, unit) resolved
 through the one resolver every command uses (:mod:`ledger.registry.names`, by way of
-:func:`ledger.registry.places.find` and :func:`ledger.registry.units.find`), each distinct
+:func:`ledger.registry.areas.find` and :func:`ledger.registry.units.find`), each distinct
 text once per import."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 from ledger.domain.errors import Ambiguous, LedgerError
 from ledger.io.importer import reading, words
 from ledger.io.importer.values import Bad
-from ledger.registry import categories, places, units
+from ledger.registry import areas, categories, units
 from ledger.store.ledger_file import Ledger
 
 # A cell holding a compound and then a building: 铁塔寺小区2号楼, 新兴小区西区A8楼.
@@ -97,11 +97,11 @@ class Known:
 
     def community(self, text: str) -> int | str:
         """A community id, or the sentence saying why ``text`` names none (or several): read
-        as ``ledger add --community`` reads it (:func:`ledger.registry.places.find`)."""
+        as ``ledger add --community`` reads it (:func:`ledger.registry.areas.find`)."""
         cached = self._community_cache.get(text)
         if cached is None:
             try:
-                cached = int(places.find(self.ledger, text, "community")["id"])
+                cached = int(areas.find(self.ledger, text, "community")["id"])
             except LedgerError as error:
                 cached = str(error)
             self._community_cache[text] = cached
@@ -136,7 +136,7 @@ class Known:
         if type(found) is int:
             return found
         if type(found) is _Missing:
-            if len(places.split_path(text)) > 1:  # 区划/名称 of a unit the ledger lacks
+            if len(areas.split_path(text)) > 1:  # 区划/名称 of a unit the ledger lacks
                 raise Bad(found)
             if len(text) > 50:
                 raise Bad(f"承办单位名称过长（{len(text)} 字）")
@@ -166,14 +166,14 @@ class Known:
         self, community_id: int, compound: str | None, building: str | None
     ) -> tuple[int | None, str | None]:
         """The compound (or building) within the community, read as ``ledger add
-        --compound/--building`` reads them (:func:`places.find_place`); a name the area tree
+        --compound/--building`` reads them (:func:`areas.find_place`); a name the area tree
         lacks is reported as a notice and the item is kept at community level."""
         key = (community_id, compound, building)
         cached = self._place_cache.get(key)
         if cached is None:
-            community = places.get(self.ledger, community_id)
+            community = areas.get(self.ledger, community_id)
             try:
-                found = places.find_place(self.ledger, community, compound, building)
+                found = areas.find_place(self.ledger, community, compound, building)
                 cached = (found["id"] if found else None, None)
             except LedgerError:
                 cached = (None, "/".join(name for name in (compound, building) if name))

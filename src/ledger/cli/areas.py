@@ -9,7 +9,7 @@ from ledger.cli.context import moment, open_for
 from ledger.cli.errors import guarded
 from ledger.cli.options import DbOption, JsonOption
 from ledger.domain.labels import AREA_LEVEL
-from ledger.registry import places
+from ledger.registry import areas
 
 app = typer.Typer(help="区划：区县/街道/社区/小区/楼栋。", no_args_is_help=True)
 
@@ -28,7 +28,7 @@ def add_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    place, created = places.add_path(ledger, path)
+    place, created = areas.add_path(ledger, path)
     if not created:
         output.say(f"区划已存在：{place['path']}")
         return
@@ -50,9 +50,9 @@ PlaceText = Annotated[
 @guarded
 def show_command(path: PlaceText, as_json: JsonOption = False, db: DbOption = None) -> None:
     ledger = open_for(db)
-    place = places.locate(ledger, path)
-    events = places.history(ledger, place)
-    summary = places.summary(ledger, place)
+    place = areas.locate(ledger, path)
+    events = areas.history(ledger, place)
+    summary = areas.summary(ledger, place)
     rows: list[tuple[str, Any]] = [("路径", place["path"])]
     if summary["children"]:
         rows.append(("下级", summary["children"]))
@@ -86,8 +86,8 @@ def rename_command(
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
-    old = places.locate(ledger, path)
-    place, event = places.rename(ledger, path, new_name, at=moment(at), note=note)
+    old = areas.locate(ledger, path)
+    place, event = areas.rename(ledger, path, new_name, at=moment(at), note=note)
     output.say(
         f"已更名{AREA_LEVEL.label(place['level'])}：{old['path']} → {place['path']}"
         f"（{event.at[:10]} 起）",
@@ -99,7 +99,7 @@ def rename_command(
 @guarded
 def list_command(as_json: JsonOption = False, db: DbOption = None) -> None:
     ledger = open_for(db)
-    tree = places.tree(ledger)
+    tree = areas.tree(ledger)
     if as_json:
         output.emit_json(
             [

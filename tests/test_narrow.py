@@ -221,3 +221,21 @@ def test_indented_json_is_streamed_exactly_as_json_dumps_would_write_it(
     assert capsys.readouterr().out == json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
     output.emit_json_stream({"total": 0}, "items", iter([]))
     assert capsys.readouterr().out == json.dumps({"total": 0, "items": []}, indent=2) + "\n"
+
+
+def test_no_wrapped_line_starts_with_closing_punctuation() -> None:
+    from ledger.cli.layout import wrap
+
+    # Five characters fill a 10-cell line; the ； may not open the next one.
+    assert wrap("一二三四五；六", 10) == ["一二三四", "五；六"]
+    assert wrap("一二三四五六七", 10) == ["一二三四五", "六七"]
+    assert wrap("说明：受理数为本期反映的问题，按来源分列。", 12) == [
+        "说明：受理数",
+        "为本期反映的",
+        "问题，按来源",
+        "分列。",
+    ]
+    # A closing mark that fits, then one that does not: both go down, with a character.
+    assert wrap("一二三四）；五", 10) == ["一二三", "四）；五"]
+    # A number is never split to keep a mark company: 12345 goes down whole.
+    assert wrap("一二三12345）", 10) == ["一二三", "12345）"]

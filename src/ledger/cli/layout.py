@@ -395,24 +395,39 @@ def stream(
 _UNBREAKABLE = re.compile(r"[0-9A-Za-z/~.\-][0-9A-Za-z:.\-/%*+_~]*|.", re.S)
 
 
+# Punctuation that must not begin a line (Chinese typesetting: 避头点).
+NO_LINE_START = frozenset("，。、；：？！）》」』】〕…,.;:?!)")
+
+
 def wrap(text: str, width: int) -> list[str]:
     """Wrap running text at ``width`` cells between Chinese characters, never inside a run of
-    digits and letters (2026-10-13, 13812345678, 50%)."""
-    lines, line, used = [], "", 0
+    digits and letters (2026-10-13, 13812345678, 50%), and never before ，。；… ."""
+    lines: list[str] = []
+    line: list[str] = []  # the current line's tokens
+    used = 0
     for token in _UNBREAKABLE.findall(text.replace("\n", " ")):
         size = cell_len(token)
         if used + size > width and line:
-            lines.append(line.rstrip())
-            line, used = "", 0
+            carried: list[str] = []
+            if token in NO_LINE_START:
+                # No line may start with ，。；）…: the last token (and any such marks before
+                # it) goes down with it, unless that would empty the line.
+                cut = len(line)
+                while cut > 1 and line[cut - 1] in NO_LINE_START:
+                    cut -= 1
+                if cut > 1 and not line[cut - 1].isspace():
+                    line, carried = line[: cut - 1], line[cut - 1 :]
+            lines.append("".join(line).rstrip())
+            line, used = carried, sum(cell_len(part) for part in carried)
             if token == " ":
                 continue
         if size > width:  # a run longer than the line: only then is it cut
             token = clip(token, width)
             size = cell_len(token)
-        line += token
+        line.append(token)
         used += size
     if line or not lines:
-        lines.append(line.rstrip())
+        lines.append("".join(line).rstrip())
     return lines
 
 

@@ -220,3 +220,20 @@ def test_a_common_word_is_ranked_the_same_by_walking_the_dates(
     # item 1's result holds it too: 8 in all without the voided one.
     assert search(places, "下水道").total == 8
     assert search(places, "下水道", include_voided=True).total == 9
+
+
+def test_items_imported_after_a_rename_are_found_by_the_former_name(
+    places: Ledger, tmp_path: Path
+) -> None:
+    """The import builds the index in bulk; in a ledger with renamed places the former names
+    must still be in the new items' documents, as any other write puts them there."""
+    from ledger.io.importer import import_items
+    from ledger.registry import areas
+    from ledger.store import fulltext
+
+    areas.rename(places, "铁塔寺社区", "铁塔寺街区", at=date(2026, 6, 20))
+    sheet = tmp_path / "台账.csv"
+    sheet.write_text("反映日期,反映问题,反映人\n2026-06-24,路灯不亮,王秀兰\n", encoding="utf-8")
+    import_items(places, sheet, community="铁塔寺街区")
+    assert numbers(places, "铁塔寺社区") == [1]  # the former name, in the imported item's entry
+    assert fulltext.disagreements(places.conn) == (0, [])

@@ -227,6 +227,7 @@ def test_items_imported_after_a_rename_are_found_by_the_former_name(
 ) -> None:
     """The import builds the index in bulk; in a ledger with renamed places the former names
     must still be in the new items' documents, as any other write puts them there."""
+    from ledger.io.check import check
     from ledger.io.importer import import_items
     from ledger.registry import areas
     from ledger.store import fulltext
@@ -237,3 +238,5 @@ def test_items_imported_after_a_rename_are_found_by_the_former_name(
     import_items(places, sheet, community="铁塔寺街区")
     assert numbers(places, "铁塔寺社区") == [1]  # the former name, in the imported item's entry
     assert fulltext.disagreements(places.conn) == (0, [])
+    outcome = check(places.conn, parallel=False)
+    assert outcome.ok, [problem.message for problem in outcome.problems]

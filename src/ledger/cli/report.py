@@ -19,7 +19,7 @@ from ledger.domain.errors import LedgerError
 from ledger.domain.report_labels import REPORT_COLUMN, REPORT_TEXT
 from ledger.store.ledger_file import Ledger
 
-if TYPE_CHECKING:  # metrics is imported by the functions that compute (not at start-up)
+if TYPE_CHECKING:  # the figures are imported by the functions that compute (not at start-up)
     from ledger.views.coverage import Lookups, Period, Scope
     from ledger.views.figures import Figures, Tally
     from ledger.views.ranking import Standing

@@ -179,7 +179,7 @@ ACTION = {
     "redo": "恢复",
 }
 
-# Scoring profiles (考核口径), chosen with ``ledger config score_profile …`` (metrics.PROFILES).
+# Scoring profiles (考核口径), chosen with ``ledger config score_profile …`` (views.ranking.PROFILES).
 SCORE_PROFILE = Choice(
     "考核口径",
     {"standard": "标准", "12345": "12345热线"},

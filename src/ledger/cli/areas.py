@@ -7,7 +7,7 @@ import typer
 from ledger.cli import changes_view, output, registry_view
 from ledger.cli.context import moment, open_for
 from ledger.cli.errors import guarded
-from ledger.cli.options import DbOption, JsonOption
+from ledger.cli.options import ChangeNote, DbOption, EffectiveAt, JsonOption
 from ledger.domain.labels import AREA_LEVEL
 from ledger.registry import areas
 
@@ -79,10 +79,8 @@ def rename_command(
     new_name: Annotated[
         str, typer.Argument(help="新名称（只写这一级）", metavar="新名称", show_default=False)
     ],
-    at: Annotated[
-        str | None, typer.Option("--at", help="生效时间，可补录：2026-11-01（默认：现在）")
-    ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="备注，如更名依据")] = None,
+    at: EffectiveAt = None,
+    note: ChangeNote = None,
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)

@@ -60,3 +60,8 @@ JsonlOption = Annotated[
 ]
 WideOption = Annotated[bool, typer.Option("--wide", help="显示全部列和完整名称，不按屏幕宽度省略")]
 NoPagerOption = Annotated[bool, typer.Option("--no-pager", help="不用分页器，直接输出")]
+# A rename or correction of the registry: when it took effect, and why.
+ChangeNote = Annotated[str | None, typer.Option("--note", help="备注，如更名依据")]
+EffectiveAt = Annotated[
+    str | None, typer.Option("--at", help="生效时间，可补录：2026-11-01（默认：现在）")
+]

@@ -7,7 +7,7 @@ import typer
 from ledger.cli import changes_view, output, registry_view
 from ledger.cli.context import given, moment, open_for
 from ledger.cli.errors import guarded
-from ledger.cli.options import DbOption, JsonOption, UnitArgument
+from ledger.cli.options import ChangeNote, DbOption, EffectiveAt, JsonOption, UnitArgument
 from ledger.domain.labels import UNIT_KIND
 from ledger.registry import units
 
@@ -34,12 +34,6 @@ def add_command(
     unit = units.add(ledger, name, kind, phone=phone, contact=contact, area=area)
     scope = f"（{unit['area']}）" if unit["area"] else ""
     output.say(f"已添加承办单位：{unit['name']}{scope} · {UNIT_KIND.label(unit['kind'])}", "green")
-
-
-ChangeNote = Annotated[str | None, typer.Option("--note", help="备注，如更名依据")]
-EffectiveAt = Annotated[
-    str | None, typer.Option("--at", help="生效时间，可补录：2026-11-01（默认：现在）")
-]
 
 
 @app.command("show", help="查看承办单位：电话、联系人、在办问题数、曾用名和修改记录。")

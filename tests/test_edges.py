@@ -543,3 +543,12 @@ def test_backup_into_a_missing_folder_says_so(
     (tmp_path / "newdir").mkdir()
     _ok(run("backup", "newdir/"))
     assert [p.name for p in (tmp_path / "newdir").iterdir()] == ["ledger-备份-20261126-090000.db"]
+
+
+def test_one_rule_for_what_a_spreadsheet_runs_as_a_formula() -> None:
+    from ledger.domain.text import looks_like_formula
+
+    for text in ("=1+1", "+86", "-3", "@SUM(A1)", "\t=1", "\r=1", "＝1", "﹢1"):
+        assert looks_like_formula(text), text
+    for text in ("", "路灯不亮", "'=1", "1=1", " =1"):
+        assert not looks_like_formula(text), text

@@ -20,6 +20,7 @@ Each kind of field has its own length limit (:data:`LIMITS`).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -90,3 +91,19 @@ def required(value: str | None, kind: str, what: str) -> str:
     text = clean(value, kind, what, required=True)
     assert text is not None
     return text
+
+
+# What Excel (and WPS) run as a formula when it begins a cell: = + - @, and a tab or carriage
+# return before them (docs/storage.md, "Spreadsheets").
+_FORMULA_START = frozenset("=+-@\t\r")
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet would take ``text`` for a formula: it starts with = + - @ (also
+    full-width or other forms NFKC turns into them, ＝ ﹢ ⁺), a tab or a carriage return."""
+    return bool(text) and _formula_first(text[0])
+
+
+@functools.cache
+def _formula_first(first: str) -> bool:
+    return unicodedata.normalize("NFKC", first)[:1] in _FORMULA_START

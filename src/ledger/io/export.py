@@ -25,7 +25,6 @@ import json
 import os
 import shutil
 import sqlite3
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from ledger.domain.dates import iso
 from ledger.domain.errors import LedgerError
 from ledger.domain.filenames import inside, safe_name
 from ledger.domain.labels import COLUMN, EXPORT_FORMAT, TABLE
+from ledger.domain.text import looks_like_formula
 from ledger.store.ledger_file import Ledger
 
 EXPORT_MARK = "ledger-export"
@@ -51,7 +51,6 @@ META_LABELS = {
 }
 XLSX_MAX_ROWS = 1_048_576  # per sheet, header included
 XLSX_MAX_CELL = 32_767
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_IN_XLSX = {chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32))}
 
 
@@ -221,7 +220,7 @@ def _escape(value: str, *, formulas: bool) -> str:
     """Empty text, text starting with ', and (for CSV) formula-like text get one ' in front."""
     if value == "" or value[0] == "'":
         return "'" + value
-    if formulas and unicodedata.normalize("NFKC", value[:1]).startswith(_FORMULA_START):
+    if formulas and looks_like_formula(value):
         return "'" + value
     return value
 
@@ -322,8 +321,7 @@ def _write_xlsx(
             replaced += 1
             value = "".join("\ufffd" if ch in _ILLEGAL_IN_XLSX else ch for ch in value)
         value = _escape(value, formulas=False)
-        risky = unicodedata.normalize("NFKC", value[:1]).startswith(_FORMULA_START)
-        if not risky:
+        if not looks_like_formula(value):
             return value
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # text typed by a resident is never a formula

@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-import unicodedata
 from datetime import date, datetime
 from typing import Any
 
@@ -24,9 +23,10 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
+from ledger.domain.text import looks_like_formula
+
 MAX_CELL_TEXT = 32_767
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_FORMULA_START = frozenset("=+-@\t\r")
 
 
 def safe_text(value: str) -> tuple[str, bool]:
@@ -35,13 +35,7 @@ def safe_text(value: str) -> tuple[str, bool]:
         value = _ILLEGAL.sub("", value)
     if len(value) > MAX_CELL_TEXT:
         value = value[:MAX_CELL_TEXT]
-    return value, bool(value) and _looks_like_formula(value[0])
-
-
-@functools.cache
-def _looks_like_formula(first: str) -> bool:
-    """= + - @ (tab, CR), also full-width or other forms that NFKC turns into them (＝ ﹢ ⁺)."""
-    return unicodedata.normalize("NFKC", first)[:1] in _FORMULA_START
+    return value, looks_like_formula(value)
 
 
 # A registered style: the array copied into cells, and its index in the workbook's cell styles.

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,6 +22,7 @@ from ledger.domain.dates import chinese_date, iso
 from ledger.domain.filenames import distinct, inside, safe_name
 from ledger.domain.labels import CARD, LEVEL
 from ledger.domain.lifecycle import OPEN_SQL
+from ledger.domain.text import looks_like_formula
 from ledger.registry import units
 from ledger.store.ledger_file import Ledger
 from ledger.views import filters
@@ -41,7 +41,6 @@ COLUMNS = (
 )
 _WRAPPED = {"where", "title", "standing", "reopened", "last_progress"}  # wrapped in the letter
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 @dataclass
@@ -382,5 +381,5 @@ def _set_text(cell: Any, value: str) -> None:
     text = _safe_text(value)
     cell.value = text
     cell.data_type = "s"
-    if unicodedata.normalize("NFKC", text).startswith(_FORMULA_START):
+    if looks_like_formula(text):
         cell.quotePrefix = True

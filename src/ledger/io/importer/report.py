@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ledger.domain.errors import LedgerError
+from ledger.domain.text import looks_like_formula
 from ledger.io.importer.reading import Row
 from ledger.views.repeats import Suspect
 
 BAD_COLUMNS = ("原行号", "导入错误")  # appended to the rows to fix; no heading synonym matches
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_FORMULA_START = ("=", "+", "-", "@")
 MAX_CELL = 32767
 
 
@@ -227,7 +226,7 @@ def _write_csv(report: ImportOutcome, path: Path) -> None:
 def _csv_text(value: Any) -> str:
     text = str(_plain(value))
     # Opened in Excel, =… would be run as a formula: a leading ' keeps it text.
-    return "'" + text if unicodedata.normalize("NFKC", text).startswith(_FORMULA_START) else text
+    return "'" + text if looks_like_formula(text) else text
 
 
 def _write_xlsx(report: ImportOutcome, path: Path) -> None:

@@ -10,7 +10,6 @@ count of reminders stay honest.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,7 +21,6 @@ from ledger.domain.dates import chinese_date, iso
 from ledger.domain.filenames import distinct, inside, safe_name
 from ledger.domain.labels import CARD, LEVEL
 from ledger.domain.lifecycle import OPEN_SQL
-from ledger.domain.text import looks_like_formula
 from ledger.registry import units
 from ledger.store.ledger_file import Ledger
 from ledger.views import filters
@@ -40,7 +38,6 @@ COLUMNS = (
     ("last_progress", "最新进展", 24),
 )
 _WRAPPED = {"where", "title", "standing", "reopened", "last_progress"}  # wrapped in the letter
-_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass
@@ -285,12 +282,6 @@ def _one_line(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def _safe_text(value: str) -> str:
-    """Text a resident typed, made safe for a cell: no control characters, at most 32,767."""
-    text = _ILLEGAL_XLSX.sub(" ", value)
-    return text[:32767]
-
-
 def _write_xlsx(notice: Notice, today: date, path: Path, sender: str) -> None:
     """The notice as a letter on one A4 page (landscape): addressee, text, a bordered table
     of the items with their cards and 重办 marks, the rule, and the community's signature."""
@@ -378,8 +369,10 @@ def _write_xlsx(notice: Notice, today: date, path: Path, sender: str) -> None:
 
 def _set_text(cell: Any, value: str) -> None:
     """Write as text, never as a formula (docs/storage.md, "Spreadsheets")."""
-    text = _safe_text(value)
+    from ledger.reports.cells import safe_text  # openpyxl: only when a letter is written
+
+    text, quoted = safe_text(value)
     cell.value = text
     cell.data_type = "s"
-    if looks_like_formula(text):
+    if quoted:
         cell.quotePrefix = True

@@ -38,6 +38,14 @@ def safe_text(value: str) -> tuple[str, bool]:
     return value, looks_like_formula(value)
 
 
+def set_text(cell: Any, value: str) -> None:
+    """Put ``value`` in an ordinary (not write-only) cell as text, never as a formula."""
+    text, quoted = safe_text(value)
+    cell.value = text
+    cell.data_type = "s"
+    cell.quotePrefix = quoted
+
+
 # A registered style: the array copied into cells, and its index in the workbook's cell styles.
 Style = tuple[StyleArray, int]
 # A cell until its row is written: its value (None, text made safe, number, date) and style.

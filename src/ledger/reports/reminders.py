@@ -289,6 +289,7 @@ def _write_xlsx(notice: Notice, today: date, path: Path, sender: str) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
+    from ledger.reports.cells import set_text  # openpyxl: only when a letter is written
     from ledger.reports.paper import print_on_a4, wrapped_lines
     from ledger.reports.writer import save_workbook
 
@@ -307,7 +308,7 @@ def _write_xlsx(notice: Notice, today: date, path: Path, sender: str) -> None:
     def line(row: int, text: str, font: Any, align: Any, height: float | None = None) -> None:
         sheet.merge_cells(f"A{row}:{last}{row}")
         cell = sheet.cell(row=row, column=1)
-        _set_text(cell, text)
+        set_text(cell, text)
         cell.font, cell.alignment = font, align
         lines = wrapped_lines(text, int(total_width - 2))
         sheet.row_dimensions[row].height = height or lines * 16 + 6
@@ -348,7 +349,7 @@ def _write_xlsx(notice: Notice, today: date, path: Path, sender: str) -> None:
                 cell.value = date.fromisoformat(value)
                 cell.number_format = "yyyy-mm-dd"
             elif isinstance(value, str):
-                _set_text(cell, value)
+                set_text(cell, value)
                 room = max(width - 1, 2)
                 lines = max(lines, wrapped_lines(value, int(room)))
             else:
@@ -365,14 +366,3 @@ def _write_xlsx(notice: Notice, today: date, path: Path, sender: str) -> None:
     print_on_a4(sheet, one_page=True, margins=(0.5, 0.6), centred=True)  # a page per unit
     sheet.print_area = f"A1:{last}{row + 3}"
     save_workbook(book, path)
-
-
-def _set_text(cell: Any, value: str) -> None:
-    """Write as text, never as a formula (docs/storage.md, "Spreadsheets")."""
-    from ledger.reports.cells import safe_text  # openpyxl: only when a letter is written
-
-    text, quoted = safe_text(value)
-    cell.value = text
-    cell.data_type = "s"
-    if quoted:
-        cell.quotePrefix = True

@@ -25,7 +25,7 @@ from ledger.domain.labels import CARD, CHANNEL, LEVEL, RATING, SCALE, SOURCE, ST
 from ledger.domain.lifecycle import FINISHED_STATUSES
 from ledger.domain.phones import mask_phone
 from ledger.registry import categories
-from ledger.reports.cells import safe_text
+from ledger.reports.cells import set_text
 from ledger.reports.paper import print_on_a4, wrapped_lines
 from ledger.reports.writer import save_workbook
 from ledger.store.ledger_file import Ledger
@@ -128,10 +128,7 @@ def draw_form(ws: Any, title: str, subtitle: str, rows: list[Row], signer: str) 
 
     def put(column: str, value: str, style: Font, align: Alignment) -> None:
         cell = ws[f"{column}{row}"]
-        text, quoted = safe_text(value)
-        cell.value = text
-        cell.data_type = "s"
-        cell.quotePrefix = quoted
+        set_text(cell, value)
         cell.font, cell.alignment = style, align
 
     for entry in rows:

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import Result
 
 from ledger.casework import actions
-from ledger.io.check import check
+from ledger.io.check import CheckOutcome, _numbers, _unique_columns, check
 from ledger.store.ledger_file import Ledger
 
 Run = Callable[..., Result]
@@ -210,3 +210,73 @@ def test_not_a_ledger_and_newer_version(tmp_path: Path, run: Run) -> None:
     assert result.exit_code == 1
     assert "更新版本" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _numbered_tables(conn: sqlite3.Connection, *, unique: bool) -> None:
+    """The numbered tables as an old or damaged file may hold them: with or without their
+    unique indexes, each with one duplicate, written by hand."""
+    flag = "UNIQUE" if unique else ""
+    for table in ("areas", "units", "meetings", "items", "events"):
+        numbered = table in ("meetings", "items")
+        number = f", number INTEGER {flag}" if numbered else ""
+        conn.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, uid TEXT {flag}{number})")
+    if unique:
+        return
+    for table in ("areas", "units", "events"):
+        conn.executemany(f"INSERT INTO {table}(uid) VALUES (?)", [("u1",), ("u1",), ("u2",)])
+    for table in ("meetings", "items"):
+        conn.executemany(
+            f"INSERT INTO {table}(uid, number) VALUES (?, ?)", [("a", 7), ("b", 7), ("c", 8)]
+        )
+
+
+@pytest.mark.parametrize("quick", [False, True])
+def test_duplicate_numbers_are_counted_without_unique_indexes(quick: bool) -> None:
+    conn = sqlite3.connect(":memory:")
+    _numbered_tables(conn, unique=False)
+    report = CheckOutcome()
+    _numbers(conn, report, quick=quick)
+    assert [p.message for p in report.problems] == [
+        "问题编号 7 重复（2 条）",
+        "会议编号 7 重复（2 条）",
+        "区划唯一编号 u1 重复（2 条）",
+        "承办单位唯一编号 u1 重复（2 条）",
+        "办理记录唯一编号 u1 重复（2 条）",
+    ]
+
+
+def test_unique_indexes_are_found() -> None:
+    """SQLite's full check reports a duplicate in a unique index: those columns are not
+    counted again (its quick check does not, so there they are)."""
+    conn = sqlite3.connect(":memory:")
+    _numbered_tables(conn, unique=True)
+    conn.execute("CREATE UNIQUE INDEX items_pair ON items(uid, number)")
+    conn.execute("CREATE UNIQUE INDEX events_some ON events(uid) WHERE id > 10")
+    assert _unique_columns(conn, "items") == {"uid", "number"}
+    assert _unique_columns(conn, "events") == {"uid"}  # the constraint's, not the partial one
+    conn.execute("CREATE TABLE plain (id INTEGER PRIMARY KEY, uid TEXT)")
+    conn.execute("CREATE UNIQUE INDEX plain_some ON plain(uid) WHERE id > 10")
+    assert _unique_columns(conn, "plain") == set()
+
+
+def test_a_duplicate_in_a_unique_index_is_found_by_the_full_check(tmp_path: Path) -> None:
+    path = tmp_path / "dup.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE units (id INTEGER PRIMARY KEY, uid TEXT)")
+    conn.execute("CREATE INDEX units_uid ON units(uid)")
+    conn.executemany("INSERT INTO units(uid) VALUES (?)", [("u1",), ("u1",)])
+    # Made unique behind SQLite's back, as damage to the file would.
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute(
+        "UPDATE sqlite_master SET sql = 'CREATE UNIQUE INDEX units_uid ON units(uid)' "
+        "WHERE name = 'units_uid'"
+    )
+    conn.execute("PRAGMA writable_schema = OFF")
+    conn.close()
+    conn = sqlite3.connect(path)
+    assert _unique_columns(conn, "units") == {"uid"}
+    report = check(conn)
+    assert report.counts["integrity"] == 1
+    assert [p.message for p in report.problems] == [
+        "SQLite 检查发现：non-unique entry in index units_uid"
+    ]

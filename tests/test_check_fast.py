@@ -119,11 +119,12 @@ def _ledger(stories: list[tuple[list[Any], int, bool, int]]) -> Ledger:
     return ledger
 
 
-def _report(conn: sqlite3.Connection, fast: bool) -> CheckOutcome:
+def _report(conn: sqlite3.Connection, fast: bool, chunk: int = 1024) -> CheckOutcome:
     report = CheckOutcome()
     with pytest.MonkeyPatch.context() as patch:
         if not fast:  # every item the exact way, every document as the index writer makes it
             patch.setattr(check_items, "_fast_item", lambda *_: False)
+        patch.setattr(check_items, "_CHUNK", chunk)
         check_items.check_items(conn, report, limit=MAX_EXAMPLES)
     return report
 
@@ -157,10 +158,12 @@ def test_fast_and_exact_checks_agree(
                 "text": text,
             },
         )
-    fast, exact = _report(conn, fast=True), _report(conn, fast=False)
-    assert fast.counts == exact.counts
-    assert [p.message for p in fast.problems] == [p.message for p in exact.problems]
-    assert (fast.items, fast.events) == (exact.items, exact.events)
+    exact = _report(conn, fast=False)
+    for chunk in (1024, 2):  # all items in one chunk; two items a chunk
+        fast = _report(conn, fast=True, chunk=chunk)
+        assert fast.counts == exact.counts
+        assert [p.message for p in fast.problems] == [p.message for p in exact.problems]
+        assert (fast.items, fast.events) == (exact.items, exact.events)
     if not damages:
         assert fast.ok, [p.message for p in fast.problems]
 
@@ -220,3 +223,40 @@ def test_a_day_of_dated_and_timed_entries_is_checked_the_exact_way() -> None:
         "全文检索索引有 1 件问题与内容不符（问题 1），可用 ledger check --repair 重建索引",
     ]
     assert [p.message for p in fast.problems] == [p.message for p in exact.problems]
+
+
+def _titled(*titles: str) -> Ledger:
+    """Item 1 (楼道灯不亮) and one more item per title, each only raised."""
+    ledger, _ = fresh()
+    for title in titles:
+        actions.add(ledger, title, community="铁塔寺社区", raised_on=date(2026, 11, 3))
+    return ledger
+
+
+SEARCH_WRONG = "全文检索索引有 {} 件问题与内容不符（问题 {}），可用 ledger check --repair 重建索引"
+
+
+def test_a_word_moved_from_one_entry_to_the_next_is_found() -> None:
+    """Documents are compared a chunk at a time, as one text: a run moved across the border
+    of two items keeps that text's words in order, yet both entries are wrong."""
+    ledger = _titled("下水道 堵塞")
+    conn = ledger.conn
+    assert conn.execute("SELECT title FROM search ORDER BY rowid").fetchall() == [
+        ("楼道 道灯 灯不 不亮",),
+        ("下水 水道 zzz 堵塞",),
+    ]
+    assert _report(conn, fast=True).ok
+    conn.execute("UPDATE search SET title = '楼道 道灯 灯不 不亮 zzz 下水 水道' WHERE rowid = 1")
+    conn.execute("UPDATE search SET title = '堵塞' WHERE rowid = 2")
+    report = _report(conn, fast=True)
+    assert [p.message for p in report.problems] == [SEARCH_WRONG.format(2, "1、2")]
+
+
+def test_a_title_holding_the_mark_is_still_checked_right() -> None:
+    """A title that holds the text the chunk's items are marked apart with: the chunk is
+    compared item by item, so nothing sound is reported and the damage is still found."""
+    ledger = _titled(f"{check_items._MARK} 测试", "路灯 不亮")
+    conn = ledger.conn
+    assert _report(conn, fast=True).ok
+    conn.execute("UPDATE search SET body = body || ' zzz 漏水' WHERE rowid = 3")
+    assert [p.message for p in _report(conn, fast=True).problems] == [SEARCH_WRONG.format(1, "3")]

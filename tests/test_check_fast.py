@@ -260,3 +260,18 @@ def test_a_title_holding_the_mark_is_still_checked_right() -> None:
     assert _report(conn, fast=True).ok
     conn.execute("UPDATE search SET body = body || ' zzz 漏水' WHERE rowid = 3")
     assert [p.message for p in _report(conn, fast=True).problems] == [SEARCH_WRONG.format(1, "3")]
+
+
+def test_a_value_written_two_ways_is_compared_by_value() -> None:
+    """The row's state is compared as SQLite's JSON text of it first: a value that text
+    writes differently (1.0e+20 for orjson's 1e+20) is compared field by field, not reported."""
+    ledger, _ = fresh()
+    conn = ledger.conn
+    conn.execute("UPDATE items SET percent = 1e20 WHERE id = 1")
+    conn.execute("UPDATE events SET changes = json_set(changes, '$.percent', 1e20) WHERE id = 1")
+    assert conn.execute("SELECT json_array(percent) FROM items").fetchone() == ("[1.0e+20]",)
+    assert _report(conn, fast=True).ok
+    conn.execute("UPDATE items SET percent = 5 WHERE id = 1")
+    assert [p.message for p in _report(conn, fast=True).problems] == [
+        "问题 1：进度为“5”，按办理记录应为“1e+20”"
+    ]

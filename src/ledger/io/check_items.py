@@ -32,9 +32,13 @@ timed entries, an 撤销, a change or params that is not valid JSON, positions t
 still found and described the same way. Few items take that path in a real ledger.
 
 The search document is built by :func:`index_text`, equal to
-:func:`ledger.store.fulltext.field_text` (a property test holds them together) with one
-normalisation and one regular expression per document; an item whose entry looks different is compared again with the document
-exactly as the index's writer computes it, so the fast text can never report a false problem.
+:func:`ledger.store.fulltext.field_text` (a property test holds them together), in a few calls
+in C. Items are read 1,024 at a time; a chunk's index entries are compared with their
+documents as one text (:func:`_same_texts` says why that is sound), and item by item only
+when that text differs; an item whose entry looks different is compared again with the
+document exactly as the index's writer computes it, so the fast text can never report a
+false problem. An item's state is read as one JSON array written by SQLite and compared
+with the fold written by orjson, field by field only when the two texts differ.
 """
 
 from __future__ import annotations
@@ -43,8 +47,8 @@ import json
 import re
 import sqlite3
 import sys
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from itertools import islice
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -76,16 +80,16 @@ _FIELD_AT = {name: 3 + index for index, name in enumerate(STATE_FIELDS)}
 _state_values = itemgetter(*STATE_FIELDS)
 _dumps = orjson.dumps  # as SQLite's json_array writes the stored values
 _loads = orjson.loads  # four million small objects at a million items: 3× json's speed
-_SEP = "\x1e"  # between changes: a control character, never raw inside valid JSON
 
 # The events of each item, one row per item, read from the index events_item, so in (at, id)
 # order. Nothing below trusts that order: ``seqs`` must read 1..n in it. Plain: no event
 # withdrawn or a 撤销/恢复, params valid JSON, a 登记 exactly where the position is 1 (with
-# positions 1..n: exactly one, first), and the other events' times all of one length.
+# positions 1..n: exactly one, first), the other events' times all of one length, and every
+# change valid JSON: so the changes joined by commas in brackets are an array of exactly n.
 _EVENTS = """
-SELECT item_id, count(*), group_concat(seq), max(at), group_concat(changes, char(30)),
+SELECT item_id, count(*), group_concat(seq), max(at), '[' || group_concat(changes, ',') || ']',
        NOT max(withdrawn != 0 OR action IN ('undo', 'redo') OR (action = 'add') != (seq = 1)
-               OR (params IS NOT NULL AND NOT json_valid(params)))
+               OR NOT json_valid(changes) OR (params IS NOT NULL AND NOT json_valid(params)))
        AND min(iif(action = 'add', 99, length(at))) >= max(iif(action = 'add', 0, length(at))),
        group_concat(note, char(10))
 FROM events {source} GROUP BY item_id ORDER BY item_id
@@ -169,65 +173,80 @@ def check_items(conn: sqlite3.Connection, report: CheckOutcome, *, limit: int) -
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     indexed = "search" in tables
     items = conn.execute(_ITEMS)
-    groups = _Groups(_grouped_events(conn))
-    entries = (
-        conn.execute("SELECT rowid, title, body FROM search ORDER BY rowid") if indexed else ()
+    groups = _ReadAhead(_grouped_events(conn))
+    entries = _ReadAhead(
+        conn.execute("SELECT rowid, title, body FROM search ORDER BY rowid") if indexed else None
     )
     queued = {row[0] for row in conn.execute("SELECT item_id FROM search_dirty")} if indexed else ()
-    search = _SearchTally(entries, queued, limit)
+    search = _SearchTally(queued, limit)
     field_text = _FieldTexts().__getitem__
     places = _Places(conn)
-    item_count = 0
+    item_count = event_count = 0
     while rows := items.fetchmany(_CHUNK):
         item_count += len(rows)
-        notes = _check_states(conn, rows, groups, report)
+        chunk_groups = groups.upto(rows[-1][0])
+        event_count += sum(map(_COUNT, chunk_groups))  # those of missing items too
+        notes = _check_states(conn, rows, {group[0]: group for group in chunk_groups}, report)
         if indexed:
-            _check_documents(conn, rows, notes, search, places, field_text)
-    groups.finish()
-    report.items, report.events = item_count, groups.events
+            chunk_entries = {entry[0]: entry[1:] for entry in entries.upto(rows[-1][0])}
+            _check_documents(conn, rows, notes, chunk_entries, search, places, field_text)
+    event_count += sum(map(_COUNT, groups.rest()))
+    report.items, report.events = item_count, event_count
     if indexed:
+        for entry in entries.rest():
+            search.orphan(entry[0])
         search.finish(conn, report)
 
 
-class _Groups:
-    """The grouped events, read along with the items (both in id order)."""
+_COUNT = itemgetter(1)
 
-    def __init__(self, cursor: sqlite3.Cursor) -> None:
+
+class _ReadAhead:
+    """A cursor's rows in id order (the first column), handed out a stretch of ids at a time."""
+
+    def __init__(self, cursor: sqlite3.Cursor | None) -> None:
         self.cursor = cursor
-        self.buffer: list[tuple[Any, ...]] = []
-        self.next = 0
-        self.events = 0  # events read, those of missing items too (the foreign-key check's)
+        self.held: list[tuple[Any, ...]] = []
 
-    def take(self, item_id: int) -> tuple[Any, ...] | None:
-        """The group of ``item_id`` (None: it has no events); groups before it are skipped."""
-        while True:
-            if self.next == len(self.buffer):
-                self.buffer, self.next = self.cursor.fetchmany(_CHUNK), 0
-                if not self.buffer:
-                    return None
-            group = self.buffer[self.next]
-            if group[0] > item_id:
-                return None
-            self.next += 1
-            self.events += group[1]
-            if group[0] == item_id:
-                return group
+    def upto(self, last: int) -> list[tuple[Any, ...]]:
+        """The rows whose id is at most ``last`` (those not handed out yet)."""
+        taken: list[tuple[Any, ...]] = []
+        held = self.held
+        while self.cursor is not None:
+            if not held:
+                held = self.cursor.fetchmany(_CHUNK)
+                if not held:
+                    break
+            if held[-1][0] <= last:
+                taken += held
+                held = []
+                continue
+            cut = bisect_right(held, last, key=_ID)
+            taken += held[:cut]
+            held = held[cut:]
+            break
+        self.held = held
+        return taken
 
-    def finish(self) -> None:
-        """Count the events of the groups left (their items are missing)."""
-        self.events += sum(group[1] for group in self.buffer[self.next :])
-        self.events += sum(group[1] for group in self.cursor)
-        self.buffer, self.next = [], 0
+    def rest(self) -> list[tuple[Any, ...]]:
+        """The rows not handed out yet."""
+        return self.upto(sys.maxsize)
+
+
+_ID = itemgetter(0)
 
 
 def _check_states(
-    conn: sqlite3.Connection, rows: list[tuple[Any, ...]], groups: _Groups, report: CheckOutcome
+    conn: sqlite3.Connection,
+    rows: list[tuple[Any, ...]],
+    groups: dict[int, tuple[Any, ...]],
+    report: CheckOutcome,
 ) -> list[Any]:
     """Each row against its events; each item's notes (None: no events; False: not plain)."""
     notes: list[Any] = []
-    append, take, fast_item = notes.append, groups.take, _fast_item
+    append, group_of, fast_item = notes.append, groups.get, _fast_item
     for row in rows:
-        group = take(row[0])
+        group = group_of(row[0])
         if group is None:
             report.add("state", f"问题 {row[1]} 没有任何办理记录")
             append(None)
@@ -250,54 +269,57 @@ class _Places:
             self.names[area_id] = name
             self.below[area_id] = tuple(path.split("/")[3:]) if path else ()
 
-    def body(self, row: tuple[Any, ...], notes: Any) -> tuple[str | None, ...]:
-        """The fields of the item's document body, in fulltext's order."""
-        return (
-            *_BODY(row),
-            self.names[row[_COMMUNITY_ID]],
-            *self.below.get(row[_PLACE_ID], ()),
-            notes,
-        )
-
 
 def _check_documents(
     conn: sqlite3.Connection,
     rows: list[tuple[Any, ...]],
     notes: list[Any],
+    entries: dict[int, tuple[str, str]],
     search: _SearchTally,
     places: _Places,
     field_text: Callable[[str | None], str],
 ) -> None:
     """The chunk's index entries against their documents: all at once, then one by one if
-    they differ (see :func:`_same_texts`), in item order either way. ``field_text``: a
-    field's indexed form, remembered (most body fields recur; titles do not)."""
-    pending: list[tuple[tuple[Any, ...], Any, tuple[str, str] | None]] = []
+    they differ (see :func:`_same_texts`), in item order either way. ``entries``: the index
+    entries of the chunk's stretch of ids; ``field_text``: a field's indexed form,
+    remembered (most body fields recur; titles do not)."""
+    pending: list[tuple[tuple[Any, ...], Any, tuple[str, str] | None, tuple[Any, ...]]] = []
     titles: list[str | None] = []
     stored_titles: list[str] = []
     bodies: list[str] = []
     stored_bodies: list[str] = []
-    compare, body, communities = search.compare, places.body, places.names
+    names, below, body_fields, entry_of = places.names, places.below, _BODY, entries.pop
+    add_title, add_stored_title = titles.extend, stored_titles.extend
+    add_body, add_stored_body = bodies.extend, stored_bodies.extend
     for row, found in zip(rows, notes, strict=True):
-        if row[_COMMUNITY_ID] not in communities:  # no community: no document (fulltext's)
+        community = names.get(row[_COMMUNITY_ID])
+        if community is None:  # no community: no document (fulltext's)
             continue
-        entry = compare(row[0])
-        pending.append((row, found, entry))
+        entry = entry_of(row[0], None)
+        # The body's fields in fulltext's order: these, the community, the place's compound
+        # and building, the notes.
+        body = (*body_fields(row), community, *below.get(row[_PLACE_ID], ()), found)
+        pending.append((row, found, entry, body))
         if entry is not None and found is not False:
-            titles += (row[_TITLE], _MARK)
-            bodies += (*map(field_text, body(row, found)), _MARK_TEXT)
-            stored_titles += (entry[0], _MARK_TEXT)
-            stored_bodies += (entry[1], _MARK_TEXT)
+            add_title((row[_TITLE], _MARK))
+            add_body(map(field_text, body))
+            bodies.append(_MARK_TEXT)
+            add_stored_title((entry[0], _MARK_TEXT))
+            add_stored_body((entry[1], _MARK_TEXT))
+    for item_id in entries:  # entries of no item with a document
+        search.orphan(item_id)
     marks = len(stored_titles) // 2
     same = _same_texts(index_text(titles), stored_titles, marks) and _same_texts(
         _RUN_GAP.join(filter(None, bodies)), stored_bodies, marks
     )
-    for row, found, entry in pending:
+    for row, found, entry, body in pending:
         plain = entry is not None and found is not False
-        if not plain or not (same or _same_entry(entry, row, body(row, found))):
+        if not plain or not (same or _same_entry(entry, row, body)):
             search.differs(conn, row[0], entry)
 
 
 def _same_entry(entry: tuple[str, str], row: tuple[Any, ...], body: tuple[Any, ...]) -> bool:
+    """The entry is the item's document (title, then body fields), compared on their own."""
     return entry[0] == index_text((row[_TITLE],)) and entry[1] == index_text(body)
 
 
@@ -332,13 +354,10 @@ def _fast_item(
     _, n, seqs, last_at, changes, plain, notes = group
     if plain != 1 or seqs != _SERIAL[n]:
         return False
-    pieces = changes.split(_SEP)
-    if len(pieces) != n:  # a separator inside a change: not valid JSON, the exact path says so
-        return False
     state = EMPTY_STATE.copy()
     try:
-        for piece in pieces:
-            state.update(_loads(piece))
+        for change in _loads(changes):
+            state.update(change)
     except (ValueError, TypeError):  # orjson's JSONDecodeError is a ValueError
         return False
     try:
@@ -443,30 +462,12 @@ class _SearchTally:
     have no document count as differing too.
     """
 
-    def __init__(self, entries: Iterable[tuple[Any, ...]], queued: Any, limit: int) -> None:
-        self.entries = iter(entries)
+    def __init__(self, queued: Any, limit: int) -> None:
         self.queued = queued
         self.limit = limit
         self.count = 0
         self.wrong: list[int] = []
         self.orphans: list[int] = []
-        self.buffer: list[tuple[Any, ...]] = []
-        self.next = 0
-
-    def compare(self, item_id: int) -> tuple[str, str] | None:
-        """The index entry of the item (None if it has none); entries before it are orphans."""
-        while True:
-            if self.next == len(self.buffer):
-                self.buffer, self.next = list(islice(self.entries, _CHUNK)), 0
-                if not self.buffer:
-                    return None
-            entry = self.buffer[self.next]
-            if entry[0] > item_id:
-                return None
-            self.next += 1
-            if entry[0] == item_id:
-                return entry[1], entry[2]
-            self._orphan(entry[0])
 
     def differs(self, conn: sqlite3.Connection, item_id: int, have: tuple[str, str] | None) -> None:
         """Not plainly equal: compare with the document exactly as the index's writer makes it."""
@@ -480,14 +481,13 @@ class _SearchTally:
         if len(self.wrong) < self.limit:
             self.wrong.append(item_id)
 
-    def _orphan(self, item_id: int) -> None:
+    def orphan(self, item_id: int) -> None:
+        """An entry of no item that has a document."""
         self.count += 1
         if len(self.orphans) < self.limit:
             self.orphans.append(item_id)
 
     def finish(self, conn: sqlite3.Connection, report: CheckOutcome) -> None:
-        for entry in (*self.buffer[self.next :], *self.entries):
-            self._orphan(entry[0])
         if not self.count:
             return
         wrong = (self.wrong + self.orphans)[: self.limit]

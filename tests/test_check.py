@@ -118,7 +118,8 @@ def test_event_of_a_missing_item_is_found(worked: Path, run: Run) -> None:
     )
     result = run("check")
     assert result.exit_code == 1
-    assert "引用的问题不存在" in result.stdout
+    # Found on the pass over the items (7 events before it: the new one is the 8th row).
+    assert "办理记录（内部ID 8）引用的问题不存在（已被删除或被改动）" in result.stdout
 
 
 def test_item_without_events_is_found(worked: Path, run: Run) -> None:
@@ -280,3 +281,17 @@ def test_a_duplicate_in_a_unique_index_is_found_by_the_full_check(tmp_path: Path
     assert [p.message for p in report.problems] == [
         "SQLite 检查发现：non-unique entry in index units_uid"
     ]
+
+
+def test_events_of_an_item_removed_between_others_are_found(worked: Path, run: Run) -> None:
+    # Item 2 (events 5 and 6: item 1 has 1–4) removed; items 1 and 3 are still there.
+    tamper(worked, "DELETE FROM items WHERE number = 2")
+    result = run("check", "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["checks"]["foreign_keys"] == 2
+    assert [p["message"] for p in report["problems"] if p["kind"] == "foreign_keys"] == [
+        "办理记录（内部ID 5）引用的问题不存在（已被删除或被改动）",
+        "办理记录（内部ID 6）引用的问题不存在（已被删除或被改动）",
+    ]
+    assert report["items"] == 2 and report["events"] == 7

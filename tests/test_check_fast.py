@@ -31,7 +31,14 @@ from test_history_property import ACTIONS, fresh, histories, record_shuffled
 # underscore (not part of a run), combining marks, a final sigma, separators, controls.
 TEXT = st.text(
     alphabet=st.sampled_from(
-        [*"路灯坏了３号楼ＡＢab_Σσς ΑΣ.，、\n\t\x00\x01-/", "\u0301", "\u0130", "ﬁ", "①", "㍿"]
+        [
+            *"路灯坏了３号楼ＡＢab_Σσς ΑΣ.，、（）：；！？　\n\t\x00\x01-/",
+            "\u0301",
+            "\u0130",
+            "ﬁ",
+            "①",
+            "㍿",
+        ]
     )
     | st.characters(),
     max_size=30,
@@ -42,6 +49,13 @@ TEXT = st.text(
 @given(values=st.lists(st.none() | TEXT, max_size=6))
 def test_index_text_is_field_text(values: list[str | None]) -> None:
     assert check_items.index_text(values) == fulltext.field_text(values)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=TEXT)
+def test_normalise_is_fulltexts(text: str) -> None:
+    # Full-width punctuation replaced before NFKC: the same text as NFKC of the whole.
+    assert check_items._normalise(text) == fulltext.normalise(text)
 
 
 def test_index_text_examples() -> None:

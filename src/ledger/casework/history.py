@@ -22,6 +22,7 @@ from datetime import date, datetime
 from json.encoder import encode_basestring as _QUOTE  # ensure_ascii=False's
 from typing import Any
 
+from ledger.casework import imported
 from ledger.casework.effects import EFFECTS, Context
 from ledger.domain.dates import iso, past_moment
 from ledger.domain.errors import LedgerError, NotFound, TransitionRefused
@@ -369,19 +370,27 @@ def write_new_items(
     texts: dict[tuple[Any, ...], str] = {}  # inputs recur (交办 to one unit, 满意): encoded once
     for item in items:
         plan = item.plan
-        derived = derive_in_order(ledger, plan)
-        if derived is not None:
+        built = imported.build(plan)  # a plain imported history: state and texts directly
+        derived = derive_in_order(ledger, plan) if built is None else None
+        stored: list[str | None]
+        if built is not None:
+            state, stored, moments = built
+            steps: list[dict[str, Any]] = []
+        elif derived is not None:
             state, steps, moments = derived
-            seqs: Iterable[int] = range(1, len(plan) + 1)
+            stored = []
         else:
             state, events = derive_new_item(ledger, plan)
             steps = [e.changes for e in events]
             moments = [e.at for e in events]
-            seqs = [e.seq for e in events]
-        for seq, p, changes, at in zip(seqs, plan, steps, moments, strict=True):
+            stored = []
+        in_order = built is not None or derived is not None
+        seqs: Iterable[int] = range(1, len(plan) + 1) if in_order else [e.seq for e in events]
+        for index, (seq, p, at) in enumerate(zip(seqs, plan, moments, strict=True)):
             params = p.params
             if p.action == "add":
                 params_text = _ENCODE(params)
+                changes = steps[index] if steps else {**params, "status": "raised"}
                 changes_text = _registration_text(params, params_text, changes)
             else:
                 key = (p.action, *params.items())
@@ -391,15 +400,15 @@ def write_new_items(
                     params_text = texts[key] = _ENCODE(params)
                 except TypeError:  # a value that is no key (a list): not kept
                     params_text = _ENCODE(params)
-                changes_text = _flat_json(changes)
+                changes_text = stored[index] if stored else _flat_json(steps[index])
             add_event(
                 (next_uid(), item.id, p.action, at, now, actor, p.note, params_text,
                  changes_text, seq)
             )  # fmt: skip
         last = max(moments)
         item_rows.append((item.id, item.uid, item.number, *[state[f] for f in STATE_FIELDS], last))
-        notes = [p.note for p in plan if p.note is not None] if derived is not None else []
-        written.append(Written(item.id, state, notes, derived is not None))
+        notes = [p.note for p in plan if p.note is not None] if in_order else []
+        written.append(Written(item.id, state, notes, in_order))
     ledger.conn.executemany(_ITEM_INSERT, item_rows)
     ledger.conn.executemany(EVENT_INSERT, event_rows)
     return written

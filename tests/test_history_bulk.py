@@ -192,3 +192,18 @@ def test_the_fast_path_is_the_replay(plan: list[history.Planned]) -> None:
         (e.action, e.at, e.note, _dump(e.params), _dump(e.changes), e.seq)  # type: ignore[arg-type]
         for e in events
     ]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.dictionaries(st.text(), JSON_VALUES, max_size=6))
+def test_the_one_encoder_writes_what_json_dumps_writes(value: dict[str, Any]) -> None:
+    # The stored text of every event's params and changes (history._ENCODE reuses one C
+    # encoder): exactly json.dumps(…, ensure_ascii=False, sort_keys=True), NaN included.
+    assert history._ENCODE(value) == json.dumps(value, ensure_ascii=False, sort_keys=True)

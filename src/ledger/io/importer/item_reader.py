@@ -207,6 +207,7 @@ class ItemReader(Known):
         dues: dict[tuple[Any, date], Any] = {}
         years = self.years
         undated = False
+        note_limit, person_limit = free_text.LIMITS["note"][0], free_text.LIMITS["person"][0]
         clean = values.clean
 
         def community_of(text: str) -> Any:
@@ -377,13 +378,13 @@ class ItemReader(Known):
                 rating_text, (rating, rating_note, told) = found
             channel = _checked(problems, "reply_channel", read_channel(cells[i_channel]), None)
             result, reply_text = clean(cells[i_result]), clean(cells[i_reply])
-            for code, value, kind in (  # the limits of ledger.domain.text, as for typed text
-                ("result", result, "note"),
-                ("reply_text", reply_text, "note"),
-                ("reporter", clean(cells[i_reporter]), "person"),
+            reporter = clean(cells[i_reporter])
+            for code, value, limit in (  # the limits of ledger.domain.text, as for typed text
+                ("result", result, note_limit),
+                ("reply_text", reply_text, note_limit),
+                ("reporter", reporter, person_limit),
             ):
-                if value is not None and len(value) > free_text.LIMITS[kind][0]:
-                    limit = free_text.LIMITS[kind][0]
+                if value is not None and len(value) > limit:
                     problems.append((code, f"内容过长（{len(value)} 字，最多 {limit} 字）"))
             due = None
             raw_due = cells[i_due]
@@ -422,7 +423,6 @@ class ItemReader(Known):
             days = self.big_days if scale == "big" else self.small_days
             if due is None:
                 due = calendar.add_workdays(raised, days)
-            reporter = clean(cells[i_reporter])
             raised_text = raised.isoformat()
             key = hashlib.sha256(
                 "\x1f".join(

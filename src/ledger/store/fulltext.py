@@ -67,13 +67,18 @@ def bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+_GAP = f" {FIELD_GAP} "
+
+
 def field_text(values: Iterable[str | None], cache: Cache | None = None) -> str:
     """The indexed form of some fields: their runs' pairs, runs and fields kept apart."""
+    if cache is not None:  # each field's part once (a field without pairs adds nothing)
+        return _GAP.join([part for part in map(cache.text, filter(None, values)) if part])
     parts: list[str] = []
     for value in values:
         if value:
-            parts += cache.pairs(value) if cache is not None else _pairs(value, None)
-    return f" {FIELD_GAP} ".join(parts)
+            parts += _pairs(value, None)
+    return _GAP.join(parts)
 
 
 def _pairs(value: str, known: dict[str, str] | None) -> list[str]:
@@ -95,13 +100,14 @@ class Cache:
     build): the same text as without it."""
 
     def __init__(self) -> None:
-        self.values: dict[str, list[str]] = {}
+        self.values: dict[str, str] = {}
         self.runs: dict[str, str] = {}
 
-    def pairs(self, value: str) -> list[str]:
+    def text(self, value: str) -> str:
+        """One field's indexed form (its runs' pairs, runs kept apart)."""
         found = self.values.get(value)
         if found is None:
-            found = _pairs(value, self.runs)
+            found = _GAP.join(_pairs(value, self.runs))
             if len(value) <= 40:  # short fields recur (names, places, results); titles not
                 self.values[value] = found
         return found

@@ -362,6 +362,8 @@ def memo(read: Callable[[str], Any]) -> Callable[[Any], Any]:
     known: dict[str, Any] = {}
 
     def cell(raw: Any) -> Any:
+        if raw is None:  # an empty cell, or a column the sheet does not have
+            return None
         if type(raw) is str:  # (1, 1.0 and True are one dict key: only texts are kept)
             found = known.get(raw, _MISSING)
             if found is not _MISSING:

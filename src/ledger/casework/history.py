@@ -480,14 +480,8 @@ def _flat_json(value: dict[str, Any]) -> str:
     encoder's set-up costs more than such a small dict); anything else through _dump."""
     parts: list[str] = []
     for key in sorted(value):
-        item = value[key]
-        kind = type(item)
-        if kind is str:
-            parts.append(f"{_QUOTE(key)}: {_QUOTE(item)}")
-        elif kind is int:
-            parts.append(f"{_QUOTE(key)}: {item}")
-        elif item is None:
-            parts.append(f"{_QUOTE(key)}: null")
-        else:
+        part = imported.member(key, value[key])
+        if part is None:
             return _ENCODE(value)
+        parts.append(part)
     return "{" + ", ".join(parts) + "}"

@@ -88,18 +88,26 @@ def build(
                 value = target
             if state[name] == value:
                 continue
-            kind = type(value)
-            if kind is str:
-                parts.append(f'"{name}": {_quote(value)}')
-            elif kind is int:
-                parts.append(f'"{name}": {value}')
-            elif value is None:
-                parts.append(f'"{name}": null')
-            else:
+            part = member(name, value)
+            if part is None:
                 return None  # no such value in an imported row: the general way
+            parts.append(part)
             state[name] = value
         status = target
         texts.append("{" + ", ".join(parts) + "}")
         moments.append(day)
         previous = day
     return state, texts, moments
+
+
+def member(key: str, value: Any) -> str | None:
+    """One member of a flat JSON object as ``json.dumps(…, ensure_ascii=False)`` writes it
+    (``"key": value``); None for a value that is not a text, a whole number or null."""
+    kind = type(value)
+    if kind is str:
+        return f"{_quote(key)}: {_quote(value)}"
+    if kind is int:
+        return f"{_quote(key)}: {value}"
+    if value is None:
+        return f"{_quote(key)}: null"
+    return None

@@ -280,7 +280,7 @@ def redo_target(events: list[Event]) -> tuple[Event, Event]:
 # --- bulk form for import -----------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Planned:
     """One action of a new item's history, as import plans it."""
 
@@ -336,7 +336,7 @@ def derive_in_order(
     return state, steps, moments
 
 
-@dataclass
+@dataclass(slots=True)
 class NewItem:
     """An item to write in bulk: its id, uid and number, and its planned history."""
 
@@ -346,7 +346,7 @@ class NewItem:
     plan: list[Planned]
 
 
-@dataclass
+@dataclass(slots=True)
 class Written:
     """A new item as :func:`write_new_items` wrote it."""
 

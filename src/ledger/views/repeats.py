@@ -211,7 +211,7 @@ def repeats_of(ledger: Ledger, item_id: int) -> list[dict[str, Any]]:
 # --- many new items at once (import) -------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Probe:
     """An item as repeat detection compares it: one of the ledger's (with its number) or one
     being imported (``key``: what the caller knows it by, such as its sheet and row)."""

@@ -302,10 +302,39 @@ def shared_strings(stream: IO[bytes]) -> list[str]:
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = characters
+
+    def feed(data: bytes) -> None:
+        """Plain strings (one text run, no entity, no line end) read directly, in order;
+        everything else (the start with any DTD, rich text, phonetic guides) through expat."""
+        position = 0
+        for found in _PLAIN_STRING.finditer(data):
+            parser.Parse(data[position : found.start()], False)
+            strings.append(found.group(1).decode().replace("x005F_", ""))
+            position = found.end()
+        parser.Parse(data[position:], False)
+
+    pending = b""
+    plain: bool | None = None  # UTF-8 (the fast path's decoding), known from the declaration
     while chunk := stream.read(1 << 16):
-        parser.Parse(chunk, False)
+        pending += chunk
+        if plain is None:
+            declared = _ENCODING.match(pending)
+            plain = declared is None or declared.group(1).lower() in (b"utf-8", b"utf8")
+        cut = pending.rfind(b"</si>")
+        if cut < 0:
+            continue
+        if plain:
+            feed(pending[: cut + 5])
+        else:
+            parser.Parse(pending[: cut + 5], False)
+        pending = pending[cut + 5 :]
+    parser.Parse(pending, False)
     parser.Parse(b"", True)
     return strings
+
+
+_PLAIN_STRING = re.compile(rb'<si><t(?: xml:space="preserve")?>([^<&\r]*)</t></si>')
+_ENCODING = re.compile(rb'(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding=["\']([^"\']+)')
 
 
 _COL = re.compile(rb"<(?:\w+:)?col\s[^>]*>")

@@ -8,6 +8,10 @@ hold quotes, backslashes and the markers the writer looks for. For each:
 - :func:`history.derive_in_order` (the fast path) gives the same final state, the same
   changes per step and the same refusal as :func:`history.derive_new_item` (the general
   replay), or declines (None) exactly when the plan is not in time order;
+- :func:`imported.build` (the direct builder for a plain imported history) gives the same
+  state, moments and stored changes text as the general replay whenever it builds at all,
+  and builds every history import plans (in order, each step one the status allows, no
+  重办 or 延期);
 - :func:`history.write_new_items` stores the item row as replayed and each event with the
   params, changes (as ``json.dumps(…, ensure_ascii=False, sort_keys=True)``) and position
   the general replay gives.
@@ -24,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from ledger.casework import history
+from ledger.casework import history, imported
 from ledger.domain import lifecycle
 from ledger.domain.errors import LedgerError
 from ledger.domain.lifecycle import STATE_FIELDS
@@ -119,6 +123,22 @@ def in_time_order(plan: list[history.Planned]) -> bool:
     return days == sorted(days)
 
 
+def plain_import(plan: list[history.Planned]) -> bool:
+    """Whether the plan is one import makes of a row: in time order, every step one the
+    status allows (进展 anywhere), none of 重办, 延期, 催办; no extra key in the registration."""
+    if not in_time_order(plan) or "zone" in plan[0].params:
+        return False
+    status = "raised"
+    for p in plan[1:]:
+        if p.action in ("reopen", "extend", "remind"):
+            return False
+        if p.action != "progress":
+            if (status, p.action) not in lifecycle.TRANSITIONS:
+                return False
+            status = lifecycle.TRANSITIONS[(status, p.action)]
+    return True
+
+
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plan=plans())
 def test_the_fast_path_is_the_replay(plan: list[history.Planned]) -> None:
@@ -127,6 +147,7 @@ def test_the_fast_path_is_the_replay(plan: list[history.Planned]) -> None:
         state, events = history.derive_new_item(ledger, plan)
     except LedgerError as refused:
         event("refused")
+        assert imported.build(plan) is None  # never writes what the replay refuses
         if in_time_order(plan):
             with pytest.raises(LedgerError) as fast:
                 history.derive_in_order(ledger, plan)
@@ -143,6 +164,16 @@ def test_the_fast_path_is_the_replay(plan: list[history.Planned]) -> None:
         assert steps == [e.changes for e in events]
         assert moments == [e.at for e in events]
         assert [e.seq for e in events] == list(range(1, len(plan) + 1))
+
+    direct = imported.build(plan)
+    if direct is not None:
+        event("built directly")
+        direct_state, texts, moments = direct
+        assert direct_state == state
+        assert moments == [e.at for e in events]
+        assert texts == [None, *(_dump(e.changes) for e in events[1:])]  # type: ignore[arg-type]
+    elif plain_import(plan):
+        raise AssertionError("a plain imported history was not built directly")
 
     with ledger.transaction():
         uids = iter(f"uid{n}" for n in range(100))
@@ -161,3 +192,18 @@ def test_the_fast_path_is_the_replay(plan: list[history.Planned]) -> None:
         (e.action, e.at, e.note, _dump(e.params), _dump(e.changes), e.seq)  # type: ignore[arg-type]
         for e in events
     ]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.dictionaries(st.text(), JSON_VALUES, max_size=6))
+def test_the_one_encoder_writes_what_json_dumps_writes(value: dict[str, Any]) -> None:
+    # The stored text of every event's params and changes (history._ENCODE reuses one C
+    # encoder): exactly json.dumps(…, ensure_ascii=False, sort_keys=True), NaN included.
+    assert history._ENCODE(value) == json.dumps(value, ensure_ascii=False, sort_keys=True)

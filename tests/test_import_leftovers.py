@@ -87,3 +87,19 @@ def test_a_meeting_line_over_several_cells_starts_a_meeting(ledger: Ledger, tmp_
         ("楼道堆放杂物", "2026-06-10", "2026-06-10", "night_talk"),
         ("2号楼下水道返味", "2026-06-10", "2026-06-10", "night_talk"),
     ]
+
+
+def test_a_community_written_after_its_subdistrict(ledger: Ledger, tmp_path: Path) -> None:
+    # 古槐街道铁塔寺社区 (no slash) is read as ledger add --community reads it.
+    prepare(ledger)
+    rows = [
+        DUE_HEADER,
+        ["2026-05-20", "古槐街道铁塔寺社区", "楼道灯不亮", None],
+        ["2026-05-21", "济阳街道财工街社区", "暖气不热", None],
+    ]
+    report = import_items(ledger, xlsx(tmp_path / "街道社区.xlsx", rows))
+    assert report.problems == []
+    assert [(i["title"], i["community"]) for i in items(ledger)] == [
+        ("楼道灯不亮", "铁塔寺社区"),
+        ("暖气不热", "财工街社区"),
+    ]

@@ -421,10 +421,22 @@ def test_shared_strings_read_as_openpyxl_reads_them() -> None:
         "<si><t>A &amp; B &lt;1&gt; _x005F_x000D_</t></si>"
         "<si><t/></si>"
         "<si><t>第一行\n第二行</t></si>"
+        '<si><t xml:space="preserve">  前后有空格\t </t></si>'
+        "<si><t>回车换行\r\n之后</t></si>"  # a parser makes it one line end
+        "<si><t>a_x005F_x0041_b</t></si>"
         "</sst>"
     ).encode()
     expected = list(read_string_table(io.BytesIO(xml)))
     assert xml_reader.shared_strings(io.BytesIO(xml)) == expected
+    assert expected[6:8] == ["  前后有空格\t ", "回车换行\n之后"]
+    # Another declared encoding: read by the parser, never taken for UTF-8.
+    latin = xml.replace(b"UTF-8", b"ISO-8859-1").replace(
+        "楼道灯不亮".encode(), "café".encode("latin-1")
+    )
+    assert xml_reader.shared_strings(io.BytesIO(latin)) == list(
+        read_string_table(io.BytesIO(latin))
+    )
+    assert xml_reader.shared_strings(io.BytesIO(latin))[0] == "café"
     assert expected[1] == "3号楼 漏水 " and expected[2] == "铁塔寺"  # as a clerk reads them
     prefixed = xml.replace(b"<si>", b"<x:si>").replace(b"</si>", b"</x:si>")
     prefixed = prefixed.replace(b"<t", b"<x:t").replace(b"</t>", b"</x:t>")

@@ -78,3 +78,25 @@ def test_stem() -> None:
     assert stem("铁塔寺社区") == "铁塔寺"
     assert stem("古槐街道") == "古槐"
     assert stem("社区") == "社区"  # nothing left: the name itself
+
+
+def test_community_after_its_subdistrict_without_a_slash(towns: Ledger) -> None:
+    # 古槐街道铁塔寺社区: a clerk reads 古槐街道 / 铁塔寺社区 without doubt.
+    assert community(towns, "古槐街道铁塔寺社区") == "铁塔寺社区"
+    assert community(towns, "古槐街道唐庄社区") == "唐庄社区"
+    item = actions.add(towns, "路灯不亮", community="古槐街道铁塔寺社区")
+    assert item.item["community"] == "铁塔寺社区"
+    with pytest.raises(NotFound):
+        community(towns, "济阳街道铁塔寺社区")  # 铁塔寺社区 is not in 济阳街道
+    with pytest.raises(NotFound):
+        community(towns, "古槐铁塔寺社区")  # not a subdistrict's name exactly
+
+
+def test_subdistrict_and_community_in_two_counties_is_ambiguous(towns: Ledger) -> None:
+    place_service.add_path(towns, "兖州区/古槐街道/铁塔寺社区")
+    with pytest.raises(Ambiguous) as refused:
+        community(towns, "古槐街道铁塔寺社区")
+    assert str(refused.value) == (
+        "“古槐街道铁塔寺社区”可以指 任城区/古槐街道/铁塔寺社区、兖州区/古槐街道/铁塔寺社区，"
+        "请写出完整的社区名称"
+    )

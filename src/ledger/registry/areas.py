@@ -121,8 +121,9 @@ def find(
             if former is not None:
                 return former
             found = names_service.resolve(
-                names[0], everyone, lambda row: row[1], what, shown=lambda row: row[2]
-            )
+                names[0], everyone, lambda row: row[1], what, shown=lambda row: row[2],
+                qualified=lambda row: "".join(row[2].split("/")[-2:]),
+            )  # fmt: skip
             if found is not None:
                 return get(ledger, found[0])
             former = _by_former_name(ledger, names[0], level, within)

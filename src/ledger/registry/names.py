@@ -7,6 +7,8 @@ Tried in order, the first rule that matches anything decides:
 1. the full name (the callers try it first, with their own path rules), then a name the
    place or unit had before a rename, exactly (the callers, from :mod:`ledger.registry.edits`:
    住建局 renamed 区住建局 is still 住建局, not "a unit whose name contains 住建局");
+   then, for a place, its parent's name and its own written together without a slash:
+   古槐街道铁塔寺社区 for 古槐街道/铁塔寺社区 (exactly; two places written so are listed);
 2. the name without its suffix: 铁塔寺 for 铁塔寺社区, 古槐 for 古槐街道, 2 for 2号楼;
 3. a part of the name, of two characters or more without its suffix: 城管局 for
    任城区城管局 (but 村社区 is not a part of 新村社区);
@@ -68,11 +70,22 @@ def _rules(typed: str) -> list[Callable[[str], bool]]:
     return rules
 
 
-def match(typed: str, items: Sequence[T], name_of: Callable[[T], str]) -> list[T]:
-    """The items the first matching rule (after the full name) finds; [] when none does."""
+def match(
+    typed: str,
+    items: Sequence[T],
+    name_of: Callable[[T], str],
+    qualified: Callable[[T], str] | None = None,
+) -> list[T]:
+    """The items the first matching rule (after the full name) finds; [] when none does.
+
+    ``qualified``: an item's name after its parent's (古槐街道铁塔寺社区), for places."""
     typed = typed.strip()
     if not typed:
         return []
+    if qualified is not None:
+        written_together = [item for item in items if qualified(item) == typed]
+        if written_together:
+            return written_together
     for rule in _rules(typed):
         found = [item for item in items if rule(name_of(item))]
         if found:
@@ -98,12 +111,14 @@ def resolve(
     what: str,
     *,
     shown: Callable[[T], str] | None = None,
+    qualified: Callable[[T], str] | None = None,
 ) -> T | None:
     """The one item a typed name means beyond its full name; None when nothing matches.
 
-    Several matches are refused with the list (:class:`Ambiguous`).
+    Several matches are refused with the list (:class:`Ambiguous`). ``qualified``: see
+    :func:`match`.
     """
-    found = match(typed, items, name_of)
+    found = match(typed, items, name_of, qualified)
     if len(found) == 1:
         return found[0]
     if found:

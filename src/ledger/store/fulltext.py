@@ -67,13 +67,18 @@ def bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+_GAP = f" {FIELD_GAP} "
+
+
 def field_text(values: Iterable[str | None], cache: Cache | None = None) -> str:
     """The indexed form of some fields: their runs' pairs, runs and fields kept apart."""
+    if cache is not None:  # each field's part once (a field without pairs adds nothing)
+        return _GAP.join([part for part in map(cache.text, filter(None, values)) if part])
     parts: list[str] = []
     for value in values:
         if value:
-            parts += cache.pairs(value) if cache is not None else _pairs(value, None)
-    return f" {FIELD_GAP} ".join(parts)
+            parts += _pairs(value, None)
+    return _GAP.join(parts)
 
 
 def _pairs(value: str, known: dict[str, str] | None) -> list[str]:
@@ -95,13 +100,14 @@ class Cache:
     build): the same text as without it."""
 
     def __init__(self) -> None:
-        self.values: dict[str, list[str]] = {}
+        self.values: dict[str, str] = {}
         self.runs: dict[str, str] = {}
 
-    def pairs(self, value: str) -> list[str]:
+    def text(self, value: str) -> str:
+        """One field's indexed form (its runs' pairs, runs kept apart)."""
         found = self.values.get(value)
         if found is None:
-            found = _pairs(value, self.runs)
+            found = _GAP.join(_pairs(value, self.runs))
             if len(value) <= 40:  # short fields recur (names, places, results); titles not
                 self.values[value] = found
         return found
@@ -252,7 +258,18 @@ def bulk_load(conn: sqlite3.Connection) -> Iterator[BulkIndex]:
         conn.executemany("INSERT OR IGNORE INTO search_dirty(item_id) VALUES (?)", marked)
 
 
+# FTS5 keeps new entries in an in-memory hash and writes a segment each time it exceeds
+# 'hashsize' (1 MB by default): a bulk insert with 16 MB writes fewer, larger segments, about
+# a third less work (measured: 100,000 items' documents 2.1 s → 1.3 s; 64 MB and more is
+# slower again). Set for the insert only: the file's stored settings are left as they were.
+_DEFAULT_HASHSIZE = 1024 * 1024
+_BULK_HASHSIZE = 16 * 1024 * 1024
+_SET = "INSERT INTO search(search, rank) VALUES ('hashsize', ?)"
+
+
 def _insert(conn: sqlite3.Connection, rows: Iterator[tuple]) -> int:
+    stored = conn.execute("SELECT v FROM search_config WHERE k = 'hashsize'").fetchone()
+    conn.execute(_SET, (_BULK_HASHSIZE,))
     count = 0
     while True:
         batch = [row for _, row in zip(range(5000), rows, strict=False)]
@@ -260,6 +277,10 @@ def _insert(conn: sqlite3.Connection, rows: Iterator[tuple]) -> int:
             break
         conn.executemany("INSERT INTO search(rowid, title, body) VALUES (?, ?, ?)", batch)
         count += len(batch)
+    # Back to what was in force (so this connection flushes as before), then to what was stored.
+    conn.execute(_SET, (stored[0] if stored else _DEFAULT_HASHSIZE,))
+    if stored is None:
+        conn.execute("DELETE FROM search_config WHERE k = 'hashsize'")
     return count
 
 

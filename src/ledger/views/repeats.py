@@ -211,7 +211,7 @@ def repeats_of(ledger: Ledger, item_id: int) -> list[dict[str, Any]]:
 # --- many new items at once (import) -------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Probe:
     """An item as repeat detection compares it: one of the ledger's (with its number) or one
     being imported (``key``: what the caller knows it by, such as its sheet and row)."""
@@ -265,6 +265,7 @@ def among(ledger: Ledger, new: list[Probe]) -> list[Suspect]:
     ]
     area_of, names = _places(ledger, communities)
     index: dict[tuple[Any, ...], list[Probe]] = {}
+    windows: dict[str, str] = {}  # day raised → the earliest day its repeats look back to
     found: list[Suspect] = []
     ordered = sorted(
         [(p.raised_on, 0, n, p) for n, p in enumerate(old)]
@@ -278,7 +279,9 @@ def among(ledger: Ledger, new: list[Probe]) -> list[Suspect]:
             if value
         ]
         if is_new:
-            window = (date.fromisoformat(day) - timedelta(days=days)).isoformat()
+            window = windows.get(day)
+            if window is None:  # a few hundred days for many thousand items: each once
+                window = windows[day] = (date.fromisoformat(day) - timedelta(days=days)).isoformat()
             best = _best(probe, place, keys, index, window, area_of, names)
             if best is not None:
                 found.append(best)

@@ -27,6 +27,9 @@ from ledger.io.importer.known import Known
 from ledger.io.importer.record import PHONE_REPAIRED, Record
 from ledger.io.importer.report import BadRow, ImportOutcome
 from ledger.io.importer.values import Bad
+from ledger.io.importer.values import Message as _Message
+from ledger.io.importer.values import checked as _checked
+from ledger.io.importer.values import memo as _memo
 from ledger.store.ledger_file import Ledger
 
 Progress = Callable[[str, int, int | None], None]
@@ -34,12 +37,7 @@ _STAGE_DATES = status.STAGE_DATES
 
 _CHANNELS = "当面、电话、微信、会议通报"
 _SOURCES, _SCALES = SOURCE.describe(), SCALE.describe()
-_MISSING = object()
 _PENDING: Any = object()  # a row waiting for the year of the file's other rows
-
-
-class _Message(str):
-    """A cached refusal (a word already found unknown)."""
 
 
 class ItemReader(Known):
@@ -178,7 +176,13 @@ class ItemReader(Known):
     ) -> Callable[..., Record | None]:
         """A function reading one row of this layout; columns are looked up once, and each
         distinct word (a status, a community, a unit …) is resolved once per import."""
-        at = {code: layout.first(code) for code in headers.ITEMS.fields}
+        found_at = {code: layout.first(code) for code in headers.ITEMS.fields}
+        notes = layout.columns.get("note", [])
+        # Every row is read padded to the columns used plus one None, which the columns the
+        # layout lacks point at: no cell costs a bounds check.
+        width = 1 + max([i for i in found_at.values() if i is not None] + notes, default=-1)
+        at = {code: width if index is None else index for code, index in found_at.items()}
+        padding = (None,) * (width + 1)
         i_title, i_raised, i_community = at["title"], at["raised_on"], at["community"]
         i_compound, i_building, i_reporter = at["compound"], at["building"], at["reporter"]
         i_phone, i_category, i_source = at["phone"], at["category"], at["source"]
@@ -192,47 +196,41 @@ class ItemReader(Known):
         stage_columns = [
             (stage, code, at[code])
             for stage, code in enumerate(_STAGE_DATES)
-            if stage > 0 and at[code] is not None
+            if stage > 0 and found_at[code] is not None
         ]
-        notes = layout.columns.get("note", [])
-        describe = {code: layout.describe(index) for code, index in at.items()}
+        describe = {code: layout.describe(index) for code, index in found_at.items()}
         year_hint, epoch, today = layout.year_hint, self.source.epoch, self.today
         where = self.source.path.name + ("" if report.single_sheet else f"（{sheet}）")
         area_path, calendar = self.area_path, self.calendar
         default_community = self.sheet_community.get(sheet, self.default_community)
         default_source = self.sheet_source.get(sheet, "other")
-        seen: dict[tuple[str, str], Any] = {}  # (field, text) → value, or Bad's message
         dues: dict[tuple[Any, date], Any] = {}
         years = self.years
         undated = False
+        note_limit, person_limit = free_text.LIMITS["note"][0], free_text.LIMITS["person"][0]
         clean = values.clean
 
-        def word(code: str, raw: str, table: dict[str, Any], what: str, choices: str) -> Any:
-            found = seen.get((code, raw), _MISSING)
-            if found is _MISSING:
-                try:
-                    found = words.word(table, raw, what, choices)
-                except Bad as error:
-                    found = _Message(str(error))
-                seen[(code, raw)] = found
-            if type(found) is _Message:
-                raise Bad(found)
-            return found
+        def community_of(text: str) -> Any:
+            found = self.community(text)
+            return _Message(found) if type(found) is str else found
 
-        read_category = self.category
-        read_source = functools.partial(
-            word, "source", table=words.SOURCE_WORDS, what="来源", choices=_SOURCES
+        read_community = _memo(community_of)
+        read_category = _memo(self.category)
+        read_source = _memo(
+            functools.partial(words.word, words.SOURCE_WORDS, what="来源", choices=_SOURCES)
         )
-        read_scale = functools.partial(
-            word, "scale", table=words.SCALE_WORDS, what="规模", choices=_SCALES
+        read_scale = _memo(
+            functools.partial(words.word, words.SCALE_WORDS, what="规模", choices=_SCALES)
         )
-        read_channel = functools.partial(
-            word, "channel", table=words.CHANNEL_WORDS, what="答复方式", choices=_CHANNELS
+        read_channel = _memo(
+            functools.partial(words.word, words.CHANNEL_WORDS, what="答复方式", choices=_CHANNELS)
         )
+        read_status = _memo(lambda text: (text, status.read(text, whole=True)))
+        read_rating = _memo(lambda text: (text, words.read_rating(text)))
+        unit_readers: dict[int, Callable[[Any], Any]] = {}
 
-        def day(row: reading.Row, index: int | None, code: str, problems: list[Any]) -> Any:
+        def day(value: Any, code: str, problems: list[Any]) -> Any:
             """A date, a NeedsYear (a month and day without a year), or None."""
-            value = row[index] if index is not None and index < len(row) else None
             if value is None:
                 return None
             try:
@@ -259,11 +257,6 @@ class ItemReader(Known):
                 return None
             return values.not_future(found, today, code, problems)
 
-        def cell(row: reading.Row, index: int | None) -> str | None:
-            if index is None or index >= len(row):
-                return None
-            return clean(row[index])
-
         def parse(
             number: int,
             row: reading.Row,
@@ -274,7 +267,8 @@ class ItemReader(Known):
             """One row as a record; None when bad (reported); _PENDING when its dates need
             the year of the file's other rows (called again with ``years_seen`` then)."""
             problems: list[tuple[str, str]] = []  # (field, message)
-            title = cell(row, i_title)
+            cells = row[:width] + padding[min(len(row), width) :]
+            title = clean(cells[i_title])
             if title is None:
                 problems.append(("title", "问题描述为空"))
             elif len(title) > MAX_TITLE:
@@ -282,14 +276,14 @@ class ItemReader(Known):
             nonlocal undated
             undated = False  # set by day() for a date without its year
             before = len(problems)
-            raised = day(row, i_raised, "raised_on", problems)
+            raised = day(cells[i_raised], "raised_on", problems)
             if raised is None and len(problems) == before:
                 if meeting is not None and meeting.held is not None:
                     raised = meeting.held  # the meeting's date, for a row left blank
                 else:
                     problems.append(("raised_on", "反映日期为空"))
             dates = [
-                (stage, code, day(row, index, code, problems))
+                (stage, code, day(cells[index], code, problems))
                 for stage, code, index in stage_columns
             ]
             if type(raised) is date:
@@ -321,20 +315,19 @@ class ItemReader(Known):
                         for s, c, d in dates
                     ]
             community_id = default_community
-            community_text = cell(row, i_community)
-            if community_text is not None:
-                found = self.community(community_text)
-                if type(found) is str:
-                    problems.append(("community", found))
+            found = read_community(cells[i_community])
+            if found is not None:
+                if type(found) is _Message:
+                    problems.append(("community", str(found)))
                     community_id = None
                 else:
-                    community_id = found  # type: ignore[assignment]
+                    community_id = found
             elif community_id is None:
                 problems.append(("community", "社区为空（可用 --community 指定默认社区）"))
 
             place_id = missing_place = None
             flags = 0
-            compound, building = cell(row, i_compound), cell(row, i_building)
+            compound, building = clean(cells[i_compound]), clean(cells[i_building])
             if community_id is not None and (compound or building):
                 if building and not compound:
                     compound, building = building, None
@@ -343,7 +336,7 @@ class ItemReader(Known):
                     missing_place = missing
 
             phone = None
-            raw_phone = row[i_phone] if i_phone is not None and i_phone < len(row) else None
+            raw_phone = cells[i_phone]
             if type(raw_phone) is int and 13000000000 <= raw_phone <= 19999999999:
                 phone = str(raw_phone)  # the usual case: a mobile stored as a number
             elif raw_phone is not None:
@@ -354,56 +347,47 @@ class ItemReader(Known):
                 except Bad as error:
                     problems.append(("phone", str(error)))
 
-            category = values.checked(
-                problems, "category", cell(row, i_category), read_category, "other"
-            )
+            category = _checked(problems, "category", read_category(cells[i_category]), "other")
             source = meeting.kind if meeting is not None else default_source
-            source = values.checked(problems, "source", cell(row, i_source), read_source, source)
-            scale = values.checked(problems, "scale", cell(row, i_scale), read_scale, "small")
+            source = _checked(problems, "source", read_source(cells[i_source]), source)
+            scale = _checked(problems, "scale", read_scale(cells[i_scale]), "small")
             unit: int | str | None = None
             if community_id is not None:
-                read_unit = functools.partial(self.unit, community_id=community_id)
-                unit = values.checked(problems, "unit", cell(row, i_unit), read_unit, None)
-            status_text = cell(row, i_status)
-            column = None
-            if status_text is not None:
-                column = seen.get(("status", status_text))
-                if column is None:
-                    column = status.read(status_text, whole=True)
-                    seen[("status", status_text)] = column
+                read_unit = unit_readers.get(community_id)
+                if read_unit is None:
+                    read_unit = unit_readers[community_id] = _memo(
+                        functools.partial(self.unit, community_id=community_id)
+                    )
+                unit = _checked(problems, "unit", read_unit(cells[i_unit]), None)
+            status_text = column = None
+            found = read_status(cells[i_status])
+            if found is not None:
+                status_text, column = found
                 if column.status is None:
                     problems.append(
                         ("status", f"无法识别的状态“{status_text}”，可填：{status.CHOICES}")
                     )
             rating = rating_note = None
             told = False
-            rating_text = cell(row, i_rating)
-            if rating_text is not None:
-                read_rating = seen.get(("rating", rating_text))
-                if read_rating is None:
-                    try:
-                        read_rating = words.read_rating(rating_text)
-                    except Bad as error:
-                        read_rating = _Message(str(error))
-                    seen[("rating", rating_text)] = read_rating
-                if type(read_rating) is _Message:
-                    problems.append(("rating", read_rating))
-                else:
-                    rating, rating_note, told = read_rating
-            channel = values.checked(
-                problems, "reply_channel", cell(row, i_channel), read_channel, None
-            )
-            result, reply_text = cell(row, i_result), cell(row, i_reply)
-            for code, value, kind in (  # the limits of ledger.domain.text, as for typed text
-                ("result", result, "note"),
-                ("reply_text", reply_text, "note"),
-                ("reporter", cell(row, i_reporter), "person"),
+            rating_text = None
+            found = read_rating(cells[i_rating])
+            if type(found) is _Message:
+                problems.append(("rating", str(found)))
+                rating_text = clean(cells[i_rating])
+            elif found is not None:
+                rating_text, (rating, rating_note, told) = found
+            channel = _checked(problems, "reply_channel", read_channel(cells[i_channel]), None)
+            result, reply_text = clean(cells[i_result]), clean(cells[i_reply])
+            reporter = clean(cells[i_reporter])
+            for code, value, limit in (  # the limits of ledger.domain.text, as for typed text
+                ("result", result, note_limit),
+                ("reply_text", reply_text, note_limit),
+                ("reporter", reporter, person_limit),
             ):
-                if value is not None and len(value) > free_text.LIMITS[kind][0]:
-                    limit = free_text.LIMITS[kind][0]
+                if value is not None and len(value) > limit:
                     problems.append((code, f"内容过长（{len(value)} 字，最多 {limit} 字）"))
             due = None
-            raw_due = row[i_due] if i_due is not None and i_due < len(row) else None
+            raw_due = cells[i_due]
             if type(raised) is date and raw_due is not None and clean(raw_due) is not None:
                 found_due = dues.get((raw_due, raised))  # 3个工作日 from the same day: once
                 if found_due is None:
@@ -439,7 +423,6 @@ class ItemReader(Known):
             days = self.big_days if scale == "big" else self.small_days
             if due is None:
                 due = calendar.add_workdays(raised, days)
-            reporter = cell(row, i_reporter)
             raised_text = raised.isoformat()
             key = hashlib.sha256(
                 "\x1f".join(
@@ -458,7 +441,7 @@ class ItemReader(Known):
                 else None
             )
             note = f"导入自 {where} 第{number}行"
-            extras = [cell(row, index) for index in notes]
+            extras = [clean(cells[index]) for index in notes]
             if plan.note:
                 extras.append(f"办理情况：{plan.note}")
             if told and rating is None:

@@ -58,6 +58,7 @@ def expat_rows(
     cells: list[Any] = []
     text: list[str] = []
     dates: dict[tuple[str, int], Any] = {}  # the same dates recur: convert each once
+    column_of: dict[bytes, int] = {}  # column letters → number
     number = column = style = skipping = 0
     kind = "n"
     collecting = False
@@ -155,9 +156,9 @@ def expat_rows(
         number = int(found.group(1))
         cells: list[Any] = []
         for letters, style_text, kind_text, raw in _PLAIN_CELL.findall(found.group(2)):
-            at = 0
-            for letter in letters:
-                at = at * 26 + letter - 64
+            at = column_of.get(letters)
+            if at is None:
+                at = column_of[letters] = _column_number(letters)
             if hidden and at in hidden:
                 continue
             value: Any = None
@@ -166,6 +167,9 @@ def expat_rows(
                     value = shared[int(raw)]
                 else:
                     value = number_of(raw.decode(), int(style_text) if style_text else 0)
+            if at == len(cells) + 1:  # the next column: the usual case
+                cells.append(value)
+                continue
             missing = at - len(cells)
             if missing > 0:
                 cells.extend([None] * missing)
@@ -298,10 +302,39 @@ def shared_strings(stream: IO[bytes]) -> list[str]:
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = characters
+
+    def feed(data: bytes) -> None:
+        """Plain strings (one text run, no entity, no line end) read directly, in order;
+        everything else (the start with any DTD, rich text, phonetic guides) through expat."""
+        position = 0
+        for found in _PLAIN_STRING.finditer(data):
+            parser.Parse(data[position : found.start()], False)
+            strings.append(found.group(1).decode().replace("x005F_", ""))
+            position = found.end()
+        parser.Parse(data[position:], False)
+
+    pending = b""
+    plain: bool | None = None  # UTF-8 (the fast path's decoding), known from the declaration
     while chunk := stream.read(1 << 16):
-        parser.Parse(chunk, False)
+        pending += chunk
+        if plain is None:
+            declared = _ENCODING.match(pending)
+            plain = declared is None or declared.group(1).lower() in (b"utf-8", b"utf8")
+        cut = pending.rfind(b"</si>")
+        if cut < 0:
+            continue
+        if plain:
+            feed(pending[: cut + 5])
+        else:
+            parser.Parse(pending[: cut + 5], False)
+        pending = pending[cut + 5 :]
+    parser.Parse(pending, False)
     parser.Parse(b"", True)
     return strings
+
+
+_PLAIN_STRING = re.compile(rb'<si><t(?: xml:space="preserve")?>([^<&\r]*)</t></si>')
+_ENCODING = re.compile(rb'(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding=["\']([^"\']+)')
 
 
 _COL = re.compile(rb"<(?:\w+:)?col\s[^>]*>")

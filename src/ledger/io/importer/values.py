@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -347,14 +348,46 @@ def due_year(missing: NeedsYear, raised: date) -> date:
     return missing.on(raised.year + (missing.month < raised.month))
 
 
-def checked(
-    problems: list[tuple[str, str]], code: str, text: str | None, read: Any, default: Any
-) -> Any:
-    """``read(text)``, or ``default`` for an empty cell or (with the problem noted) a bad one."""
-    if text is None:
+_MISSING = object()
+
+
+class Message(str):
+    """A refusal worked out once (a word already found unknown): kept, then reported."""
+
+
+def memo(read: Callable[[str], Any]) -> Callable[[Any], Any]:
+    """``read`` of a cell's cleaned text, worked out once per distinct text (communities,
+    units, categories, statuses recur on every row): its value, None for a blank cell, or
+    the Message of a bad one."""
+    known: dict[str, Any] = {}
+
+    def cell(raw: Any) -> Any:
+        if raw is None:  # an empty cell, or a column the sheet does not have
+            return None
+        if type(raw) is str:  # (1, 1.0 and True are one dict key: only texts are kept)
+            found = known.get(raw, _MISSING)
+            if found is not _MISSING:
+                return found
+        text = clean(raw)
+        if text is None:
+            found = None
+        else:
+            try:
+                found = read(text)
+            except Bad as error:
+                found = Message(str(error))
+        if type(raw) is str:
+            known[raw] = found
+        return found
+
+    return cell
+
+
+def checked(problems: list[tuple[str, str]], code: str, found: Any, default: Any) -> Any:
+    """A :func:`memo`'s answer: the value, ``default`` for a blank cell or (noted) a bad one."""
+    if found is None:
         return default
-    try:
-        return read(text)
-    except Bad as error:
-        problems.append((code, str(error)))
+    if type(found) is Message:
+        problems.append((code, str(found)))
         return default
+    return found

@@ -1,7 +1,7 @@
 """``ledger check``'s fast path gives the same answer as the exact, event-by-event check.
 
 :mod:`ledger.io.check_items` checks a plainly ordered item from its events as SQLite groups
-them, and builds search documents with :func:`~ledger.io.check_items.index_text`; anything
+them, and builds search documents with :func:`~ledger.io.check_texts.index_text`; anything
 else goes through :func:`~ledger.io.check_items.exact_item` and the index writer's own
 documents. Hypothesis draws histories (typed in time order or shuffled, some 撤销/恢复, notes)
 and damage done behind the ledger's back; the report must be the same, problem for problem,
@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from ledger.casework import actions
 from ledger.domain.errors import LedgerError
-from ledger.io import check_items
+from ledger.io import check_items, check_texts
 from ledger.io.check import MAX_EXAMPLES, CheckOutcome
 from ledger.store import fulltext
 from ledger.store.ledger_file import Ledger
@@ -48,21 +48,21 @@ TEXT = st.text(
 @settings(max_examples=500, deadline=None)
 @given(values=st.lists(st.none() | TEXT, max_size=6))
 def test_index_text_is_field_text(values: list[str | None]) -> None:
-    assert check_items.index_text(values) == fulltext.field_text(values)
+    assert check_texts.index_text(values) == fulltext.field_text(values)
 
 
 @settings(max_examples=500, deadline=None)
 @given(text=TEXT)
 def test_normalise_is_fulltexts(text: str) -> None:
     # Full-width punctuation replaced before NFKC: the same text as NFKC of the whole.
-    assert check_items._normalise(text) == fulltext.normalise(text)
+    assert check_texts.normalise(text) == fulltext.normalise(text)
 
 
 def test_index_text_examples() -> None:
     # Worked by hand: runs of 2+ letters or digits, their pairs, runs apart by the gap token.
-    assert check_items.index_text(["3号楼 漏水", None, "", "a"]) == "3号 号楼 zzz 漏水"
-    assert check_items.index_text(["ＡＢ_c", "路灯"]) == "ab zzz 路灯"
-    assert check_items.index_text([]) == ""
+    assert check_texts.index_text(["3号楼 漏水", None, "", "a"]) == "3号 号楼 zzz 漏水"
+    assert check_texts.index_text(["ＡＢ_c", "路灯"]) == "ab zzz 路灯"
+    assert check_texts.index_text([]) == ""
 
 
 DAMAGE = st.sampled_from(
@@ -269,7 +269,7 @@ def test_a_word_moved_from_one_entry_to_the_next_is_found() -> None:
 def test_a_title_holding_the_mark_is_still_checked_right() -> None:
     """A title that holds the text the chunk's items are marked apart with: the chunk is
     compared item by item, so nothing sound is reported and the damage is still found."""
-    ledger = _titled(f"{check_items._MARK} 测试", "路灯 不亮")
+    ledger = _titled(f"{check_texts.MARK} 测试", "路灯 不亮")
     conn = ledger.conn
     assert _report(conn, fast=True).ok
     conn.execute("UPDATE search SET body = body || ' zzz 漏水' WHERE rowid = 3")

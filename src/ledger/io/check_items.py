@@ -31,10 +31,10 @@ timed entries, an 撤销, a change or params that is not valid JSON, positions t
 ``1..n`` — goes through :func:`exact_item`, the original per-event check, so every problem is
 still found and described the same way. Few items take that path in a real ledger.
 
-The search document is built by :func:`index_text`, equal to
+The search document is built by :func:`~ledger.io.check_texts.index_text`, equal to
 :func:`ledger.store.fulltext.field_text` (a property test holds them together), in a few calls
 in C. Items are read 1,024 at a time; a chunk's index entries are compared with their
-documents as one text (:func:`_same_texts` says why that is sound), and item by item only
+documents as one text (:func:`~ledger.io.check_texts.same_texts` says why that is sound), and item by item only
 when that text differs; an item whose entry looks different is compared again with the
 document exactly as the index's writer computes it, so the fast text can never report a
 false problem. An item's state is read as one JSON array written by SQLite and compared
@@ -44,12 +44,10 @@ with the fold written by orjson, field by field only when the two texts differ.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import sys
-import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +56,14 @@ import orjson
 from ledger.domain.events import Event, time_order, withdrawn_ids
 from ledger.domain.labels import CHANNEL, FIELD, RATING, SCALE, SOURCE, STATUS
 from ledger.domain.lifecycle import EMPTY_STATE, META_ACTIONS, STATE_FIELDS
+from ledger.io.check_texts import (
+    MARK,
+    MARK_TEXT,
+    RUN_GAP,
+    FieldTexts,
+    index_text,
+    same_texts,
+)
 from ledger.store import fulltext
 
 if TYPE_CHECKING:
@@ -105,60 +111,6 @@ _EXACT_EVENTS = (
     "WHERE item_id = ? ORDER BY seq, id"
 )
 
-_LONG_RUN = re.compile(r"[^\W_]{2,}")  # fulltext's runs of letters and digits, 2 or more
-_RUN_GAP = f" {fulltext.FIELD_GAP} "
-_ACROSS_RUNS = re.compile(" [^\x00]\x00 \x00[^\x00] ")  # a pair from two runs, with its spaces
-
-
-def index_text(values: Iterable[str | None]) -> str:
-    """:func:`ledger.store.fulltext.field_text` of ``values``, built in a few calls in C.
-
-    The fields are joined by a newline — a boundary for NFKC, for case and for the runs
-    alike — so that they are normalised and cut into runs in one call each. The runs, joined
-    by NUL (never in a run), give all their pairs at once (:func:`_pairs`); a pair across
-    two runs reads ``" x\\0 \\0y "`` and becomes the gap token.
-    """
-    text = _normalise("\n".join(filter(None, values)))
-    return _ACROSS_RUNS.sub(_RUN_GAP, _pairs("\x00".join(_LONG_RUN.findall(text))))
-
-
-def _normalise(text: str) -> str:
-    """:func:`ledger.store.fulltext.normalise`, faster on everyday Chinese text: its
-    full-width punctuation (what makes NFKC take its slow path) is first replaced by what NFKC
-    makes of it — the same result, since NFKC gives a text and its NFKC images alike —, and a
-    text already in NFKC is only lowered."""
-    for wide, narrow in _WIDE_PUNCTUATION:
-        if wide in text:
-            text = text.replace(wide, narrow)
-    if unicodedata.is_normalized("NFKC", text):
-        return text.lower()
-    return fulltext.normalise(text)
-
-
-_WIDE_PUNCTUATION = tuple(
-    (wide, unicodedata.normalize("NFKC", wide)) for wide in "（），：；！？　"
-)
-
-
-def _pairs(text: str) -> str:
-    """``" ".join(map(str.__add__, text, text[1:]))``, six times faster: character codes are
-    laid out three apart (first, second, space) by strided copies, not one string per pair."""
-    if len(text) < 2:
-        return ""
-    codes = bytearray((" " * (3 * len(text) - 3)).encode(_UTF32))
-    laid = memoryview(codes).cast("I")
-    laid[0::3] = memoryview(text[:-1].encode(_UTF32, "surrogatepass")).cast("I")
-    laid[1::3] = memoryview(text[1:].encode(_UTF32, "surrogatepass")).cast("I")
-    return codes.decode(_UTF32, "surrogatepass")[:-1]
-
-
-_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # memoryview's "I" order
-
-# Documents of a chunk of items are compared as one text, each item's between marks: a run
-# of letters no one writes (if a text holds it, the chunk is compared item by item).
-_MARK = "qxjvkwqxjvkw"
-_MARK_TEXT = index_text((_MARK,))
-
 
 class _Decoded(dict[str, Any]):
     """A change's text → its value, remembered: the same 交办 to a unit on a day, the same
@@ -172,19 +124,6 @@ class _Decoded(dict[str, Any]):
             self.clear()
         self[text] = value = _loads(text)
         return value
-
-
-class _FieldTexts(dict[str | None, str]):
-    """A field's value → its indexed form, remembered: community and place names, common
-    results and replies recur on item after item. Bounded: forgotten every so many values."""
-
-    LIMIT = 50_000
-
-    def __missing__(self, value: str | None) -> str:
-        if len(self) >= self.LIMIT:
-            self.clear()
-        self[value] = text = index_text((value,))
-        return text
 
 
 class _Serials(dict[int, str]):
@@ -218,7 +157,7 @@ def check_items(conn: sqlite3.Connection, report: CheckOutcome, *, limit: int) -
     )
     queued = {row[0] for row in conn.execute("SELECT item_id FROM search_dirty")} if indexed else ()
     search = _SearchTally(queued, limit)
-    field_text = _FieldTexts().__getitem__
+    field_text = FieldTexts().__getitem__
     decoded = _Decoded()
     places = _Places(conn)
     item_count = event_count = 0
@@ -344,7 +283,7 @@ def _check_documents(
     field_text: Callable[[str | None], str],
 ) -> None:
     """The chunk's index entries against their documents: all at once, then one by one if
-    they differ (see :func:`_same_texts`), in item order either way. ``entries``: the index
+    they differ (see :func:`same_texts`), in item order either way. ``entries``: the index
     entries of the chunk's stretch of ids; ``field_text``: a field's indexed form,
     remembered (most body fields recur; titles do not)."""
     pending: list[tuple[tuple[Any, ...], Any, tuple[str, str] | None]] = []
@@ -363,18 +302,18 @@ def _check_documents(
         entry = entry_of(row[0], None)
         pending.append((row, found, entry))
         if entry is not None and found is not False:
-            add_title((row[_TITLE], _MARK))
-            add_stored_title((entry[0], _MARK_TEXT))
+            add_title((row[_TITLE], MARK))
+            add_stored_title((entry[0], MARK_TEXT))
             # The body's fields as Places.body lists them, each in its indexed form.
             add_body(map(field_text, body_fields(row)))
             add_body((community, *below_texts.get(row[_PLACE_ID], no_place)))
-            add_body((field_text(found), _MARK_TEXT))
-            add_stored_body((entry[1], _MARK_TEXT))
+            add_body((field_text(found), MARK_TEXT))
+            add_stored_body((entry[1], MARK_TEXT))
     for item_id in entries:  # entries of no item with a document
         search.orphan(item_id)
     marks = len(stored_titles) // 2
-    same = _same_texts(index_text(titles), stored_titles, marks) and _same_texts(
-        _RUN_GAP.join(filter(None, bodies)), stored_bodies, marks
+    same = same_texts(index_text(titles), stored_titles, marks) and same_texts(
+        RUN_GAP.join(filter(None, bodies)), stored_bodies, marks
     )
     for row, found, entry in pending:
         plain = entry is not None and found is not False
@@ -385,20 +324,6 @@ def _check_documents(
 def _same_entry(entry: tuple[str, str], row: tuple[Any, ...], body: tuple[Any, ...]) -> bool:
     """The entry is the item's document (title, then body fields), compared on their own."""
     return entry[0] == index_text((row[_TITLE],)) and entry[1] == index_text(body)
-
-
-def _same_texts(expected: str, stored: list[str], marks: int) -> bool:
-    """Whether every stored text equals its expected one, compared in one go.
-
-    ``stored`` holds each item's indexed text followed by :data:`_MARK_TEXT`; ``expected``
-    is the same made from the items' fields: their runs' pairs, each item's followed by the
-    mark's, all joined by the gap token. Both are equal if every pair is; and only then,
-    when the mark's text occurs exactly ``marks`` times in each: it holds no ``z``, so it
-    never overlaps a gap token, and no text can hold it unnoticed, so the marks cut both
-    texts at the same places.
-    """
-    joined = _RUN_GAP.join(filter(None, stored))
-    return expected == joined and joined.count(_MARK_TEXT) == marks == expected.count(_MARK_TEXT)
 
 
 def _grouped_events(conn: sqlite3.Connection) -> sqlite3.Cursor:

@@ -121,9 +121,13 @@ def find(
             if former is not None:
                 return former
             found = names_service.resolve(
-                names[0], everyone, lambda row: row[1], what, shown=lambda row: row[2],
-                qualified=lambda row: "".join(row[2].split("/")[-2:]),
-            )  # fmt: skip
+                names[0],
+                everyone,
+                lambda row: row[1],
+                what,
+                shown=lambda row: row[2],
+                qualified=_after_parent,
+            )
             if found is not None:
                 return get(ledger, found[0])
             former = _by_former_name(ledger, names[0], level, within)
@@ -332,3 +336,8 @@ def short_path(ledger: Ledger, area_id: int) -> str:
     """小区/楼栋 of a place (what a clerk calls it inside its community)."""
     path = get(ledger, area_id)["path"]
     return "/".join(path.split("/")[3:]) or path
+
+
+def _after_parent(row: tuple[Any, ...]) -> str:
+    """A place's name written after its parent's, without a slash (古槐街道铁塔寺社区)."""
+    return "".join(row[2].split("/")[-2:])

@@ -31,9 +31,8 @@ timed entries, an 撤销, a change or params that is not valid JSON, positions t
 ``1..n`` — goes through :func:`exact_item`, the original per-event check, so every problem is
 still found and described the same way. Few items take that path in a real ledger.
 
-The search document is built by :func:`~ledger.io.check_texts.index_text`, equal to
-:func:`ledger.store.fulltext.field_text` (a property test holds them together), in a few calls
-in C. Items are read 1,024 at a time; a chunk's index entries are compared with their
+The search document is built by :func:`ledger.store.fulltext.field_text`, as the index's
+writer builds it. Items are read 1,024 at a time; a chunk's index entries are compared with their
 documents as one text (:func:`~ledger.io.check_texts.same_texts` says why that is sound), and item by item only
 when that text differs; an item whose entry looks different is compared again with the
 document exactly as the index's writer computes it, so the fast text can never report a
@@ -56,15 +55,9 @@ import orjson
 from ledger.domain.events import Event, time_order, withdrawn_ids
 from ledger.domain.labels import CHANNEL, FIELD, RATING, SCALE, SOURCE, STATUS
 from ledger.domain.lifecycle import EMPTY_STATE, META_ACTIONS, STATE_FIELDS
-from ledger.io.check_texts import (
-    MARK,
-    MARK_TEXT,
-    RUN_GAP,
-    FieldTexts,
-    index_text,
-    same_texts,
-)
+from ledger.io.check_texts import MARK, MARK_TEXT, same_texts
 from ledger.store import fulltext
+from ledger.store.fulltext import RUN_GAP
 
 if TYPE_CHECKING:
     from ledger.io.check import CheckOutcome
@@ -157,7 +150,7 @@ def check_items(conn: sqlite3.Connection, report: CheckOutcome, *, limit: int) -
     )
     queued = {row[0] for row in conn.execute("SELECT item_id FROM search_dirty")} if indexed else ()
     search = _SearchTally(queued, limit)
-    field_text = FieldTexts().__getitem__
+    field_text = fulltext.Cache().text
     decoded = _Decoded()
     places = _Places(conn)
     item_count = event_count = 0
@@ -259,8 +252,8 @@ class _Places:
         for area_id, name, path in conn.execute("SELECT id, name, path FROM areas"):
             self.names[area_id] = name
             self.below[area_id] = below = tuple(path.split("/")[3:]) if path else ()
-            self.name_texts[area_id] = index_text((name,))
-            self.below_texts[area_id] = tuple(index_text((part,)) for part in below)
+            self.name_texts[area_id] = fulltext.field_text((name,))
+            self.below_texts[area_id] = tuple(fulltext.field_text((part,)) for part in below)
 
     def body(self, row: tuple[Any, ...], notes: Any) -> tuple[Any, ...]:
         """The fields of the item's document body in fulltext's order: reporter, result,
@@ -312,7 +305,7 @@ def _check_documents(
     for item_id in entries:  # entries of no item with a document
         search.orphan(item_id)
     marks = len(stored_titles) // 2
-    same = same_texts(index_text(titles), stored_titles, marks) and same_texts(
+    same = same_texts(fulltext.field_text(titles), stored_titles, marks) and same_texts(
         RUN_GAP.join(filter(None, bodies)), stored_bodies, marks
     )
     for row, found, entry in pending:
@@ -323,7 +316,7 @@ def _check_documents(
 
 def _same_entry(entry: tuple[str, str], row: tuple[Any, ...], body: tuple[Any, ...]) -> bool:
     """The entry is the item's document (title, then body fields), compared on their own."""
-    return entry[0] == index_text((row[_TITLE],)) and entry[1] == index_text(body)
+    return entry[0] == fulltext.field_text((row[_TITLE],)) and entry[1] == fulltext.field_text(body)
 
 
 def _grouped_events(conn: sqlite3.Connection) -> sqlite3.Cursor:

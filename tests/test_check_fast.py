@@ -87,6 +87,12 @@ DAMAGE = st.sampled_from(
         ("UPDATE items SET result = '未处理', reopen_count = 3 WHERE id = :item", None),
         ("UPDATE items SET last_event_at = '2026-01-01T00:00:00' WHERE id = :item", None),
         ("UPDATE events SET seq = seq + 10 WHERE id = :event", None),
+        # Positions the fast path reads as one number with the time's length: not numbers,
+        # not whole, or shifted by the difference of a date's and a time's length.
+        ("UPDATE events SET seq = seq || 'x' WHERE id = :event", None),
+        ("UPDATE events SET seq = seq + 0.5 WHERE id = :event", None),
+        ("UPDATE events SET seq = seq + 9000000 WHERE id = :event", None),
+        ("UPDATE events SET seq = seq - 9000000 WHERE id = :event", None),
         (  # two positions swapped
             "UPDATE events SET seq = CASE seq WHEN 2 THEN 3 WHEN 3 THEN 2 ELSE seq END "
             "WHERE item_id = :item",
@@ -252,6 +258,55 @@ def test_a_day_of_dated_and_timed_entries_is_checked_the_exact_way() -> None:
         "问题 1：催办次数为“2”，按办理记录应为“1”",
         "全文检索索引有 1 件问题与内容不符（问题 1），可用 ledger check --repair 重建索引",
     ]
+    assert [p.message for p in fast.problems] == [p.message for p in exact.problems]
+
+
+@pytest.mark.parametrize(
+    ("damage", "event"),
+    [
+        ("seq || 'x'", 3),  # a position that is text (SQLite's arithmetic reads it as 3)
+        ("seq + 0.5", 3),
+        # The fast path reads each position with its time's length (10⁶ × 19 for a time,
+        # 10⁶ × 10 for a date): shifted by the difference, a position would pass for plain.
+        ("seq - 9000000", 5),
+        ("seq + 9000000", 8),
+    ],
+)
+def test_positions_that_only_look_plain_are_checked_the_exact_way(
+    damage: str, event: int
+) -> None:
+    """Item 1: a 登记 and two timed 催办. Item 2: a timed 催办, then a dated one a day later;
+    item 3 the other way round (in time order, but of two lengths: checked the exact way)."""
+    ledger, number = fresh()  # item 1, raised on 2026-11-02: event 1
+    actions.remind(ledger, number, "电话催办", at=datetime(2026, 11, 5, 10))
+    actions.remind(ledger, number, "上门催办", at=datetime(2026, 11, 6, 10))
+    second = actions.add(
+        ledger, "路灯不亮", community="铁塔寺社区", raised_on=date(2026, 11, 3)
+    ).item["number"]
+    actions.remind(ledger, second, "电话催办", at=datetime(2026, 11, 5, 10))
+    actions.remind(ledger, second, "上门催办", at=date(2026, 11, 6))
+    third = actions.add(
+        ledger, "路灯不亮", community="铁塔寺社区", raised_on=date(2026, 11, 3)
+    ).item["number"]
+    actions.remind(ledger, third, "上门催办", at=date(2026, 11, 5))
+    actions.remind(ledger, third, "电话催办", at=datetime(2026, 11, 6, 10))
+    conn = ledger.conn
+    assert conn.execute("SELECT id, item_id, at, seq FROM events ORDER BY id").fetchall() == [
+        (1, 1, "2026-11-02", 1),
+        (2, 1, "2026-11-05T10:00:00", 2),
+        (3, 1, "2026-11-06T10:00:00", 3),
+        (4, 2, "2026-11-03", 1),
+        (5, 2, "2026-11-05T10:00:00", 2),
+        (6, 2, "2026-11-06", 3),
+        (7, 3, "2026-11-03", 1),
+        (8, 3, "2026-11-05", 2),
+        (9, 3, "2026-11-06T10:00:00", 3),
+    ]
+    assert _report(conn, fast=True).ok
+    conn.execute(f"UPDATE events SET seq = {damage} WHERE id = ?", (event,))
+    fast, exact = _report(conn, fast=True), _report(conn, fast=False)
+    item = {3: 1, 5: 2, 8: 3}[event]
+    assert f"问题 {item} 的办理记录顺序与发生时间不符" in [p.message for p in exact.problems]
     assert [p.message for p in fast.problems] == [p.message for p in exact.problems]
 
 

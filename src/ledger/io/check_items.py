@@ -83,17 +83,23 @@ _SEP = "\x1e"  # between changes
 _loads = orjson.loads  # four million small objects at a million items: 3× json's speed
 
 # The events of each item, one row per item, read from the index events_item, so in (at, id)
-# order. Nothing below trusts that order: ``seqs`` must read 1..n in it. Plain: no event
-# withdrawn or a 撤销/恢复, params valid JSON, a 登记 exactly where the position is 1 (with
-# positions 1..n: exactly one, first), and the other events' times all of one length. The
-# changes are joined by a control character, never raw inside valid JSON: each is decoded
-# on its own (SQLite's json_valid of each would cost more than decoding it twice).
+# order. Nothing below trusts that order: the positions must read 1..n in it. Each event
+# gives one number (flags and positions as one aggregate: each more costs a second at a
+# million items): its position, plus 10⁶ × the length of its time for any event but the
+# 登记, or "x" when it is not plain (withdrawn, a 撤销/恢复, a 登记 anywhere but position 1
+# or position 1 not a 登记, params not valid JSON, a position not a number in 1..999999).
+# So the numbers read "1,L+2,…,L+n" (L = 10⁶ × the length of the latest time) exactly when
+# the history is plain: positions 1..n in time order, the 登记 first, the other events' times
+# all of one length. (A NULL, which no column here may hold, is SQLite's check's to report.)
+# The changes are joined by a control character, never raw inside valid JSON: each is
+# decoded on its own (SQLite's json_valid of each would cost more than decoding it twice).
 _EVENTS = """
-SELECT item_id, count(*), group_concat(seq), max(at), group_concat(changes, char(30)),
-       NOT max(withdrawn != 0 OR action IN ('undo', 'redo') OR (action = 'add') != (seq = 1)
-               OR (params IS NOT NULL AND NOT json_valid(params)))
-       AND min(iif(action = 'add', 99, length(at))) >= max(iif(action = 'add', 0, length(at))),
-       group_concat(note, char(10))
+SELECT item_id,
+       group_concat(iif(withdrawn != 0 OR action IN ('undo', 'redo') OR (action = 'add') != (seq = 1)
+                        OR (params IS NOT NULL AND NOT json_valid(params))
+                        OR NOT seq BETWEEN 1 AND 999999,
+                        'x', seq + (action != 'add') * length(at) * 1000000)),
+       max(at), group_concat(changes, char(30)), group_concat(note, char(10))
 FROM events {source} GROUP BY item_id ORDER BY item_id
 """
 _IN_TIME_ORDER = ("INDEXED BY events_item", "")  # the hint, or whatever the planner picks
@@ -119,11 +125,14 @@ class _Decoded(dict[str, Any]):
         return value
 
 
-class _Serials(dict[int, str]):
-    """n → "1,2,…,n", the positions a plainly ordered history reads."""
+class _Serials(dict[tuple[int, int], str]):
+    """(n, length of the latest time) → "1,L+2,…,L+n", what a plain history's events read
+    (see :data:`_EVENTS`)."""
 
-    def __missing__(self, n: int) -> str:
-        self[n] = text = ",".join(map(str, range(1, n + 1)))
+    def __missing__(self, key: tuple[int, int]) -> str:
+        n, length = key
+        later = length * 1_000_000
+        self[key] = text = ",".join(["1", *(str(later + seq) for seq in range(2, n + 1))])
         return text
 
 
@@ -158,7 +167,7 @@ def check_items(conn: sqlite3.Connection, report: CheckOutcome, *, limit: int) -
     while rows := items.fetchmany(_CHUNK):
         item_count += len(rows)
         chunk_groups = groups.upto(rows[-1][0])
-        event_count += sum(map(_COUNT, chunk_groups))  # those of missing items too
+        event_count += sum(map(_count, chunk_groups))  # those of missing items too
         by_item = {group[0]: group for group in chunk_groups}
         notes = _check_states(conn, rows, by_item, report, decoded)
         if len(by_item) > len(rows) - notes.count(None):  # a group no row took
@@ -168,7 +177,7 @@ def check_items(conn: sqlite3.Connection, report: CheckOutcome, *, limit: int) -
             chunk_entries = {entry[0]: entry[1:] for entry in entries.upto(rows[-1][0])}
             _check_documents(conn, rows, notes, chunk_entries, search, places, field_text)
     rest = groups.rest()
-    event_count += sum(map(_COUNT, rest))
+    event_count += sum(map(_count, rest))
     missing += map(_ID, rest)
     report.items, report.events = item_count, event_count
     if indexed:
@@ -178,7 +187,9 @@ def check_items(conn: sqlite3.Connection, report: CheckOutcome, *, limit: int) -
     return missing
 
 
-_COUNT = itemgetter(1)
+def _count(group: tuple[Any, ...]) -> int:
+    """How many events a group holds: one number (or x) each."""
+    return group[1].count(",") + 1
 
 
 class _ReadAhead:
@@ -337,8 +348,9 @@ def _fast_item(
     decoded: _Decoded,
 ) -> Any:
     """Check a plainly ordered item; its notes (for its document), or False when not plain."""
-    _, n, seqs, last_at, changes, plain, notes = group
-    if plain != 1 or seqs != _SERIAL[n]:
+    _, seqs, last_at, changes, notes = group
+    n = seqs.count(",") + 1
+    if seqs != _SERIAL[n, len(last_at)]:
         return False
     pieces = changes.split(_SEP)
     if len(pieces) != n:  # a separator inside a change: not valid JSON, the exact path says so
@@ -390,6 +402,8 @@ def _in_time_order(rows: list[tuple[Any, ...]]) -> bool:
     """Stored positions and withdrawn flags agree with the history's rules."""
     events = []
     for _item, at, _changes, event_id, uid, action, params, seq, withdrawn in rows:
+        if type(seq) is not int:  # a damaged position (text, a fraction): not 1..n
+            return False
         try:
             decoded = json.loads(params) if params else None
         except (ValueError, TypeError):

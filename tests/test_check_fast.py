@@ -272,9 +272,7 @@ def test_a_day_of_dated_and_timed_entries_is_checked_the_exact_way() -> None:
         ("seq + 9000000", 8),
     ],
 )
-def test_positions_that_only_look_plain_are_checked_the_exact_way(
-    damage: str, event: int
-) -> None:
+def test_positions_that_only_look_plain_are_checked_the_exact_way(damage: str, event: int) -> None:
     """Item 1: a 登记 and two timed 催办. Item 2: a timed 催办, then a dated one a day later;
     item 3 the other way round (in time order, but of two lengths: checked the exact way)."""
     ledger, number = fresh()  # item 1, raised on 2026-11-02: event 1

@@ -63,23 +63,36 @@ if TYPE_CHECKING:
     from ledger.io.check import CheckOutcome
 
 # An item as the pass reads it: its state as one JSON array built by SQLite (one object for
-# Python instead of one per field), then what its document is made of.
+# Python instead of one per field). What its document is made of is part of its state: where
+# the state is the fold's, its document is made from the fold.
 _ITEMS = (
-    "SELECT id, number, last_event_at, CAST(json_array({state}) AS BLOB), title, reporter, "
-    "result, reply_text, last_progress, community_id, place_id FROM items ORDER BY id"
+    "SELECT id, number, last_event_at, CAST(json_array({state}) AS BLOB) FROM items ORDER BY id"
 ).format(state=", ".join(STATE_FIELDS))
-_STATE, _TITLE, _COMMUNITY_ID, _PLACE_ID = 3, 4, 9, 10
-# A document's body, as fulltext builds it: these fields, then the community's name, the
-# place's compound and building, then the notes.
-_BODY = itemgetter(5, 6, 7, 8)
+_STATE = 3
+# What an item's document is made of, from its state: the title; the body's fields as
+# fulltext builds it, then the community's name, the place's compound and building, then
+# the notes. Only these are kept, so that each state is freed as soon as it is checked.
+_DOCUMENT_FIELDS = (
+    "title",
+    "reporter",
+    "result",
+    "reply_text",
+    "last_progress",
+    "community_id",
+    "place_id",
+)
+_TITLE, _COMMUNITY_ID, _PLACE_ID = 0, 5, 6
+_BODY = itemgetter(1, 2, 3, 4)
+_document = itemgetter(*_DOCUMENT_FIELDS)  # of a state
 # An item in full, field by field, where a problem is described or checked the exact way.
 _FULL = "SELECT id, number, last_event_at, {state} FROM items WHERE id = ?".format(
     state=", ".join(STATE_FIELDS)
 )
 _FIELD_AT = {name: 3 + index for index, name in enumerate(STATE_FIELDS)}
+_stored_document = itemgetter(*(_FIELD_AT[name] for name in _DOCUMENT_FIELDS))  # of a full row
 _state_values = itemgetter(*STATE_FIELDS)
 _dumps = orjson.dumps  # as SQLite's json_array writes the stored values
-_SEP = "\x1e"  # between changes
+_SEP = b"\x1e"  # between changes
 _loads = orjson.loads  # four million small objects at a million items: 3× json's speed
 
 # The events of each item, one row per item, read from the index events_item, so in (at, id)
@@ -92,17 +105,25 @@ _loads = orjson.loads  # four million small objects at a million items: 3× json
 # the history is plain: positions 1..n in time order, the 登记 first, the other events' times
 # all of one length. (A NULL, which no column here may hold, is SQLite's check's to report.)
 # The changes are joined by a control character, never raw inside valid JSON: each is
-# decoded on its own (SQLite's json_valid of each would cost more than decoding it twice).
+# decoded on its own (SQLite's json_valid of each would cost more than decoding it twice),
+# from its UTF-8 bytes as stored (a Python text of each would be made only to be encoded).
 _EVENTS = """
 SELECT item_id,
        group_concat(iif(withdrawn != 0 OR action IN ('undo', 'redo') OR (action = 'add') != (seq = 1)
                         OR (params IS NOT NULL AND NOT json_valid(params))
                         OR NOT seq BETWEEN 1 AND 999999,
                         'x', seq + (action != 'add') * length(at) * 1000000)),
-       max(at), group_concat(changes, char(30)), group_concat(note, char(10))
+       max(at), CAST(group_concat(changes, char(30)) AS BLOB), group_concat(note, char(10))
 FROM events {source} GROUP BY item_id ORDER BY item_id
 """
 _IN_TIME_ORDER = ("INDEXED BY events_item", "")  # the hint, or whatever the planner picks
+
+# The index's entries: what FTS5 reads for them from its content table, read there directly
+# (a third faster than through the virtual table), or through it if that table is not there.
+_ENTRIES = (
+    "SELECT id, c0, c1 FROM search_content ORDER BY id",
+    "SELECT rowid, title, body FROM search ORDER BY rowid",
+)
 
 
 _EXACT_EVENTS = (
@@ -111,14 +132,14 @@ _EXACT_EVENTS = (
 )
 
 
-class _Decoded(dict[str, Any]):
+class _Decoded(dict[bytes, Any]):
     """A change's text → its value, remembered: the same 交办 to a unit on a day, the same
     办结 result on a day, recur on item after item. Bounded: forgotten every so many texts.
     The values are only read (copied into each item's state), never changed."""
 
     LIMIT = 100_000
 
-    def __missing__(self, text: str) -> Any:
+    def __missing__(self, text: bytes) -> Any:
         if len(self) >= self.LIMIT:
             self.clear()
         self[text] = value = _loads(text)
@@ -153,10 +174,8 @@ def check_items(conn: sqlite3.Connection, report: CheckOutcome, *, limit: int) -
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     indexed = "search" in tables
     items = conn.execute(_ITEMS)
-    groups = _ReadAhead(_grouped_events(conn))
-    entries = _ReadAhead(
-        conn.execute("SELECT rowid, title, body FROM search ORDER BY rowid") if indexed else None
-    )
+    groups = _ReadAhead(_first_that_runs(conn, *(_EVENTS.format(source=s) for s in _IN_TIME_ORDER)))
+    entries = _ReadAhead(_first_that_runs(conn, *_ENTRIES) if indexed else None)
     queued = {row[0] for row in conn.execute("SELECT item_id FROM search_dirty")} if indexed else ()
     search = _SearchTally(queued, limit)
     field_text = fulltext.Cache().text
@@ -169,13 +188,14 @@ def check_items(conn: sqlite3.Connection, report: CheckOutcome, *, limit: int) -
         chunk_groups = groups.upto(rows[-1][0])
         event_count += sum(map(_count, chunk_groups))  # those of missing items too
         by_item = {group[0]: group for group in chunk_groups}
-        notes = _check_states(conn, rows, by_item, report, decoded)
-        if len(by_item) > len(rows) - notes.count(None):  # a group no row took
+        stored = _check_states(conn, rows, by_item, report, decoded)
+        with_events = len(rows) - sum(notes is None for _, notes in stored)
+        if len(by_item) > with_events:  # a group no row took
             ids = {row[0] for row in rows}
             missing += (item_id for item_id in by_item if item_id not in ids)
         if indexed:
             chunk_entries = {entry[0]: entry[1:] for entry in entries.upto(rows[-1][0])}
-            _check_documents(conn, rows, notes, chunk_entries, search, places, field_text)
+            _check_documents(conn, rows, stored, chunk_entries, search, places, field_text)
     rest = groups.rest()
     event_count += sum(map(_count, rest))
     missing += map(_ID, rest)
@@ -233,21 +253,23 @@ def _check_states(
     groups: dict[int, tuple[Any, ...]],
     report: CheckOutcome,
     decoded: _Decoded,
-) -> list[Any]:
-    """Each row against its events; each item's notes (None: no events; False: not plain)."""
-    notes: list[Any] = []
-    append, group_of, fast_item = notes.append, groups.get, _fast_item
+) -> list[tuple[tuple[Any, ...], Any]]:
+    """Each row against its events; for each item, the fields its document is made of and
+    its notes (None: no events; False: not plain)."""
+    stored: list[tuple[tuple[Any, ...], Any]] = []
+    append, group_of, fast_item = stored.append, groups.get, _fast_item
     for row in rows:
         group = group_of(row[0])
         if group is None:
             report.add("state", f"问题 {row[1]} 没有任何办理记录")
-            append(None)
+            append((_stored(conn, row[0]), None))
             continue
-        found = fast_item(conn, row, group, report, decoded)
-        if found is False:
-            exact_item(conn, row, report)
-        append(found)
-    return notes
+        state = fast_item(conn, row, group, report, decoded)
+        if state is False:
+            append((exact_item(conn, row, report), False))
+        else:
+            append((state, group[4]))  # the document's fields
+    return stored
 
 
 class _Places:
@@ -266,13 +288,13 @@ class _Places:
             self.name_texts[area_id] = fulltext.field_text((name,))
             self.below_texts[area_id] = tuple(fulltext.field_text((part,)) for part in below)
 
-    def body(self, row: tuple[Any, ...], notes: Any) -> tuple[Any, ...]:
+    def body(self, fields: tuple[Any, ...], notes: Any) -> tuple[Any, ...]:
         """The fields of the item's document body in fulltext's order: reporter, result,
         reply, latest progress, the community, the place's compound and building, the notes."""
         return (
-            *_BODY(row),
-            self.names[row[_COMMUNITY_ID]],
-            *self.below.get(row[_PLACE_ID], ()),
+            *_BODY(fields),
+            self.names[fields[_COMMUNITY_ID]],
+            *self.below.get(fields[_PLACE_ID], ()),
             notes,
         )
 
@@ -280,17 +302,18 @@ class _Places:
 def _check_documents(
     conn: sqlite3.Connection,
     rows: list[tuple[Any, ...]],
-    notes: list[Any],
+    stored: list[tuple[tuple[Any, ...], Any]],
     entries: dict[int, tuple[str, str]],
     search: _SearchTally,
     places: _Places,
     field_text: Callable[[str | None], str],
 ) -> None:
     """The chunk's index entries against their documents: all at once, then one by one if
-    they differ (see :func:`same_texts`), in item order either way. ``entries``: the index
-    entries of the chunk's stretch of ids; ``field_text``: a field's indexed form,
-    remembered (most body fields recur; titles do not)."""
-    pending: list[tuple[tuple[Any, ...], Any, tuple[str, str] | None]] = []
+    they differ (see :func:`same_texts`), in item order either way. ``stored``: each item's
+    stored state and notes (from :func:`_check_states`); ``entries``: the index entries of
+    the chunk's stretch of ids; ``field_text``: a field's indexed form, remembered (most body
+    fields recur; titles do not)."""
+    pending: list[tuple[int, dict[str, Any], Any, tuple[str, str] | None]] = []
     titles: list[str | None] = []
     stored_titles: list[str] = []
     bodies: list[str] = []
@@ -299,18 +322,18 @@ def _check_documents(
     body_fields, entry_of, no_place = _BODY, entries.pop, ()
     add_title, add_stored_title = titles.extend, stored_titles.extend
     add_body, add_stored_body = bodies.extend, stored_bodies.extend
-    for row, found in zip(rows, notes, strict=True):
-        community = community_texts.get(row[_COMMUNITY_ID])
+    for row, (fields, found) in zip(rows, stored, strict=True):
+        community = community_texts.get(fields[_COMMUNITY_ID])
         if community is None:  # no community: no document (fulltext's)
             continue
         entry = entry_of(row[0], None)
-        pending.append((row, found, entry))
+        pending.append((row[0], fields, found, entry))
         if entry is not None and found is not False:
-            add_title((row[_TITLE], MARK))
+            add_title((fields[_TITLE], MARK))
             add_stored_title((entry[0], MARK_TEXT))
             # The body's fields as Places.body lists them, each in its indexed form.
-            add_body(map(field_text, body_fields(row)))
-            add_body((community, *below_texts.get(row[_PLACE_ID], no_place)))
+            add_body(map(field_text, body_fields(fields)))
+            add_body((community, *below_texts.get(fields[_PLACE_ID], no_place)))
             add_body((field_text(found), MARK_TEXT))
             add_stored_body((entry[1], MARK_TEXT))
     for item_id in entries:  # entries of no item with a document
@@ -319,25 +342,31 @@ def _check_documents(
     same = same_texts(fulltext.field_text(titles), stored_titles, marks) and same_texts(
         RUN_GAP.join(filter(None, bodies)), stored_bodies, marks
     )
-    for row, found, entry in pending:
+    for item_id, fields, found, entry in pending:
         plain = entry is not None and found is not False
-        if not plain or not (same or _same_entry(entry, row, places.body(row, found))):
-            search.differs(conn, row[0], entry)
+        if not plain or not (same or _same_entry(entry, fields, places.body(fields, found))):
+            search.differs(conn, item_id, entry)
 
 
-def _same_entry(entry: tuple[str, str], row: tuple[Any, ...], body: tuple[Any, ...]) -> bool:
+def _same_entry(entry: tuple[str, str], fields: tuple[Any, ...], body: tuple[Any, ...]) -> bool:
     """The entry is the item's document (title, then body fields), compared on their own."""
-    return entry[0] == fulltext.field_text((row[_TITLE],)) and entry[1] == fulltext.field_text(body)
+    title = fulltext.field_text((fields[_TITLE],))
+    return entry[0] == title and entry[1] == fulltext.field_text(body)
 
 
-def _grouped_events(conn: sqlite3.Connection) -> sqlite3.Cursor:
-    for source in _IN_TIME_ORDER:
+def _stored(conn: sqlite3.Connection, item_id: int) -> tuple[Any, ...]:
+    """The fields an item's document is made of, as stored."""
+    return _stored_document(conn.execute(_FULL, (item_id,)).fetchone())
+
+
+def _first_that_runs(conn: sqlite3.Connection, *queries: str) -> sqlite3.Cursor:
+    """The first query SQLite accepts (an old or damaged file may lack an index or table)."""
+    for query in queries[:-1]:
         try:
-            return conn.execute(_EVENTS.format(source=source))
-        except sqlite3.OperationalError:  # no such index (an old or damaged file)
-            if not source:
-                raise
-    raise AssertionError("unreachable")
+            return conn.execute(query)
+        except sqlite3.OperationalError:
+            pass
+    return conn.execute(queries[-1])
 
 
 def _fast_item(
@@ -347,8 +376,9 @@ def _fast_item(
     report: CheckOutcome,
     decoded: _Decoded,
 ) -> Any:
-    """Check a plainly ordered item; its notes (for its document), or False when not plain."""
-    _, seqs, last_at, changes, notes = group
+    """Check a plainly ordered item; the fields its document is made of (the fold's, where
+    they are what is stored), or False when not plain."""
+    _, seqs, last_at, changes, _ = group
     n = seqs.count(",") + 1
     if seqs != _SERIAL[n, len(last_at)]:
         return False
@@ -366,17 +396,23 @@ def _fast_item(
         same = _dumps(_state_values(state)) == row[_STATE]
     except TypeError:  # not writable by orjson (an integer beyond 64 bits…): compared below
         same = False
-    if not same:  # or only written differently (1e+20, 1.0e+20): compared field by field
+    if same:
+        document = _document(state)
+    else:  # or only written differently (1e+20, 1.0e+20): compared field by field
         full = conn.execute(_FULL, (row[0],)).fetchone()
         if _state_values(state) != full[3:]:
             _report_state(full, state, report)
+        document = _stored_document(full)  # the document is made from what is stored
     if row[2] != last_at:
         _report_last(row, last_at, report)
-    return notes
+    return document
 
 
-def exact_item(conn: sqlite3.Connection, row: tuple[Any, ...], report: CheckOutcome) -> None:
-    """The original check of one item: every event decoded, the history put in time order."""
+def exact_item(
+    conn: sqlite3.Connection, row: tuple[Any, ...], report: CheckOutcome
+) -> dict[str, Any]:
+    """The original check of one item: every event decoded, the history put in time order.
+    Returns the fields its document is made of, as stored."""
     row = conn.execute(_FULL, (row[0],)).fetchone()
     number = row[1]
     rows = conn.execute(_EXACT_EVENTS, (row[0],)).fetchall()
@@ -396,6 +432,7 @@ def exact_item(conn: sqlite3.Connection, row: tuple[Any, ...], report: CheckOutc
         _report_state(row, state, report)
     if row[2] != last_at:
         _report_last(row, last_at, report)
+    return _stored_document(row)
 
 
 def _in_time_order(rows: list[tuple[Any, ...]]) -> bool:

@@ -358,3 +358,18 @@ def test_a_value_written_two_ways_is_compared_by_value() -> None:
     assert [p.message for p in _report(conn, fast=True).problems] == [
         "问题 1：进度为“5”，按办理记录应为“1e+20”"
     ]
+
+
+def test_an_item_without_events_is_reported_and_its_document_still_compared() -> None:
+    """No events: no notes. The index entry made from the row alone is still its document."""
+    ledger = _titled("下水道 堵塞")
+    conn = ledger.conn
+    conn.execute("DELETE FROM events WHERE item_id = 2")
+    fast, exact = _report(conn, fast=True), _report(conn, fast=False)
+    assert [p.message for p in fast.problems] == ["问题 2 没有任何办理记录"]
+    assert [p.message for p in exact.problems] == ["问题 2 没有任何办理记录"]
+    conn.execute("UPDATE search SET title = '下水' WHERE rowid = 2")
+    assert [p.message for p in _report(conn, fast=True).problems] == [
+        "问题 2 没有任何办理记录",
+        SEARCH_WRONG.format(1, "2"),
+    ]

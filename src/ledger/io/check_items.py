@@ -107,13 +107,15 @@ _loads = orjson.loads  # four million small objects at a million items: 3× json
 # The changes are joined by a control character, never raw inside valid JSON: each is
 # decoded on its own (SQLite's json_valid of each would cost more than decoding it twice),
 # from its UTF-8 bytes as stored (a Python text of each would be made only to be encoded).
+# The notes too are read as bytes: the same notes recur, and each is decoded once.
 _EVENTS = """
 SELECT item_id,
        group_concat(iif(withdrawn != 0 OR action IN ('undo', 'redo') OR (action = 'add') != (seq = 1)
                         OR (params IS NOT NULL AND NOT json_valid(params))
                         OR NOT seq BETWEEN 1 AND 999999,
                         'x', seq + (action != 'add') * length(at) * 1000000)),
-       max(at), CAST(group_concat(changes, char(30)) AS BLOB), group_concat(note, char(10))
+       max(at), CAST(group_concat(changes, char(30)) AS BLOB),
+       CAST(group_concat(note, char(10)) AS BLOB)
 FROM events {source} GROUP BY item_id ORDER BY item_id
 """
 _IN_TIME_ORDER = ("INDEXED BY events_item", "")  # the hint, or whatever the planner picks
@@ -144,6 +146,27 @@ class _Decoded(dict[bytes, Any]):
             self.clear()
         self[text] = value = _loads(text)
         return value
+
+
+class _NoteTexts(dict[bytes | None, str]):
+    """An item's notes as stored (UTF-8) → their indexed form, remembered: the same 已处理,
+    已告知 recur on item after item. Short notes only, forgotten every so many, as
+    :class:`~ledger.store.fulltext.Cache` does. Bytes that are not UTF-8 are decoded with
+    replacement marks: that document then differs, and the index writer's own read of the
+    notes reports the file as damaged."""
+
+    LIMIT = 50_000
+
+    def __missing__(self, notes: bytes | None) -> str:
+        if notes is None:  # an item without events
+            self[None] = ""
+            return ""
+        text = fulltext.field_text((notes.decode(errors="replace"),))
+        if len(notes) <= 120:
+            if len(self) >= self.LIMIT:
+                self.clear()
+            self[notes] = text
+        return text
 
 
 class _Serials(dict[tuple[int, int], str]):
@@ -179,6 +202,7 @@ def check_items(conn: sqlite3.Connection, report: CheckOutcome, *, limit: int) -
     queued = {row[0] for row in conn.execute("SELECT item_id FROM search_dirty")} if indexed else ()
     search = _SearchTally(queued, limit)
     field_text = fulltext.Cache().text
+    note_text = _NoteTexts().__getitem__
     decoded = _Decoded()
     places = _Places(conn)
     item_count = event_count = 0
@@ -195,7 +219,9 @@ def check_items(conn: sqlite3.Connection, report: CheckOutcome, *, limit: int) -
             missing += (item_id for item_id in by_item if item_id not in ids)
         if indexed:
             chunk_entries = {entry[0]: entry[1:] for entry in entries.upto(rows[-1][0])}
-            _check_documents(conn, rows, stored, chunk_entries, search, places, field_text)
+            _check_documents(
+                conn, rows, stored, chunk_entries, search, places, field_text, note_text
+            )
     rest = groups.rest()
     event_count += sum(map(_count, rest))
     missing += map(_ID, rest)
@@ -255,7 +281,7 @@ def _check_states(
     decoded: _Decoded,
 ) -> list[tuple[tuple[Any, ...], Any]]:
     """Each row against its events; for each item, the fields its document is made of and
-    its notes (None: no events; False: not plain)."""
+    its notes as stored (UTF-8; None: no events; False: not plain)."""
     stored: list[tuple[tuple[Any, ...], Any]] = []
     append, group_of, fast_item = stored.append, groups.get, _fast_item
     for row in rows:
@@ -268,7 +294,7 @@ def _check_states(
         if state is False:
             append((exact_item(conn, row, report), False))
         else:
-            append((state, group[4]))  # the document's fields
+            append((state, group[4] or b""))  # the document's fields, the notes
     return stored
 
 
@@ -295,7 +321,7 @@ class _Places:
             *_BODY(fields),
             self.names[fields[_COMMUNITY_ID]],
             *self.below.get(fields[_PLACE_ID], ()),
-            notes,
+            notes.decode(errors="replace") if notes else None,
         )
 
 
@@ -307,13 +333,14 @@ def _check_documents(
     search: _SearchTally,
     places: _Places,
     field_text: Callable[[str | None], str],
+    note_text: Callable[[bytes | None], str],
 ) -> None:
     """The chunk's index entries against their documents: all at once, then one by one if
     they differ (see :func:`same_texts`), in item order either way. ``stored``: each item's
-    stored state and notes (from :func:`_check_states`); ``entries``: the index entries of
-    the chunk's stretch of ids; ``field_text``: a field's indexed form, remembered (most body
-    fields recur; titles do not)."""
-    pending: list[tuple[int, dict[str, Any], Any, tuple[str, str] | None]] = []
+    document fields and notes (from :func:`_check_states`); ``entries``: the index entries
+    of the chunk's stretch of ids; ``field_text``, ``note_text``: a field's or the notes'
+    indexed form, remembered (most body fields recur; titles do not)."""
+    pending: list[tuple[int, tuple[Any, ...], Any, tuple[str, str] | None]] = []
     titles: list[str | None] = []
     stored_titles: list[str] = []
     bodies: list[str] = []
@@ -334,7 +361,7 @@ def _check_documents(
             # The body's fields as Places.body lists them, each in its indexed form.
             add_body(map(field_text, body_fields(fields)))
             add_body((community, *below_texts.get(fields[_PLACE_ID], no_place)))
-            add_body((field_text(found), MARK_TEXT))
+            add_body((note_text(found), MARK_TEXT))
             add_stored_body((entry[1], MARK_TEXT))
     for item_id in entries:  # entries of no item with a document
         search.orphan(item_id)

@@ -47,6 +47,7 @@ import sqlite3
 import sys
 from bisect import bisect_right
 from collections.abc import Callable
+from itertools import repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -210,20 +211,20 @@ def check_items(conn: sqlite3.Connection, report: CheckOutcome, *, limit: int) -
     while rows := items.fetchmany(_CHUNK):
         item_count += len(rows)
         chunk_groups = groups.upto(rows[-1][0])
-        event_count += sum(map(_count, chunk_groups))  # those of missing items too
-        by_item = {group[0]: group for group in chunk_groups}
+        event_count += _count(chunk_groups)  # those of missing items too
+        by_item = _by_id(chunk_groups)
         stored = _check_states(conn, rows, by_item, report, decoded)
         with_events = len(rows) - sum(notes is None for _, notes in stored)
         if len(by_item) > with_events:  # a group no row took
             ids = {row[0] for row in rows}
             missing += (item_id for item_id in by_item if item_id not in ids)
         if indexed:
-            chunk_entries = {entry[0]: entry[1:] for entry in entries.upto(rows[-1][0])}
+            chunk_entries = _by_id(entries.upto(rows[-1][0]))
             _check_documents(
                 conn, rows, stored, chunk_entries, search, places, field_text, note_text
             )
     rest = groups.rest()
-    event_count += sum(map(_count, rest))
+    event_count += _count(rest)
     missing += map(_ID, rest)
     report.items, report.events = item_count, event_count
     if indexed:
@@ -233,9 +234,12 @@ def check_items(conn: sqlite3.Connection, report: CheckOutcome, *, limit: int) -
     return missing
 
 
-def _count(group: tuple[Any, ...]) -> int:
-    """How many events a group holds: one number (or x) each."""
-    return group[1].count(",") + 1
+def _count(groups: list[tuple[Any, ...]]) -> int:
+    """How many events the groups hold: one position (or x) each, joined by commas."""
+    return len(groups) + sum(map(str.count, map(_POSITIONS, groups), repeat(",")))
+
+
+_POSITIONS = itemgetter(1)
 
 
 class _ReadAhead:
@@ -271,6 +275,11 @@ class _ReadAhead:
 
 
 _ID = itemgetter(0)
+
+
+def _by_id(rows: list[tuple[Any, ...]]) -> dict[int, tuple[Any, ...]]:
+    """Rows by their first column (their id)."""
+    return dict(zip(map(_ID, rows), rows, strict=True))
 
 
 def _check_states(
@@ -329,7 +338,7 @@ def _check_documents(
     conn: sqlite3.Connection,
     rows: list[tuple[Any, ...]],
     stored: list[tuple[tuple[Any, ...], Any]],
-    entries: dict[int, tuple[str, str]],
+    entries: dict[int, tuple[int, str, str]],
     search: _SearchTally,
     places: _Places,
     field_text: Callable[[str | None], str],
@@ -340,7 +349,7 @@ def _check_documents(
     document fields and notes (from :func:`_check_states`); ``entries``: the index entries
     of the chunk's stretch of ids; ``field_text``, ``note_text``: a field's or the notes'
     indexed form, remembered (most body fields recur; titles do not)."""
-    pending: list[tuple[int, tuple[Any, ...], Any, tuple[str, str] | None]] = []
+    pending: list[tuple[int, tuple[Any, ...], Any, tuple[int, str, str] | None]] = []
     titles: list[str | None] = []
     stored_titles: list[str] = []
     bodies: list[str] = []
@@ -357,12 +366,12 @@ def _check_documents(
         pending.append((row[0], fields, found, entry))
         if entry is not None and found is not False:
             add_title((fields[_TITLE], MARK))
-            add_stored_title((entry[0], MARK_TEXT))
+            add_stored_title((entry[1], MARK_TEXT))
             # The body's fields as Places.body lists them, each in its indexed form.
             add_body(map(field_text, body_fields(fields)))
             add_body((community, *below_texts.get(fields[_PLACE_ID], no_place)))
             add_body((note_text(found), MARK_TEXT))
-            add_stored_body((entry[1], MARK_TEXT))
+            add_stored_body((entry[2], MARK_TEXT))
     for item_id in entries:  # entries of no item with a document
         search.orphan(item_id)
     marks = len(stored_titles) // 2
@@ -375,10 +384,12 @@ def _check_documents(
             search.differs(conn, item_id, entry)
 
 
-def _same_entry(entry: tuple[str, str], fields: tuple[Any, ...], body: tuple[Any, ...]) -> bool:
+def _same_entry(
+    entry: tuple[int, str, str], fields: tuple[Any, ...], body: tuple[Any, ...]
+) -> bool:
     """The entry is the item's document (title, then body fields), compared on their own."""
     title = fulltext.field_text((fields[_TITLE],))
-    return entry[0] == title and entry[1] == fulltext.field_text(body)
+    return entry[1] == title and entry[2] == fulltext.field_text(body)
 
 
 def _stored(conn: sqlite3.Connection, item_id: int) -> tuple[Any, ...]:
@@ -537,13 +548,16 @@ class _SearchTally:
         self.wrong: list[int] = []
         self.orphans: list[int] = []
 
-    def differs(self, conn: sqlite3.Connection, item_id: int, have: tuple[str, str] | None) -> None:
-        """Not plainly equal: compare with the document exactly as the index's writer makes it."""
+    def differs(
+        self, conn: sqlite3.Connection, item_id: int, have: tuple[int, str, str] | None
+    ) -> None:
+        """Not plainly equal: compare the entry (rowid, title, body) with the document
+        exactly as the index's writer makes it."""
         if item_id in self.queued:
             return
         if have is not None:
             for _id, title, body in fulltext.documents(conn, " WHERE i.id = ?", (item_id,)):
-                if have == (title, body):
+                if have[1:] == (title, body):
                     return
         self.count += 1
         if len(self.wrong) < self.limit:

@@ -295,3 +295,30 @@ def test_events_of_an_item_removed_between_others_are_found(worked: Path, run: R
         "办理记录（内部ID 6）引用的问题不存在（已被删除或被改动）",
     ]
     assert report["items"] == 2 and report["events"] == 7
+
+
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [
+        ("UPDATE items SET community_id = 999 WHERE number = 1", "问题 1 引用的区划不存在"),
+        ("UPDATE items SET place_id = 998 WHERE number = 2", "问题 2 引用的区划不存在"),
+        ("UPDATE items SET meeting_id = 77 WHERE number = 3", "问题 3 引用的会议不存在"),
+        ("UPDATE items SET category = 'nosuch' WHERE number = 1", "问题 1 引用的问题类别不存在"),
+        ("UPDATE items SET category = 'ROAD' WHERE number = 1", "问题 1 引用的问题类别不存在"),
+        ("UPDATE items SET unit_id = 55 WHERE number = 3", "问题 3 引用的承办单位不存在"),
+        ("UPDATE items SET repeat_of = 42 WHERE number = 2", "问题 2 引用的问题不存在"),
+    ],
+)
+def test_each_reference_of_an_item_is_checked(
+    worked: Path, run: Run, statement: str, message: str
+) -> None:
+    """The items' references are gathered on the pass; one that is not there is described
+    as SQLite's own foreign-key check finds it (with the row's state also wrong: the change
+    was made behind the ledger's back)."""
+    tamper(worked, statement)
+    result = run("check", "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert [p["message"] for p in report["problems"] if p["kind"] == "foreign_keys"] == [
+        f"{message}（已被删除或被改动）"
+    ]

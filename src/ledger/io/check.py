@@ -107,11 +107,14 @@ def check(conn: sqlite3.Connection, *, quick: bool = False, parallel: bool = Tru
         # The ledger checks run (in Python) while SQLite's integrity check runs (in C,
         # without the GIL) on its own connection: on a large file this saves about half.
         with mapped(conn):
-            _foreign_keys(conn, ledger_report, but="events")
             found = CheckOutcome(quick=quick)
             _numbers(conn, found, quick=quick)
-            missing = check_items(conn, found, limit=MAX_EXAMPLES)
-            for item_id in missing:  # the events' own foreign key, found on the item pass
+            passed = check_items(conn, found, limit=MAX_EXAMPLES)
+            # The items' references and the events' were gathered on the pass: SQLite checks
+            # the items' only when one of them is not there (to describe it as it does).
+            fine = _references_exist(conn, passed.referenced)
+            _foreign_keys(conn, ledger_report, but=("events", "items") if fine else ("events",))
+            for item_id in passed.missing:  # the events' own foreign key
                 for (rowid,) in conn.execute(
                     "SELECT rowid FROM events WHERE item_id = ? ORDER BY rowid", (item_id,)
                 ):
@@ -211,16 +214,51 @@ def mapped(conn: sqlite3.Connection) -> Iterator[None]:
             conn.execute(f"PRAGMA mmap_size = {before[0]}")
 
 
-def _foreign_keys(conn: sqlite3.Connection, report: CheckOutcome, *, but: str) -> None:
-    """SQLite's foreign-key check, table by table, of every table but ``but``."""
+def _foreign_keys(conn: sqlite3.Connection, report: CheckOutcome, *, but: tuple[str, ...]) -> None:
+    """SQLite's foreign-key check, table by table, of every table but those in ``but``."""
     tables = conn.execute(
         "SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) "
-        "WHERE m.type = 'table' AND m.name != ? ORDER BY m.name",
-        (but,),
+        "WHERE m.type = 'table' ORDER BY m.name"
     ).fetchall()
     for (table,) in tables:
+        if table in but:
+            continue
         for child, rowid, parent, _fk in conn.execute(f'PRAGMA foreign_key_check("{table}")'):
             _dangling(conn, report, child, rowid, parent)
+
+
+# The items' foreign keys as the pass gathers their values: column → (table, column).
+_ITEM_REFERENCES = {
+    "community_id": ("areas", "id"),
+    "place_id": ("areas", "id"),
+    "meeting_id": ("meetings", "id"),
+    "category": ("categories", "code"),
+    "unit_id": ("units", "id"),
+    "repeat_of": ("items", "id"),
+}
+
+
+def _references_exist(conn: sqlite3.Connection, referenced: dict[str, set[Any]]) -> bool:
+    """Whether every value the items refer to is there, when the items' foreign keys are
+    exactly those gathered. Values are compared as Python compares them: a value SQLite would
+    match some other way (case, a number written as text) counts as missing, and SQLite then
+    checks the items itself, so nothing missing is ever let through."""
+    keys = {
+        column: (table, to)
+        for _id, seq, table, column, to, *_ in conn.execute("PRAGMA foreign_key_list(items)")
+        if seq == 0
+    }
+    if keys != _ITEM_REFERENCES or set(_ITEM_REFERENCES) != set(referenced):
+        return False
+    for column, (table, to) in keys.items():
+        values = referenced[column] - {None}
+        if table == "items":  # a few repeats: looked up one by one
+            lookup = f'SELECT 1 FROM items WHERE "{to}" = ?'
+            if any(conn.execute(lookup, (value,)).fetchone() is None for value in values):
+                return False
+        elif values - {row[0] for row in conn.execute(f'SELECT "{to}" FROM "{table}"')}:
+            return False
+    return True
 
 
 def _dangling(

@@ -47,6 +47,7 @@ import sqlite3
 import sys
 from bisect import bisect_right
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from itertools import repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -72,18 +73,13 @@ _ITEMS = (
 _STATE = 3
 # What an item's document is made of, from its state: the title; the body's fields as
 # fulltext builds it, then the community's name, the place's compound and building, then
-# the notes. Only these are kept, so that each state is freed as soon as it is checked.
-_DOCUMENT_FIELDS = (
-    "title",
-    "reporter",
-    "result",
-    "reply_text",
-    "last_progress",
-    "community_id",
-    "place_id",
-)
+# the notes. And what it refers to (its foreign keys). Only these are kept, so that each
+# state is freed as soon as it is checked.
+REFERENCES = ("community_id", "place_id", "meeting_id", "category", "unit_id", "repeat_of")
+_DOCUMENT_FIELDS = ("title", "reporter", "result", "reply_text", "last_progress", *REFERENCES)
 _TITLE, _COMMUNITY_ID, _PLACE_ID = 0, 5, 6
 _BODY = itemgetter(1, 2, 3, 4)
+_REFERENCE_GETTERS = tuple((name, itemgetter(_DOCUMENT_FIELDS.index(name))) for name in REFERENCES)
 _document = itemgetter(*_DOCUMENT_FIELDS)  # of a state
 # An item in full, field by field, where a problem is described or checked the exact way.
 _FULL = "SELECT id, number, last_event_at, {state} FROM items WHERE id = ?".format(
@@ -189,12 +185,21 @@ _SERIAL = _Serials()
 _CHUNK = 1024
 
 
-def check_items(conn: sqlite3.Connection, report: CheckOutcome, *, limit: int) -> list[Any]:
-    """The state, last-event and search checks of every item, into ``report``.
+@dataclass
+class ItemsPass:
+    """What the pass over the items found besides its own checks: the ids that events refer
+    to but no item has (in order), and every value each of the items' :data:`REFERENCES`
+    holds (None included): their foreign keys, found on the way, so that SQLite need not
+    look up every event's item or every item's community, unit and so on."""
 
-    Returns the item ids that events refer to but no item has (in order): the events' foreign
-    key, found on the way (SQLite's foreign-key check would look up every event's item).
-    """
+    missing: list[Any] = field(default_factory=list)
+    referenced: dict[str, set[Any]] = field(
+        default_factory=lambda: {name: set() for name in REFERENCES}
+    )
+
+
+def check_items(conn: sqlite3.Connection, report: CheckOutcome, *, limit: int) -> ItemsPass:
+    """The state, last-event and search checks of every item, into ``report``."""
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     indexed = "search" in tables
     items = conn.execute(_ITEMS)
@@ -207,13 +212,17 @@ def check_items(conn: sqlite3.Connection, report: CheckOutcome, *, limit: int) -
     decoded = _Decoded()
     places = _Places(conn)
     item_count = event_count = 0
-    missing: list[Any] = []
+    found = ItemsPass()
+    missing, referenced = found.missing, found.referenced
     while rows := items.fetchmany(_CHUNK):
         item_count += len(rows)
         chunk_groups = groups.upto(rows[-1][0])
         event_count += _count(chunk_groups)  # those of missing items too
         by_item = _by_id(chunk_groups)
         stored = _check_states(conn, rows, by_item, report, decoded)
+        documents = [fields for fields, _ in stored]
+        for name, value_of in _REFERENCE_GETTERS:
+            referenced[name].update(map(value_of, documents))
         with_events = len(rows) - sum(notes is None for _, notes in stored)
         if len(by_item) > with_events:  # a group no row took
             ids = {row[0] for row in rows}
@@ -231,7 +240,7 @@ def check_items(conn: sqlite3.Connection, report: CheckOutcome, *, limit: int) -
         for entry in entries.rest():
             search.orphan(entry[0])
         search.finish(conn, report)
-    return missing
+    return found
 
 
 def _count(groups: list[tuple[Any, ...]]) -> int:

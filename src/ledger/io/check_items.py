@@ -12,8 +12,9 @@ For every item, three things are compared with what its events say:
 **Why it is fast.** A million items have four million events; building an ``Event`` per event
 and sorting each history in Python (what :func:`exact_item` does) costs more than SQLite's own
 integrity check. So SQLite reads the events already grouped, one row per item, from the index
-``events_item`` — that is, in ``(at, id)`` order: their positions and changes concatenated,
-the latest time, and a few flags. An item whose history is *plainly in order* takes the fast
+``events_item`` — that is, in ``(at, id)`` order: their positions (each with its time's
+length and the flags below, as one number: see :data:`_EVENTS`), changes and notes
+concatenated, and the latest time. An item whose history is *plainly in order* takes the fast
 path, which gives the same answer as the exact one:
 
 - its positions read ``1..n`` in ``(at, id)`` order (so sorting by time, ties by typing
@@ -32,12 +33,13 @@ timed entries, an 撤销, a change or params that is not valid JSON, positions t
 still found and described the same way. Few items take that path in a real ledger.
 
 The search document is built by :func:`ledger.store.fulltext.field_text`, as the index's
-writer builds it. Items are read 1,024 at a time; a chunk's index entries are compared with their
-documents as one text (:func:`~ledger.io.check_texts.same_texts` says why that is sound), and item by item only
-when that text differs; an item whose entry looks different is compared again with the
+writer builds it. Items are read 1,024 at a time; a chunk's index entries are compared with
+their documents as one text (:func:`~ledger.io.check_texts.same_texts` says why that is
+sound), and item by item only when that text differs; an item whose entry looks different is compared again with the
 document exactly as the index's writer computes it, so the fast text can never report a
 false problem. An item's state is read as one JSON array written by SQLite and compared
-with the fold written by orjson, field by field only when the two texts differ.
+with the fold written by orjson, field by field only when the two texts differ; the fields its
+document is made of and those it refers to by foreign key are then taken from that state.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -322,3 +323,24 @@ def test_each_reference_of_an_item_is_checked(
     assert [p["message"] for p in report["problems"] if p["kind"] == "foreign_keys"] == [
         f"{message}（已被删除或被改动）"
     ]
+
+
+def test_search_problems_read_at_80_columns(
+    worked: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One line describes every differing entry: nothing is said to be left unlisted, and the
+    command that repairs the index is printed whole on a line of its own."""
+    tamper(worked, "UPDATE search SET body = 'x' WHERE rowid IN (1, 2, 3)")
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run("check")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert "  · 全文检索索引有 3 件问题与内容不符（问题 1、2、3）" in lines
+    assert "    可用 ledger check --repair 重建索引" in lines
+    assert "未列出" not in result.stdout
+    assert "请先用 ledger backup 保存一份副本，再联系技术人员处理；不要手工修改台账文件。" in lines
+    assert max(map(_columns, lines)) <= 80
+
+
+def _columns(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)

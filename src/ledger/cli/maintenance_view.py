@@ -68,14 +68,14 @@ def check_outcome(report: CheckOutcome, path: str) -> None:
     say(f"发现 {report.total} 处问题：", "red")
     for problem in report.problems:
         say(f"  · {problem.message}")
-    hidden = report.total - len(report.problems)
+        if problem.kind == "search":  # on its own line: a command is never cut at a space
+            say("    可用 ledger check --repair 重建索引")
+    hidden = report.unlisted
     if hidden > 0:
         say(f"  ……另有 {hidden} 处未列出", "dim")
-    say(
-        "结论：台账有问题。请先用 ledger backup 保存一份副本，再联系技术人员处理；"
-        "不要手工修改台账文件。",
-        "red",
-    )
+    say("结论：台账有问题。", "red")
+    # Its own line (75 columns): it fits 80, and the command is never cut.
+    say("请先用 ledger backup 保存一份副本，再联系技术人员处理；不要手工修改台账文件。", "red")
 
 
 def backup_done(result: BackupOutcome) -> None:

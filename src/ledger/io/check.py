@@ -63,6 +63,7 @@ class CheckOutcome:
     events: int = 0
     quick: bool = False
     skipped: list[str] = field(default_factory=list)  # checks not run (file too damaged)
+    summarised: set[str] = field(default_factory=set)  # kinds one problem describes in full
 
     @property
     def ok(self) -> bool:
@@ -71,6 +72,16 @@ class CheckOutcome:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def unlisted(self) -> int:
+        """Problems counted but not described (beyond the examples kept per kind)."""
+        listed = Counter(problem.kind for problem in self.problems)
+        return sum(
+            count - listed[kind]
+            for kind, count in self.counts.items()
+            if kind not in self.summarised and count > listed[kind]
+        )
 
     def add(self, kind: str, message: str) -> None:
         self.counts[kind] += 1
@@ -120,6 +131,7 @@ def check(conn: sqlite3.Connection, *, quick: bool = False, parallel: bool = Tru
                 ):
                     _dangling(conn, ledger_report, "events", rowid, "items")
             ledger_report.problems += found.problems
+            ledger_report.summarised |= found.summarised
             for kind, count in found.counts.items():
                 ledger_report.counts[kind] += count
             ledger_report.items, ledger_report.events = found.items, found.events
@@ -133,6 +145,7 @@ def check(conn: sqlite3.Connection, *, quick: bool = False, parallel: bool = Tru
         # On a damaged file the other checks read garbage or fail half-way: not reported.
         report.skipped = [kind for kind in CHECK if kind != "integrity"]
         return report
+    report.summarised = ledger_report.summarised
     for problem in ledger_report.problems:
         report.problems.append(problem)
     for kind, count in ledger_report.counts.items():

@@ -120,6 +120,29 @@ def _pair_text(text: str) -> str:
 _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # memoryview's "I" order
 
 
+def field_texts(values: list[str]) -> list[str]:
+    """``[field_text((v,)) for v in values]`` for many non-empty values at once: normalised
+    together (joined by newlines, the boundary :func:`field_text` itself relies on), their
+    runs' pairs laid out in one :func:`_pair_text`, each value's pairs then cut from it by
+    position (a text of n characters has n - 1 pairs, three characters apart)."""
+    joined = "\n".join(values)
+    lines = normalise(joined).split("\n")
+    if joined.count("\n") != len(values) - 1 or len(lines) != len(values):
+        return [field_text((value,)) for value in values]  # a value with a line end in it
+    runs = ["\x00".join(_LONG_RUN.findall(line)) for line in lines]
+    pairs = _pair_text("\n".join(runs))
+    found: list[str] = []
+    start = 0
+    for text in runs:
+        size = len(text)
+        if size > 1:
+            found.append(_ACROSS_RUNS.sub(RUN_GAP, pairs[3 * start : 3 * (start + size) - 4]))
+        else:
+            found.append("")
+        start += size + 1
+    return found
+
+
 class Cache(dict[str | None, str]):
     """A field's value → its indexed form, remembered, for indexing or checking many items
     whose names, places and results recur: the same text as without it. Short values only
@@ -238,6 +261,9 @@ class BulkIndex:
         self.cache = Cache()
         # Places renamed before: their former names come from the tables (rare; see documents).
         self.renamed = renamed
+        self.waiting: list[tuple[int, str, tuple[str | None, ...], str, str | None, tuple]] = []
+
+    CHUNK = 2000
 
     def add(
         self,
@@ -252,8 +278,31 @@ class BulkIndex:
         if self.renamed:
             self.later.append(item_id)
             return
-        texts = document(title, fields, community, place_path, notes, self.cache)
-        self.rows.append((item_id, *texts))
+        self.waiting.append((item_id, title, tuple(fields), community, place_path, tuple(notes)))
+        if len(self.waiting) >= self.CHUNK:
+            self.finish()
+
+    def finish(self) -> None:
+        """The documents of the items waiting: the field values not yet cached worked out
+        together (:func:`field_texts`), then each document as :func:`document` makes it."""
+        cache = self.cache
+        new: dict[str, None] = {}
+        for _, title, fields, community, place_path, notes in self.waiting:
+            places = place_path.split("/")[3:] if place_path else ()
+            for value in (title, *fields, community, *places, *notes):
+                if value and value not in cache:
+                    new[value] = None
+        values = list(new)
+        cache.update(zip(values, field_texts(values), strict=True))
+        for item_id, title, fields, community, place_path, notes in self.waiting:
+            texts = document(title, fields, community, place_path, notes, cache)
+            self.rows.append((item_id, *texts))
+        self.waiting.clear()
+        for value in values:  # the cache's own bounds (long values are not kept)
+            if len(value) > 40:
+                del cache[value]
+        if len(cache) >= cache.LIMIT:
+            cache.clear()
 
     def mark(self, item_id: int) -> None:
         """An item to index from the tables at commit, as any other write (:func:`flush`)."""
@@ -275,6 +324,7 @@ def bulk_load(conn: sqlite3.Connection) -> Iterator[BulkIndex]:
         conn.execute(f'DROP TRIGGER "{name}"')
     index = BulkIndex(renamed=bool(former_names(conn)))
     yield index
+    index.finish()
     for _, sql in triggers:
         conn.execute(sql)
     if triggers:  # else a ledger without the index (older schema): nothing to index

@@ -41,6 +41,24 @@ _PARAMS = {
     for action, fields in _SETS.items()
 }
 _ANNOTATIONS = frozenset({"progress"})  # status unchanged, allowed wherever it falls
+_DAY, _PARAM, _STATUS = 0, 1, 2
+# Per action: (field, where its value comes from, the param's name, the field's JSON key
+# written once), and the params it must have.
+_STEPS = {
+    action: (
+        tuple(
+            (
+                name,
+                _DAY if source == "day" else _PARAM if source else _STATUS,
+                source,
+                f"{_quote(name)}: ",
+            )
+            for name, source in fields
+        ),
+        _PARAMS[action],
+    )
+    for action, fields in _SETS.items()
+}
 
 
 def build(
@@ -64,8 +82,8 @@ def build(
     texts: list[str | None] = [None]
     for step in plan[1:]:
         action, at, params = step.action, step.at, step.params
-        fields = _SETS.get(action)
-        if fields is None or type(at) is not date or params.keys() != _PARAMS[action]:
+        spec = _STEPS.get(action)
+        if spec is None or type(at) is not date or params.keys() != spec[1]:
             return None
         day = at.isoformat()
         if day < previous:
@@ -77,21 +95,26 @@ def build(
             if target is None:
                 return None
         parts: list[str] = []
-        for name, source in fields:
-            if source == "day":
+        for name, origin, source, key in spec[0]:
+            if origin == _DAY:
                 if name == "assigned_on" and state[name] is not None:
                     continue  # 交办 again: the first day stays
                 value: Any = day
-            elif source:
+            elif origin == _PARAM:
                 value = params[source]
             else:
                 value = target
             if state[name] == value:
                 continue
-            part = member(name, value)
-            if part is None:
+            kind = type(value)  # as member() writes it
+            if kind is str:
+                parts.append(key + _quote(value))
+            elif kind is int:
+                parts.append(f"{key}{value}")
+            elif value is None:
+                parts.append(key + "null")
+            else:
                 return None  # no such value in an imported row: the general way
-            parts.append(part)
             state[name] = value
         status = target
         texts.append("{" + ", ".join(parts) + "}")

@@ -134,3 +134,41 @@ def member(key: str, value: Any) -> str | None:
     if value is None:
         return f"{_quote(key)}: null"
     return None
+
+
+# The registration of an imported row: its inputs, in the order the importer gives them.
+REGISTRATION_KEYS = (
+    "title", "community_id", "place_id", "meeting_id", "source", "category", "scale",
+    "reporter", "phone", "raised_on", "due_on",
+)  # fmt: skip
+
+
+def registration(params: dict[str, Any]) -> tuple[str, str] | None:
+    """The stored params and changes of a registration with exactly the import's inputs
+    (texts, ids, nulls where they may be), written directly: the text ``json.dumps(…,
+    ensure_ascii=False, sort_keys=True)`` gives, the changes with ``"status": "raised"`` in
+    its sorted place; None for any other registration (the encoder writes it)."""
+    if tuple(params) != REGISTRATION_KEYS:
+        return None
+    title, community, place, meeting, source, category, scale, reporter, phone, raised, due = (
+        params.values()
+    )
+    if not (
+        type(title) is str and type(community) is int and type(source) is str
+        and type(category) is str and type(scale) is str and type(raised) is str
+        and type(due) is str and (place is None or type(place) is int)
+        and (meeting is None or type(meeting) is int)
+        and (reporter is None or type(reporter) is str)
+        and (phone is None or type(phone) is str)
+    ):  # fmt: skip
+        return None
+    head = (
+        f'{{"category": {_quote(category)}, "community_id": {community}, '
+        f'"due_on": {_quote(due)}, "meeting_id": {"null" if meeting is None else meeting}, '
+        f'"phone": {"null" if phone is None else _quote(phone)}, '
+        f'"place_id": {"null" if place is None else place}, "raised_on": {_quote(raised)}, '
+        f'"reporter": {"null" if reporter is None else _quote(reporter)}, '
+        f'"scale": {_quote(scale)}, "source": {_quote(source)}'
+    )
+    tail = f', "title": {_quote(title)}}}'
+    return head + tail, f'{head}, "status": "raised"{tail}'

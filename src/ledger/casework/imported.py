@@ -18,6 +18,7 @@ from datetime import date
 from json.encoder import encode_basestring as _quote  # ensure_ascii=False's
 from typing import Any
 
+from ledger.domain.dates import DAY_TEXT
 from ledger.domain.lifecycle import EMPTY_STATE, TRANSITIONS
 
 # For each action handled here: the state fields it sets from (params key | "day"), in the
@@ -77,7 +78,7 @@ def build(
     state = dict(EMPTY_STATE)
     state.update(params)
     status = state["status"] = "raised"
-    previous = first.at.isoformat()
+    previous = DAY_TEXT[first.at]
     moments = [previous]
     texts: list[str | None] = [None]
     for step in plan[1:]:
@@ -85,7 +86,7 @@ def build(
         spec = _STEPS.get(action)
         if spec is None or type(at) is not date or params.keys() != spec[1]:
             return None
-        day = at.isoformat()
+        day = DAY_TEXT[at]
         if day < previous:
             return None
         if action in _ANNOTATIONS:

@@ -11,6 +11,7 @@ from typing import Any
 
 from ledger.casework.actions import MAX_TITLE
 from ledger.domain import text as free_text
+from ledger.domain.dates import DAY_TEXT
 from ledger.domain.labels import SCALE, SOURCE
 from ledger.io.importer import (
     headers,
@@ -229,10 +230,15 @@ class ItemReader(Known):
         read_rating = _memo(lambda text: (text, words.read_rating(text)))
         unit_readers: dict[int, Callable[[Any], Any]] = {}
 
+        good_days: dict[datetime, date] = {}  # Excel dates already found in range and past
+
         def day(value: Any, code: str, problems: list[Any]) -> Any:
             """A date, a NeedsYear (a month and day without a year), or None."""
             if value is None:
                 return None
+            found = good_days.get(value)  # (only datetimes are kept: no other cell equals one)
+            if found is not None:
+                return found
             try:
                 if type(value) is datetime:
                     found = value.date()
@@ -255,6 +261,8 @@ class ItemReader(Known):
             except Bad as error:
                 problems.append((code, str(error)))
                 return None
+            if type(value) is datetime and found <= today:
+                good_days[value] = found
             return values.not_future(found, today, code, problems)
 
         def parse(
@@ -388,9 +396,10 @@ class ItemReader(Known):
                     problems.append((code, f"内容过长（{len(value)} 字，最多 {limit} 字）"))
             due = None
             raw_due = cells[i_due]
-            if type(raised) is date and raw_due is not None and clean(raw_due) is not None:
-                found_due = dues.get((raw_due, raised))  # 3个工作日 from the same day: once
-                if found_due is None:
+            if type(raised) is date and raw_due is not None:
+                # 3个工作日 from the same day: once (a cell found here is not blank)
+                found_due = dues.get((raw_due, raised))
+                if found_due is None and clean(raw_due) is not None:
                     try:
                         found_due = values.parse_due(
                             raw_due, raised, calendar, today=date.max,
@@ -404,7 +413,9 @@ class ItemReader(Known):
                     except Bad as error:
                         found_due = _Message(str(error))
                     dues[(raw_due, raised)] = found_due
-                if type(found_due) is _Message:
+                if found_due is None:
+                    pass  # blank
+                elif type(found_due) is _Message:
                     problems.append(("due_on", found_due))
                 elif found_due < raised:  # type: ignore[operator]
                     problems.append(("due_on", f"办理时限 {found_due} 早于反映日期 {raised}"))
@@ -423,7 +434,7 @@ class ItemReader(Known):
             days = self.big_days if scale == "big" else self.small_days
             if due is None:
                 due = calendar.add_workdays(raised, days)
-            raised_text = raised.isoformat()
+            raised_text = DAY_TEXT[raised]
             key = hashlib.sha256(
                 "\x1f".join(
                     (

@@ -335,7 +335,9 @@ class ItemReader(Known):
 
             place_id = missing_place = None
             flags = 0
-            compound, building = clean(cells[i_compound]), clean(cells[i_building])
+            compound, building = cells[i_compound], cells[i_building]
+            if compound is not None or building is not None:
+                compound, building = clean(compound), clean(building)
             if community_id is not None and (compound or building):
                 if building and not compound:
                     compound, building = building, None
@@ -387,13 +389,13 @@ class ItemReader(Known):
             channel = _checked(problems, "reply_channel", read_channel(cells[i_channel]), None)
             result, reply_text = clean(cells[i_result]), clean(cells[i_reply])
             reporter = clean(cells[i_reporter])
-            for code, value, limit in (  # the limits of ledger.domain.text, as for typed text
-                ("result", result, note_limit),
-                ("reply_text", reply_text, note_limit),
-                ("reporter", reporter, person_limit),
-            ):
-                if value is not None and len(value) > limit:
-                    problems.append((code, f"内容过长（{len(value)} 字，最多 {limit} 字）"))
+            # The limits of ledger.domain.text, as for typed text.
+            if result is not None and len(result) > note_limit:
+                problems.append(("result", too_long(result, note_limit)))
+            if reply_text is not None and len(reply_text) > note_limit:
+                problems.append(("reply_text", too_long(reply_text, note_limit)))
+            if reporter is not None and len(reporter) > person_limit:
+                problems.append(("reporter", too_long(reporter, person_limit)))
             due = None
             raw_due = cells[i_due]
             if type(raised) is date and raw_due is not None:
@@ -473,6 +475,10 @@ class ItemReader(Known):
     def summarise(self, records: list[Record], report: ImportOutcome) -> None:
         """Counts, notices and the preview of what is (or would be) imported."""
         item_summary.summarise(self, records, report)
+
+
+def too_long(value: str, limit: int) -> str:
+    return f"内容过长（{len(value)} 字，最多 {limit} 字）"
 
 
 def _bad(

@@ -267,7 +267,10 @@ class _Converted(dict[bytes, Any]):
 _ROW = re.compile(rb'<row r="(\d+)"[^>]*(?<!/)>([^<]*(?:<(?!/row>)[^<]*)*)</row>')
 _CELL = rb'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="(s|n)")?(?:/>|><v>([^<&]*)</v></c>|></c>)'
 _PLAIN_CELL = re.compile(_CELL)
-_PLAIN_ROW = re.compile(rb"(?:" + _CELL + rb")*")
+# The same without capturing groups, to check a whole row (the engine keeps no group marks).
+_PLAIN_ROW = re.compile(
+    rb'(?:<c r="[A-Z]{1,3}\d+"(?: s="\d+")?(?: t="[sn]")?(?:/>|><v>[^<&]*</v></c>|></c>))*'
+)
 _VALUE = re.compile(rb"<v>([^<&]*)</v>")
 
 

@@ -93,6 +93,10 @@ class Reading:
     filed: bool = False  # names the filing itself (已归档), not only a rating
     bare: bool = False  # nothing but status words: no result or progress to keep
 
+    @property
+    def key(self) -> tuple[str | None, str | None, bool, bool, bool]:
+        return (self.status, self.rating, self.declined, self.filed, self.bare)
+
 
 def read(text: str, *, whole: bool = False) -> Reading:
     """The status words in ``text``. With ``whole`` (a 状态 cell) the cell is first looked up
@@ -162,13 +166,17 @@ def plan(
         day_of[stage] = found
     read_result = column is None or column.status is None  # the result's words count
     key = (
-        column,
+        # the reading's fields (a dataclass's own hash and == are Python calls)
+        None if column is None else column.key,
         rating,
         told,
         not unit,
         result if read_result else not result,
         not reply_text,
-        tuple(found is None for found in day_of),
+        day_of[1] is None,
+        day_of[2] is None,
+        day_of[3] is None,
+        day_of[4] is None,
     )
     shape = _SHAPES.get(key)
     if shape is None:

@@ -570,6 +570,8 @@ def test_rows_of_one_shape_read_by_their_own_values_and_styles(
         '<row r="6"><c r="A6"><v>3</v></c><c r="C6"/><c r="E6" t="n"><v>1E3</v></c></row>'
         '<row r="7"><c r="C7"><v>9</v></c></row>'
         '<row r="8"><c r="B8" t="s"><v>1</v></c><c r="A8" s="1"><v>46088</v></c></row>'
+        # the shape of row 2 without its digits, but no plain row (a digit in a name)
+        '<row r="9"><c r="A9" s="2"><v>46086</v></c><c r="B9" t="s"><v1>0</v1></c></row>'
     )
     sheet = (
         '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxml'
@@ -584,6 +586,8 @@ def test_rows_of_one_shape_read_by_their_own_values_and_styles(
     worksheet = SimpleNamespace(_shared_strings=["甲", "乙"], _worksheet_path="s.xml")
     hidden = frozenset({3})  # column C
     direct = list(xml_reader.expat_rows(workbook, worksheet, hidden))
+    monkeypatch.setattr(xml_reader, "_SHAPES", 1)  # past the first shape, none kept
+    assert list(xml_reader.expat_rows(workbook, worksheet, hidden)) == direct
     monkeypatch.setattr(xml_reader, "_PLAIN_ROW", re.compile(rb"(?!)"))  # expat for every row
     assert list(xml_reader.expat_rows(workbook, worksheet, hidden)) == direct
     assert direct == [
@@ -594,4 +598,5 @@ def test_rows_of_one_shape_read_by_their_own_values_and_styles(
         (5, (2.5, "甲")),
         (6, (3, None, None, None, 1000.0)),
         (8, (datetime(2026, 3, 7), "乙")),
+        (9, (46086, None)),
     ]

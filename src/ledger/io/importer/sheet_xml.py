@@ -151,7 +151,7 @@ def expat_rows(
 
     shared_values = _Converted(lambda raw: shared[int(raw)])
     number_values: dict[bytes, Any] = {}  # style → its _Converted, for date styles
-    shapes: dict[tuple[bytes, tuple[bytes, ...]], tuple[list[Any], Any]] = {}
+    shapes: dict[tuple[bytes, tuple[bytes, ...]], tuple[Any, list[Any], Any]] = {}
 
     def number_reader(style_text: bytes) -> Any:
         style = int(style_text) if style_text else 0
@@ -164,13 +164,25 @@ def expat_rows(
             )
         return found.__getitem__
 
-    def layout(content: bytes) -> tuple[list[Any], Any]:
-        """How a row of this shape becomes values: a reader per <v> (in order) and what
-        picks the row's cells from their results (None: no cell to keep)."""
+    def layout(content: bytes) -> tuple[Any, list[Any], Any]:
+        """How a plain row of this shape becomes values: the pattern of exactly this shape
+        (its cells' columns, styles and types written out, each value a group), a reader
+        per value, and what picks the row's cells from their results (None: no cell to
+        keep)."""
+        pattern: list[bytes] = []
         readers: list[Any] = []
         at: dict[int, int] = {}  # column → index of its value (-1: the None at the end)
         for cell in _PLAIN_CELL.finditer(content):
             letters, style_text, kind_text, raw = cell.groups()
+            pattern.append(b'<c r="' + letters + rb'\d+"')
+            if style_text is not None:
+                pattern.append(b' s="' + style_text + b'"')
+            if kind_text is not None:
+                pattern.append(b' t="' + kind_text + b'"')
+            if raw is not None:
+                pattern.append(b"><v>([^<&]*)</v></c>")
+            else:
+                pattern.append(b"/>" if cell.group(0).endswith(b"/>") else b"></c>")
             column = _column_number(letters)
             hidden_cell = bool(hidden) and column in hidden
             if raw is not None:
@@ -182,37 +194,52 @@ def expat_rows(
                     readers.append(number_reader(style_text))
             if not hidden_cell:
                 at[column] = len(readers) - 1 if raw is not None else -1
+        exact = re.compile(b"".join(pattern))
         if not at:
-            return readers, None
+            return exact, readers, None
         indexes = [at.get(column, -1) for column in range(1, max(at) + 1)]
         if len(indexes) == 1:
-            return readers, lambda values, i=indexes[0]: (values[i],)
-        return readers, operator.itemgetter(*indexes)
+            return exact, readers, lambda values, i=indexes[0]: (values[i],)
+        return exact, readers, operator.itemgetter(*indexes)
 
     def feed(data: bytes) -> None:
         """Rows of plain cells read directly; everything else (the sheet's start and end, rows
         with formulas, inline or rich text, other cell types or attributes) through expat.
 
-        A plain row's cells are worked out once per shape (:func:`_shape`); each row then
-        only has its values read, each distinct shared string or date once."""
+        A plain row's cells are worked out once per shape (:func:`_shape`): then each row
+        of that shape is matched by the shape's own pattern, which gives its values, each
+        read once per distinct shared string or date. (A row the pattern does not fit is
+        no plain row: expat reads it.)"""
         nonlocal number
         position = 0
-        for found in _ROW.finditer(data):
-            content = found.group(2)
-            if _PLAIN_ROW.fullmatch(content) is None:
-                continue  # fed to expat with what surrounds it
+        search, find = _ROW_START.search, data.find
+        after = 0  # where the last row seen ends
+        while (found := search(data, after)) is not None:
+            begin = found.end()
+            close = find(b"</row>", begin)
+            if close < 0:
+                break
+            after = close + 6
+            content = data[begin:close]
             shape = _shape(content)
             how = shapes.get(shape)
             if how is None:
-                how = shapes[shape] = layout(content)
+                if _PLAIN_ROW.fullmatch(content) is None:
+                    continue  # fed to expat with what surrounds it
+                how = layout(content)
+                if len(shapes) < _SHAPES:
+                    shapes[shape] = how
+            exact, readers, pick = how
+            matched = exact.fullmatch(content)
+            if matched is None:
+                continue  # not plain after all: expat
             start = found.start()
             if start > position:
                 parser.Parse(data[position:start], False)
-            position = found.end()
+            position = after
             number = int(found.group(1))
-            readers, pick = how
             if pick is not None:
-                values = list(map(operator.call, readers, _VALUE.findall(content)))
+                values = list(map(operator.call, readers, matched.groups()))
                 values.append(None)
                 done.append((number, pick(values)))
         parser.Parse(data[position:], False)
@@ -261,17 +288,17 @@ class _Converted(dict[bytes, Any]):
         return value
 
 
-# A row element with its content (not a self-closing one), and the plain form of its cells:
-# r, then s and t in that order, a shared string or a number, no entity, nothing else. (The
-# content up to the first </row>, written out: twice as fast as a lazy ".*?".)
-_ROW = re.compile(rb'<row r="(\d+)"[^>]*(?<!/)>([^<]*(?:<(?!/row>)[^<]*)*)</row>')
+# A row's start tag (not a self-closing one; its content runs to the first </row>), and the
+# plain form of its cells: r, then s and t in that order, a shared string or a number, no
+# entity, nothing else.
+_ROW_START = re.compile(rb'<row r="(\d+)"[^>]*(?<!/)>')
+_SHAPES = 1000  # shapes of plain rows kept per sheet (each has its compiled pattern)
 _CELL = rb'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="(s|n)")?(?:/>|><v>([^<&]*)</v></c>|></c>)'
 _PLAIN_CELL = re.compile(_CELL)
 # The same without capturing groups, to check a whole row (the engine keeps no group marks).
 _PLAIN_ROW = re.compile(
     rb'(?:<c r="[A-Z]{1,3}\d+"(?: s="\d+")?(?: t="[sn]")?(?:/>|><v>[^<&]*</v></c>|></c>))*'
 )
-_VALUE = re.compile(rb"<v>([^<&]*)</v>")
 
 
 _STYLE = re.compile(rb' s="(\d+)"')

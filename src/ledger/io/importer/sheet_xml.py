@@ -400,10 +400,15 @@ def shared_strings(stream: IO[bytes]) -> list[str]:
         """Plain strings (one text run, no entity, no line end) read directly, in order;
         everything else (the start with any DTD, rich text, phonetic guides) through expat."""
         position = 0
-        for found in _PLAIN_STRING.finditer(data):
-            parser.Parse(data[position : found.start()], False)
-            strings.append(found.group(1).decode().replace("x005F_", ""))
-            position = found.end()
+        for run in _PLAIN_STRINGS.finditer(data):  # a run of plain strings, one after another
+            start, end = run.span()
+            if start > position:
+                parser.Parse(data[position:start], False)
+            found = list(map(bytes.decode, _PLAIN_STRING.findall(data, start, end)))
+            if data.find(b"x005F_", start, end) >= 0:
+                found = [text.replace("x005F_", "") for text in found]
+            strings.extend(found)
+            position = end
         parser.Parse(data[position:], False)
 
     pending = b""
@@ -427,6 +432,7 @@ def shared_strings(stream: IO[bytes]) -> list[str]:
 
 
 _PLAIN_STRING = re.compile(rb'<si><t(?: xml:space="preserve")?>([^<&\r]*)</t></si>')
+_PLAIN_STRINGS = re.compile(rb'(?:<si><t(?: xml:space="preserve")?>[^<&\r]*</t></si>)+')
 _ENCODING = re.compile(rb'(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding=["\']([^"\']+)')
 
 

@@ -261,7 +261,7 @@ class BulkIndex:
         self.cache = Cache()
         # Places renamed before: their former names come from the tables (rare; see documents).
         self.renamed = renamed
-        self.waiting: list[tuple[int, str, tuple[str | None, ...], str, str | None, tuple]] = []
+        self.waiting: list[tuple[int, str, tuple[str | None, ...]]] = []
 
     CHUNK = 2000
 
@@ -278,25 +278,30 @@ class BulkIndex:
         if self.renamed:
             self.later.append(item_id)
             return
-        self.waiting.append((item_id, title, tuple(fields), community, place_path, tuple(notes)))
+        # The title, and the body's values in the order :func:`document` joins them.
+        places = place_path.split("/")[3:] if place_path else ()
+        self.waiting.append((item_id, title, (*fields, community, *places, *notes)))
         if len(self.waiting) >= self.CHUNK:
             self.finish()
 
     def finish(self) -> None:
         """The documents of the items waiting: the field values not yet cached worked out
-        together (:func:`field_texts`), then each document as :func:`document` makes it."""
+        together (:func:`field_texts`), then each document as :func:`document` makes it
+        (each field's part from the cache, the parts joined by the gap)."""
         cache = self.cache
         new: dict[str, None] = {}
-        for _, title, fields, community, place_path, notes in self.waiting:
-            places = place_path.split("/")[3:] if place_path else ()
-            for value in (title, *fields, community, *places, *notes):
+        for _, title, body in self.waiting:
+            if title and title not in cache:
+                new[title] = None
+            for value in body:
                 if value and value not in cache:
                     new[value] = None
         values = list(new)
         cache.update(zip(values, field_texts(values), strict=True))
-        for item_id, title, fields, community, place_path, notes in self.waiting:
-            texts = document(title, fields, community, place_path, notes, cache)
-            self.rows.append((item_id, *texts))
+        text, join, rows = cache.text, RUN_GAP.join, self.rows
+        for item_id, title, body in self.waiting:
+            parts = [part for part in map(text, filter(None, body)) if part]
+            rows.append((item_id, text(title) if title else "", join(parts)))
         self.waiting.clear()
         for value in values:  # the cache's own bounds (long values are not kept)
             if len(value) > 40:

@@ -122,25 +122,36 @@ _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # memoryview
 
 def field_texts(values: list[str]) -> list[str]:
     """``[field_text((v,)) for v in values]`` for many non-empty values at once: normalised
-    together (joined by newlines, the boundary :func:`field_text` itself relies on), their
-    runs' pairs laid out in one :func:`_pair_text`, each value's pairs then cut from it by
-    position (a text of n characters has n - 1 pairs, three characters apart)."""
+    together (joined by newlines, the boundary :func:`field_text` itself relies on); their
+    runs found at once and laid out as each value's runs joined by NUL, the values by
+    newlines; all the pairs made in one :func:`_pair_text`, the pairs across two runs made
+    the gap in one substitution (none crosses a newline), and each value's part then cut
+    out by position: a value of n characters with z NULs starts 3 characters per earlier
+    character (and newline) in, less 2 per earlier NUL, and is 3n - 4 - 2z long."""
     joined = "\n".join(values)
-    lines = normalise(joined).split("\n")
-    if joined.count("\n") != len(values) - 1 or len(lines) != len(values):
+    normal = normalise(joined)
+    lines = len(values) - 1
+    if joined.count("\n") != lines or normal.count("\n") != lines:
         return [field_text((value,)) for value in values]  # a value with a line end in it
-    runs = ["\x00".join(_LONG_RUN.findall(line)) for line in lines]
-    pairs = _pair_text("\n".join(runs))
+    laid = "\x00".join(_RUN_OR_LINE.findall(normal))
+    laid = laid.replace("\x00\n", "\n").replace("\n\x00", "\n")
+    pairs = _ACROSS_RUNS.sub(RUN_GAP, _pair_text(laid))
     found: list[str] = []
-    start = 0
-    for text in runs:
+    start = nuls = 0
+    for text in laid.split("\n"):
         size = len(text)
-        if size > 1:
-            found.append(_ACROSS_RUNS.sub(RUN_GAP, pairs[3 * start : 3 * (start + size) - 4]))
+        if size:
+            gaps = text.count("\x00")
+            begin = 3 * start - 2 * nuls
+            found.append(pairs[begin : begin + 3 * size - 4 - 2 * gaps])
+            nuls += gaps
         else:
             found.append("")
         start += size + 1
     return found
+
+
+_RUN_OR_LINE = re.compile(r"[^\W_]{2,}|\n")  # a value's runs, and the line ends between values
 
 
 class Cache(dict[str | None, str]):

@@ -52,6 +52,10 @@ def test_a_plan_by_shape_is_the_plan_of_the_row_alone(rows: list, columns: set[i
             for stage, offset in zip((1, 2, 3, 4), offsets, strict=True)
             if stage in columns  # the dated columns the sheet has
         ]
-        args = (column, word, rating, told, unit, result, reply, raised, dates)
-        assert status.plan(*args) == status.decide(*args)
-        assert status.plan(*args) == status.decide(*args)  # the second time from its shape
+        cells = {
+            "column": column, "column_text": word, "rating": rating, "told": told,
+            "unit": unit, "result": result, "reply_text": reply, "raised": raised,
+            "dates": dates,
+        }  # fmt: skip
+        assert status.plan(**cells) == status.decide(**cells)
+        assert status.plan(**cells) == status.decide(**cells)  # the second time by its shape

@@ -133,6 +133,7 @@ _KEY_SQL = "INSERT INTO import_keys (key, item_id, source, imported_at) VALUES (
 
 def plan_of(r: Record, unit_id: int | None) -> list[history.Planned]:
     """The history a row tells, as actions on the days the sheet gives (no clock times)."""
+    # In the order of imported.REGISTRATION_KEYS: its text is then written directly.
     add = {
         "title": r.title,
         "community_id": r.community_id,

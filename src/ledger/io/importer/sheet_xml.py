@@ -187,7 +187,7 @@ def expat_rows(
             hidden_cell = bool(hidden) and column in hidden
             if raw is not None:
                 if hidden_cell:
-                    readers.append(_NOTHING)  # never read, as expat's reader skips it
+                    readers.append(_hidden_value)  # never read, as expat's reader skips it
                 elif kind_text == b"s":
                     readers.append(shared_values.__getitem__)
                 else:
@@ -270,7 +270,7 @@ def _plain_number(raw: bytes) -> int | float | None:
     return _number(raw.decode()) if raw else None
 
 
-def _NOTHING(raw: bytes) -> None:
+def _hidden_value(raw: bytes) -> None:
     """The value of a hidden column's cell: never read."""
     return None
 

@@ -180,14 +180,14 @@ def plan(
     )
     shape = _SHAPES.get(key)
     if shape is None:
-        found = decide(column, column_text, rating, told, unit, result, reply_text, raised, dates)
+        found = decide(column, column_text, raised, dates, rating, told, unit, result, reply_text)
         if type(found) is Plan and len(_SHAPES) < 10_000:  # refusals are worked out each time
             _SHAPES[key] = _Shape(found, day_of, unit, result, read_result)
         return found
     for before, after in shape.in_order:
         if day_of[after] < day_of[before]:  # type: ignore[operator]
             return decide(
-                column, column_text, rating, told, unit, result, reply_text, raised, dates
+                column, column_text, raised, dates, rating, told, unit, result, reply_text
             )
     kept = None if shape.drop_result else result
     stage = shape.stage
@@ -257,13 +257,13 @@ _SHAPES: dict[tuple[object, ...], _Shape] = {}
 def decide(
     column: Reading | None,
     column_text: str | None,
+    raised: date,
+    dates: list[tuple[int, str, date | None]],
     rating: str | None,
     told: bool,
     unit: int | str | None,
     result: str | None,
     reply_text: str | None,
-    raised: date,
-    dates: list[tuple[int, str, date | None]],
 ) -> Plan | tuple[str, str]:
     """Which steps the item went through and on which dates; or the (field, message) saying
     why the row contradicts itself.

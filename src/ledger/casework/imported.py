@@ -57,6 +57,10 @@ _STEPS = {
             for name, source in fields
         ),
         _PARAMS[action],
+        # the status after it, by the status before (lifecycle.TRANSITIONS; None: unchanged)
+        None
+        if action in _ANNOTATIONS
+        else {before: after for (before, done), after in TRANSITIONS.items() if done == action},
     )
     for action, fields in _SETS.items()
 }
@@ -89,12 +93,10 @@ def build(
         day = DAY_TEXT[at]
         if day < previous:
             return None
-        if action in _ANNOTATIONS:
-            target = status
-        else:
-            target = TRANSITIONS.get((status, action))
-            if target is None:
-                return None
+        targets = spec[2]
+        target = status if targets is None else targets.get(status)  # (annotation: the same)
+        if target is None:
+            return None
         parts: list[str] = []
         for name, origin, source, key in spec[0]:
             if origin == _DAY:

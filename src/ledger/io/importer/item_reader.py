@@ -391,11 +391,11 @@ class ItemReader(Known):
             reporter = clean(cells[i_reporter])
             # The limits of ledger.domain.text, as for typed text.
             if result is not None and len(result) > note_limit:
-                problems.append(("result", too_long(result, note_limit)))
+                problems.append(("result", _too_long(result, note_limit)))
             if reply_text is not None and len(reply_text) > note_limit:
-                problems.append(("reply_text", too_long(reply_text, note_limit)))
+                problems.append(("reply_text", _too_long(reply_text, note_limit)))
             if reporter is not None and len(reporter) > person_limit:
-                problems.append(("reporter", too_long(reporter, person_limit)))
+                problems.append(("reporter", _too_long(reporter, person_limit)))
             due = None
             raw_due = cells[i_due]
             if type(raised) is date and raw_due is not None:
@@ -477,7 +477,8 @@ class ItemReader(Known):
         item_summary.summarise(self, records, report)
 
 
-def too_long(value: str, limit: int) -> str:
+def _too_long(value: str, limit: int) -> str:
+    """Why a text over the limit of ledger.domain.text is refused."""
     return f"内容过长（{len(value)} 字，最多 {limit} 字）"
 
 

@@ -277,13 +277,18 @@ def _hidden_value(raw: bytes) -> None:
 
 class _Converted(dict[bytes, Any]):
     """A <v>'s bytes → the cell's value, each distinct one worked out once (shared strings
-    and dates recur); an empty <v> is no value."""
+    and dates recur); an empty <v> is no value. Forgotten every so many (each row's own
+    title is a shared string too), so a million rows stay in bounds."""
+
+    LIMIT = 50_000
 
     def __init__(self, convert: Any) -> None:
         super().__init__()
         self.convert = convert
 
     def __missing__(self, raw: bytes) -> Any:
+        if len(self) >= self.LIMIT:
+            self.clear()
         value = self[raw] = self.convert(raw) if raw else None
         return value
 

@@ -67,6 +67,17 @@ def test_field_text_is_its_runs_pairs(values: list[str | None]) -> None:
 
 
 @settings(max_examples=500, deadline=None)
+@given(
+    values=st.lists(TEXT.filter(bool), max_size=8)
+    | st.lists(TEXT.map(lambda text: text.replace("\n", "")).filter(bool), max_size=8)
+)
+def test_field_texts_of_many_values_are_each_ones_runs_pairs(values: list[str]) -> None:
+    # Import's bulk index: many values normalised and laid out at once, then cut apart (a
+    # value with a line end in it: each one alone).
+    assert fulltext.field_texts(values) == [_pairs_of_runs([value]) for value in values]
+
+
+@settings(max_examples=500, deadline=None)
 @given(text=TEXT)
 def test_normalise_is_nfkc_lowered(text: str) -> None:
     # Full-width punctuation replaced before NFKC: the same text as NFKC of the whole.

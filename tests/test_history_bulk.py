@@ -207,3 +207,26 @@ def test_the_one_encoder_writes_what_json_dumps_writes(value: dict[str, Any]) ->
     # The stored text of every event's params and changes (history._ENCODE reuses one C
     # encoder): exactly json.dumps(…, ensure_ascii=False, sort_keys=True), NaN included.
     assert history._ENCODE(value) == json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.tuples(
+        *(st.text(), st.integers() | st.text(), st.none() | st.integers() | st.booleans()),
+        *(st.none() | st.integers(), st.text(), st.text(), st.text(), st.none() | st.text()),
+        *(st.none() | st.text() | st.integers(), st.text(), st.text()),
+    )
+)
+def test_an_imported_registration_is_written_as_json_dumps_writes_it(
+    values: tuple[Any, ...],
+) -> None:
+    # Written directly for the import's inputs; other types go to the encoder (None).
+    params = dict(zip(imported.REGISTRATION_KEYS, values, strict=True))
+    written = imported.registration(params)
+    plain = type(values[1]) is int and type(values[2]) is not bool and type(values[8]) is not int
+    assert (written is not None) == plain
+    if written is not None:
+        assert written == (
+            json.dumps(params, ensure_ascii=False, sort_keys=True),
+            json.dumps({**params, "status": "raised"}, ensure_ascii=False, sort_keys=True),
+        )

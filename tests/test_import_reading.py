@@ -548,3 +548,56 @@ def test_plain_rows_read_directly_as_expat_and_openpyxl_read_them(
         (5, (datetime(2026, 3, 7), "算出", "行内", None, True)),
         (7, ("楼道灯不亮", None, 1000.0, None, None)),
     ]
+
+
+def test_rows_of_one_shape_read_by_their_own_values_and_styles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Plain rows are worked out once per shape: rows alike but for a date style, an empty
+    <v>, a cell written twice, a hidden column, or their numbers read as expat reads
+    each of them."""
+    import io
+    import re
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    rows = (
+        '<row r="1"><c r="A1" s="1"><v>46086</v></c><c r="B1" t="s"><v>0</v></c></row>'
+        '<row r="2"><c r="A2" s="2"><v>46086</v></c><c r="B2" t="s"><v>1</v></c></row>'
+        '<row r="3"><c r="A3" s="1"><v>46087</v></c><c r="B3" t="s"><v></v></c></row>'
+        '<row r="4"><c r="A4"><v>1.5</v></c><c r="B4" t="s"><v>1</v></c><c r="A4"><v>7</v></c></row>'
+        '<row r="5"><c r="A5"><v>2.5</v></c><c r="B5" t="s"><v>0</v></c><c r="C5"><v>8</v></c></row>'
+        '<row r="6"><c r="A6"><v>3</v></c><c r="C6"/><c r="E6" t="n"><v>1E3</v></c></row>'
+        '<row r="7"><c r="C7"><v>9</v></c></row>'
+        '<row r="8"><c r="B8" t="s"><v>1</v></c><c r="A8" s="1"><v>46088</v></c></row>'
+        # the shape of row 2 without its digits, but no plain row (a digit in a name)
+        '<row r="9"><c r="A9" s="2"><v>46086</v></c><c r="B9" t="s"><v1>0</v1></c></row>'
+    )
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxml'
+        f'formats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>'
+    ).encode()
+    workbook = SimpleNamespace(
+        _archive=SimpleNamespace(open=lambda path: io.BytesIO(sheet)),
+        _date_formats={1},
+        _timedelta_formats=set(),
+        epoch=datetime(1899, 12, 30),
+    )
+    worksheet = SimpleNamespace(_shared_strings=["甲", "乙"], _worksheet_path="s.xml")
+    hidden = frozenset({3})  # column C
+    direct = list(xml_reader.expat_rows(workbook, worksheet, hidden))
+    monkeypatch.setattr(xml_reader, "_SHAPES", 1)  # past the first shape, none kept
+    monkeypatch.setattr(xml_reader._Converted, "LIMIT", 1)  # each value forgotten at once
+    assert list(xml_reader.expat_rows(workbook, worksheet, hidden)) == direct
+    monkeypatch.setattr(xml_reader, "_PLAIN_ROW", re.compile(rb"(?!)"))  # expat for every row
+    assert list(xml_reader.expat_rows(workbook, worksheet, hidden)) == direct
+    assert direct == [
+        (1, (datetime(2026, 3, 5), "甲")),
+        (2, (46086, "乙")),
+        (3, (datetime(2026, 3, 6), None)),
+        (4, (7, "乙")),
+        (5, (2.5, "甲")),
+        (6, (3, None, None, None, 1000.0)),
+        (8, (datetime(2026, 3, 7), "乙")),
+        (9, (46086, None)),
+    ]

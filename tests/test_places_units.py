@@ -226,13 +226,18 @@ def test_meeting_refusals(places: Ledger) -> None:
         ("(0537)1234567", "0537-1234567"),
         ("010-12345678", "010-12345678"),
         ("12345", "12345"),  # the citizens' hotline
+        ("8613812345678", "13812345678"),  # digits only: the country code still taken off
+        ("86053712345678", "0537-12345678"),
+        ("2256789", "2256789"),  # a local number
     ],
 )
 def test_phone_numbers(typed: str, stored: str) -> None:
     assert normalise_phone(typed) == stored
 
 
-@pytest.mark.parametrize("typed", ["1381234567", "138123456789", "电话不详", "23812345678", "12"])
+@pytest.mark.parametrize(
+    "typed", ["1381234567", "138123456789", "电话不详", "23812345678", "12", "5372256789", "86"]
+)
 def test_not_phone_numbers(typed: str) -> None:
     with pytest.raises(LedgerError, match="不是有效的电话号码"):
         normalise_phone(typed)

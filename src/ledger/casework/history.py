@@ -401,11 +401,13 @@ def write_new_items(
         if built is not None:
             state, stored, moments = built
             first = plan[0]
-            add_text = _ENCODE(first.params)
+            registered = imported.registration(first.params)
+            if registered is None:
+                add_text = _ENCODE(first.params)
+                registered = add_text, _registration_text(first.params, add_text)
             add_event(
-                (next_uid(), item_id, "add", moments[0], now, actor, first.note, add_text,
-                 _registration_text(first.params, add_text), 1)
-            )  # fmt: skip
+                (next_uid(), item_id, "add", moments[0], now, actor, first.note, *registered, 1)
+            )
             for seq in range(2, len(plan) + 1):
                 p = plan[seq - 1]
                 add_event(

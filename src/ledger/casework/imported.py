@@ -18,6 +18,7 @@ from datetime import date
 from json.encoder import encode_basestring as _quote  # ensure_ascii=False's
 from typing import Any
 
+from ledger.domain.dates import DAY_TEXT
 from ledger.domain.lifecycle import EMPTY_STATE, TRANSITIONS
 
 # For each action handled here: the state fields it sets from (params key | "day"), in the
@@ -41,6 +42,28 @@ _PARAMS = {
     for action, fields in _SETS.items()
 }
 _ANNOTATIONS = frozenset({"progress"})  # status unchanged, allowed wherever it falls
+_DAY, _PARAM, _STATUS = 0, 1, 2
+# Per action: (field, where its value comes from, the param's name, the field's JSON key
+# written once), and the params it must have.
+_STEPS = {
+    action: (
+        tuple(
+            (
+                name,
+                _DAY if source == "day" else _PARAM if source else _STATUS,
+                source,
+                f"{_quote(name)}: ",
+            )
+            for name, source in fields
+        ),
+        _PARAMS[action],
+        # the status after it, by the status before (lifecycle.TRANSITIONS; None: unchanged)
+        None
+        if action in _ANNOTATIONS
+        else {before: after for (before, done), after in TRANSITIONS.items() if done == action},
+    )
+    for action, fields in _SETS.items()
+}
 
 
 def build(
@@ -59,39 +82,42 @@ def build(
     state = dict(EMPTY_STATE)
     state.update(params)
     status = state["status"] = "raised"
-    previous = first.at.isoformat()
+    previous = DAY_TEXT[first.at]
     moments = [previous]
     texts: list[str | None] = [None]
     for step in plan[1:]:
         action, at, params = step.action, step.at, step.params
-        fields = _SETS.get(action)
-        if fields is None or type(at) is not date or params.keys() != _PARAMS[action]:
+        spec = _STEPS.get(action)
+        if spec is None or type(at) is not date or params.keys() != spec[1]:
             return None
-        day = at.isoformat()
+        day = DAY_TEXT[at]
         if day < previous:
             return None
-        if action in _ANNOTATIONS:
-            target = status
-        else:
-            target = TRANSITIONS.get((status, action))
-            if target is None:
-                return None
+        targets = spec[2]
+        target = status if targets is None else targets.get(status)  # (annotation: the same)
+        if target is None:
+            return None
         parts: list[str] = []
-        for name, source in fields:
-            if source == "day":
+        for name, origin, source, key in spec[0]:
+            if origin == _DAY:
                 if name == "assigned_on" and state[name] is not None:
                     continue  # 交办 again: the first day stays
                 value: Any = day
-            elif source:
+            elif origin == _PARAM:
                 value = params[source]
             else:
                 value = target
             if state[name] == value:
                 continue
-            part = member(name, value)
-            if part is None:
+            kind = type(value)  # as member() writes it
+            if kind is str:
+                parts.append(key + _quote(value))
+            elif kind is int:
+                parts.append(f"{key}{value}")
+            elif value is None:
+                parts.append(key + "null")
+            else:
                 return None  # no such value in an imported row: the general way
-            parts.append(part)
             state[name] = value
         status = target
         texts.append("{" + ", ".join(parts) + "}")
@@ -111,3 +137,41 @@ def member(key: str, value: Any) -> str | None:
     if value is None:
         return f"{_quote(key)}: null"
     return None
+
+
+# The registration of an imported row: its inputs, in the order the importer gives them.
+REGISTRATION_KEYS = (
+    "title", "community_id", "place_id", "meeting_id", "source", "category", "scale",
+    "reporter", "phone", "raised_on", "due_on",
+)  # fmt: skip
+
+
+def registration(params: dict[str, Any]) -> tuple[str, str] | None:
+    """The stored params and changes of a registration with exactly the import's inputs
+    (texts, ids, nulls where they may be), written directly: the text ``json.dumps(…,
+    ensure_ascii=False, sort_keys=True)`` gives, the changes with ``"status": "raised"`` in
+    its sorted place; None for any other registration (the encoder writes it)."""
+    if tuple(params) != REGISTRATION_KEYS:
+        return None
+    title, community, place, meeting, source, category, scale, reporter, phone, raised, due = (
+        params.values()
+    )
+    if not (
+        type(title) is str and type(community) is int and type(source) is str
+        and type(category) is str and type(scale) is str and type(raised) is str
+        and type(due) is str and (place is None or type(place) is int)
+        and (meeting is None or type(meeting) is int)
+        and (reporter is None or type(reporter) is str)
+        and (phone is None or type(phone) is str)
+    ):  # fmt: skip
+        return None
+    head = (
+        f'{{"category": {_quote(category)}, "community_id": {community}, '
+        f'"due_on": {_quote(due)}, "meeting_id": {"null" if meeting is None else meeting}, '
+        f'"phone": {"null" if phone is None else _quote(phone)}, '
+        f'"place_id": {"null" if place is None else place}, "raised_on": {_quote(raised)}, '
+        f'"reporter": {"null" if reporter is None else _quote(reporter)}, '
+        f'"scale": {_quote(scale)}, "source": {_quote(source)}'
+    )
+    tail = f', "title": {_quote(title)}}}'
+    return head + tail, f'{head}, "status": "raised"{tail}'

@@ -106,6 +106,18 @@ def iso(value: date | datetime | None) -> str | None:
     return value.isoformat()
 
 
+class _DayTexts(dict[date, str]):
+    def __missing__(self, day: date) -> str:
+        text = self[day] = day.isoformat()
+        return text
+
+
+# A day's ISO text (``day.isoformat()``), each day written once: import writes a few hundred
+# days hundreds of thousands of times. (No date equals a datetime, so a datetime given by
+# mistake gets its own isoformat too.)
+DAY_TEXT: dict[date, str] = _DayTexts()
+
+
 def to_date(value: str | None) -> date | None:
     """A stored date (or the date of a stored moment)."""
     if not value:

@@ -11,14 +11,19 @@ _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^(0\d{2,3})-?(\d{7,8})(-\d{1,6})?$")
 _LOCAL = re.compile(r"^\d{7,8}$")
 _SERVICE = re.compile(r"^\d{5}$")  # 12345, 95598 …
+_SPACES = re.compile(r"[\s()（）]")
+_COUNTRY = re.compile(r"^\+?86-?")
 
 
 def normalise_phone(text: str) -> str:
     """A mobile (13812345678), a landline (0537-1234567) or a service number; else refused."""
-    value = unicodedata.normalize("NFKC", text).strip()
-    value = re.sub(r"[\s()（）]", "", value).replace("—", "-")
-    value = re.sub(r"^\+?86-?", "", value)
-    compact = value.replace("-", "")
+    if text.isdigit() and text.isascii():  # digits only: nothing to normalise or take out
+        value = compact = text[2:] if text.startswith("86") else text
+    else:
+        value = unicodedata.normalize("NFKC", text).strip()
+        value = _SPACES.sub("", value).replace("—", "-")
+        value = _COUNTRY.sub("", value)
+        compact = value.replace("-", "")
     if _MOBILE.match(compact):
         return compact
     landline = _LANDLINE.match(value) or _LANDLINE.match(compact)

@@ -120,6 +120,40 @@ def _pair_text(text: str) -> str:
 _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # memoryview's "I" order
 
 
+def field_texts(values: list[str]) -> list[str]:
+    """``[field_text((v,)) for v in values]`` for many non-empty values at once: normalised
+    together (joined by newlines, the boundary :func:`field_text` itself relies on); their
+    runs found at once and laid out as each value's runs joined by NUL, the values by
+    newlines; all the pairs made in one :func:`_pair_text`, the pairs across two runs made
+    the gap in one substitution (none crosses a newline), and each value's part then cut
+    out by position: a value of n characters with z NULs starts 3 characters per earlier
+    character (and newline) in, less 2 per earlier NUL, and is 3n - 4 - 2z long."""
+    joined = "\n".join(values)
+    normal = normalise(joined)
+    lines = len(values) - 1
+    if joined.count("\n") != lines or normal.count("\n") != lines:
+        return [field_text((value,)) for value in values]  # a value with a line end in it
+    laid = "\x00".join(_RUN_OR_LINE.findall(normal))
+    laid = laid.replace("\x00\n", "\n").replace("\n\x00", "\n")
+    pairs = _ACROSS_RUNS.sub(RUN_GAP, _pair_text(laid))
+    found: list[str] = []
+    start = nuls = 0
+    for text in laid.split("\n"):
+        size = len(text)
+        if size:
+            gaps = text.count("\x00")
+            begin = 3 * start - 2 * nuls
+            found.append(pairs[begin : begin + 3 * size - 4 - 2 * gaps])
+            nuls += gaps
+        else:
+            found.append("")
+        start += size + 1
+    return found
+
+
+_RUN_OR_LINE = re.compile(r"[^\W_]{2,}|\n")  # a value's runs, and the line ends between values
+
+
 class Cache(dict[str | None, str]):
     """A field's value → its indexed form, remembered, for indexing or checking many items
     whose names, places and results recur: the same text as without it. Short values only
@@ -238,6 +272,9 @@ class BulkIndex:
         self.cache = Cache()
         # Places renamed before: their former names come from the tables (rare; see documents).
         self.renamed = renamed
+        self.waiting: list[tuple[int, str, tuple[str | None, ...]]] = []
+
+    CHUNK = 2000
 
     def add(
         self,
@@ -252,8 +289,36 @@ class BulkIndex:
         if self.renamed:
             self.later.append(item_id)
             return
-        texts = document(title, fields, community, place_path, notes, self.cache)
-        self.rows.append((item_id, *texts))
+        # The title, and the body's values in the order :func:`document` joins them.
+        places = place_path.split("/")[3:] if place_path else ()
+        self.waiting.append((item_id, title, (*fields, community, *places, *notes)))
+        if len(self.waiting) >= self.CHUNK:
+            self.finish()
+
+    def finish(self) -> None:
+        """The documents of the items waiting: the field values not yet cached worked out
+        together (:func:`field_texts`), then each document as :func:`document` makes it
+        (each field's part from the cache, the parts joined by the gap)."""
+        cache = self.cache
+        new: dict[str, None] = {}
+        for _, title, body in self.waiting:
+            if title and title not in cache:
+                new[title] = None
+            for value in body:
+                if value and value not in cache:
+                    new[value] = None
+        values = list(new)
+        cache.update(zip(values, field_texts(values), strict=True))
+        text, join, rows = cache.text, RUN_GAP.join, self.rows
+        for item_id, title, body in self.waiting:
+            parts = [part for part in map(text, filter(None, body)) if part]
+            rows.append((item_id, text(title) if title else "", join(parts)))
+        self.waiting.clear()
+        for value in values:  # the cache's own bounds (long values are not kept)
+            if len(value) > 40:
+                del cache[value]
+        if len(cache) >= cache.LIMIT:
+            cache.clear()
 
     def mark(self, item_id: int) -> None:
         """An item to index from the tables at commit, as any other write (:func:`flush`)."""
@@ -275,6 +340,7 @@ def bulk_load(conn: sqlite3.Connection) -> Iterator[BulkIndex]:
         conn.execute(f'DROP TRIGGER "{name}"')
     index = BulkIndex(renamed=bool(former_names(conn)))
     yield index
+    index.finish()
     for _, sql in triggers:
         conn.execute(sql)
     if triggers:  # else a ledger without the index (older schema): nothing to index

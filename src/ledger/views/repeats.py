@@ -271,14 +271,18 @@ def among(ledger: Ledger, new: list[Probe]) -> list[Suspect]:
         [(p.raised_on, 0, n, p) for n, p in enumerate(old)]
         + [(p.raised_on, 1, n, p) for n, p in enumerate(new)]
     )
+    nowhere = area_of(None)
     for day, is_new, _, probe in ordered:
-        place = area_of(probe.place_id)
-        keys = [
-            (probe.community_id, kind, value)
-            for kind, value in (("who", probe.reporter), ("tel", probe.phone), ("at", place[0]))
-            if value
-        ]
-        if is_new:
+        place = nowhere if probe.place_id is None else area_of(probe.place_id)
+        community = probe.community_id
+        keys = []  # the same resident, phone or compound, in that order
+        if probe.reporter:
+            keys.append((community, "who", probe.reporter))
+        if probe.phone:
+            keys.append((community, "tel", probe.phone))
+        if place[0]:
+            keys.append((community, "at", place[0]))
+        if is_new and any(key in index for key in keys):  # (else nothing earlier to compare)
             window = windows.get(day)
             if window is None:  # a few hundred days for many thousand items: each once
                 window = windows[day] = (date.fromisoformat(day) - timedelta(days=days)).isoformat()

@@ -11,6 +11,7 @@ from typing import Any
 
 from ledger.casework.actions import MAX_TITLE
 from ledger.domain import text as free_text
+from ledger.domain.dates import DAY_TEXT
 from ledger.domain.labels import SCALE, SOURCE
 from ledger.io.importer import (
     headers,
@@ -229,10 +230,15 @@ class ItemReader(Known):
         read_rating = _memo(lambda text: (text, words.read_rating(text)))
         unit_readers: dict[int, Callable[[Any], Any]] = {}
 
+        good_days: dict[datetime, date] = {}  # Excel dates already found in range and past
+
         def day(value: Any, code: str, problems: list[Any]) -> Any:
             """A date, a NeedsYear (a month and day without a year), or None."""
             if value is None:
                 return None
+            found = good_days.get(value)  # (only datetimes are kept: no other cell equals one)
+            if found is not None:
+                return found
             try:
                 if type(value) is datetime:
                     found = value.date()
@@ -255,6 +261,8 @@ class ItemReader(Known):
             except Bad as error:
                 problems.append((code, str(error)))
                 return None
+            if type(value) is datetime and found <= today:
+                good_days[value] = found
             return values.not_future(found, today, code, problems)
 
         def parse(
@@ -327,7 +335,9 @@ class ItemReader(Known):
 
             place_id = missing_place = None
             flags = 0
-            compound, building = clean(cells[i_compound]), clean(cells[i_building])
+            compound, building = cells[i_compound], cells[i_building]
+            if compound is not None or building is not None:
+                compound, building = clean(compound), clean(building)
             if community_id is not None and (compound or building):
                 if building and not compound:
                     compound, building = building, None
@@ -379,18 +389,19 @@ class ItemReader(Known):
             channel = _checked(problems, "reply_channel", read_channel(cells[i_channel]), None)
             result, reply_text = clean(cells[i_result]), clean(cells[i_reply])
             reporter = clean(cells[i_reporter])
-            for code, value, limit in (  # the limits of ledger.domain.text, as for typed text
-                ("result", result, note_limit),
-                ("reply_text", reply_text, note_limit),
-                ("reporter", reporter, person_limit),
-            ):
-                if value is not None and len(value) > limit:
-                    problems.append((code, f"内容过长（{len(value)} 字，最多 {limit} 字）"))
+            # The limits of ledger.domain.text, as for typed text.
+            if result is not None and len(result) > note_limit:
+                problems.append(("result", _too_long(result, note_limit)))
+            if reply_text is not None and len(reply_text) > note_limit:
+                problems.append(("reply_text", _too_long(reply_text, note_limit)))
+            if reporter is not None and len(reporter) > person_limit:
+                problems.append(("reporter", _too_long(reporter, person_limit)))
             due = None
             raw_due = cells[i_due]
-            if type(raised) is date and raw_due is not None and clean(raw_due) is not None:
-                found_due = dues.get((raw_due, raised))  # 3个工作日 from the same day: once
-                if found_due is None:
+            if type(raised) is date and raw_due is not None:
+                # 3个工作日 from the same day: once (a cell found here is not blank)
+                found_due = dues.get((raw_due, raised))
+                if found_due is None and clean(raw_due) is not None:
                     try:
                         found_due = values.parse_due(
                             raw_due, raised, calendar, today=date.max,
@@ -404,7 +415,9 @@ class ItemReader(Known):
                     except Bad as error:
                         found_due = _Message(str(error))
                     dues[(raw_due, raised)] = found_due
-                if type(found_due) is _Message:
+                if found_due is None:
+                    pass  # blank
+                elif type(found_due) is _Message:
                     problems.append(("due_on", found_due))
                 elif found_due < raised:  # type: ignore[operator]
                     problems.append(("due_on", f"办理时限 {found_due} 早于反映日期 {raised}"))
@@ -423,7 +436,7 @@ class ItemReader(Known):
             days = self.big_days if scale == "big" else self.small_days
             if due is None:
                 due = calendar.add_workdays(raised, days)
-            raised_text = raised.isoformat()
+            raised_text = DAY_TEXT[raised]
             key = hashlib.sha256(
                 "\x1f".join(
                     (
@@ -462,6 +475,11 @@ class ItemReader(Known):
     def summarise(self, records: list[Record], report: ImportOutcome) -> None:
         """Counts, notices and the preview of what is (or would be) imported."""
         item_summary.summarise(self, records, report)
+
+
+def _too_long(value: str, limit: int) -> str:
+    """Why a text over the limit of ledger.domain.text is refused."""
+    return f"内容过长（{len(value)} 字，最多 {limit} 字）"
 
 
 def _bad(

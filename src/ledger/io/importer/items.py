@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Unpack
 
 from ledger.casework import history
-from ledger.domain.dates import iso
+from ledger.domain.dates import DAY_TEXT, iso
 from ledger.io.importer import headers, table
 from ledger.io.importer.item_reader import ItemReader as _ItemReader
 from ledger.io.importer.record import Record
@@ -84,7 +84,7 @@ def _look_for_repeats(ledger: Ledger, records: list[Record]) -> list[Suspect]:
     row: reported, never linked by themselves (a clerk decides with ``ledger link``)."""
     probes = [
         repeats.Probe((r.sheet, r.row), r.title, r.community_id, r.place_id, r.reporter,
-                      r.phone, r.raised.isoformat())
+                      r.phone, DAY_TEXT[r.raised])
         for r in records
     ]  # fmt: skip
     return repeats.among(ledger, probes)
@@ -133,6 +133,7 @@ _KEY_SQL = "INSERT INTO import_keys (key, item_id, source, imported_at) VALUES (
 
 def plan_of(r: Record, unit_id: int | None) -> list[history.Planned]:
     """The history a row tells, as actions on the days the sheet gives (no clock times)."""
+    # In the order of imported.REGISTRATION_KEYS: its text is then written directly.
     add = {
         "title": r.title,
         "community_id": r.community_id,
@@ -143,8 +144,8 @@ def plan_of(r: Record, unit_id: int | None) -> list[history.Planned]:
         "scale": r.scale,
         "reporter": r.reporter,
         "phone": r.phone,
-        "raised_on": r.raised.isoformat(),
-        "due_on": r.due.isoformat(),
+        "raised_on": DAY_TEXT[r.raised],
+        "due_on": DAY_TEXT[r.due],
     }
     p = r.plan
     plan = [history.Planned("add", r.raised, add, r.note)]

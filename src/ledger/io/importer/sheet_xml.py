@@ -10,6 +10,7 @@ door to entity bombs.
 
 from __future__ import annotations
 
+import operator
 import re
 import zipfile
 from collections.abc import Iterator
@@ -58,7 +59,6 @@ def expat_rows(
     cells: list[Any] = []
     text: list[str] = []
     dates: dict[tuple[str, int], Any] = {}  # the same dates recur: convert each once
-    column_of: dict[bytes, int] = {}  # column letters → number
     number = column = style = skipping = 0
     kind = "n"
     collecting = False
@@ -149,44 +149,99 @@ def expat_rows(
     parser.EndElementHandler = end
     parser.CharacterDataHandler = characters
 
-    def plain(found: re.Match[bytes]) -> None:
-        """A row of plain cells (shared strings and numbers), read without expat: the same
-        values ``end`` gives, a few times faster (expat calls Python for every element)."""
-        nonlocal number
-        number = int(found.group(1))
-        cells: list[Any] = []
-        for letters, style_text, kind_text, raw in _PLAIN_CELL.findall(found.group(2)):
-            at = column_of.get(letters)
-            if at is None:
-                at = column_of[letters] = _column_number(letters)
-            if hidden and at in hidden:
-                continue
-            value: Any = None
-            if raw:
-                if kind_text == b"s":
-                    value = shared[int(raw)]
+    shared_values = _Converted(lambda raw: shared[int(raw)])
+    number_values: dict[bytes, Any] = {}  # style → its _Converted, for date styles
+    shapes: dict[tuple[bytes, tuple[bytes, ...]], tuple[Any, list[Any], Any]] = {}
+
+    def number_reader(style_text: bytes) -> Any:
+        style = int(style_text) if style_text else 0
+        if not (style and style in date_styles):
+            return _plain_number
+        found = number_values.get(style_text)
+        if found is None:
+            found = number_values[style_text] = _Converted(
+                lambda raw: number_of(raw.decode(), style)
+            )
+        return found.__getitem__
+
+    def layout(content: bytes) -> tuple[Any, list[Any], Any]:
+        """How a plain row of this shape becomes values: the pattern of exactly this shape
+        (its cells' columns, styles and types written out, each value a group), a reader
+        per value, and what picks the row's cells from their results (None: no cell to
+        keep)."""
+        pattern: list[bytes] = []
+        readers: list[Any] = []
+        at: dict[int, int] = {}  # column → index of its value (-1: the None at the end)
+        for cell in _PLAIN_CELL.finditer(content):
+            letters, style_text, kind_text, raw = cell.groups()
+            pattern.append(b'<c r="' + letters + rb'\d+"')
+            if style_text is not None:
+                pattern.append(b' s="' + style_text + b'"')
+            if kind_text is not None:
+                pattern.append(b' t="' + kind_text + b'"')
+            if raw is not None:
+                pattern.append(b"><v>([^<&]*)</v></c>")
+            else:
+                pattern.append(b"/>" if cell.group(0).endswith(b"/>") else b"></c>")
+            column = _column_number(letters)
+            hidden_cell = bool(hidden) and column in hidden
+            if raw is not None:
+                if hidden_cell:
+                    readers.append(_hidden_value)  # never read, as expat's reader skips it
+                elif kind_text == b"s":
+                    readers.append(shared_values.__getitem__)
                 else:
-                    value = number_of(raw.decode(), int(style_text) if style_text else 0)
-            if at == len(cells) + 1:  # the next column: the usual case
-                cells.append(value)
-                continue
-            missing = at - len(cells)
-            if missing > 0:
-                cells.extend([None] * missing)
-            cells[at - 1] = value
-        if cells:
-            done.append((number, tuple(cells)))
+                    readers.append(number_reader(style_text))
+            if not hidden_cell:
+                at[column] = len(readers) - 1 if raw is not None else -1
+        exact = re.compile(b"".join(pattern))
+        if not at:
+            return exact, readers, None
+        indexes = [at.get(column, -1) for column in range(1, max(at) + 1)]
+        if len(indexes) == 1:
+            return exact, readers, lambda values, i=indexes[0]: (values[i],)
+        return exact, readers, operator.itemgetter(*indexes)
 
     def feed(data: bytes) -> None:
         """Rows of plain cells read directly; everything else (the sheet's start and end, rows
-        with formulas, inline or rich text, other cell types or attributes) through expat."""
+        with formulas, inline or rich text, other cell types or attributes) through expat.
+
+        A plain row's cells are worked out once per shape (:func:`_shape`): then each row
+        of that shape is matched by the shape's own pattern, which gives its values, each
+        read once per distinct shared string or date. (A row the pattern does not fit is
+        no plain row: expat reads it.)"""
+        nonlocal number
         position = 0
-        for found in _ROW.finditer(data):
-            if _PLAIN_ROW.fullmatch(found.group(2)) is None:
-                continue  # fed to expat with what surrounds it
-            parser.Parse(data[position : found.start()], False)
-            plain(found)
-            position = found.end()
+        search, find = _ROW_START.search, data.find
+        after = 0  # where the last row seen ends
+        while (found := search(data, after)) is not None:
+            begin = found.end()
+            close = find(b"</row>", begin)
+            if close < 0:
+                break
+            after = close + 6
+            content = data[begin:close]
+            shape = _shape(content)
+            how = shapes.get(shape)
+            if how is None:
+                if _PLAIN_ROW.fullmatch(content) is None:
+                    continue  # fed to expat with what surrounds it
+                how = layout(content)
+                if len(shapes) < _SHAPES:
+                    shapes[shape] = how
+            exact, readers, pick = how
+            matched = exact.fullmatch(content)
+            if matched is None:
+                continue  # not plain after all: expat
+            start = found.start()
+            if start > position:
+                parser.Parse(data[position:start], False)
+            position = after
+            number = int(found.group(1))
+            if pick is not None:
+                values = list(map(operator.call, readers, matched.groups()))
+                values.append(None)
+                done.append((number, pick(values)))
         parser.Parse(data[position:], False)
 
     with workbook._archive.open(worksheet._worksheet_path) as stream:
@@ -210,12 +265,55 @@ def _number(text: str) -> int | float:
     return float(text) if "." in text or "E" in text or "e" in text else int(text)
 
 
-# A row element with its content (not a self-closing one), and the plain form of its cells:
-# r, then s and t in that order, a shared string or a number, no entity, nothing else.
-_ROW = re.compile(rb'<row r="(\d+)"[^>]*(?<!/)>(.*?)</row>', re.S)
+def _plain_number(raw: bytes) -> int | float | None:
+    """A number cell's <v> (empty: no value) without a date style."""
+    return _number(raw.decode()) if raw else None
+
+
+def _hidden_value(raw: bytes) -> None:
+    """The value of a hidden column's cell: never read."""
+    return None
+
+
+class _Converted(dict[bytes, Any]):
+    """A <v>'s bytes → the cell's value, each distinct one worked out once (shared strings
+    and dates recur); an empty <v> is no value. Forgotten every so many (each row's own
+    title is a shared string too), so a million rows stay in bounds."""
+
+    LIMIT = 50_000
+
+    def __init__(self, convert: Any) -> None:
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, raw: bytes) -> Any:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        value = self[raw] = self.convert(raw) if raw else None
+        return value
+
+
+# A row's start tag (not a self-closing one; its content runs to the first </row>), and the
+# plain form of its cells: r, then s and t in that order, a shared string or a number, no
+# entity, nothing else.
+_ROW_START = re.compile(rb'<row r="(\d+)"[^>]*(?<!/)>')
+_SHAPES = 1000  # shapes of plain rows kept per sheet (each has its compiled pattern)
 _CELL = rb'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="(s|n)")?(?:/>|><v>([^<&]*)</v></c>|></c>)'
 _PLAIN_CELL = re.compile(_CELL)
-_PLAIN_ROW = re.compile(rb"(?:" + _CELL + rb")*")
+# The same without capturing groups, to check a whole row (the engine keeps no group marks).
+_PLAIN_ROW = re.compile(
+    rb'(?:<c r="[A-Z]{1,3}\d+"(?: s="\d+")?(?: t="[sn]")?(?:/>|><v>[^<&]*</v></c>|></c>))*'
+)
+
+
+_STYLE = re.compile(rb' s="(\d+)"')
+
+
+def _shape(content: bytes) -> tuple[bytes, tuple[bytes, ...]]:
+    """What decides how a plain row's cells are read: the row without its digits (row
+    numbers and values; the columns, types and which cells have a value stay), and the
+    cells' styles (a number in a date style is a date)."""
+    return content.translate(None, b"0123456789"), tuple(_STYLE.findall(content))
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
@@ -307,10 +405,15 @@ def shared_strings(stream: IO[bytes]) -> list[str]:
         """Plain strings (one text run, no entity, no line end) read directly, in order;
         everything else (the start with any DTD, rich text, phonetic guides) through expat."""
         position = 0
-        for found in _PLAIN_STRING.finditer(data):
-            parser.Parse(data[position : found.start()], False)
-            strings.append(found.group(1).decode().replace("x005F_", ""))
-            position = found.end()
+        for run in _PLAIN_STRINGS.finditer(data):  # a run of plain strings, one after another
+            start, end = run.span()
+            if start > position:
+                parser.Parse(data[position:start], False)
+            found = list(map(bytes.decode, _PLAIN_STRING.findall(data, start, end)))
+            if data.find(b"x005F_", start, end) >= 0:
+                found = [text.replace("x005F_", "") for text in found]
+            strings.extend(found)
+            position = end
         parser.Parse(data[position:], False)
 
     pending = b""
@@ -334,6 +437,7 @@ def shared_strings(stream: IO[bytes]) -> list[str]:
 
 
 _PLAIN_STRING = re.compile(rb'<si><t(?: xml:space="preserve")?>([^<&\r]*)</t></si>')
+_PLAIN_STRINGS = re.compile(rb'(?:<si><t(?: xml:space="preserve")?>[^<&\r]*</t></si>)+')
 _ENCODING = re.compile(rb'(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding=["\']([^"\']+)')
 
 

@@ -13,6 +13,7 @@ was then filed (已归档, 已结案).
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -92,6 +93,10 @@ class Reading:
     filed: bool = False  # names the filing itself (已归档), not only a rating
     bare: bool = False  # nothing but status words: no result or progress to keep
 
+    @property
+    def key(self) -> tuple[str | None, str | None, bool, bool, bool]:
+        return (self.status, self.rating, self.declined, self.filed, self.bare)
+
 
 def read(text: str, *, whole: bool = False) -> Reading:
     """The status words in ``text``. With ``whole`` (a 状态 cell) the cell is first looked up
@@ -152,6 +157,113 @@ def plan(
     reply_text: str | None,
     raised: date,
     dates: list[tuple[int, str, date | None]],
+) -> Plan | tuple[str, str]:
+    """:func:`decide`, worked out once per row shape: rows alike in what decides the steps
+    (the status cell's reading, rating, whether a unit, result and reply are filled, which
+    stages are dated) go the same steps, so only their dates are checked and placed."""
+    day_of: list[date | None] = [raised, None, None, None, None]
+    for stage, _, found in dates:
+        day_of[stage] = found
+    read_result = column is None or column.status is None  # the result's words count
+    key = (
+        # the reading's fields (a dataclass's own hash and == are Python calls)
+        None if column is None else column.key,
+        rating,
+        told,
+        not unit,
+        result if read_result else not result,
+        not reply_text,
+        day_of[1] is None,
+        day_of[2] is None,
+        day_of[3] is None,
+        day_of[4] is None,
+    )
+    shape = _SHAPES.get(key)
+    if shape is None:
+        found = decide(column, column_text, raised, dates, rating, told, unit, result, reply_text)
+        if type(found) is Plan and len(_SHAPES) < 10_000:  # refusals are worked out each time
+            _SHAPES[key] = _Shape(found, day_of, unit, result, read_result)
+        return found
+    for before, after in shape.in_order:
+        if day_of[after] < day_of[before]:  # type: ignore[operator]
+            return decide(
+                column, column_text, raised, dates, rating, told, unit, result, reply_text
+            )
+    kept = None if shape.drop_result else result
+    stage = shape.stage
+    source = shape.source
+    return Plan(
+        stage=stage,
+        status=shape.status,
+        rule=shape.rule,
+        unit=unit if stage >= 1 else None,
+        assigned=day_of[source[1]] if source[1] >= 0 else None,
+        progress=kept if stage == 1 else None,
+        finish=shape.finish,
+        finished=day_of[source[2]] if source[2] >= 0 else None,
+        result=(kept or shape.no_result) if stage >= 2 else None,
+        replied=day_of[source[3]] if source[3] >= 0 else None,
+        reply_text=(reply_text or NO_REPLY) if stage >= 3 else None,
+        end=shape.end,
+        closed=day_of[source[4]] if source[4] >= 0 else None,
+        rating=shape.rating,
+        reopen=shape.reopen,
+        note=result if stage == 0 else None,
+        filled=shape.filled,
+    )
+
+
+class _Shape:
+    """What :func:`decide` made of one row, as it applies to every row of its shape."""
+
+    __slots__ = (
+        "drop_result", "end", "filled", "finish", "in_order", "no_result", "rating", "reopen",
+        "rule", "source", "stage", "status",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        plan: Plan,
+        day_of: list[date | None],
+        unit: int | str | None,
+        result: str | None,
+        read_result: bool,
+    ) -> None:
+        stage = plan.stage
+        self.stage, self.status, self.rule = stage, plan.status, plan.rule
+        self.finish, self.end, self.rating = plan.finish, plan.end, plan.rating
+        self.reopen, self.filled = plan.reopen, plan.filled
+        self.no_result = NO_REASON if plan.finish == "decline" else NO_RESULT
+        # A result text of nothing but status words (办结) is not kept: decided from the words,
+        # so the shape holds the text itself (rows of another text are another shape).
+        kept = plan.progress if stage == 1 else plan.result if stage >= 2 else result
+        self.drop_result = read_result and kept != result
+        steps = [0, *([1] if unit and stage >= 1 else []), *(s for s in (2, 3, 4) if s <= stage)]
+        dated = [s for s in steps if day_of[s] is not None]
+        self.in_order = list(itertools.pairwise(dated))  # each no earlier
+        # The step each date comes from: its own, else the next dated one, else the one before.
+        source = [-1] * 5
+        for s in steps:
+            later = [t for t in dated if t > s] if s > 1 else []
+            source[s] = (
+                s if s in dated else later[0] if later else source[steps[steps.index(s) - 1]]
+            )
+        self.source = source
+
+
+_SHAPES: dict[tuple[object, ...], _Shape] = {}
+
+
+def decide(
+    column: Reading | None,
+    column_text: str | None,
+    raised: date,
+    dates: list[tuple[int, str, date | None]],
+    rating: str | None,
+    told: bool,
+    unit: int | str | None,
+    result: str | None,
+    reply_text: str | None,
 ) -> Plan | tuple[str, str]:
     """Which steps the item went through and on which dates; or the (field, message) saying
     why the row contradicts itself.

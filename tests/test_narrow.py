@@ -73,6 +73,7 @@ SCREENS = [
     ("stats", "--month", "2026-11"),
     ("stats", "--month", "2026-11", "--subdistrict", "古槐街道"),
     ("meeting", "show", "1"),
+    ("meeting", "list"),
 ]
 
 
@@ -239,3 +240,32 @@ def test_no_wrapped_line_starts_with_closing_punctuation() -> None:
     assert wrap("一二三四）；五", 10) == ["一二三", "四）；五"]
     # A number is never split to keep a mark company: 12345 goes down whole.
     assert wrap("一二三12345）", 10) == ["一二三", "12345）"]
+
+
+def test_meeting_list_is_one_line_per_meeting_at_80(
+    narrow_ledger: Ledger, run: Callable[..., Result]
+) -> None:
+    """Kinds and dates never wrap; names are abbreviated (铁塔寺社区 → 铁塔寺), the 小区
+    column goes first and then the host on a narrow screen, said below the table."""
+    ledger = narrow_ledger
+    from ledger.registry import meetings
+
+    meetings.add(
+        ledger,
+        kind="shuoshi",
+        held_on=date(2026, 11, 21),
+        community="铁塔寺社区",
+        compound="铁塔寺小区",
+        host="古槐街道党工委书记 韩冬梅",
+        attendees=36,
+    )
+    count = len(meetings.find_all(ledger))
+    lines = screen(run, 80, "meeting", "list")
+    assert_fits(lines, 80)
+    rows = [line for line in lines if re.match(r"\s*\d+\s+2026-", line)]
+    assert len(rows) == count
+    assert all("每周夜话" in row or "拉呱说事" in row for row in rows)
+    assert any("铁塔寺 " in row for row in rows)
+    wide = screen(run, 120, "meeting", "list")
+    newest = next(line for line in wide if re.match(r"\s*\d+\s+2026-", line))
+    assert "拉呱说事  铁塔寺社区  铁塔寺小区" in newest  # 120 columns: names in full

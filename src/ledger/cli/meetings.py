@@ -116,6 +116,7 @@ def list_command(
     since: Annotated[str | None, typer.Option("--since", help="不早于")] = None,
     until: Annotated[str | None, typer.Option("--until", help="不晚于")] = None,
     as_json: JsonOption = False,
+    wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
     ledger = open_for(db)
@@ -135,7 +136,7 @@ def list_command(
     if as_json:
         output.emit_json([registry_view.meeting_json(row) for row in rows])
         return
-    registry_view.meetings_table(rows)
+    registry_view.meetings_table(rows, wide=wide)
 
 
 @app.command("show", help="查看一次会议及会上提出的问题。")

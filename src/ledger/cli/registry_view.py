@@ -51,14 +51,27 @@ def units_table(units: list[dict[str, Any]]) -> None:
     output.stdout.print(table)
 
 
-def meetings_table(meetings: list[dict[str, Any]]) -> None:
-    """``ledger meeting list``."""
+# ``ledger meeting list`` at 80 columns: numbers, dates and kinds never wrap; names are
+# abbreviated (铁塔寺社区 → 铁塔寺); the 小区 goes first, then the host.
+MEETING_COLUMNS = (
+    layout.Column("编号", right=True),
+    layout.Column("日期"),
+    layout.Column("类型"),
+    layout.Column("社区", "name", min_width=6),
+    layout.Column("小区", "name", drop=1, min_width=6),
+    layout.Column("主持人", "name", drop=2, min_width=6),
+    layout.Column("参与人次", right=True),
+    layout.Column("问题数", right=True),
+)
+
+
+def meetings_table(meetings: list[dict[str, Any]], *, wide: bool = False) -> None:
+    """``ledger meeting list``: one line per meeting."""
     if not meetings:
         say("没有会议记录。可用 ledger meeting add 登记一次夜话或说事会。")
         return
-    table = rich_table("编号", "日期", "类型", "社区", "小区", "主持人", "参与人次", "问题数")
-    for meeting in meetings:
-        table.add_row(
+    rows = [
+        [
             str(meeting["number"]),
             meeting["held_on"],
             MEETING_KIND.label(meeting["kind"]),
@@ -67,8 +80,11 @@ def meetings_table(meetings: list[dict[str, Any]]) -> None:
             meeting["host"] or "",
             "" if meeting["attendees"] is None else str(meeting["attendees"]),
             str(meeting["items"]),
-        )
-    output.stdout.print(table)
+        ]
+        for meeting in meetings
+    ]
+    fitted = output.table(MEETING_COLUMNS, rows, wide=wide)
+    narrow_hint(fitted.dropped, "ledger meeting list")
 
 
 MEETING_JSON_FIELDS = (

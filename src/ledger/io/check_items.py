@@ -35,11 +35,12 @@ still found and described the same way. Few items take that path in a real ledge
 The search document is built by :func:`ledger.store.fulltext.field_text`, as the index's
 writer builds it. Items are read 1,024 at a time; a chunk's index entries are compared with
 their documents as one text (:func:`~ledger.io.check_texts.same_texts` says why that is
-sound), and item by item only when that text differs; an item whose entry looks different is compared again with the
-document exactly as the index's writer computes it, so the fast text can never report a
-false problem. An item's state is read as one JSON array written by SQLite and compared
-with the fold written by orjson, field by field only when the two texts differ; the fields its
-document is made of and those it refers to by foreign key are then taken from that state.
+sound), and item by item only when that text differs; an item whose entry looks different
+is compared again with the document exactly as the index's writer computes it, so the fast
+text can never report a false problem. An item's state is read as one JSON array written by
+SQLite and compared with the fold written by orjson, field by field only when the two texts
+differ; the fields its document is made of and those it refers to by foreign key are then
+taken from that state.
 """
 
 from __future__ import annotations

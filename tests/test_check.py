@@ -344,3 +344,15 @@ def test_search_problems_read_at_80_columns(
 
 def _columns(line: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def test_a_referenced_table_dropped_is_described_as_sqlite_finds_it(worked: Path, run: Run) -> None:
+    """The items' references are looked up in their tables; a table that is gone leaves the
+    items to SQLite's own foreign-key check, not a crash."""
+    tamper(worked, "DROP TABLE categories")
+    result = run("check", "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert [p["message"] for p in report["problems"] if p["kind"] == "foreign_keys"] == [
+        f"问题 {number} 引用的问题类别不存在（已被删除或被改动）" for number in (1, 2, 3)
+    ]

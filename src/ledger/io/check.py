@@ -263,14 +263,17 @@ def _references_exist(conn: sqlite3.Connection, referenced: dict[str, set[Any]])
     }
     if keys != _ITEM_REFERENCES or set(_ITEM_REFERENCES) != set(referenced):
         return False
-    for column, (table, to) in keys.items():
-        values = referenced[column] - {None}
-        if table == "items":  # a few repeats: looked up one by one
-            lookup = f'SELECT 1 FROM items WHERE "{to}" = ?'
-            if any(conn.execute(lookup, (value,)).fetchone() is None for value in values):
+    try:
+        for column, (table, to) in keys.items():
+            values = referenced[column] - {None}
+            if table == "items":  # a few repeats: looked up one by one
+                lookup = f'SELECT 1 FROM items WHERE "{to}" = ?'
+                if any(conn.execute(lookup, (value,)).fetchone() is None for value in values):
+                    return False
+            elif values - {row[0] for row in conn.execute(f'SELECT "{to}" FROM "{table}"')}:
                 return False
-        elif values - {row[0] for row in conn.execute(f'SELECT "{to}" FROM "{table}"')}:
-            return False
+    except sqlite3.OperationalError:  # a table dropped behind the ledger's back
+        return False
     return True
 
 

@@ -171,6 +171,7 @@ def test_json_report(worked: Path, run: Run) -> None:
         "state": 1,
         "last_event": 0,
         "search": 0,
+        "registry": 0,
     }
     assert data["problems"] == [
         {"kind": "state", "message": "问题 1：状态为“待分办”，按办理记录应为“已办结”"}
@@ -356,3 +357,65 @@ def test_a_referenced_table_dropped_is_described_as_sqlite_finds_it(worked: Path
     assert [p["message"] for p in report["problems"] if p["kind"] == "foreign_keys"] == [
         f"问题 {number} 引用的问题类别不存在（已被删除或被改动）" for number in (1, 2, 3)
     ]
+
+
+@pytest.fixture
+def renamed(places: Ledger, db_path: Path) -> Path:
+    """A unit renamed twice and edited, a compound renamed (registry events 1–4)."""
+    from ledger.registry import areas, units
+
+    units.rename(places, "住建局", "甲", at=date(2026, 11, 1))
+    units.rename(places, "甲", "区住建局", at=date(2026, 11, 5))
+    units.edit(places, "区住建局", phone="13812345678", at=date(2026, 11, 6))
+    areas.rename(places, "铁塔寺小区", "铁塔寺新村", at=date(2026, 11, 7))
+    places.close()
+    return db_path
+
+
+def test_registry_rows_agree_with_their_history(renamed: Path, run: Run) -> None:
+    result = run("check", "--json")
+    assert result.exit_code == 0, result.stdout
+    assert json.loads(result.stdout)["checks"]["registry"] == 0
+    line = next(line for line in run("check").stdout.splitlines() if "修改记录一致" in line)
+    assert "区划、单位、会议与修改记录一致" in line and "通过" in line
+
+
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [
+        # A row changed behind the ledger's back: its value is not its history's last.
+        (
+            "UPDATE units SET name = '住建局' WHERE name = '区住建局'",
+            "承办单位 住建局：名称为“住建局”，按修改记录应为“区住建局”",
+        ),
+        (
+            "UPDATE units SET phone = NULL WHERE name = '区住建局'",
+            "承办单位 区住建局：电话为“空”，按修改记录应为“13812345678”",
+        ),
+        (
+            "UPDATE areas SET name = '铁塔寺小区' WHERE name = '铁塔寺新村'",
+            "区划 铁塔寺小区：名称为“铁塔寺小区”，按修改记录应为“铁塔寺新村”",
+        ),
+        # An event changed: the next one no longer starts where it ended.
+        (
+            """UPDATE registry_events SET changes = '{"name": ["住建局", "乙"]}' WHERE id = 1""",
+            "承办单位 区住建局 的修改记录前后不接：名称改为“乙”后，下一条从“甲”改起",
+        ),
+        (
+            "UPDATE registry_events SET changes = 'x' WHERE id = 3",
+            "承办单位 区住建局 有一条修改记录无法解析",
+        ),
+        (
+            "UPDATE registry_events SET entity_id = 99 WHERE id = 4",
+            "区划修改记录（内部ID 4）所改的区划不存在",
+        ),
+    ],
+)
+def test_registry_rows_against_their_history(
+    renamed: Path, run: Run, statement: str, message: str
+) -> None:
+    tamper(renamed, statement)
+    result = run("check", "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert [p["message"] for p in report["problems"] if p["kind"] == "registry"] == [message]

@@ -12,6 +12,8 @@ Checks, in order (labels.CHECK):
 - ``last_event``: ``items.last_event_at`` equals the latest ``at`` of the events in force;
 - ``search``: the full-text index holds, for every item, exactly the document computed afresh
   from the item and its events; :func:`repair_search` rebuilds it (``ledger check --repair``).
+- ``registry``: every area, unit and meeting that was renamed or edited holds the value its
+  last change gave, and its changes follow on from one another (``registry_events``).
 
 The last three are one streaming pass over items, events and index entries
 (:mod:`ledger.io.check_items`, which explains its fast path). SQLite's check runs meanwhile on
@@ -26,6 +28,7 @@ without opening it as a ledger (which would migrate it).
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
@@ -33,8 +36,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from ledger.domain.labels import CHECK, TABLE
-from ledger.io.check_items import check_items
+from ledger.domain.labels import CHECK, REGISTRY_FIELD, TABLE
+from ledger.io.check_items import check_items, show
 from ledger.store import fulltext
 
 # Examples kept per kind of problem: a tampered 100,000-item file must not print 100,000 lines.
@@ -125,6 +128,7 @@ def check(conn: sqlite3.Connection, *, quick: bool = False, parallel: bool = Tru
             # the items' only when one of them is not there (to describe it as it does).
             fine = _references_exist(conn, passed.referenced)
             _foreign_keys(conn, ledger_report, but=("events", "items") if fine else ("events",))
+            _registry(conn, found)
             for item_id in passed.missing:  # the events' own foreign key
                 for (rowid,) in conn.execute(
                     "SELECT rowid FROM events WHERE item_id = ? ORDER BY rowid", (item_id,)
@@ -275,6 +279,69 @@ def _references_exist(conn: sqlite3.Connection, referenced: dict[str, set[Any]])
     except sqlite3.OperationalError:  # a table dropped behind the ledger's back
         return False
     return True
+
+
+_REGISTRY_TABLES = {"area": "areas", "unit": "units", "meeting": "meetings"}
+
+
+def _registry(conn: sqlite3.Connection, report: CheckOutcome) -> None:
+    """Every registry row that has a history agrees with it: its changes follow on from one
+    another in the order they were typed (each starts from the value the one before left),
+    and the row holds the value its last change gave. A row without changes has nothing to
+    agree with (its first values were typed, not changed)."""
+    present = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'registry_events'"
+    ).fetchone()
+    if not present:  # older than migration 008
+        return
+    histories: dict[tuple[str, int], list[tuple[int, str]]] = {}
+    for event_id, entity, entity_id, changes in conn.execute(
+        "SELECT id, entity, entity_id, changes FROM registry_events ORDER BY id"
+    ):
+        histories.setdefault((entity, entity_id), []).append((event_id, changes))
+    for (entity, entity_id), events in histories.items():
+        table = _REGISTRY_TABLES.get(entity)
+        if table is None:
+            continue
+        row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (entity_id,)).fetchone()
+        label = TABLE[table]
+        if row is None:
+            report.add("registry", f"{label}修改记录（内部ID {events[0][0]}）所改的{label}不存在")
+            continue
+        names = [column[0] for column in conn.execute(f"SELECT * FROM {table} LIMIT 0").description]
+        stored = dict(zip(names, row, strict=True))
+        what = f"{label} {stored['number'] if table == 'meetings' else stored['name']}"
+        _registry_history(what, stored, events, report)
+
+
+def _registry_history(
+    what: str, stored: dict[str, Any], events: list[tuple[int, str]], report: CheckOutcome
+) -> None:
+    last: dict[str, Any] = {}  # field → the value its latest change gave
+    for _event_id, text in events:
+        try:
+            changes = json.loads(text)
+            pairs = [(name, old, new) for name, (old, new) in changes.items()]
+        except (ValueError, TypeError, AttributeError):
+            report.add("registry", f"{what} 有一条修改记录无法解析")
+            return
+        for name, old, new in pairs:
+            if name in last and last[name] != old:
+                field_label = REGISTRY_FIELD.get(name, name)
+                report.add(
+                    "registry",
+                    f"{what} 的修改记录前后不接：{field_label}改为“{show(last[name])}”后，"
+                    f"下一条从“{show(old)}”改起",
+                )
+                return
+            last[name] = new
+    for name, value in last.items():
+        if name in stored and stored[name] != value:
+            report.add(
+                "registry",
+                f"{what}：{REGISTRY_FIELD.get(name, name)}为“{show(stored[name])}”，"
+                f"按修改记录应为“{show(value)}”",
+            )
 
 
 def _dangling(

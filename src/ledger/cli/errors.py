@@ -121,7 +121,8 @@ def guarded(function: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
-        except (typer.Exit, typer.Abort):
+        # A closed pipe (`| head`) is Click's to end: quietly, status 1. Not the clerk's error.
+        except (typer.Exit, typer.Abort, BrokenPipeError):
             raise
         except Exception as error:
             fail(error)

@@ -141,9 +141,18 @@ def member(key: str, value: Any) -> str | None:
 
 # The registration of an imported row: its inputs, in the order the importer gives them.
 REGISTRATION_KEYS = (
-    "title", "community_id", "place_id", "meeting_id", "source", "category", "scale",
-    "reporter", "phone", "raised_on", "due_on",
-)  # fmt: skip
+    "title",
+    "community_id",
+    "place_id",
+    "meeting_id",
+    "source",
+    "category",
+    "scale",
+    "reporter",
+    "phone",
+    "raised_on",
+    "due_on",
+)
 
 
 def registration(params: dict[str, Any]) -> tuple[str, str] | None:
@@ -157,13 +166,18 @@ def registration(params: dict[str, Any]) -> tuple[str, str] | None:
         params.values()
     )
     if not (
-        type(title) is str and type(community) is int and type(source) is str
-        and type(category) is str and type(scale) is str and type(raised) is str
-        and type(due) is str and (place is None or type(place) is int)
+        type(title) is str
+        and type(community) is int
+        and type(source) is str
+        and type(category) is str
+        and type(scale) is str
+        and type(raised) is str
+        and type(due) is str
+        and (place is None or type(place) is int)
         and (meeting is None or type(meeting) is int)
         and (reporter is None or type(reporter) is str)
         and (phone is None or type(phone) is str)
-    ):  # fmt: skip
+    ):
         return None
     head = (
         f'{{"category": {_quote(category)}, "community_id": {community}, '

@@ -217,9 +217,19 @@ class _Shape:
     """What :func:`decide` made of one row, as it applies to every row of its shape."""
 
     __slots__ = (
-        "drop_result", "end", "filled", "finish", "in_order", "no_result", "rating", "reopen",
-        "rule", "source", "stage", "status",
-    )  # fmt: skip
+        "drop_result",
+        "end",
+        "filled",
+        "finish",
+        "in_order",
+        "no_result",
+        "rating",
+        "reopen",
+        "rule",
+        "source",
+        "stage",
+        "status",
+    )
 
     def __init__(
         self,

@@ -587,7 +587,7 @@ def test_rows_of_one_shape_read_by_their_own_values_and_styles(
     hidden = frozenset({3})  # column C
     direct = list(xml_reader.expat_rows(workbook, worksheet, hidden))
     monkeypatch.setattr(xml_reader, "_SHAPES", 1)  # past the first shape, none kept
-    monkeypatch.setattr(xml_reader._Converted, "LIMIT", 1)  # each value forgotten at once
+    monkeypatch.setattr(xml_reader, "_REMEMBERED", 1)  # each value forgotten at once
     assert list(xml_reader.expat_rows(workbook, worksheet, hidden)) == direct
     monkeypatch.setattr(xml_reader, "_PLAIN_ROW", re.compile(rb"(?!)"))  # expat for every row
     assert list(xml_reader.expat_rows(workbook, worksheet, hidden)) == direct

@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime, time, timedelta, timezone
 
 from ledger.domain.errors import LedgerError
+from ledger.domain.remembered import Remembered
 
 _RELATIVE = {
     "今天": 0,
@@ -106,16 +107,10 @@ def iso(value: date | datetime | None) -> str | None:
     return value.isoformat()
 
 
-class _DayTexts(dict[date, str]):
-    def __missing__(self, day: date) -> str:
-        text = self[day] = day.isoformat()
-        return text
-
-
 # A day's ISO text (``day.isoformat()``), each day written once: import writes a few hundred
 # days hundreds of thousands of times. (No date equals a datetime, so a datetime given by
 # mistake gets its own isoformat too.)
-DAY_TEXT: dict[date, str] = _DayTexts()
+DAY_TEXT: Remembered[date, str] = Remembered(lambda day: day.isoformat(), 100_000)
 
 
 def to_date(value: str | None) -> date | None:

@@ -60,6 +60,7 @@ import orjson
 from ledger.domain.events import Event, time_order, withdrawn_ids
 from ledger.domain.labels import CHANNEL, FIELD, RATING, SCALE, SOURCE, STATUS
 from ledger.domain.lifecycle import EMPTY_STATE, META_ACTIONS, STATE_FIELDS
+from ledger.domain.remembered import Remembered
 from ledger.io.check_texts import MARK, MARK_TEXT, same_texts
 from ledger.store import fulltext
 from ledger.store.fulltext import RUN_GAP
@@ -134,39 +135,22 @@ _EXACT_EVENTS = (
 )
 
 
-class _Decoded(dict[bytes, Any]):
-    """A change's text → its value, remembered: the same 交办 to a unit on a day, the same
-    办结 result on a day, recur on item after item. Bounded: forgotten every so many texts.
-    The values are only read (copied into each item's state), never changed."""
-
-    LIMIT = 100_000
-
-    def __missing__(self, text: bytes) -> Any:
-        if len(self) >= self.LIMIT:
-            self.clear()
-        self[text] = value = _loads(text)
-        return value
+# A change's text → its value, remembered: the same 交办 to a unit on a day, the same 办结
+# result on a day, recur on item after item. The values are only read (copied into each
+# item's state), never changed.
+_DECODED_LIMIT = 100_000
 
 
-class _NoteTexts(dict[bytes | None, str]):
-    """An item's notes as stored (UTF-8) → their indexed form, remembered: the same 已处理,
-    已告知 recur on item after item. Short notes only, forgotten every so many, as
-    :class:`~ledger.store.fulltext.Cache` does. Bytes that are not UTF-8 are decoded with
-    replacement marks: that document then differs, and the index writer's own read of the
-    notes reports the file as damaged."""
+def _note_text(notes: bytes | None) -> str:
+    """An item's notes as stored (UTF-8) → their indexed form (None: an item without
+    events). Bytes that are not UTF-8 are decoded with replacement marks: that document then
+    differs, and the index writer's own read of the notes reports the file as damaged."""
+    return "" if notes is None else fulltext.field_text((notes.decode(errors="replace"),))
 
-    LIMIT = 50_000
 
-    def __missing__(self, notes: bytes | None) -> str:
-        if notes is None:  # an item without events
-            self[None] = ""
-            return ""
-        text = fulltext.field_text((notes.decode(errors="replace"),))
-        if len(notes) <= 120:
-            if len(self) >= self.LIMIT:
-                self.clear()
-            self[notes] = text
-        return text
+def _short_notes(notes: bytes | None) -> bool:
+    """Notes worth remembering: the same 已处理, 已告知 recur on item after item."""
+    return notes is None or len(notes) <= 120
 
 
 class _Serials(dict[tuple[int, int], str]):
@@ -211,8 +195,8 @@ def check_items(conn: sqlite3.Connection, report: CheckOutcome, *, limit: int) -
     queued = {row[0] for row in conn.execute("SELECT item_id FROM search_dirty")} if indexed else ()
     search = _SearchTally(queued, limit)
     field_text = fulltext.Cache().text
-    note_text = _NoteTexts().__getitem__
-    decoded = _Decoded()
+    note_text = Remembered(_note_text, 50_000, keeps=_short_notes).__getitem__
+    decoded: Remembered[bytes, Any] = Remembered(_loads, _DECODED_LIMIT)
     places = _Places(conn)
     item_count = event_count = 0
     found = ItemsPass()
@@ -299,7 +283,7 @@ def _check_states(
     rows: list[tuple[Any, ...]],
     groups: dict[int, tuple[Any, ...]],
     report: CheckOutcome,
-    decoded: _Decoded,
+    decoded: Remembered[bytes, Any],
 ) -> list[tuple[tuple[Any, ...], Any]]:
     """Each row against its events; for each item, the fields its document is made of and
     its notes as stored (UTF-8; None: no events; False: not plain)."""
@@ -424,7 +408,7 @@ def _fast_item(
     row: tuple[Any, ...],
     group: tuple[Any, ...],
     report: CheckOutcome,
-    decoded: _Decoded,
+    decoded: Remembered[bytes, Any],
 ) -> Any:
     """Check a plainly ordered item; the fields its document is made of (the fold's, where
     they are what is stored), or False when not plain."""

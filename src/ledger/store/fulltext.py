@@ -27,6 +27,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from ledger.domain.remembered import Remembered
+
 # Between two fields: a token no query can contain (query tokens are exactly two
 # characters), so a phrase never matches across the end of one field and the start of next.
 FIELD_GAP = "zzz"
@@ -154,23 +156,25 @@ def field_texts(values: list[str]) -> list[str]:
 _RUN_OR_LINE = re.compile(r"[^\W_]{2,}|\n")  # a value's runs, and the line ends between values
 
 
-class Cache(dict[str | None, str]):
+class Cache(Remembered[str | None, str]):
     """A field's value → its indexed form, remembered, for indexing or checking many items
     whose names, places and results recur: the same text as without it. Short values only
     (titles rarely recur), and forgotten every so many, so a million items stay in bounds."""
 
     LIMIT = 50_000
 
-    def __missing__(self, value: str | None) -> str:
-        found = field_text((value,))
-        if value is not None and len(value) > 40:
-            return found
-        if len(self) >= self.LIMIT:
-            self.clear()
-        self[value] = found
-        return found
+    def __init__(self) -> None:
+        super().__init__(_one_field, self.LIMIT, keeps=_short)
 
     text = dict.__getitem__
+
+
+def _one_field(value: str | None) -> str:
+    return field_text((value,))
+
+
+def _short(value: str | None) -> bool:
+    return value is None or len(value) <= 40
 
 
 # One row per item: what its document is made of. Event notes hold the progress notes,
@@ -315,9 +319,9 @@ class BulkIndex:
             rows.append((item_id, text(title) if title else "", join(parts)))
         self.waiting.clear()
         for value in values:  # the cache's own bounds (long values are not kept)
-            if len(value) > 40:
+            if not _short(value):
                 del cache[value]
-        if len(cache) >= cache.LIMIT:
+        if len(cache) >= cache.limit:
             cache.clear()
 
     def mark(self, item_id: int) -> None:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import operator
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
+
+from ledger.domain.remembered import Remembered
 
 Row = tuple[Any, ...]
 
@@ -149,8 +151,8 @@ def expat_rows(
     parser.EndElementHandler = end
     parser.CharacterDataHandler = characters
 
-    shared_values = _Converted(lambda raw: shared[int(raw)])
-    number_values: dict[bytes, Any] = {}  # style → its _Converted, for date styles
+    shared_values = _converted(lambda raw: shared[int(raw)])
+    number_values: dict[bytes, Any] = {}  # style → its converted values, for date styles
     shapes: dict[tuple[bytes, tuple[bytes, ...]], tuple[Any, list[Any], Any]] = {}
 
     def number_reader(style_text: bytes) -> Any:
@@ -159,7 +161,7 @@ def expat_rows(
             return _plain_number
         found = number_values.get(style_text)
         if found is None:
-            found = number_values[style_text] = _Converted(
+            found = number_values[style_text] = _converted(
                 lambda raw: number_of(raw.decode(), style)
             )
         return found.__getitem__
@@ -275,22 +277,15 @@ def _hidden_value(raw: bytes) -> None:
     return None
 
 
-class _Converted(dict[bytes, Any]):
-    """A <v>'s bytes → the cell's value, each distinct one worked out once (shared strings
-    and dates recur); an empty <v> is no value. Forgotten every so many (each row's own
-    title is a shared string too), so a million rows stay in bounds."""
+# Distinct <v> values converted and kept per sheet (shared strings and dates recur; each
+# row's own title is a shared string too, so they are forgotten every so many).
+_REMEMBERED = 50_000
 
-    LIMIT = 50_000
 
-    def __init__(self, convert: Any) -> None:
-        super().__init__()
-        self.convert = convert
-
-    def __missing__(self, raw: bytes) -> Any:
-        if len(self) >= self.LIMIT:
-            self.clear()
-        value = self[raw] = self.convert(raw) if raw else None
-        return value
+def _converted(convert: Callable[[bytes], Any]) -> Remembered[bytes, Any]:
+    """A <v>'s bytes → the cell's value, each distinct one worked out once; an empty <v> is
+    no value."""
+    return Remembered(lambda raw: convert(raw) if raw else None, _REMEMBERED)
 
 
 # A row's start tag (not a self-closing one; its content runs to the first </row>), and the

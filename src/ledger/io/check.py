@@ -303,13 +303,13 @@ def _registry(conn: sqlite3.Connection, report: CheckOutcome) -> None:
         table = _REGISTRY_TABLES.get(entity)
         if table is None:
             continue
-        row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (entity_id,)).fetchone()
+        cursor = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (entity_id,))
+        row = cursor.fetchone()
         label = TABLE[table]
         if row is None:
             report.add("registry", f"{label}修改记录（内部ID {events[0][0]}）所改的{label}不存在")
             continue
-        names = [column[0] for column in conn.execute(f"SELECT * FROM {table} LIMIT 0").description]
-        stored = dict(zip(names, row, strict=True))
+        stored = dict(zip((column[0] for column in cursor.description), row, strict=True))
         what = f"{label} {stored['number'] if table == 'meetings' else stored['name']}"
         _registry_history(what, stored, events, report)
 

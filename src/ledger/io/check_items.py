@@ -60,6 +60,7 @@ import orjson
 from ledger.domain.events import Event, time_order, withdrawn_ids
 from ledger.domain.labels import CHANNEL, FIELD, RATING, SCALE, SOURCE, STATUS
 from ledger.domain.lifecycle import EMPTY_STATE, META_ACTIONS, STATE_FIELDS
+from ledger.domain.places import below_community
 from ledger.domain.remembered import Remembered
 from ledger.io.check_texts import MARK, MARK_TEXT, same_texts
 from ledger.store import fulltext
@@ -315,7 +316,7 @@ class _Places:
         self.below_texts: dict[int, tuple[str, ...]] = {}
         for area_id, name, path in conn.execute("SELECT id, name, path FROM areas"):
             self.names[area_id] = name
-            self.below[area_id] = below = tuple(path.split("/")[3:]) if path else ()
+            self.below[area_id] = below = below_community(path)
             self.name_texts[area_id] = fulltext.field_text((name,))
             self.below_texts[area_id] = tuple(fulltext.field_text((part,)) for part in below)
 

@@ -9,6 +9,7 @@ from typing import Any
 from ledger.domain.dates import iso
 from ledger.domain.errors import Ambiguous, LedgerError, NotFound
 from ledger.domain.labels import AREA_LEVEL, AREA_LEVELS
+from ledger.domain.places import below_community
 from ledger.domain.text import clean, strip_unsafe
 from ledger.registry import edits as registry_edits
 from ledger.registry import names as names_service
@@ -335,7 +336,7 @@ def summary(ledger: Ledger, place: dict[str, Any]) -> dict[str, Any]:
 def short_path(ledger: Ledger, area_id: int) -> str:
     """小区/楼栋 of a place (what a clerk calls it inside its community)."""
     path = get(ledger, area_id)["path"]
-    return "/".join(path.split("/")[3:]) or path
+    return "/".join(below_community(path)) or path
 
 
 def _after_parent(row: tuple[Any, ...]) -> str:

@@ -9,6 +9,7 @@ from ledger.domain import text
 from ledger.domain.dates import iso
 from ledger.domain.errors import LedgerError, NotFound
 from ledger.domain.labels import MEETING_KIND
+from ledger.domain.places import below_community
 from ledger.registry import areas
 from ledger.registry import edits as registry_edits
 from ledger.registry.edits import RegistryEvent
@@ -28,7 +29,7 @@ LEFT JOIN areas p ON p.id = m.place_id
 def _row(cursor_row: Any, description: Any) -> dict[str, Any]:
     row = dict(zip([d[0] for d in description], cursor_row, strict=True))
     if row.get("place_path"):
-        row["place"] = "/".join(row["place_path"].split("/")[3:])
+        row["place"] = "/".join(below_community(row["place_path"]))
     else:
         row["place"] = None
     del row["place_path"]

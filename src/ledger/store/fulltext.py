@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from ledger.domain.places import below_community
 from ledger.domain.remembered import Remembered
 
 # Between two fields: a token no query can contain (query tokens are exactly two
@@ -222,8 +223,7 @@ def document(
     """An item's (title text, body text). ``fields``: reporter, result, reply and latest
     progress; ``notes``: its events' notes in time order (withdrawn and 撤销/恢复 left out)."""
     # A place's path is 区县/街道/社区/小区/楼栋: its compound and building are searchable.
-    places = place_path.split("/")[3:] if place_path else []
-    body = field_text([*fields, community, *places, *notes], cache)
+    body = field_text([*fields, community, *below_community(place_path), *notes], cache)
     return field_text([title], cache), body
 
 
@@ -294,8 +294,9 @@ class BulkIndex:
             self.later.append(item_id)
             return
         # The title, and the body's values in the order :func:`document` joins them.
-        places = place_path.split("/")[3:] if place_path else ()
-        self.waiting.append((item_id, title, (*fields, community, *places, *notes)))
+        self.waiting.append(
+            (item_id, title, (*fields, community, *below_community(place_path), *notes))
+        )
         if len(self.waiting) >= self.CHUNK:
             self.finish()
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from ledger.domain.dates import END_OF_DAY, iso, parse_month
 from ledger.domain.errors import LedgerError
+from ledger.domain.places import below_community
 from ledger.domain.report_labels import REPORT_TEXT
 from ledger.registry import areas, categories
 from ledger.registry import edits as registry_edits
@@ -280,7 +281,7 @@ class Lookups:
         """小区/楼栋 of a place id ('' when none)."""
         if place_id not in self.areas:
             return ""
-        return "/".join(self.areas[place_id][1].split("/")[3:])  # type: ignore[index]
+        return "/".join(below_community(self.areas[place_id][1]))  # type: ignore[index]
 
 
 def previous_period(period: Period) -> Period:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from ledger.domain.places import below_community
 from ledger.registry import areas, units
 from ledger.store.ledger_file import Ledger
 from ledger.views import repeats
@@ -25,7 +26,7 @@ def describe(ledger: Ledger, number: int, today: date) -> Item:
         if "place_id" in changes:
             place_id = changes.pop("place_id")
             changes["place"] = (
-                "/".join(areas.get(ledger, place_id)["path"].split("/")[3:]) if place_id else None
+                "/".join(below_community(areas.get(ledger, place_id)["path"])) if place_id else None
             )
         if "meeting_id" in changes:
             meeting_id = changes.pop("meeting_id")

@@ -21,6 +21,7 @@ from ledger.domain.deadlines import Deadline, deadline
 from ledger.domain.errors import NotFound
 from ledger.domain.events import load as load_events
 from ledger.domain.lifecycle import ITEM_FIELDS, OPEN_STATUSES
+from ledger.domain.places import below_community
 from ledger.store.ledger_file import Ledger
 
 
@@ -139,7 +140,7 @@ _PLACE = _READ.index("place")
 
 def _place(path: str | None) -> str | None:
     """小区/楼栋: the part of a place's path below county/subdistrict/community."""
-    return "/".join(path.split("/")[3:]) if path else None
+    return "/".join(below_community(path)) if path else None
 
 
 def row_to_item(cursor_row: Any, description: Any) -> dict[str, Any]:

@@ -58,6 +58,8 @@ def _check_lines(report: CheckOutcome) -> Table:
 
 def check_outcome(report: CheckOutcome, path: str) -> None:
     """``ledger check``: one line per check, then the problems found, then the verdict."""
+    from ledger.domain.labels import CHECK_HINT
+
     say(f"检查台账：{path}", "bold")
     output.stdout.print(_check_lines(report))
     if not report.skipped:
@@ -68,8 +70,8 @@ def check_outcome(report: CheckOutcome, path: str) -> None:
     say(f"发现 {report.total} 处问题：", "red")
     for problem in report.problems:
         say(f"  · {problem.message}")
-        if problem.kind == "search":  # on its own line: a command is never cut at a space
-            say("    可用 ledger check --repair 重建索引")
+        if problem.kind in CHECK_HINT:
+            say(f"    {CHECK_HINT[problem.kind]}")
     hidden = report.unlisted
     if hidden > 0:
         say(f"  ……另有 {hidden} 处未列出", "dim")

@@ -320,6 +320,9 @@ CHECK = {
     "search": "全文检索索引与问题内容一致",
     "registry": "区划、单位、会议与修改记录一致",
 }
+# What a clerk can do about a problem a check found, shown on its own line below it (a
+# command is never cut at a space on a narrow screen).
+CHECK_HINT = {"search": "可用 ledger check --repair 重建索引"}
 
 
 # --- IMPORT: ``ledger import`` of existing spreadsheets ----------------------------------

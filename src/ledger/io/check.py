@@ -244,28 +244,15 @@ def _foreign_keys(conn: sqlite3.Connection, report: CheckOutcome, *, but: tuple[
             _dangling(conn, report, child, rowid, parent)
 
 
-# The items' foreign keys as the pass gathers their values: column → (table, column).
-_ITEM_REFERENCES = {
-    "community_id": ("areas", "id"),
-    "place_id": ("areas", "id"),
-    "meeting_id": ("meetings", "id"),
-    "category": ("categories", "code"),
-    "unit_id": ("units", "id"),
-    "repeat_of": ("items", "id"),
-}
-
-
 def _references_exist(conn: sqlite3.Connection, referenced: dict[str, set[Any]]) -> bool:
-    """Whether every value the items refer to is there, when the items' foreign keys are
-    exactly those gathered. Values are compared as Python compares them: a value SQLite would
-    match some other way (case, a number written as text) counts as missing, and SQLite then
-    checks the items itself, so nothing missing is ever let through."""
-    keys = {
-        column: (table, to)
-        for _id, seq, table, column, to, *_ in conn.execute("PRAGMA foreign_key_list(items)")
-        if seq == 0
-    }
-    if keys != _ITEM_REFERENCES or set(_ITEM_REFERENCES) != set(referenced):
+    """Whether every value the items refer to is there, when the items' foreign keys (as
+    SQLite lists them, each of one column) are exactly the columns gathered. Values are
+    compared as Python compares them: a value SQLite would match some other way (case, a
+    number written as text) counts as missing, and SQLite then checks the items itself, so
+    nothing missing is ever let through."""
+    listed = conn.execute("PRAGMA foreign_key_list(items)").fetchall()
+    keys = {column: (table, to) for _id, _seq, table, column, to, *_ in listed}
+    if len(keys) != len(listed) or set(keys) != set(referenced):  # not what the pass gathers
         return False
     try:
         for column, (table, to) in keys.items():
